@@ -1,0 +1,43 @@
+"""Time as the store keeps it: UTC, ISO 8601, second precision, fixed width, so text order is time order."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from csconsole.domain.errors import BadInput
+
+FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def to_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: every time in csconsole is UTC-aware")
+    return moment.astimezone(UTC).strftime(FORMAT)
+
+
+def from_text(text: str) -> datetime:
+    return datetime.strptime(text, FORMAT).replace(tzinfo=UTC)
+
+
+def now_text() -> str:
+    return to_text(datetime.now(UTC))
+
+
+def parse_iso(text: str) -> str:
+    """Any ISO 8601 time with an offset or ``Z`` → the store's UTC text. Naive times are refused."""
+    raw = text.strip()
+    try:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
+    except ValueError:
+        raise BadInput(f"not an ISO 8601 time: {text!r}") from None
+    if moment.tzinfo is None:
+        raise BadInput(f"time without an offset or Z: {text!r}")
+    return to_text(moment)
+
+
+def add_minutes(text: str, minutes: float) -> str:
+    return to_text(from_text(text) + timedelta(minutes=minutes))
+
+
+def minutes_between(earlier: str, later: str) -> float:
+    return (from_text(later) - from_text(earlier)).total_seconds() / 60.0

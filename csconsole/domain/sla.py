@@ -1,0 +1,43 @@
+"""SLA targets and the state of a ticket's response clock (DESIGN §1, SLA)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from csconsole.domain.words import Priority, SlaState
+
+# Minutes a customer may wait for a (next) response. Today's customers do not wait 24 hours.
+DEFAULT_TARGETS: Mapping[Priority, int] = {
+    Priority.URGENT: 15,
+    Priority.HIGH: 60,
+    Priority.NORMAL: 240,
+    Priority.LOW: 480,
+}
+
+AT_RISK_SHARE = 0.25  # at risk once less than a quarter of the target is left
+
+
+@dataclass(frozen=True)
+class SlaTargets:
+    """Targets per queue and priority, falling back to the defaults."""
+
+    per_queue: Mapping[int, Mapping[str, int]] = field(default_factory=dict)
+
+    def minutes(self, queue_id: int | None, priority: str) -> int:
+        if queue_id is not None:
+            own = self.per_queue.get(queue_id)
+            if own and priority in own:
+                return own[priority]
+        return DEFAULT_TARGETS[Priority(priority)]
+
+
+def sla_state(due_at: str | None, risk_at: str | None, now: str) -> SlaState:
+    """State of the response clock; times are the store's UTC text, which orders as time."""
+    if due_at is None:
+        return SlaState.NONE
+    if now >= due_at:
+        return SlaState.BREACHED
+    if risk_at is not None and now >= risk_at:
+        return SlaState.AT_RISK
+    return SlaState.OK

@@ -1,0 +1,184 @@
+"""A ticket's derived state, folded from its events (DESIGN §1).
+
+``apply`` is the one definition of every derived number: the store calls it for each appended event
+(incremental) and ``rebuild`` folds all events of a ticket with it. Pure Python: no Qt, no SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from csconsole.domain import clock
+from csconsole.domain.sla import AT_RISK_SHARE, SlaTargets
+from csconsole.domain.words import EventKind, Status
+
+Holder = tuple[int, int | None]  # (queue id, owner id or None)
+
+DONE = (Status.RESOLVED.value, Status.CLOSED.value)
+CLOCK_STOPPERS = (Status.PENDING.value, Status.RESOLVED.value, Status.CLOSED.value)
+
+
+@dataclass(slots=True)
+class Event:
+    """One immutable fact about a ticket. ``actor`` None means the customer."""
+
+    ticket_id: int
+    kind: str
+    at: str
+    actor: int | None
+    data: dict[str, Any]
+    seq: int | None = None
+
+
+@dataclass(slots=True)
+class TicketState:
+    """Everything the ticket row holds that events determine."""
+
+    ticket_id: int
+    customer_id: int = 0
+    subject: str = ""
+    channel: str = ""
+    created_at: str = ""
+    priority: str = "normal"
+    status: str = Status.NEW.value
+    queue_id: int = 0
+    owner_id: int | None = None
+    bounces: int = 0
+    pingpongs: int = 0
+    contacts: int = 0
+    first_response_at: str | None = None
+    resolved_at: str | None = None
+    closed_at: str | None = None
+    closed_by: int | None = None
+    sla_since: str | None = None
+    sla_due_at: str | None = None
+    sla_risk_at: str | None = None
+    sla_breaches: int = 0
+    path: list[Holder] = field(default_factory=list)
+    last_seq: int = 0
+    updated_at: str = ""
+
+    @property
+    def holder(self) -> Holder:
+        return (self.queue_id, self.owner_id)
+
+    @property
+    def taken(self) -> bool:
+        """The path starts at the first take (or the first event that gives the ticket an owner)."""
+        return bool(self.path)
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in DONE
+
+
+def fold(ticket_id: int, events: list[Event], targets: SlaTargets) -> TicketState:
+    """The state a ticket's events, in order, lead to."""
+    state = TicketState(ticket_id)
+    for event in events:
+        apply(state, event, targets)
+    return state
+
+
+def apply(state: TicketState, event: Event, targets: SlaTargets) -> bool:
+    """Advance ``state`` by one event. Returns True when the event was a handoff (a bounce)."""
+    kind = event.kind
+    data = event.data
+    at = event.at
+    handoff = False
+    sla_dirty = False
+    if kind == EventKind.CREATED:
+        state.customer_id = data["customer"]
+        state.subject = data["subject"]
+        state.channel = data["channel"]
+        state.priority = data["priority"]
+        state.queue_id = data["queue"]
+        state.created_at = at
+        state.status = Status.NEW.value
+        state.contacts = 1
+        state.sla_since = at
+        sla_dirty = True
+    elif kind in (EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN):
+        handoff = _move(state, (data["queue"], data["owner"]))
+        sla_dirty = True
+    elif kind == EventKind.CONTACT:
+        state.contacts += 1
+        if state.sla_since is None and state.status not in DONE:
+            state.sla_since = at
+            sla_dirty = True
+    elif kind == EventKind.REPLY:
+        if state.first_response_at is None:
+            state.first_response_at = at
+        _stop_clock(state, at)
+    elif kind == EventKind.STATUS:
+        _set_status(state, data["status"], at, event.actor)
+    elif kind == EventKind.ESCALATE:
+        if data.get("priority"):
+            state.priority = data["priority"]
+            sla_dirty = True
+    if sla_dirty:
+        _set_due(state, targets)
+    if event.seq is not None:
+        state.last_seq = event.seq
+    state.updated_at = at
+    return handoff
+
+
+def _move(state: TicketState, new: Holder) -> bool:
+    """Move the ticket to ``new``; count the handoff and the ping-pong when there is one."""
+    queue_id, owner_id = new
+    if not state.path:
+        state.queue_id, state.owner_id = queue_id, owner_id
+        if owner_id is not None:
+            state.path.append(new)
+            if state.status == Status.NEW.value:
+                state.status = Status.OPEN.value
+        return False
+    if new == state.holder:
+        return False
+    back_to_queue = queue_id != state.queue_id and any(q == queue_id for q, _ in state.path)
+    back_to_owner = (
+        owner_id is not None
+        and owner_id != state.owner_id
+        and any(o == owner_id for _, o in state.path)
+    )
+    state.bounces += 1
+    if back_to_queue or back_to_owner:
+        state.pingpongs += 1
+    state.queue_id, state.owner_id = queue_id, owner_id
+    state.path.append(new)
+    if state.status == Status.NEW.value and owner_id is not None:
+        state.status = Status.OPEN.value
+    return True
+
+
+def _set_status(state: TicketState, status: str, at: str, actor: int | None) -> None:
+    state.status = status
+    if status in CLOCK_STOPPERS:
+        _stop_clock(state, at)
+    if status == Status.RESOLVED.value:
+        state.resolved_at = at
+    elif status == Status.CLOSED.value:
+        state.closed_at = at
+        state.closed_by = actor
+        if state.resolved_at is None:
+            state.resolved_at = at
+    else:  # reopened or back to work
+        state.resolved_at = None
+        state.closed_at = None
+        state.closed_by = None
+
+
+def _stop_clock(state: TicketState, at: str) -> None:
+    if state.sla_due_at is not None and at > state.sla_due_at:
+        state.sla_breaches += 1
+    state.sla_since = state.sla_due_at = state.sla_risk_at = None
+
+
+def _set_due(state: TicketState, targets: SlaTargets) -> None:
+    if state.sla_since is None:
+        return
+    minutes = targets.minutes(state.queue_id, state.priority)
+    state.sla_due_at = clock.add_minutes(state.sla_since, minutes)
+    state.sla_risk_at = clock.add_minutes(state.sla_since, minutes * (1 - AT_RISK_SHARE))

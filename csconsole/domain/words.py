@@ -1,0 +1,89 @@
+"""The words of DESIGN §1 as closed sets of values."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    SUPERVISOR = "supervisor"
+    MANAGER = "manager"
+
+    @property
+    def may_supervise(self) -> bool:
+        """Supervisors and managers may reassign and close any ticket."""
+        return self is not Role.AGENT
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    CHAT = "chat"
+    SOCIAL = "social"
+    WALK_IN = "walk-in"
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"
+    HIGH = "high"
+    NORMAL = "normal"
+    LOW = "low"
+
+
+class Status(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_done(self) -> bool:
+        return self in (Status.RESOLVED, Status.CLOSED)
+
+
+OPEN_STATUSES: tuple[Status, ...] = (Status.NEW, Status.OPEN, Status.PENDING)
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    TAKE = "take"
+    TRANSFER = "transfer"
+    REASSIGN = "reassign"
+    CONTACT = "contact"
+    REPLY = "reply"
+    STATUS = "status"
+    ESCALATE = "escalate"
+    NOTE = "note"
+    RECOVERY_STEP = "recovery_step"
+    EVALUATION = "evaluation"
+
+
+HOLDER_KINDS = frozenset({EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN})
+
+
+class SlaState(StrEnum):
+    OK = "ok"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
+    NONE = "none"  # no response is owed: the clock is stopped
+
+
+class Tier(StrEnum):
+    LOYAL = "loyal"
+    STANDARD = "standard"
+
+
+def parse_enum(enum: type[E], value: str, what: str) -> E:
+    """The enum member for ``value``, or a BadInput naming what was expected."""
+    from csconsole.domain.errors import BadInput
+
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise BadInput(f"unknown {what} {value!r} (expected one of: {allowed})") from None

@@ -1,0 +1,26 @@
+"""Agents and queues: who works the floor and where tickets wait."""
+
+from __future__ import annotations
+
+from csconsole.domain.errors import BadInput
+from csconsole.domain.rules import Agent, require_text
+from csconsole.domain.words import Role, parse_enum
+from csconsole.store import directory
+from csconsole.store.store import Store
+
+
+def add_agent(store: Store, name: str, role: str, queue_id: int | None = None) -> Agent:
+    text = require_text(name, "the agent's name")
+    level = parse_enum(Role, role, "role")
+    with store.write() as conn:
+        if conn.execute("SELECT 1 FROM agents WHERE name = ? COLLATE NOCASE", (text,)).fetchone():
+            raise BadInput(f"an agent named {text!r} already exists")
+        return directory.add_agent(conn, text, level, queue_id)
+
+
+def add_queue(store: Store, name: str) -> directory.Queue:
+    text = require_text(name, "the queue's name")
+    with store.write() as conn:
+        if conn.execute("SELECT 1 FROM queues WHERE name = ? COLLATE NOCASE", (text,)).fetchone():
+            raise BadInput(f"a queue named {text!r} already exists")
+        return directory.add_queue(conn, text)

@@ -1,0 +1,149 @@
+"""What the console and the CLI read: lists, counts, per-queue figures, one ticket's whole story."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from csconsole.domain import clock, history
+from csconsole.domain.errors import NotFound
+from csconsole.domain.rules import Agent
+from csconsole.domain.views import EventView, PathStep, QueueStats, TicketFilter, TicketRow
+from csconsole.store import directory, queries
+from csconsole.store.queries import Key, Order
+from csconsole.store.store import Store
+
+__all__ = ["Key", "Order"]
+
+
+def tickets_page(
+    store: Store, flt: TicketFilter, *, order: Order = Order(), after: Key | None = None, limit: int = 100,
+    now: str | None = None,
+) -> list[TicketRow]:
+    return queries.page(store.conn, flt, now or clock.now_text(), order=order, after=after, limit=limit)
+
+
+def tickets_count(store: Store, flt: TicketFilter, now: str | None = None) -> int:
+    return queries.count(store.conn, flt, now or clock.now_text())
+
+
+def tickets_by_id(store: Store, ids: list[int], now: str | None = None) -> list[TicketRow]:
+    return queries.rows_by_id(store.conn, ids, now or clock.now_text())
+
+
+def page_anchors(store: Store, flt: TicketFilter, *, order: Order, step: int, now: str | None = None) -> list[Key]:
+    return queries.anchors(store.conn, flt, now or clock.now_text(), order=order, step=step)
+
+
+def key_of(row: TicketRow, order: Order) -> Key:
+    return queries.key_of(row, order)
+
+
+def all_tickets(store: Store, flt: TicketFilter, *, batch: int = 1000, now: str | None = None):  # noqa: ANN201
+    """Every matching row, fetched page by page (for the CLI and exports; never held all at once)."""
+    moment = now or clock.now_text()
+    after: Key | None = None
+    while True:
+        rows = queries.page(store.conn, flt, moment, after=after, limit=batch)
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = queries.key_of(rows[-1], Order())
+
+
+def find_ticket(store: Store, ref_or_id: str) -> int:
+    """A ticket by its reference, or by its number."""
+    text = ref_or_id.strip()
+    found = queries.ticket_id_by_ref(store.conn, text)
+    if found is None and text.isdigit():
+        row = store.conn.execute("SELECT id FROM tickets WHERE id = ?", (int(text),)).fetchone()
+        found = None if row is None else int(row[0])
+    if found is None:
+        raise NotFound(f"no ticket {text!r}")
+    return found
+
+
+def queue_stats(store: Store, now: str | None = None) -> list[QueueStats]:
+    return queries.queue_stats(store.conn, now or clock.now_text())
+
+
+@dataclass(frozen=True)
+class AgentLoad:
+    agent: Agent
+    queue: str | None
+    open_tickets: int
+
+
+def agents_with_load(store: Store) -> list[AgentLoad]:
+    queue_names, _ = directory.names(store.conn)
+    loads = queries.agent_loads(store.conn)
+    return [
+        AgentLoad(a, queue_names.get(a.queue_id) if a.queue_id is not None else None, loads.get(a.id, 0))
+        for a in directory.agents(store.conn)
+    ]
+
+
+def agents(store: Store) -> list[Agent]:
+    return directory.agents(store.conn)
+
+
+def agent_by_name(store: Store, name: str) -> Agent:
+    return directory.agent_by_name(store.conn, name)
+
+
+def queues(store: Store) -> list[directory.Queue]:
+    return directory.queues(store.conn)
+
+
+def queue_by_name(store: Store, name: str) -> directory.Queue:
+    return directory.queue_by_name(store.conn, name)
+
+
+@dataclass(frozen=True)
+class TicketDetail:
+    row: TicketRow
+    customer_since: str
+    path: list[PathStep]
+    events: list[EventView]
+
+
+def ticket_detail(store: Store, ticket_id: int, now: str | None = None) -> TicketDetail:
+    with store.read() as conn:
+        rows = queries.rows_by_id(conn, [ticket_id], now or clock.now_text())
+        if not rows:
+            raise NotFound(f"no ticket with id {ticket_id}")
+        row = rows[0]
+        customer = directory.customer_by_name(conn, row.customer)
+        queue_names, agent_names = directory.names(conn)
+        raw = [(seq, kind, at, actor, json.loads(data)) for seq, kind, at, actor, data in queries.event_rows(conn, ticket_id)]
+    steps = history.path_steps([(k, a, who, d) for _, k, a, who, d in raw], queue_names, agent_names, row.customer)
+    events = [
+        EventView(seq, kind, at, history.actor_name(actor, agent_names, row.customer), data,
+                  history.summary(kind, data, queue_names, agent_names))
+        for seq, kind, at, actor, data in raw
+    ]
+    return TicketDetail(row, customer.since if customer else "", steps, events)
+
+
+@dataclass(frozen=True)
+class FloorStats:
+    queues: list[QueueStats]
+    bounced_over_two: int
+    senior_callbacks: int
+    breached: int
+    open_tickets: int
+
+
+def floor_stats(store: Store, now: str | None = None) -> FloorStats:
+    moment = now or clock.now_text()
+    with store.read() as conn:
+        per_queue = queries.queue_stats(conn, moment)
+        open_flt = TicketFilter(open_only=True)
+        return FloorStats(
+            queues=per_queue,
+            bounced_over_two=queries.count(conn, open_flt.with_(min_bounces=3), moment),
+            senior_callbacks=queries.count(conn, open_flt.with_(min_contacts=3), moment),
+            breached=sum(q.breached for q in per_queue),
+            open_tickets=sum(q.depth for q in per_queue),
+        )
+

@@ -1,0 +1,229 @@
+"""Ticket use cases. Each is one transaction: check the rules, append the event(s), update the row.
+
+A refusal raises a DomainError with a plain message and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from csconsole.domain import clock
+from csconsole.domain.errors import BadInput, NotFound, RuleViolation, StaleTicket
+from csconsole.domain.rules import (
+    Agent,
+    check_active,
+    check_can_reassign,
+    check_can_take,
+    check_can_transfer,
+    check_status_change,
+    require_text,
+)
+from csconsole.domain.ticket import Event, TicketState
+from csconsole.domain.words import Channel, EventKind, Priority, Status, parse_enum
+from csconsole.services.changes import Change, TicketChange
+from csconsole.store import directory
+from csconsole.store.ledger import Ledger, load_state
+from csconsole.store.store import Store
+
+
+def _ticket(ledger: Ledger, ticket_id: int, expected_seq: int | None = None) -> TicketState:
+    state = load_state(ledger.conn, ticket_id)
+    if state is None:
+        raise NotFound(f"no ticket with id {ticket_id}")
+    if expected_seq is not None and state.last_seq != expected_seq:
+        raise StaleTicket(
+            f"ticket {ticket_id} changed since you looked at it (someone acted on it); refresh and try again"
+        )
+    return state
+
+
+def _actor(ledger: Ledger, actor_id: int) -> Agent:
+    agent = directory.agent(ledger.conn, actor_id)
+    check_active(agent)
+    return agent
+
+
+def _record(ledger: Ledger, state: TicketState, events: Sequence[Event]) -> TicketChange:
+    before_holder, before_status = state.holder, state.status
+    seqs = tuple(ledger.record(state, event) for event in events)
+    return TicketChange(state.ticket_id, seqs, before_holder, state.holder, before_status, state.status)
+
+
+def create_ticket(
+    store: Store,
+    *,
+    actor_id: int | None,
+    customer: str,
+    subject: str,
+    channel: str,
+    priority: str,
+    queue_id: int,
+    ref: str | None = None,
+    at: str | None = None,
+) -> Change:
+    when = at or clock.now_text()
+    name = require_text(customer, "the customer")
+    text = require_text(subject, "a subject")
+    channel_value = parse_enum(Channel, channel, "channel").value
+    priority_value = parse_enum(Priority, priority, "priority").value
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        if actor_id is not None:
+            _actor(ledger, actor_id)
+        known = directory.customer_by_name(conn, name) or directory.add_customer(conn, name, when)
+        if not conn.execute("SELECT 1 FROM queues WHERE id = ?", (queue_id,)).fetchone():
+            raise NotFound(f"no queue with id {queue_id}")
+        ticket_id = ledger.new_ticket_id()
+        reference = (ref or f"CS-{ticket_id:06d}").strip()
+        if conn.execute("SELECT 1 FROM tickets WHERE ref = ?", (reference,)).fetchone():
+            raise BadInput(f"a ticket with reference {reference} already exists")
+        created = Event(
+            ticket_id, EventKind.CREATED, when, actor_id,
+            {"customer": known.id, "subject": text, "channel": channel_value,
+             "priority": priority_value, "queue": queue_id},
+        )
+        state = ledger.open_ticket(ticket_id, reference, created)
+        change = TicketChange(ticket_id, (created.seq or 0,), state.holder, state.holder, "new", state.status)
+    return Change("create", (change,))
+
+
+def take(store: Store, ticket_id: int, *, actor_id: int, at: str | None = None) -> Change:
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = _actor(ledger, actor_id)
+        state = _ticket(ledger, ticket_id)
+        check_can_take(state, actor)
+        if state.owner_id == actor.id:
+            raise RuleViolation(f"{actor.name} already owns ticket {ticket_id}")
+        event = Event(ticket_id, EventKind.TAKE, at or clock.now_text(), actor.id,
+                      {"queue": state.queue_id, "owner": actor.id})
+        return Change("take", (_record(ledger, state, [event]),))
+
+
+def transfer(
+    store: Store,
+    ticket_id: int,
+    *,
+    actor_id: int,
+    queue_id: int,
+    owner_id: int | None = None,
+    note: str,
+    at: str | None = None,
+) -> Change:
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = _actor(ledger, actor_id)
+        state = _ticket(ledger, ticket_id)
+        text = check_can_transfer(state, note)
+        if not conn.execute("SELECT 1 FROM queues WHERE id = ?", (queue_id,)).fetchone():
+            raise NotFound(f"no queue with id {queue_id}")
+        if owner_id is not None:
+            _actor(ledger, owner_id)
+        if (queue_id, owner_id) == state.holder:
+            raise RuleViolation(f"ticket {ticket_id} is already there")
+        event = Event(ticket_id, EventKind.TRANSFER, at or clock.now_text(), actor.id,
+                      {"queue": queue_id, "owner": owner_id, "note": text})
+        return Change("transfer", (_record(ledger, state, [event]),))
+
+
+def reassign(
+    store: Store,
+    ticket_ids: Sequence[int],
+    *,
+    actor_id: int,
+    to_id: int,
+    reason: str,
+    expected_seqs: Mapping[int, int] | None = None,
+    at: str | None = None,
+) -> Change:
+    """Give one or many tickets a new owner, in one transaction. Tickets already with ``to`` are skipped.
+
+    ``expected_seqs`` (ticket id → last event seq the caller saw) refuses the whole change when any of
+    those tickets changed since: undo uses it so it never overwrites someone else's later action.
+    """
+    if not ticket_ids:
+        raise BadInput("no tickets to reassign")
+    when = at or clock.now_text()
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = _actor(ledger, actor_id)
+        target = _actor(ledger, to_id)
+        changes: list[TicketChange] = []
+        for ticket_id in dict.fromkeys(ticket_ids):
+            state = _ticket(ledger, ticket_id, (expected_seqs or {}).get(ticket_id))
+            text = check_can_reassign(state, actor, reason)
+            if state.owner_id == target.id:
+                continue
+            event = Event(ticket_id, EventKind.REASSIGN, when, actor.id,
+                          {"queue": state.queue_id, "owner": target.id, "reason": text})
+            changes.append(_record(ledger, state, [event]))
+        if not changes:
+            raise RuleViolation(f"{target.name} already owns {'that ticket' if len(ticket_ids) == 1 else 'those tickets'}")
+        return Change("reassign", tuple(changes))
+
+
+def contact(store: Store, ticket_id: int, *, note: str = "", at: str | None = None) -> Change:
+    """The customer reached out again. A resolved or closed ticket is reopened first (DESIGN §2)."""
+    when = at or clock.now_text()
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        state = _ticket(ledger, ticket_id)
+        events = []
+        if state.is_done or state.status == Status.PENDING:
+            events.append(Event(ticket_id, EventKind.STATUS, when, None,
+                                {"status": Status.OPEN.value, "note": "customer contacted us again"}))
+        events.append(Event(ticket_id, EventKind.CONTACT, when, None, {"note": note.strip()}))
+        return Change("contact", (_record(ledger, state, events),))
+
+
+def reply(store: Store, ticket_id: int, *, actor_id: int, note: str, at: str | None = None) -> Change:
+    text = require_text(note, "the reply")
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = _actor(ledger, actor_id)
+        state = _ticket(ledger, ticket_id)
+        if state.status == Status.CLOSED:
+            raise RuleViolation(f"ticket {ticket_id} is closed; reopen it to reply")
+        event = Event(ticket_id, EventKind.REPLY, at or clock.now_text(), actor.id, {"note": text})
+        return Change("reply", (_record(ledger, state, [event]),))
+
+
+def set_status(
+    store: Store, ticket_id: int, *, actor_id: int, status: str, note: str = "", at: str | None = None
+) -> Change:
+    """Resolve, close, set pending or reopen. Only the owner or a supervisor may resolve or close."""
+    target = parse_enum(Status, status, "status")
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = _actor(ledger, actor_id)
+        state = _ticket(ledger, ticket_id)
+        check_status_change(state, actor, target)
+        event = Event(ticket_id, EventKind.STATUS, at or clock.now_text(), actor.id,
+                      {"status": target.value, "note": note.strip()})
+        return Change(f"status:{target.value}", (_record(ledger, state, [event]),))
+
+
+def escalate(
+    store: Store, ticket_id: int, *, actor_id: int, priority: str, note: str, at: str | None = None
+) -> Change:
+    level = parse_enum(Priority, priority, "priority")
+    text = require_text(note, "a note saying why it is escalated")
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = _actor(ledger, actor_id)
+        state = _ticket(ledger, ticket_id)
+        if state.is_done:
+            raise RuleViolation(f"ticket {ticket_id} is {state.status}; reopen it before escalating")
+        event = Event(ticket_id, EventKind.ESCALATE, at or clock.now_text(), actor.id,
+                      {"priority": level.value, "note": text})
+        return Change("escalate", (_record(ledger, state, [event]),))
+
+
+def add_note(store: Store, ticket_id: int, *, actor_id: int, note: str, at: str | None = None) -> Change:
+    text = require_text(note, "the note")
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = _actor(ledger, actor_id)
+        state = _ticket(ledger, ticket_id)
+        event = Event(ticket_id, EventKind.NOTE, at or clock.now_text(), actor.id, {"note": text})
+        return Change("note", (_record(ledger, state, [event]),))

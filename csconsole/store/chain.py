@@ -1,0 +1,92 @@
+"""The audit chain of DESIGN §5: each event's hash = sha256(previous hash || canonical JSON of the event).
+
+The canonical JSON has sorted keys and no spaces; ``data`` is stored already canonical, so the event's
+canonical text is composed from the row as it lies in the table, and verifying needs no JSON parsing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+def canonical_data(data: dict[str, Any]) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def canonical_event(seq: int, ticket_id: int, kind: str, at: str, actor: int | None, data: str) -> str:
+    actor_text = "null" if actor is None else str(actor)
+    return (
+        f'{{"actor":{actor_text},"at":"{at}","data":{data},"kind":"{kind}",'
+        f'"seq":{seq},"ticket":{ticket_id}}}'
+    )
+
+
+def link(prev_hash: str, canonical: str) -> str:
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Head:
+    seq: int
+    hash: str
+
+
+def head(conn: sqlite3.Connection) -> Head:
+    row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    return Head(0, GENESIS) if row is None else Head(row[0], row[1])
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    checked: int
+    head: Head
+    problem: str = ""
+    bad_seq: int | None = None
+
+
+def verify(conn: sqlite3.Connection, expected_head: str | None = None) -> Verdict:
+    """Recompute the chain; name the first event that does not match.
+
+    ``expected_head`` is a hash an auditor kept earlier (``audit head``): it must still be in the
+    chain, else everything up to it was rewritten.
+    """
+    prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    head_found = expected_head is None
+    last = Head(0, GENESIS)
+    rows: Iterator[tuple[int, int, str, str, int | None, str, str]] = conn.execute(
+        "SELECT seq, ticket_id, kind, at, actor_id, data, hash FROM events ORDER BY seq"
+    )
+    for seq, ticket_id, kind, at, actor, data, stored in rows:
+        if seq != expected_seq:
+            what = f"events {expected_seq}..{seq - 1} are missing" if seq > expected_seq else "sequence out of order"
+            return Verdict(False, checked, last, f"event {seq}: {what} (deleted or reordered)", seq)
+        computed = link(prev, canonical_event(seq, ticket_id, kind, at, actor, data))
+        if computed != stored:
+            return Verdict(
+                False, checked, last,
+                f"event {seq} (ticket {ticket_id}, {kind} at {at}) does not match its hash: "
+                "edited, inserted or reordered",
+                seq,
+            )
+        if not head_found and stored == expected_head:
+            head_found = True
+        prev = stored
+        expected_seq += 1
+        checked += 1
+        last = Head(seq, stored)
+    if not head_found:
+        return Verdict(
+            False, checked, last,
+            f"the head {expected_head} kept earlier is not in the chain: the log was rewritten",
+        )
+    return Verdict(True, checked, last)

@@ -1,0 +1,160 @@
+"""Appending events and keeping the derived columns of their ticket in the same transaction.
+
+This is the only code that writes to ``events`` and to the derived columns of ``tickets``; both the
+one-event path (services) and the bulk path (import, demo) go through ``Ledger``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from csconsole.domain.sla import SlaTargets
+from csconsole.domain.ticket import DONE, Event, TicketState, apply, fold
+from csconsole.store import chain
+
+STATE_COLUMNS = (
+    "customer_id", "subject", "channel", "priority", "status", "queue_id", "owner_id", "created_at",
+    "first_response_at", "resolved_at", "closed_at", "closed_by", "bounces", "pingpongs", "contacts",
+    "sla_since", "sla_due_at", "sla_risk_at", "sla_breaches", "path", "last_seq", "updated_at",
+)
+_SELECT_STATE = f"SELECT id, {', '.join(STATE_COLUMNS)} FROM tickets"
+_UPDATE_STATE = f"UPDATE tickets SET {', '.join(c + ' = ?' for c in STATE_COLUMNS)} WHERE id = ?"
+_INSERT_TICKET = f"INSERT INTO tickets (id, ref, {', '.join(STATE_COLUMNS)}) VALUES ({', '.join('?' * (len(STATE_COLUMNS) + 2))})"
+_INSERT_EVENT = "INSERT INTO events (seq, ticket_id, kind, at, actor_id, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
+def sla_targets(conn: sqlite3.Connection) -> SlaTargets:
+    per_queue: dict[int, dict[str, int]] = {}
+    for qid, urgent, high, normal, low in conn.execute(
+        "SELECT id, sla_urgent, sla_high, sla_normal, sla_low FROM queues"
+    ):
+        own = {p: v for p, v in (("urgent", urgent), ("high", high), ("normal", normal), ("low", low)) if v}
+        if own:
+            per_queue[qid] = own
+    return SlaTargets(per_queue)
+
+
+def state_values(state: TicketState) -> tuple[object, ...]:
+    return (
+        state.customer_id, state.subject, state.channel, state.priority, state.status, state.queue_id,
+        state.owner_id, state.created_at, state.first_response_at, state.resolved_at, state.closed_at,
+        state.closed_by, state.bounces, state.pingpongs, state.contacts, state.sla_since, state.sla_due_at,
+        state.sla_risk_at, state.sla_breaches, json.dumps(state.path, separators=(",", ":")),
+        state.last_seq, state.updated_at,
+    )
+
+
+def state_from_row(row: tuple[object, ...]) -> TicketState:
+    ticket_id, *values = row
+    fields = dict(zip(STATE_COLUMNS, values, strict=True))
+    fields["path"] = [(q, o) for q, o in json.loads(str(fields["path"]))]
+    return TicketState(ticket_id=int(ticket_id), **fields)  # type: ignore[arg-type]
+
+
+def load_state(conn: sqlite3.Connection, ticket_id: int) -> TicketState | None:
+    row = conn.execute(f"{_SELECT_STATE} WHERE id = ?", (ticket_id,)).fetchone()
+    return None if row is None else state_from_row(row)
+
+
+def load_events(conn: sqlite3.Connection, ticket_id: int) -> list[Event]:
+    return [
+        Event(ticket_id, kind, at, actor, json.loads(data), seq)
+        for seq, kind, at, actor, data in conn.execute(
+            "SELECT seq, kind, at, actor_id, data FROM events WHERE ticket_id = ? ORDER BY seq", (ticket_id,)
+        )
+    ]
+
+
+class Ledger:
+    """Appends events inside a caller's write transaction, chaining hashes and updating derived columns."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        if not conn.in_transaction:
+            raise RuntimeError("Ledger needs an open write transaction (Store.write())")
+        self.conn = conn
+        self.targets = sla_targets(conn)
+        self._head = chain.head(conn)
+
+    @property
+    def head(self) -> chain.Head:
+        return self._head
+
+    def new_ticket_id(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM tickets").fetchone()[0])
+
+    def open_ticket(self, ticket_id: int, ref: str, created: Event) -> TicketState:
+        """Insert the ticket row and its ``created`` event."""
+        state = TicketState(ticket_id)
+        apply(state, created, self.targets)
+        self.conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
+        self.record(state, created)
+        return state
+
+    def record(self, state: TicketState, event: Event) -> int:
+        """Append ``event`` to the chain and advance the ticket row; returns the event's seq.
+
+        ``state`` is the ticket's state before the event (as loaded), or, for a ``created`` event,
+        the state it already produced.
+        """
+        seq = self._append(event)
+        event.seq = seq
+        was_done = state.is_done
+        if event.kind != "created":
+            apply(state, event, self.targets)
+        state.last_seq = seq
+        self.conn.execute(_UPDATE_STATE, (*state_values(state), state.ticket_id))
+        if was_done != state.is_done:
+            self.conn.execute(
+                "UPDATE customers SET resolved_tickets = resolved_tickets + ? WHERE id = ?",
+                (1 if state.is_done else -1, state.customer_id),
+            )
+        return seq
+
+    def _append(self, event: Event) -> int:
+        seq = self._head.seq + 1
+        data = chain.canonical_data(event.data)
+        digest = chain.link(
+            self._head.hash, chain.canonical_event(seq, event.ticket_id, event.kind, event.at, event.actor, data)
+        )
+        self.conn.execute(_INSERT_EVENT, (seq, event.ticket_id, event.kind, event.at, event.actor, data, digest))
+        self._head = chain.Head(seq, digest)
+        return seq
+
+
+def rebuild(conn: sqlite3.Connection) -> int:
+    """Recompute every derived column from the events alone; returns the number of tickets changed."""
+    targets = sla_targets(conn)
+    changed = 0
+    current: list[Event] = []
+    current_id: int | None = None
+    resolved: dict[int, int] = {}
+
+    def flush() -> None:
+        nonlocal changed
+        if current_id is None:
+            return
+        state = fold(current_id, current, targets)
+        if state.is_done:
+            resolved[state.customer_id] = resolved.get(state.customer_id, 0) + 1
+        cursor = conn.execute(
+            _UPDATE_STATE.replace(" WHERE id = ?", " WHERE id = ? AND (" + _DIFFERS + ")"),
+            (*state_values(state), state.ticket_id, *state_values(state)),
+        )
+        changed += cursor.rowcount
+
+    reader = conn.execute("SELECT ticket_id, seq, kind, at, actor_id, data FROM events ORDER BY ticket_id, seq")
+    for ticket_id, seq, kind, at, actor, data in reader:
+        if ticket_id != current_id:
+            flush()
+            current, current_id = [], ticket_id
+        current.append(Event(ticket_id, kind, at, actor, json.loads(data), seq))
+    flush()
+    conn.execute("UPDATE customers SET resolved_tickets = 0")
+    conn.executemany(
+        "UPDATE customers SET resolved_tickets = ? WHERE id = ?", [(n, cid) for cid, n in resolved.items()]
+    )
+    return changed
+
+
+_DIFFERS = " OR ".join(f"{c} IS NOT ?" for c in STATE_COLUMNS)
+

@@ -1,0 +1,214 @@
+"""Read queries: filtered, sorted, key-set paged ticket lists, counts and per-queue figures.
+
+Filtering and sorting happen in SQL and are answered from indexes; pages are fetched by key
+(``(sort value, id)`` after the last row seen), never with a large OFFSET.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from csconsole.domain.views import QueueStats, SlaFilter, SortKey, TicketFilter, TicketRow
+from csconsole.domain.words import Tier
+from csconsole.store import directory
+from csconsole.store.schema import OPEN_SQL
+
+_ROW_COLUMNS = (
+    "t.id, t.ref, t.subject, c.name, (c.since <= :loyal_cutoff OR c.resolved_tickets >= :loyal_resolved), "
+    "t.queue_id, t.owner_id, t.status, t.priority, t.channel, t.created_at, t.updated_at, "
+    "t.sla_due_at, t.sla_risk_at, t.bounces, t.pingpongs, t.contacts, t.path, t.last_seq"
+)
+_NULLABLE_SORTS = {SortKey.SLA_DUE}
+
+Key = tuple[object, int]
+
+
+@dataclass(frozen=True)
+class Order:
+    key: SortKey = SortKey.ID
+    descending: bool = False
+
+
+def _where(flt: TicketFilter, now: str) -> tuple[str, dict[str, object]]:
+    clauses: list[str] = []
+    params: dict[str, object] = {"now": now}
+    if flt.queue_id is not None:
+        clauses.append("t.queue_id = :queue_id")
+        params["queue_id"] = flt.queue_id
+    if flt.status:
+        clauses.append("t.status = :status")
+        params["status"] = flt.status
+    elif flt.open_only or flt.unowned:
+        clauses.append(f"t.status IN {OPEN_SQL}")
+    if flt.min_bounces is not None:
+        clauses.append("t.bounces >= :min_bounces")
+        params["min_bounces"] = flt.min_bounces
+        if flt.min_bounces >= 3:
+            clauses.append("t.bounces >= 3")  # lets the planner use the partial index
+    if flt.min_contacts is not None:
+        clauses.append("t.contacts >= :min_contacts")
+        params["min_contacts"] = flt.min_contacts
+        if flt.min_contacts >= 3:
+            clauses.append("t.contacts >= 3")
+    if flt.sla is SlaFilter.BREACHED:
+        clauses.append("t.sla_due_at IS NOT NULL AND t.sla_due_at <= :now")
+    elif flt.sla is SlaFilter.ATTENTION:
+        clauses.append("t.sla_due_at IS NOT NULL AND t.sla_risk_at <= :now")
+    if flt.unowned:
+        clauses.append("t.owner_id IS NULL")
+    if flt.owner_id is not None:
+        clauses.append("t.owner_id = :owner_id")
+        params["owner_id"] = flt.owner_id
+    if flt.ticket_ids is not None:
+        ids = sorted(flt.ticket_ids)
+        clauses.append(f"t.id IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})")
+    if flt.search.strip():
+        text = flt.search.strip()
+        params["search_exact"] = text
+        params["search_like"] = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        clauses.append(
+            "(t.ref = :search_exact OR t.subject LIKE :search_like ESCAPE '\\' "
+            "OR t.customer_id IN (SELECT id FROM customers WHERE name LIKE :search_like ESCAPE '\\'))"
+        )
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def count(conn: sqlite3.Connection, flt: TicketFilter, now: str) -> int:
+    where, params = _where(flt, now)
+    return int(conn.execute(f"SELECT count(*) FROM tickets t{where}", params).fetchone()[0])
+
+
+def _order_sql(order: Order) -> tuple[str, str]:
+    """(ORDER BY clause, the sort expression). NULLs of a nullable key sort as if last."""
+    column = f"t.{order.key.value}"
+    if order.key in _NULLABLE_SORTS:
+        column = f"coalesce({column}, '9999')"
+    direction = "DESC" if order.descending else "ASC"
+    if order.key is SortKey.ID:
+        return f"t.id {direction}", "t.id"
+    return f"{column} {direction}, t.id {direction}", column
+
+
+def page(
+    conn: sqlite3.Connection,
+    flt: TicketFilter,
+    now: str,
+    *,
+    order: Order = Order(),
+    after: Key | None = None,
+    limit: int = 100,
+) -> list[TicketRow]:
+    """Up to ``limit`` rows after the key ``after`` (exclusive), in ``order``."""
+    where, params = _where(flt, now)
+    order_by, sort_expr = _order_sql(order)
+    if after is not None:
+        op = "<" if order.descending else ">"
+        if order.key is SortKey.ID:
+            where += (" AND " if where else " WHERE ") + f"t.id {op} :after_id"
+        else:
+            where += (" AND " if where else " WHERE ") + f"({sort_expr}, t.id) {op} (:after_value, :after_id)"
+            params["after_value"] = after[0]
+        params["after_id"] = after[1]
+    params.update(_loyal_params(now), limit=limit)
+    sql = (
+        f"SELECT {_ROW_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id"
+        f"{where} ORDER BY {order_by} LIMIT :limit"
+    )
+    return _rows(conn, conn.execute(sql, params).fetchall())
+
+
+def key_of(row: TicketRow, order: Order) -> Key:
+    """The paging key of a row under ``order``."""
+    if order.key is SortKey.SLA_DUE:
+        return (row.sla_due_at or "9999", row.id)
+    return (getattr(row, order.key.value), row.id)
+
+
+def anchors(conn: sqlite3.Connection, flt: TicketFilter, now: str, *, order: Order, step: int) -> list[Key]:
+    """The key of every ``step``-th row (rows 0, step, 2·step...): lets a view jump anywhere by key."""
+    where, params = _where(flt, now)
+    order_by, sort_expr = _order_sql(order)
+    params["step"] = step
+    sql = (
+        f"SELECT v, id FROM (SELECT {sort_expr} AS v, t.id AS id, "
+        f"row_number() OVER (ORDER BY {order_by}) - 1 AS rn FROM tickets t{where}) WHERE rn % :step = 0"
+    )
+    return [(v, i) for v, i in conn.execute(sql, params)]
+
+
+def rows_by_id(conn: sqlite3.Connection, ids: Sequence[int], now: str) -> list[TicketRow]:
+    if not ids:
+        return []
+    params: dict[str, object] = dict(_loyal_params(now))
+    marks = ", ".join(str(int(i)) for i in ids)
+    sql = f"SELECT {_ROW_COLUMNS} FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id IN ({marks})"
+    by_id = {r.id: r for r in _rows(conn, conn.execute(sql, params).fetchall())}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def ticket_id_by_ref(conn: sqlite3.Connection, ref: str) -> int | None:
+    row = conn.execute("SELECT id FROM tickets WHERE ref = ?", (ref.strip(),)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def _loyal_params(now: str) -> dict[str, object]:
+    return {"loyal_cutoff": directory.loyal_since_cutoff(now), "loyal_resolved": directory.LOYAL_RESOLVED}
+
+
+def _rows(conn: sqlite3.Connection, raw: list[tuple[object, ...]]) -> list[TicketRow]:
+    queue_names, agent_names = directory.names(conn)
+    rows = []
+    for (tid, ref, subject, customer, loyal, qid, oid, status, priority, channel, created, updated,
+         due, risk, bounces, pingpongs, contacts, path, last_seq) in raw:
+        holders = tuple(
+            f"{queue_names.get(q, '?')}/{agent_names.get(o, '?') if o is not None else '—'}"
+            for q, o in json.loads(str(path))
+        )
+        rows.append(TicketRow(
+            id=int(tid), ref=str(ref), subject=str(subject), customer=str(customer),
+            customer_tier=Tier.LOYAL if loyal else Tier.STANDARD, queue=queue_names.get(qid, "?"),
+            owner=agent_names.get(oid) if oid is not None else None,
+            status=str(status), priority=str(priority), channel=str(channel), created_at=str(created),
+            updated_at=str(updated), sla_due_at=due, sla_risk_at=risk,
+            bounces=int(bounces), pingpongs=int(pingpongs), contacts=int(contacts),
+            path=holders, last_seq=int(last_seq),
+        ))
+    return rows
+
+
+def queue_stats(conn: sqlite3.Connection, now: str) -> list[QueueStats]:
+    """Every queue with its open depth, oldest open ticket, and SLA counts (empty queues included)."""
+    sql = f"""
+        SELECT q.id, q.name, count(t.id), min(t.created_at),
+               coalesce(sum(t.sla_risk_at <= :now AND t.sla_due_at > :now), 0),
+               coalesce(sum(t.sla_due_at <= :now), 0)
+        FROM queues q LEFT JOIN tickets t ON t.queue_id = q.id AND t.status IN {OPEN_SQL}
+        GROUP BY q.id ORDER BY q.name
+    """
+    return [QueueStats(*row) for row in conn.execute(sql, {"now": now})]
+
+
+def agent_loads(conn: sqlite3.Connection) -> dict[int, int]:
+    """Open tickets per owner."""
+    return dict(
+        conn.execute(
+            f"SELECT owner_id, count(*) FROM tickets WHERE owner_id IS NOT NULL AND status IN {OPEN_SQL} "
+            "GROUP BY owner_id"
+        ).fetchall()
+    )
+
+
+def event_rows(conn: sqlite3.Connection, ticket_id: int) -> list[tuple[int, str, str, int | None, str]]:
+    return conn.execute(
+        "SELECT seq, kind, at, actor_id, data FROM events WHERE ticket_id = ? ORDER BY seq", (ticket_id,)
+    ).fetchall()
+
+
+def customer_name_of(conn: sqlite3.Connection, ticket_id: int) -> str:
+    row = conn.execute(
+        "SELECT c.name FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?", (ticket_id,)
+    ).fetchone()
+    return "" if row is None else str(row[0])

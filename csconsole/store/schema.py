@@ -1,0 +1,113 @@
+"""The schema, by migrations (sqlite-utils Migrations) with ``user_version`` as the schema number.
+
+Tables are STRICT. Events are append-only: triggers refuse UPDATE and DELETE. Indexes are chosen so
+every filter of DESIGN §6 and every chip of the console is answered from an index, partial where the
+filtered set is small (open tickets, bounced > 2, senior callbacks, a running SLA clock).
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATIONS = Migrations("csconsole")
+
+OPEN_SQL = "('new','open','pending')"
+
+
+@MIGRATIONS(name="0001_initial")
+def _initial(db: Database) -> None:
+    db.executescript(
+        f"""
+        CREATE TABLE queues (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            sla_urgent INTEGER, sla_high INTEGER, sla_normal INTEGER, sla_low INTEGER
+        ) STRICT;
+        CREATE TABLE agents (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            role TEXT NOT NULL CHECK (role IN ('agent','supervisor','manager')),
+            queue_id INTEGER REFERENCES queues(id),
+            active INTEGER NOT NULL DEFAULT 1
+        ) STRICT;
+        CREATE TABLE customers (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            since TEXT NOT NULL,
+            resolved_tickets INTEGER NOT NULL DEFAULT 0
+        ) STRICT;
+        CREATE TABLE tickets (
+            id INTEGER PRIMARY KEY,
+            ref TEXT NOT NULL UNIQUE,
+            customer_id INTEGER NOT NULL REFERENCES customers(id),
+            subject TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            priority TEXT NOT NULL,
+            status TEXT NOT NULL,
+            queue_id INTEGER NOT NULL REFERENCES queues(id),
+            owner_id INTEGER REFERENCES agents(id),
+            created_at TEXT NOT NULL,
+            first_response_at TEXT,
+            resolved_at TEXT,
+            closed_at TEXT,
+            closed_by INTEGER REFERENCES agents(id),
+            bounces INTEGER NOT NULL DEFAULT 0,
+            pingpongs INTEGER NOT NULL DEFAULT 0,
+            contacts INTEGER NOT NULL DEFAULT 0,
+            sla_since TEXT,
+            sla_due_at TEXT,
+            sla_risk_at TEXT,
+            sla_breaches INTEGER NOT NULL DEFAULT 0,
+            path TEXT NOT NULL DEFAULT '[]',
+            last_seq INTEGER NOT NULL DEFAULT 0,
+            updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            kind TEXT NOT NULL,
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES agents(id),
+            data TEXT NOT NULL,
+            hash TEXT NOT NULL
+        ) STRICT;
+        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be changed'); END;
+        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be deleted'); END;
+        """
+    )
+    create_indexes(db)
+
+
+INDEXES: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS ix_events_ticket ON events(ticket_id, seq)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_queue_status ON tickets(queue_id, status, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_status ON tickets(status, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_owner ON tickets(owner_id, status, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_customer ON tickets(customer_id)",
+    f"CREATE INDEX IF NOT EXISTS ix_tickets_open ON tickets(queue_id, id) WHERE status IN {OPEN_SQL}",
+    f"CREATE INDEX IF NOT EXISTS ix_tickets_unowned ON tickets(queue_id, id) "
+    f"WHERE owner_id IS NULL AND status IN {OPEN_SQL}",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_bounced ON tickets(bounces, id) WHERE bounces >= 3",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_callbacks ON tickets(contacts, id) WHERE contacts >= 3",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_sla ON tickets(sla_risk_at, sla_due_at, id) "
+    "WHERE sla_due_at IS NOT NULL",
+)
+
+
+def create_indexes(db: Database) -> None:
+    for statement in INDEXES:
+        db.execute(statement)
+
+
+def drop_indexes(db: Database) -> None:
+    """For bulk loads: build the indexes once at the end, not row by row."""
+    for statement in INDEXES:
+        name = statement.split(" ON ")[0].split()[-1]
+        db.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+# The number of migrations above; a store whose user_version is larger was written by a newer csconsole.
+SCHEMA_VERSION = 1
