@@ -16,8 +16,11 @@ from typing import Any
 GENESIS = "0" * 64
 
 
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_data(data: dict[str, Any]) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(data)
 
 
 def canonical_event(seq: int, ticket_id: int, kind: str, at: str, actor: int | None, data: str) -> str:

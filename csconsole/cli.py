@@ -1,0 +1,315 @@
+"""The ``csconsole`` command (DESIGN §6). Exit codes: 0 success, 1 check failed, 2 bad input or usage.
+
+Every error is one plain line on stderr; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from csconsole import __version__
+from csconsole.domain import clock
+from csconsole.domain.errors import DomainError
+from csconsole.domain.views import SlaFilter, TicketFilter, TicketRow
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+COMMANDS = ("gui", "demo", "import", "tickets", "reassign", "stats", "audit", "rebuild")
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="csconsole", description="The floor supervisor's console and its command line.")
+    parser.add_argument("--version", action="version", version=f"csconsole {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    gui = sub.add_parser("gui", help="open the console (the default command)")
+    gui.add_argument("--db", metavar="PATH", help="the store to open (default: your store in the user data folder)")
+    gui.add_argument("--read-only", action="store_true", help="open for audit: nothing can be changed")
+    gui.add_argument("--demo", action="store_true", help="open (creating it if needed) the demo store")
+
+    demo = sub.add_parser("demo", help="create a realistic demo store, with a progress bar")
+    demo.add_argument("path", metavar="PATH")
+    demo.add_argument("--tickets", type=int, default=20_000, metavar="N", help="how many tickets (default 20000)")
+    demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed; same seed, same store")
+
+    imp = sub.add_parser("import", help="import a CSV event log, all or nothing")
+    imp.add_argument("path", metavar="PATH")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--format", choices=("csv",), default="csv")
+    imp.add_argument("--agents", metavar="FILE", help="CSV of name,role,queue giving agents their roles")
+
+    tickets = sub.add_parser("tickets", help="list tickets")
+    tickets.add_argument("path", metavar="PATH")
+    tickets.add_argument("--queue", metavar="Q")
+    tickets.add_argument("--status", metavar="S", choices=("new", "open", "pending", "resolved", "closed"))
+    tickets.add_argument("--min-bounces", type=int, metavar="N")
+    tickets.add_argument("--min-contacts", type=int, metavar="N")
+    tickets.add_argument("--breached", action="store_true", help="only tickets whose SLA is breached now")
+    tickets.add_argument("--json", action="store_true")
+
+    reassign = sub.add_parser("reassign", help="give a ticket a new owner (supervisors only)")
+    reassign.add_argument("path", metavar="PATH")
+    reassign.add_argument("ticket", metavar="TICKET", help="reference or number")
+    reassign.add_argument("--to", required=True, metavar="AGENT")
+    reassign.add_argument("--reason", required=True, metavar="TEXT")
+    reassign.add_argument("--as", dest="actor", required=True, metavar="SUPERVISOR")
+
+    stats = sub.add_parser("stats", help="queue depths, bounced > 2, breached, open recoveries")
+    stats.add_argument("path", metavar="PATH")
+    stats.add_argument("--json", action="store_true")
+
+    audit = sub.add_parser("audit", help="verify the tamper-evident event log")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="verify|head", required=True, parser_class=_Parser)
+    verify = audit_sub.add_parser("verify", help="exit 0 if the chain holds, 1 naming the first bad event")
+    verify.add_argument("path", metavar="PATH")
+    verify.add_argument("--head", metavar="HASH", help="a head hash kept earlier: proves nothing before it changed")
+    head = audit_sub.add_parser("head", help="sequence number and head hash of the chain")
+    head.add_argument("path", metavar="PATH")
+
+    rebuild = sub.add_parser("rebuild", help="recompute derived columns from the events")
+    rebuild.add_argument("path", metavar="PATH")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
+        args_list.insert(0, "gui")
+    try:
+        args = build_parser().parse_args(args_list)
+        return HANDLERS[args.command](args)
+    except UsageError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DomainError as error:
+        print(f"csconsole: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("csconsole: interrupted; nothing half-written (every change is one transaction)", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - the last guard: a plain line, never a traceback
+        print(f"csconsole: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _open(path: str, *, read_only: bool = False):  # noqa: ANN202
+    from csconsole.services import open_store
+
+    store = open_store(path, read_only=read_only)
+    for warning in store.warnings:
+        print(f"csconsole: warning: {warning}", file=sys.stderr)
+    return store
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from csconsole.app import run_gui
+
+    return run_gui(args.db, read_only=args.read_only, demo=args.demo)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from csconsole.io.demo import build_demo
+
+    if args.tickets < 1:
+        raise UsageError("csconsole demo: --tickets must be at least 1")
+    bar = ProgressBar(sys.stderr, "building demo store")
+    summary = build_demo(Path(args.path), tickets=args.tickets, seed=args.seed, progress=bar.update)
+    bar.finish()
+    print(
+        f"{args.path}: {summary.tickets} tickets, {summary.events} events, {summary.agents} agents, "
+        f"{summary.queues} queues in {summary.seconds:.1f} s"
+    )
+    return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from csconsole.io.csv_import import ImportRejected, import_csv
+
+    with _open(args.path) as store:
+        bar = ProgressBar(sys.stderr, "importing")
+        try:
+            result = import_csv(store, Path(args.file), agents_file=Path(args.agents) if args.agents else None,
+                                progress=bar.update)
+        except ImportRejected as rejected:
+            bar.finish()
+            for problem in rejected.problems:
+                print(problem, file=sys.stderr)
+            print(f"csconsole: import rejected ({len(rejected.problems)} problems); nothing was written",
+                  file=sys.stderr)
+            return EXIT_BAD_INPUT
+        bar.finish()
+    print(f"imported {result.events} events on {result.tickets} tickets "
+          f"({result.new_tickets} new); {len(result.findings)} rule breaches recorded as findings")
+    return EXIT_OK
+
+
+def ticket_json(row: TicketRow, now: str) -> dict[str, Any]:
+    return {
+        "id": row.id, "ref": row.ref, "subject": row.subject, "customer": row.customer,
+        "customer_tier": row.customer_tier.value, "queue": row.queue, "owner": row.owner,
+        "status": row.status, "priority": row.priority, "channel": row.channel,
+        "created_at": row.created_at, "bounces": row.bounces, "pingpongs": row.pingpongs,
+        "contacts": row.contacts, "sla_state": row.sla_state(now).value, "sla_due_at": row.sla_due_at,
+        "path": list(row.path),
+    }
+
+
+def _tickets(args: argparse.Namespace) -> int:
+    from csconsole.services import queries
+
+    with _open(args.path, read_only=True) as store:
+        flt = TicketFilter(
+            queue_id=queries.queue_by_name(store, args.queue).id if args.queue else None,
+            status=args.status, min_bounces=args.min_bounces, min_contacts=args.min_contacts,
+            sla=SlaFilter.BREACHED if args.breached else None,
+        )
+        now = clock.now_text()
+        rows = queries.all_tickets(store, flt, now=now)
+        out = sys.stdout
+        if args.json:
+            out.write("[")
+            for i, row in enumerate(rows):
+                out.write(("," if i else "") + "\n" + json.dumps(ticket_json(row, now), ensure_ascii=False))
+            out.write("\n]\n")
+            return EXIT_OK
+        out.write(f"{'REF':<12} {'QUEUE':<14} {'OWNER':<16} {'STATUS':<9} {'PRIO':<7} BNC PP CON SLA       SUBJECT\n")
+        for row in rows:
+            out.write(
+                f"{row.ref:<12} {row.queue[:14]:<14} {(row.owner or '—')[:16]:<16} {row.status:<9} "
+                f"{row.priority:<7} {row.bounces:>3} {row.pingpongs:>2} {row.contacts:>3} "
+                f"{row.sla_state(now).value:<9} {row.subject}\n"
+            )
+    return EXIT_OK
+
+
+def _reassign(args: argparse.Namespace) -> int:
+    from csconsole.services import queries, tickets
+
+    with _open(args.path) as store:
+        ticket_id = queries.find_ticket(store, args.ticket)
+        actor = queries.agent_by_name(store, args.actor)
+        target = queries.agent_by_name(store, args.to)
+        change = tickets.reassign(store, [ticket_id], actor_id=actor.id, to_id=target.id, reason=args.reason)
+    print(f"{args.ticket}: reassigned to {target.name} (event {change.seqs[-1]})")
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from csconsole.services import queries
+
+    with _open(args.path, read_only=True) as store:
+        now = clock.now_text()
+        stats = queries.floor_stats(store, now)
+    queues = {
+        q.name: {
+            "depth": q.depth,
+            "oldest_age_minutes": round(clock.minutes_between(q.oldest_created_at, now)) if q.oldest_created_at else None,
+            "at_risk": q.at_risk,
+            "breached": q.breached,
+        }
+        for q in stats.queues
+    }
+    if args.json:
+        print(json.dumps({
+            "queues": queues, "open_tickets": stats.open_tickets, "bounced_over_two": stats.bounced_over_two,
+            "senior_callbacks": stats.senior_callbacks, "breached": stats.breached,
+        }, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{'QUEUE':<16} {'OPEN':>6} {'OLDEST':>8} {'AT RISK':>8} {'BREACHED':>9}")
+    for name, q in queues.items():
+        age = q["oldest_age_minutes"]
+        print(f"{name:<16} {q['depth']:>6} {_age(age):>8} {q['at_risk']:>8} {q['breached']:>9}")
+    print(f"\nopen tickets {stats.open_tickets} · bounced > 2: {stats.bounced_over_two} · "
+          f"senior callbacks: {stats.senior_callbacks} · breached: {stats.breached}")
+    return EXIT_OK
+
+
+def _age(minutes: int | None) -> str:
+    if minutes is None:
+        return "—"
+    if minutes < 120:
+        return f"{minutes}m"
+    if minutes < 48 * 60:
+        return f"{minutes // 60}h"
+    return f"{minutes // 1440}d"
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from csconsole.services import audit
+
+    with _open(args.path, read_only=True) as store:
+        if args.audit_command == "head":
+            head = audit.head(store)
+            print(f"{head.seq} {head.hash}")
+            return EXIT_OK
+        problems = audit.quick_check(store)
+        if problems:
+            print(f"csconsole: {args.path}: integrity check failed: {problems[0]}", file=sys.stderr)
+            return EXIT_CHECK_FAILED
+        verdict = audit.verify(store, args.head)
+    if verdict.ok:
+        print(f"ok: {verdict.checked} events verified; head {verdict.head.seq} {verdict.head.hash}")
+        return EXIT_OK
+    print(f"csconsole: audit failed: {verdict.problem}", file=sys.stderr)
+    return EXIT_CHECK_FAILED
+
+
+def _rebuild(args: argparse.Namespace) -> int:
+    from csconsole.services import audit
+
+    with _open(args.path) as store:
+        changed = audit.rebuild(store)
+    print(f"rebuilt derived columns from events; {changed} tickets had drifted and were corrected")
+    return EXIT_OK
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "gui": _gui, "demo": _demo, "import": _import, "tickets": _tickets, "reassign": _reassign,
+    "stats": _stats, "audit": _audit, "rebuild": _rebuild,
+}
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr (quiet when stderr is not a terminal, except the final line)."""
+
+    def __init__(self, stream: TextIO, label: str) -> None:
+        self.stream = stream
+        self.label = label
+        self.tty = stream.isatty()
+        self._last = -1
+
+    def update(self, done: int, total: int) -> None:
+        percent = int(100 * done / total) if total else 100
+        if percent == self._last:
+            return
+        self._last = percent
+        if self.tty:
+            filled = percent // 4
+            self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (25 - filled)}] {percent:3d}%")
+            self.stream.flush()
+        elif percent % 10 == 0:
+            self.stream.write(f"{self.label}: {percent}%\n")
+
+    def finish(self) -> None:
+        if self.tty and self._last >= 0:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

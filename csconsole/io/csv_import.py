@@ -1,0 +1,341 @@
+"""Import the CSV event log of DESIGN §6, all or nothing.
+
+The whole file is read and checked first; any structural problem rejects it with
+``FILE:ROW:FIELD: message`` lines and nothing is written. A file that passes is written in one
+transaction. Rule breaches in the history are kept as they happened and reported as findings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from csconsole.domain import clock
+from csconsole.domain.errors import BadInput, DomainError
+from csconsole.domain.findings import Finding, rule_breaches
+from csconsole.domain.ticket import Event, TicketState
+from csconsole.domain.words import Channel, EventKind, Priority, Role, Status
+from csconsole.store import directory
+from csconsole.store.ledger import Ledger, load_events, load_state
+from csconsole.store.store import Store
+
+COLUMNS = ("ticket", "at", "kind", "actor", "queue", "owner", "customer", "subject", "channel", "priority",
+           "status", "note")
+AGENT_COLUMNS = ("name", "role", "queue")
+IMPORTABLE = (EventKind.CREATED, EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN, EventKind.CONTACT,
+              EventKind.REPLY, EventKind.STATUS, EventKind.ESCALATE, EventKind.NOTE)
+MAX_FIELD = 10_000  # characters; longer is not a note, it is a mistake
+MAX_PROBLEMS = 200
+
+Progress = Callable[[int, int], None]
+
+
+class ImportRejected(DomainError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(problems[0] if problems else "import rejected")
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    tickets: int
+    new_tickets: int
+    events: int
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    ticket: str
+    at: str
+    kind: EventKind
+    actor: str
+    queue: str
+    owner: str
+    customer: str
+    subject: str
+    channel: str
+    priority: str
+    status: str
+    note: str
+
+
+class _Problems:
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.lines: list[str] = []
+
+    def add(self, line: int, column: str, message: str) -> None:
+        if len(self.lines) < MAX_PROBLEMS:
+            self.lines.append(f"{self.file}:{line}:{column}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.lines:
+            raise ImportRejected(self.lines)
+
+
+def _read_text(file: Path, problems: _Problems) -> str:
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise BadInput(f"cannot read {file}: {error.strerror}") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.add(line, "-", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8")
+        problems.raise_if_any()
+        raise AssertionError("unreachable") from None
+
+
+def _records(file: Path, text: str, expected: tuple[str, ...], problems: _Problems) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        problems.add(1, "-", "the file is empty; expected a header row: " + ",".join(expected))
+        problems.raise_if_any()
+    except csv.Error as error:
+        problems.add(1, "-", f"not a CSV header row ({error})")
+        problems.raise_if_any()
+    names = [h.strip().lower() for h in header]
+    for column in expected:
+        if column not in names:
+            problems.add(1, column, "missing column")
+    for column in names:
+        if column not in expected:
+            problems.add(1, column or "-", "unknown column")
+    problems.raise_if_any()
+    records: list[tuple[int, dict[str, str]]] = []
+    line = 1
+    try:
+        for values in reader:
+            line = reader.line_num
+            if not values or all(not v.strip() for v in values):
+                continue
+            if len(values) != len(names):
+                problems.add(line, "-", f"{len(values)} fields where the header has {len(names)}")
+                continue
+            record = dict(zip(names, (v.strip() for v in values), strict=True))
+            for column, value in record.items():
+                if len(value) > MAX_FIELD:
+                    problems.add(line, column, f"{len(value)} characters; at most {MAX_FIELD} are accepted")
+            records.append((line, record))
+    except csv.Error as error:
+        problems.add(reader.line_num or line + 1, "-", f"broken CSV ({error})")
+    problems.raise_if_any()
+    return records
+
+
+def _parse_rows(file: Path, problems: _Problems) -> list[_Row]:
+    rows: list[_Row] = []
+    for line, r in _records(file, _read_text(file, problems), COLUMNS, problems):
+        before = len(problems.lines)
+        if not r["ticket"]:
+            problems.add(line, "ticket", "missing ticket reference")
+        kind_text = r["kind"].lower()
+        kind: EventKind | None = None
+        if kind_text not in {k.value for k in EventKind}:
+            problems.add(line, "kind", f"unknown kind {r['kind']!r}")
+        elif EventKind(kind_text) not in IMPORTABLE:
+            problems.add(line, "kind", f"{kind_text} events are recorded in csconsole, not imported")
+        else:
+            kind = EventKind(kind_text)
+        at = ""
+        if not r["at"]:
+            problems.add(line, "at", "missing time")
+        else:
+            try:
+                at = clock.parse_iso(r["at"])
+            except BadInput as error:
+                problems.add(line, "at", str(error))
+        if kind is not None:
+            _check_kind_fields(line, kind, r, problems)
+        if len(problems.lines) == before and kind is not None:
+            rows.append(_Row(line, r["ticket"], at, kind, r["actor"], r["queue"], r["owner"], r["customer"],
+                             r["subject"], r["channel"].lower(), r["priority"].lower(), r["status"].lower(),
+                             r["note"]))
+    return rows
+
+
+def _check_kind_fields(line: int, kind: EventKind, r: dict[str, str], problems: _Problems) -> None:
+    def need(column: str, why: str) -> None:
+        if not r[column]:
+            problems.add(line, column, f"missing {column}: {why}")
+
+    if kind == EventKind.CREATED:
+        for column in ("customer", "subject", "channel", "priority", "queue"):
+            need(column, "a created row opens the ticket")
+        if r["channel"] and r["channel"].lower() not in {c.value for c in Channel}:
+            problems.add(line, "channel", f"unknown channel {r['channel']!r}")
+        if r["owner"]:
+            problems.add(line, "owner", "a created row names no owner; add a take row")
+    elif kind == EventKind.CONTACT:
+        pass  # the actor is the customer; nothing else is needed
+    else:
+        need("actor", f"who did the {kind.value}")
+    if kind in (EventKind.CREATED, EventKind.ESCALATE) and r["priority"] and \
+            r["priority"].lower() not in {p.value for p in Priority}:
+        problems.add(line, "priority", f"unknown priority {r['priority']!r}")
+    if kind == EventKind.TRANSFER and not (r["queue"] or r["owner"]):
+        problems.add(line, "queue", "a transfer names the new queue and/or owner")
+    if kind == EventKind.REASSIGN:
+        need("owner", "a reassign names the new owner")
+    if kind == EventKind.STATUS:
+        need("status", "a status row names the new status")
+        if r["status"] and r["status"].lower() not in {s.value for s in Status}:
+            problems.add(line, "status", f"unknown status {r['status']!r}")
+
+
+def _check_order(rows: list[_Row], existing: dict[str, tuple[int, str]], problems: _Problems) -> None:
+    """Each ticket starts with ``created`` (unless it is already in the store) and runs forward in time."""
+    last_at: dict[str, str] = {ref: at for ref, (_, at) in existing.items()}
+    for row in rows:
+        if row.kind == EventKind.CREATED:
+            if row.ticket in last_at:
+                where = "in the store" if row.ticket in existing else "earlier in the file"
+                problems.add(row.line, "ticket", f"ticket {row.ticket} was already created {where}")
+                continue
+            last_at[row.ticket] = row.at
+            continue
+        previous = last_at.get(row.ticket)
+        if previous is None:
+            problems.add(row.line, "kind", f"{row.kind.value} before ticket {row.ticket} was created")
+        elif row.at < previous:
+            problems.add(row.line, "at", f"{row.at} is earlier than the ticket's previous event ({previous}); "
+                                         "rows of a ticket must be in time order")
+        else:
+            last_at[row.ticket] = row.at
+
+
+def _read_agents(file: Path) -> list[tuple[int, str, Role, str]]:
+    problems = _Problems(file)
+    agents = []
+    for line, r in _records(file, _read_text(file, problems), AGENT_COLUMNS, problems):
+        if not r["name"]:
+            problems.add(line, "name", "missing agent name")
+        try:
+            role = Role(r["role"].lower())
+        except ValueError:
+            problems.add(line, "role", f"unknown role {r['role']!r} (agent, supervisor or manager)")
+            continue
+        agents.append((line, r["name"], role, r["queue"]))
+    problems.raise_if_any()
+    return agents
+
+
+class _Names:
+    """Find-or-create of queues, agents and customers inside the import transaction."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.conn = ledger.conn
+        self.queues = {q.name.lower(): q.id for q in directory.queues(self.conn)}
+        self.agents = {a.name.lower(): a.id for a in directory.agents(self.conn)}
+        self.roles = {a.id: a.role for a in directory.agents(self.conn)}
+        self.customers: dict[str, int] = {}
+
+    def queue(self, name: str) -> int:
+        key = name.strip().lower()
+        if key not in self.queues:
+            self.queues[key] = directory.add_queue(self.conn, name).id
+        return self.queues[key]
+
+    def agent(self, name: str, role: Role = Role.AGENT, queue: str = "") -> int:
+        key = name.strip().lower()
+        if key not in self.agents:
+            agent = directory.add_agent(self.conn, name, role, self.queue(queue) if queue else None)
+            self.agents[key] = agent.id
+            self.roles[agent.id] = role
+        return self.agents[key]
+
+    def customer(self, name: str, at: str) -> int:
+        if name not in self.customers:
+            known = directory.customer_by_name(self.conn, name) or directory.add_customer(self.conn, name, at)
+            self.customers[name] = known.id
+        return self.customers[name]
+
+
+def import_csv(
+    store: Store, file: Path, *, agents_file: Path | None = None, progress: Progress | None = None
+) -> ImportResult:
+    problems = _Problems(file)
+    agents = _read_agents(agents_file) if agents_file else []
+    rows = _parse_rows(file, problems)
+    problems.raise_if_any()
+    refs = sorted({r.ticket for r in rows})
+    existing = _existing(store, refs)
+    _check_order(rows, existing, problems)
+    problems.raise_if_any()
+
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        names = _Names(ledger)
+        for _, name, role, queue in agents:
+            agent_id = names.agent(name, role, queue)
+            directory.set_agent_role(conn, agent_id, role, names.queue(queue) if queue else None)
+            names.roles[agent_id] = role
+        states: dict[str, TicketState] = {}
+        ids: dict[str, int] = {ref: tid for ref, (tid, _) in existing.items()}
+        next_id = ledger.new_ticket_id()
+        for done, row in enumerate(rows, 1):
+            if row.kind == EventKind.CREATED:
+                ticket_id = ids[row.ticket] = next_id
+                next_id += 1
+                actor = None if not row.actor or row.actor == row.customer else names.agent(row.actor)
+                created = Event(ticket_id, EventKind.CREATED, row.at, actor, {
+                    "customer": names.customer(row.customer, row.at), "subject": row.subject,
+                    "channel": row.channel, "priority": row.priority, "queue": names.queue(row.queue)})
+                states[row.ticket] = ledger.open_ticket(ticket_id, row.ticket, created)
+            else:
+                state = states.get(row.ticket)
+                if state is None:
+                    state = states[row.ticket] = load_state(conn, ids[row.ticket])  # type: ignore[assignment]
+                ledger.record(state, _event(row, state, names))
+            if progress and (done % 1000 == 0 or done == len(rows)):
+                progress(done, len(rows))
+        findings: list[Finding] = []
+        for ref in dict.fromkeys(r.ticket for r in rows):
+            findings += rule_breaches(ids[ref], load_events(conn, ids[ref]), names.roles, ledger.targets)
+    return ImportResult(len(states), len(ids) - len(existing), len(rows), findings)
+
+
+def _existing(store: Store, refs: list[str]) -> dict[str, tuple[int, str]]:
+    """Tickets of the file already in the store: ref → (id, time of its last event)."""
+    found: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(refs), 500):
+        chunk = refs[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for ref, tid, at in store.conn.execute(
+            f"SELECT ref, id, updated_at FROM tickets WHERE ref IN ({marks})", chunk
+        ):
+            found[ref] = (tid, at)
+    return found
+
+
+def _event(row: _Row, state: TicketState, names: _Names) -> Event:
+    kind = row.kind
+    actor = None if kind == EventKind.CONTACT else names.agent(row.actor)
+    data: dict[str, object]
+    if kind in (EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN):
+        queue = names.queue(row.queue) if row.queue else state.queue_id
+        owner: int | None
+        if kind == EventKind.TAKE:
+            owner = names.agent(row.owner) if row.owner else actor
+        else:
+            owner = names.agent(row.owner) if row.owner else None
+        data = {"queue": queue, "owner": owner}
+        if kind == EventKind.TRANSFER:
+            data["note"] = row.note
+        elif kind == EventKind.REASSIGN:
+            data["reason"] = row.note
+    elif kind == EventKind.STATUS:
+        data = {"status": row.status, "note": row.note}
+    elif kind == EventKind.ESCALATE:
+        data = {"priority": row.priority or state.priority, "note": row.note}
+    else:
+        data = {"note": row.note}
+    return Event(state.ticket_id, kind, row.at, actor, data)

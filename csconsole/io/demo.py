@@ -1,0 +1,294 @@
+"""A realistic demo floor, deterministic for a seed (DESIGN §6 ``demo``).
+
+A dozen queues, ~60 agents (supervisors and managers among them), customers with tenure (some loyal),
+tickets over the last 30 days across channels and priorities. Most tickets are resolved by their
+first owner; a tail is transferred, some genuinely ping-pong between two queues, some customers call
+again and again, some SLAs are breached, and the recent ones are still open.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from csconsole.domain import clock
+from csconsole.domain.errors import BadInput
+from csconsole.domain.ticket import Event
+from csconsole.domain.words import Role
+from csconsole.store.bulk import BulkLoader
+
+Progress = Callable[[int, int], None]
+
+QUEUES = ("Billing", "Technical", "Returns", "Sales", "Escalations", "Accounts", "Shipping", "Warranty",
+          "Onboarding", "Retention", "Fraud", "General")
+# Pairs that really bounce work between them on real floors.
+PINGPONG_PAIRS = (("Billing", "Technical"), ("Returns", "Shipping"), ("Accounts", "Billing"),
+                  ("Warranty", "Technical"))
+FIRST = ("Ana", "Raj", "Mei", "Tom", "Sara", "Luis", "Ivy", "Omar", "Nina", "Ben", "Zoe", "Karl", "Lena", "Ali",
+         "Eva", "Sam", "Yuki", "Joe", "Mia", "Noah", "Ola", "Paul", "Rita", "Theo", "Uma", "Vic", "Wes", "Xia",
+         "Yara", "Hugo", "Ines", "Jack", "Kemi", "Leo", "Maya", "Nils", "Olga", "Pia", "Quinn", "Rosa")
+LAST = ("Silva", "Patel", "Chen", "Novak", "Okafor", "Garcia", "Kim", "Haddad", "Berg", "Rossi", "Dubois",
+        "Schmidt", "Nakamura", "Owusu", "Kowalski", "Fischer", "Moreau", "Jensen", "Costa", "Ivanova",
+        "Murphy", "Singh", "Larsen", "Tanaka", "Alves", "Weber", "Santos", "Horvat", "Lind", "Ahmed")
+SUBJECTS = {
+    "Billing": ("Charged twice this month", "Refund not received", "Invoice shows wrong plan",
+                "Late fee after paying on time", "Card declined but money taken"),
+    "Technical": ("App crashes on login", "Router keeps dropping", "Cannot reset password",
+                  "Sync stopped working", "Error 503 on checkout"),
+    "Returns": ("Return label never arrived", "Item returned, no refund", "Wrong size delivered"),
+    "Sales": ("Question about the family plan", "Discount code not accepted", "Upgrade pricing"),
+    "Escalations": ("Complaint about previous agent", "Third call about the same outage"),
+    "Accounts": ("Cannot change account owner", "Address change not saved", "Close my account"),
+    "Shipping": ("Parcel stuck in transit", "Delivered to wrong address", "Courier says address invalid"),
+    "Warranty": ("Screen failed after 3 months", "Warranty claim rejected", "Replacement is faulty too"),
+    "Onboarding": ("Setup appointment missed", "Activation email never came"),
+    "Retention": ("Want to cancel: price went up", "Competitor offer, will you match?"),
+    "Fraud": ("Unknown purchase on my account", "Phishing email in your name"),
+    "General": ("Opening hours over the holidays", "Feedback on store visit", "Where is my order?"),
+}
+TRANSFER_NOTES = ("Needs a billing adjustment; customer verified", "Technical fault suspected; logs attached",
+                  "Refund depends on the return; sent to Returns", "Carrier issue; Shipping owns it",
+                  "Not ours: account change needed first", "Warranty decision needed before repair",
+                  "Customer asked for a specialist")
+REPLIES = ("Thanks for your patience; here is what I found.", "I have fixed it and confirmed on my side.",
+           "Could you send a photo of the label?", "Refund issued; 3–5 working days.",
+           "I have escalated this and will call you tomorrow.")
+CONTACT_NOTES = ("Customer called again: no update received", "Customer emailed: still broken",
+                 "Customer chatted: getting annoyed", "")
+REASONS = ("Ping-pong: one owner until resolved", "Owner absent or off shift", "Load balancing",
+           "Needs a specialist")
+CHANNELS = (("phone", 35), ("email", 30), ("chat", 25), ("social", 6), ("walk-in", 4))
+PRIORITIES = (("urgent", 5), ("high", 20), ("normal", 55), ("low", 20))
+SLA_MINUTES = {"urgent": 15, "high": 60, "normal": 240, "low": 480}
+DAYS = 30
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    tickets: int
+    events: int
+    agents: int
+    queues: int
+    customers: int
+    seconds: float
+
+
+def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> Callable[[], str]:
+    values = [v for v, _ in table]
+    cum = []
+    total = 0
+    for _, w in table:
+        total += w
+        cum.append(total)
+    import bisect
+
+    def pick() -> str:
+        return values[bisect.bisect_right(cum, rng.random() * total)]
+    return pick
+
+
+def build_demo(
+    path: Path, *, tickets: int = 20_000, seed: int = 7, now: datetime | None = None,
+    progress: Progress | None = None,
+) -> DemoSummary:
+    """Create the demo store at ``path`` (which must not exist yet)."""
+    if path.exists():
+        raise BadInput(f"{path} already exists; the demo never overwrites a store")
+    if not path.parent.exists():
+        raise BadInput(f"folder {path.parent} does not exist")
+    started = time.perf_counter()
+    anchor = now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
+    end = int(anchor.timestamp())
+    loader = BulkLoader(path)
+    try:
+        summary = _populate(loader, random.Random(seed), tickets, end, progress)
+        loader.finish()
+    except BaseException:
+        loader.abandon()
+        raise
+    return DemoSummary(tickets, loader.events, summary[0], len(QUEUES), summary[1], time.perf_counter() - started)
+
+
+def _populate(loader: BulkLoader, rng: random.Random, total: int, end: int,
+              progress: Progress | None) -> tuple[int, int]:
+    conn = loader.conn
+    queue_ids = {}
+    for name in QUEUES:
+        queue_ids[name] = conn.execute("INSERT INTO queues (name) VALUES (?)", (name,)).lastrowid
+    # ~60 agents: 4 per queue plus the leads; names unique.
+    staff: dict[str, list[int]] = {q: [] for q in QUEUES}
+    supervisors: list[int] = []
+    used: set[str] = set()
+    plan = [(q, Role.AGENT) for q in QUEUES for _ in range(4)] + [(q, Role.SUPERVISOR) for q in QUEUES[:8]]
+    plan += [(None, Role.MANAGER)] * 3
+    for queue, role in plan:
+        while True:
+            name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+            if name not in used:
+                used.add(name)
+                break
+        qid = queue_ids[queue] if queue else None
+        agent_id = conn.execute("INSERT INTO agents (name, role, queue_id) VALUES (?, ?, ?)",
+                                (name, role.value, qid)).lastrowid
+        if role is Role.AGENT:
+            staff[queue].append(agent_id)  # type: ignore[index]
+        else:
+            supervisors.append(agent_id)
+    # Customers: about one per three tickets; tenure up to six years; a few come back often.
+    customer_count = max(1, total // 3)
+    customers = []
+    for i in range(customer_count):
+        years = rng.random() ** 1.5 * 6
+        since = end - int(years * 365 * 86400) - DAYS * 86400
+        name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
+        round_ = i // (len(FIRST) * len(LAST))
+        if round_:
+            name += f" {round_ + 1}"
+        customers.append((i + 1, name, clock.from_epoch(since), 0))
+    conn.executemany("INSERT INTO customers (id, name, since, resolved_tickets) VALUES (?, ?, ?, ?)", customers)
+
+    channel = _weighted(rng, CHANNELS)
+    priority = _weighted(rng, PRIORITIES)
+    queue_weights = tuple((q, w) for q, w in zip(QUEUES, (20, 18, 10, 9, 3, 8, 10, 6, 4, 5, 2, 5), strict=True))
+    pick_queue = _weighted(rng, queue_weights)
+    resolved_per_customer: dict[int, int] = {}
+    start = end - DAYS * 86400
+    gen = _TicketStory(rng, staff, supervisors, queue_ids, end)
+    for n in range(1, total + 1):
+        # Tickets spread over 30 days, denser recently and on weekdays.
+        created = start + int((rng.random() ** 0.9) * (end - start - 600))
+        queue = pick_queue()
+        customer_id = 1 + int((rng.random() ** 2) * customer_count) % customer_count
+        events = gen.story(n, created, queue, customer_id, channel(), priority())
+        state = loader.add_ticket(n, f"T-{n:07d}", events)
+        if state.is_done:
+            resolved_per_customer[customer_id] = resolved_per_customer.get(customer_id, 0) + 1
+        if progress and n % 5000 == 0:
+            progress(n, total)
+    conn.executemany("UPDATE customers SET resolved_tickets = ? WHERE id = ?",
+                     [(v, k) for k, v in resolved_per_customer.items()])
+    if progress:
+        progress(total, total)
+    return len(plan), customer_count
+
+
+class _TicketStory:
+    """Writes one ticket's life as events, with the floor's real patterns."""
+
+    def __init__(self, rng: random.Random, staff: dict[str, list[int]], supervisors: list[int],
+                 queue_ids: dict[str, int], end: int) -> None:
+        self.rng = rng
+        self.staff = staff
+        self.supervisors = supervisors
+        self.queue_ids = queue_ids
+        self.end = end
+        self.partner = {}
+        for a, b in PINGPONG_PAIRS:
+            self.partner.setdefault(a, b)
+            self.partner.setdefault(b, a)
+
+    def story(self, n: int, created: int, queue: str, customer: int, channel: str, priority: str) -> list[Event]:
+        rng = self.rng
+        at = created
+        events = [Event(n, "created", clock.from_epoch(at), None, {
+            "customer": customer, "subject": rng.choice(SUBJECTS[queue]), "channel": channel,
+            "priority": priority, "queue": self.queue_ids[queue]})]
+        age_hours = (self.end - created) / 3600
+        target = SLA_MINUTES[priority] * 60
+        roll = rng.random()
+
+        def step(seconds: float) -> bool:
+            """Advance the clock; False once the story would run past now (the ticket stays open)."""
+            nonlocal at
+            at += max(1, int(seconds))
+            return at < self.end
+
+        # Some of the newest tickets wait unowned in their queue.
+        if age_hours < 6 and roll < 0.35:
+            return events
+        # First response: mostly within target, a tail breaches it; the take comes first.
+        late = rng.random() < 0.08
+        first_reply = target * (rng.uniform(0.1, 0.9) if not late else rng.uniform(1.05, 4))
+        if not step(first_reply * rng.uniform(0.1, 0.5)):
+            return events
+        owner = rng.choice(self.staff[queue])
+        qid = self.queue_ids[queue]
+        events.append(Event(n, "take", clock.from_epoch(at), owner, {"queue": qid, "owner": owner}))
+        if not step(created + first_reply - at):
+            return events
+        events.append(Event(n, "reply", clock.from_epoch(at), owner, {"note": rng.choice(REPLIES)}))
+
+        handoffs = 0
+        if roll < 0.05 and queue in self.partner:
+            handoffs = rng.choice((3, 3, 4, 5))  # genuine ping-pong between two queues
+        elif roll < 0.13:
+            handoffs = 1
+        elif roll < 0.17:
+            handoffs = 2
+        here, other = queue, self.partner.get(queue) or rng.choice([q for q in QUEUES if q != queue])
+        for _ in range(handoffs):
+            if not step(rng.uniform(1800, 6 * 3600)):
+                return events
+            here, other = other, here
+            new_owner = rng.choice(self.staff[here]) if rng.random() < 0.6 else None
+            events.append(Event(n, "transfer", clock.from_epoch(at), owner, {
+                "queue": self.queue_ids[here], "owner": new_owner, "note": rng.choice(TRANSFER_NOTES)}))
+            if rng.random() < 0.6:
+                if not step(rng.uniform(600, 3 * 3600)):
+                    return events
+                events.append(Event(n, "contact", clock.from_epoch(at), None, {"note": rng.choice(CONTACT_NOTES)}))
+                if rng.random() < 0.8:
+                    if not step(rng.uniform(0.1, 0.95) * target):
+                        return events
+                    events.append(Event(n, "reply", clock.from_epoch(at), owner, {"note": rng.choice(REPLIES)}))
+            if new_owner is None:
+                if not step(rng.uniform(300, 2 * 3600)):
+                    return events
+                new_owner = rng.choice(self.staff[here])
+                events.append(Event(n, "take", clock.from_epoch(at), new_owner,
+                                    {"queue": self.queue_ids[here], "owner": new_owner}))
+            owner = new_owner
+            if rng.random() < 0.5:
+                if not step(rng.uniform(300, target * 1.5)):
+                    return events
+                events.append(Event(n, "reply", clock.from_epoch(at), owner, {"note": rng.choice(REPLIES)}))
+        # A supervisor steps in on some of the bounced ones.
+        if handoffs >= 3 and rng.random() < 0.3:
+            if not step(rng.uniform(600, 7200)):
+                return events
+            boss = rng.choice(self.supervisors)
+            owner = rng.choice(self.staff[here])
+            events.append(Event(n, "reassign", clock.from_epoch(at), boss, {
+                "queue": self.queue_ids[here], "owner": owner, "reason": rng.choice(REASONS)}))
+        # Customers who call back while waiting.
+        extra_contacts = 0
+        r = rng.random()
+        if r < 0.04 + 0.1 * (handoffs >= 3):
+            extra_contacts = 2
+        elif r < 0.16:
+            extra_contacts = 1
+        for _ in range(extra_contacts):
+            if not step(rng.uniform(1800, 30 * 3600)):
+                return events
+            events.append(Event(n, "contact", clock.from_epoch(at), None, {"note": rng.choice(CONTACT_NOTES)}))
+            if not step(rng.uniform(0.1, 1.15) * target):
+                return events
+            events.append(Event(n, "reply", clock.from_epoch(at), owner, {"note": rng.choice(REPLIES)}))
+        if rng.random() < 0.03:
+            if not step(600):
+                return events
+            events.append(Event(n, "escalate", clock.from_epoch(at), owner,
+                                {"priority": "urgent" if priority != "urgent" else "urgent",
+                                 "note": "Customer at risk of leaving"}))
+        # Resolve, then close a day or so later.
+        if not step(rng.uniform(600, 20 * 3600)):
+            return events
+        events.append(Event(n, "status", clock.from_epoch(at), owner, {"status": "resolved", "note": ""}))
+        if not step(rng.uniform(3600, 48 * 3600)):
+            return events
+        events.append(Event(n, "status", clock.from_epoch(at), owner, {"status": "closed", "note": ""}))
+        return events

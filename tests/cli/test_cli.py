@@ -1,0 +1,183 @@
+"""The command line contract of DESIGN §6: outputs, exit codes, and one plain line per refusal."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from csconsole.cli import main
+
+HEADER = "ticket,at,kind,actor,queue,owner,customer,subject,channel,priority,status,note\n"
+LOG = HEADER + """\
+T-1,2026-03-02T09:00:00Z,created,,Billing,,Acme Ltd,Charged twice,phone,high,,
+T-1,2026-03-02T09:05:00+00:00,take,Ana,Billing,,,,,,,
+T-1,2026-03-02T10:00:00Z,transfer,Ana,Tech,Raj,,,,,,Looks like a router fault
+T-1,2026-03-02T11:00:00Z,transfer,Raj,Billing,Ana,,,,,,It is a billing problem
+T-1,2026-03-02T12:00:00Z,transfer,Ana,Tech,,,,,,,
+T-1,2026-03-02T12:30:00Z,contact,Acme Ltd,,,,,,,,Still charged twice
+T-1,2026-03-02T13:30:00Z,contact,Acme Ltd,,,,,,,,Third call
+T-2,2026-03-02T09:30:00+01:00,created,,Tech,,Bo Berg,Router drops,email,low,,
+T-2,2026-03-02T09:40:00Z,take,Raj,Tech,,,,,,,
+T-2,2026-03-02T10:00:00Z,status,Ana,,,,,,,closed,
+"""
+AGENTS = "name,role,queue\nAna,agent,Billing\nRaj,agent,Tech\nSue,supervisor,\n"
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    db = tmp_path / "floor.db"
+    (tmp_path / "log.csv").write_text(LOG)
+    (tmp_path / "agents.csv").write_text(AGENTS)
+    # A new store is created by demo or the console; import needs one: make an empty store.
+    from csconsole.services import open_store
+
+    open_store(str(db), create=True).close()
+    assert main(["import", str(db), str(tmp_path / "log.csv"), "--agents", str(tmp_path / "agents.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "imported 10 events on 2 tickets (2 new); 2 rule breaches" in out
+    return db
+
+
+def tickets_json(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, object]]:
+    assert main(["tickets", str(db), "--json", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_import_then_tickets_json_gives_bounces_pingpongs_contacts(
+    imported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = {r["ref"]: r for r in tickets_json(imported, capsys)}
+    t1 = rows["T-1"]
+    assert t1["path"] == ["Billing/Ana", "Tech/Raj", "Billing/Ana", "Tech/—"]
+    assert (t1["bounces"], t1["pingpongs"], t1["contacts"], t1["owner"]) == (3, 2, 3, None)
+    assert set(t1) >= {"id", "ref", "subject", "customer", "queue", "owner", "status", "priority", "bounces",
+                       "pingpongs", "contacts", "sla_state", "path"}
+    assert rows["T-2"]["status"] == "closed"
+    assert rows["T-2"]["created_at"] == "2026-03-02T08:30:00Z"  # the offset was honoured
+    assert [r["ref"] for r in tickets_json(imported, capsys, "--min-bounces", "3")] == ["T-1"]
+    assert [r["ref"] for r in tickets_json(imported, capsys, "--min-contacts", "3")] == ["T-1"]
+    assert [r["ref"] for r in tickets_json(imported, capsys, "--queue", "tech", "--status", "closed")] == ["T-2"]
+    assert [r["ref"] for r in tickets_json(imported, capsys, "--breached")] == ["T-1"]
+
+
+def test_reassign_through_the_cli(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reassign", str(imported), "T-1", "--to", "Ana", "--reason", "One owner", "--as", "Sue"]) == 0
+    assert "reassigned to Ana" in capsys.readouterr().out
+    assert tickets_json(imported, capsys, "--min-bounces", "4")[0]["owner"] == "Ana"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["T-404", "--to", "Ana", "--reason", "r", "--as", "Sue"], "no ticket 'T-404'"),
+        (["T-1", "--to", "Ana", "--reason", "r", "--as", "Raj"], "only a supervisor or manager may reassign"),
+        (["T-1", "--to", "Ana", "--reason", "  ", "--as", "Sue"], "a reason for the reassignment is required"),
+        (["T-2", "--to", "Ana", "--reason", "r", "--as", "Sue"], "is closed and cannot be reassigned"),
+        (["T-1", "--to", "Nobody", "--reason", "r", "--as", "Sue"], "no agent named 'Nobody'"),
+        (["T-1", "--to", "Ana", "--as", "Sue"], "the following arguments are required: --reason"),
+    ],
+)
+def test_reassign_refusals_are_one_line_exit_2_and_change_nothing(
+    imported: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    before = tickets_json(imported, capsys)
+    assert main(["reassign", str(imported), *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert tickets_json(imported, capsys) == before
+
+
+def test_stats_json(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", str(imported), "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["queues"]["Tech"]["depth"] == 1 and stats["queues"]["Billing"]["depth"] == 0
+    assert (stats["bounced_over_two"], stats["senior_callbacks"], stats["breached"]) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "expected"),
+    [
+        (HEADER + "T-9,2026-03-02T09:00:00Z,created,,Billing,,X,s,fax,high,,\n", ":2:channel: unknown channel 'fax'"),
+        (HEADER + "T-9,yesterday,created,,Billing,,X,s,phone,high,,\n", ":2:at: not an ISO 8601 time"),
+        (HEADER + "T-9,2026-03-02T09:00:00,created,,Billing,,X,s,phone,high,,\n", ":2:at: time without an offset"),
+        (HEADER + "T-9,2026-03-02T09:00:00Z,wave,,Billing,,X,s,phone,high,,\n", ":2:kind: unknown kind 'wave'"),
+        (HEADER + "T-9,2026-03-02T09:00:00Z,take,Ana,Billing,,,,,,,\n", ":2:kind: take before ticket T-9 was created"),
+        (HEADER + "T-9,2026-03-02T09:00:00Z,created,,Billing,,X,,phone,high,,\n", ":2:subject: missing subject"),
+        (HEADER.replace(",note", "") + "T-9,2026-03-02T09:00:00Z,created,,B,,X,s,phone,high,\n", ":1:note: missing column"),
+        (HEADER + "T-9,2026-03-02T09:00:00Z,created,,Billing,,X,s,phone,high,,\n"
+                  "T-9,2026-03-02T08:00:00Z,take,Ana,,,,,,,,\n", ":3:at: 2026-03-02T08:00:00Z is earlier"),
+        (HEADER + "T-1,2026-03-02T09:00:00Z,created,,Billing,,X,s,phone,high,,\n", ":2:ticket: ticket T-1 was already created in the store"),
+        (HEADER + "T-9,2026-03-02T09:00:00Z,status,Ana,,,,,,,,\n", ":2:status: missing status"),
+    ],
+)
+def test_import_is_all_or_nothing_with_file_row_field_messages(
+    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], csv_text: str, expected: str
+) -> None:
+    bad = tmp_path / "bad.csv"
+    # A good ticket first: all-or-nothing means it is not written either.
+    good = "T-5,2026-03-02T09:00:00Z,created,,Billing,,Ok Co,fine,phone,low,,\n"
+    if csv_text.startswith(HEADER):
+        csv_text = HEADER + good + csv_text[len(HEADER):]
+        row, rest = expected[1:].split(":", 1)
+        expected = f":{int(row) + 1}:{rest}"
+    bad.write_text(csv_text)
+    before = sha(imported)
+    assert main(["import", str(imported), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}{expected}" in err
+    assert "nothing was written" in err
+    assert sha(imported) == before
+
+
+def test_bad_encoding_is_named(imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes((HEADER + "T-7,2026-03-02T09:00:00Z,created,,Billing,,Müller,s,phone,low,,\n").encode("latin-1"))
+    assert main(["import", str(imported), str(bad)]) == 2
+    assert f"{bad}:2:-: not UTF-8" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: None, "does not exist"),
+        (lambda p: p.write_text("name,amount\nx,1\n"), "not an SQLite database"),
+        (lambda p: p.mkdir(), "is a folder"),
+    ],
+)
+def test_opening_what_is_not_a_store_is_one_plain_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make, message: str  # noqa: ANN001
+) -> None:
+    target = tmp_path / "store.db"
+    make(target)
+    assert main(["stats", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_a_real_process_never_shows_a_traceback(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"\x00" * 4096)
+    result = subprocess.run([sys.executable, "-m", "csconsole.cli", "tickets", str(junk)],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "not an SQLite database" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_rebuild_and_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "demo.db"
+    assert main(["demo", str(db), "--tickets", "300", "--seed", "3"]) == 0
+    assert "300 tickets" in capsys.readouterr().out
+    assert main(["demo", str(db), "--tickets", "300"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main(["rebuild", str(db)]) == 0
+    assert "0 tickets had drifted" in capsys.readouterr().out
+    assert main(["audit", "verify", str(db)]) == 0

@@ -1,0 +1,150 @@
+"""Use cases through a real store: one transaction each, rules enforced, nothing half-written."""
+
+from __future__ import annotations
+
+import pytest
+
+from csconsole.domain.errors import BadInput, RuleViolation, StaleTicket
+from csconsole.domain.views import TicketFilter
+from csconsole.services import audit, queries, tickets
+from tests.conftest import Floor
+
+
+def new(floor: Floor, customer: str = "Acme", priority: str = "normal") -> int:
+    change = tickets.create_ticket(floor.store, actor_id=None, customer=customer, subject="Bill wrong",
+                                   channel="email", priority=priority, queue_id=floor.billing)
+    return change.ticket_ids[0]
+
+
+def events_count(floor: Floor) -> int:
+    return floor.store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def test_ping_pong_story_through_services(floor: Floor) -> None:
+    tid = new(floor)
+    s = floor.store
+    tickets.take(s, tid, actor_id=floor.ana.id)
+    tickets.transfer(s, tid, actor_id=floor.ana.id, queue_id=floor.tech, owner_id=floor.raj.id, note="fault")
+    tickets.transfer(s, tid, actor_id=floor.raj.id, queue_id=floor.billing, owner_id=floor.ana.id, note="bill")
+    tickets.transfer(s, tid, actor_id=floor.ana.id, queue_id=floor.tech, note="tech again")
+    row = queries.tickets_by_id(s, [tid])[0]
+    assert row.path == ("Billing/Ana", "Tech/Raj", "Billing/Ana", "Tech/—")
+    assert (row.bounces, row.pingpongs, row.owner) == (3, 2, None)
+    detail = queries.ticket_detail(s, tid)
+    assert [step.returned for step in detail.path] == [False, False, True, True]
+    assert [e.kind for e in detail.events] == ["created", "take", "transfer", "transfer", "transfer"]
+
+
+def test_reassign_needs_a_supervisor_and_a_reason_and_writes_nothing_when_refused(floor: Floor) -> None:
+    tid = new(floor)
+    tickets.take(floor.store, tid, actor_id=floor.ana.id)
+    before = events_count(floor)
+    with pytest.raises(RuleViolation, match="only a supervisor"):
+        tickets.reassign(floor.store, [tid], actor_id=floor.raj.id, to_id=floor.li.id, reason="x")
+    with pytest.raises(BadInput, match="reason"):
+        tickets.reassign(floor.store, [tid], actor_id=floor.sue.id, to_id=floor.li.id, reason=" ")
+    assert events_count(floor) == before
+    change = tickets.reassign(floor.store, [tid], actor_id=floor.sue.id, to_id=floor.li.id, reason="load")
+    assert change.tickets[0].before_holder == (floor.billing, floor.ana.id)
+    assert change.tickets[0].after_holder == (floor.billing, floor.li.id)
+
+
+def test_bulk_reassign_is_one_transaction(floor: Floor) -> None:
+    ids = [new(floor, f"C{i}") for i in range(3)]
+    for tid in ids:
+        tickets.take(floor.store, tid, actor_id=floor.ana.id)
+    tickets.set_status(floor.store, ids[2], actor_id=floor.ana.id, status="closed")
+    before = events_count(floor)
+    with pytest.raises(RuleViolation, match="closed"):
+        tickets.reassign(floor.store, ids, actor_id=floor.sue.id, to_id=floor.raj.id, reason="leave")
+    assert events_count(floor) == before  # the two open ones were not reassigned either
+    change = tickets.reassign(floor.store, ids[:2], actor_id=floor.sue.id, to_id=floor.raj.id, reason="leave")
+    assert change.ticket_ids == tuple(ids[:2])
+    assert events_count(floor) == before + 2
+
+
+def test_undo_is_refused_when_the_ticket_changed_since(floor: Floor) -> None:
+    tid = new(floor)
+    tickets.take(floor.store, tid, actor_id=floor.ana.id)
+    change = tickets.reassign(floor.store, [tid], actor_id=floor.sue.id, to_id=floor.li.id, reason="load")
+    tickets.reply(floor.store, tid, actor_id=floor.li.id, note="on it")
+    with pytest.raises(StaleTicket, match="changed since"):
+        tickets.reassign(floor.store, [tid], actor_id=floor.sue.id, to_id=floor.ana.id, reason="undo",
+                         expected_seqs={tid: change.tickets[0].last_seq})
+
+
+def test_only_owner_or_supervisor_closes(floor: Floor) -> None:
+    tid = new(floor)
+    tickets.take(floor.store, tid, actor_id=floor.ana.id)
+    with pytest.raises(RuleViolation, match="does not own"):
+        tickets.set_status(floor.store, tid, actor_id=floor.raj.id, status="closed")
+    tickets.set_status(floor.store, tid, actor_id=floor.max.id, status="closed")
+    assert queries.tickets_by_id(floor.store, [tid])[0].status == "closed"
+
+
+def test_a_new_contact_reopens_a_closed_ticket(floor: Floor) -> None:
+    tid = new(floor)
+    tickets.take(floor.store, tid, actor_id=floor.ana.id)
+    tickets.set_status(floor.store, tid, actor_id=floor.ana.id, status="closed")
+    change = tickets.contact(floor.store, tid, note="it broke again")
+    row = queries.tickets_by_id(floor.store, [tid])[0]
+    assert (row.status, row.contacts, len(change.seqs)) == ("open", 2, 2)
+    assert row.sla_due_at is not None
+
+
+def test_transfer_needs_a_note_and_closed_tickets_stay_put(floor: Floor) -> None:
+    tid = new(floor)
+    tickets.take(floor.store, tid, actor_id=floor.ana.id)
+    with pytest.raises(BadInput, match="transfer note"):
+        tickets.transfer(floor.store, tid, actor_id=floor.ana.id, queue_id=floor.tech, note="")
+    tickets.set_status(floor.store, tid, actor_id=floor.ana.id, status="closed")
+    with pytest.raises(RuleViolation, match="closed"):
+        tickets.transfer(floor.store, tid, actor_id=floor.ana.id, queue_id=floor.tech, note="n")
+
+
+def test_someone_elses_ticket_cannot_be_taken(floor: Floor) -> None:
+    tid = new(floor)
+    tickets.take(floor.store, tid, actor_id=floor.ana.id)
+    with pytest.raises(RuleViolation, match="single point of contact"):
+        tickets.take(floor.store, tid, actor_id=floor.raj.id)
+
+
+def test_filters_and_counts_agree(floor: Floor) -> None:
+    ids = [new(floor, f"C{i}") for i in range(4)]
+    tickets.take(floor.store, ids[0], actor_id=floor.ana.id)
+    for _ in range(2):
+        tickets.contact(floor.store, ids[1])
+    s = floor.store
+    assert queries.tickets_count(s, TicketFilter(unowned=True)) == 3
+    assert queries.tickets_count(s, TicketFilter(min_contacts=3)) == 1
+    assert [r.id for r in queries.tickets_page(s, TicketFilter(search="C2"))] == [ids[2]]
+    assert queries.tickets_count(s, TicketFilter(owner_id=floor.ana.id)) == 1
+
+
+def test_key_set_pages_cover_every_row_once(floor: Floor) -> None:
+    ids = [new(floor, f"C{i}") for i in range(25)]
+    from csconsole.domain.views import SortKey
+    from csconsole.services.queries import Order
+
+    order = Order(SortKey.CREATED, descending=True)
+    seen: list[int] = []
+    after = None
+    while True:
+        rows = queries.tickets_page(floor.store, TicketFilter(), order=order, after=after, limit=7)
+        seen += [r.id for r in rows]
+        if len(rows) < 7:
+            break
+        after = queries.key_of(rows[-1], order)
+    assert sorted(seen) == sorted(ids) and len(seen) == len(set(seen))
+    anchors = queries.page_anchors(floor.store, TicketFilter(), order=order, step=10)
+    assert len(anchors) == 3
+
+
+def test_rebuild_finds_nothing_to_correct_after_normal_work(floor: Floor) -> None:
+    tid = new(floor)
+    tickets.take(floor.store, tid, actor_id=floor.ana.id)
+    tickets.contact(floor.store, tid)
+    assert audit.rebuild(floor.store) == 0
+    floor.store.conn.execute("UPDATE tickets SET bounces = 9")
+    assert audit.rebuild(floor.store) == 1
+    assert queries.tickets_by_id(floor.store, [tid])[0].bounces == 0

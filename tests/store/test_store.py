@@ -1,0 +1,111 @@
+"""Opening, refusing and protecting the one SQLite file (DESIGN §5)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from csconsole.services import StoreError, open_store, people
+from csconsole.store import netfs
+from csconsole.store.schema import SCHEMA_VERSION
+from tests.conftest import Floor
+
+
+def test_a_new_store_is_wal_full_sync_strict_and_versioned(store_path: Path) -> None:
+    with open_store(str(store_path), create=True) as store:
+        conn = store.conn
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert store.schema_version() == SCHEMA_VERSION
+        tables = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'").fetchall())
+        for name in ("tickets", "events", "agents", "queues", "customers"):
+            assert tables[name].rstrip().endswith("STRICT"), name
+
+
+def test_events_are_append_only(floor: Floor) -> None:
+    from csconsole.services import tickets
+
+    tickets.create_ticket(floor.store, actor_id=None, customer="C", subject="s", channel="email",
+                          priority="low", queue_id=floor.billing)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        floor.store.conn.execute("UPDATE events SET kind = 'note'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        floor.store.conn.execute("DELETE FROM events")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "does not exist"),
+        (b"", "the file is empty"),
+        (b"hello, I am a spreadsheet\n" * 10, "not an SQLite database"),
+    ],
+)
+def test_refuses_what_is_not_a_store(tmp_path: Path, content: bytes | None, message: str) -> None:
+    path = tmp_path / "x.db"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(StoreError, match=message):
+        open_store(str(path))
+
+
+def test_refuses_a_plain_sqlite_database(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    sqlite3.connect(path).execute("CREATE TABLE songs (title TEXT)").connection.commit()
+    with pytest.raises(StoreError, match="not a csconsole store"):
+        open_store(str(path))
+
+
+def test_refuses_a_store_from_a_newer_version(store_path: Path) -> None:
+    open_store(str(store_path), create=True).close()
+    conn = sqlite3.connect(store_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer csconsole"):
+        open_store(str(store_path))
+
+
+def test_a_truncated_store_gives_a_clear_message(floor: Floor, tmp_path: Path) -> None:
+    from csconsole.services import tickets
+
+    for i in range(300):
+        tickets.create_ticket(floor.store, actor_id=None, customer=f"C{i}", subject="s" * 200,
+                              channel="email", priority="low", queue_id=floor.billing)
+    floor.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = floor.path.read_bytes()
+    broken = tmp_path / "truncated.db"
+    broken.write_bytes(data[: len(data) // 3])
+    with pytest.raises(StoreError, match="damaged|malformed"):
+        with open_store(str(broken), read_only=True) as store:
+            problems = store.quick_check()
+            if problems:
+                raise StoreError(problems[0])
+            store.conn.execute("SELECT count(*) FROM events").fetchone()
+
+
+def test_read_only_changes_no_byte_and_refuses_writes(floor: Floor) -> None:
+    floor.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = hashlib.sha256(floor.path.read_bytes()).hexdigest()
+    with open_store(str(floor.path), read_only=True) as store:
+        with pytest.raises(StoreError, match="read-only"):
+            people.add_queue(store, "Returns")
+        store.conn.execute("SELECT count(*) FROM tickets").fetchone()
+    assert hashlib.sha256(floor.path.read_bytes()).hexdigest() == before
+
+
+def test_network_filesystem_detection_with_a_faked_mount_table(tmp_path: Path) -> None:
+    mounts = tmp_path / "mounts"
+    mounts.write_text(
+        "/dev/vda1 / ext4 rw 0 0\n"
+        f"server:/export {tmp_path}/share nfs4 rw 0 0\n"
+        f"//nas/floor {tmp_path}/smb cifs rw 0 0\n"
+    )
+    assert netfs.is_network_path(tmp_path / "share" / "floor.db", mounts)
+    assert netfs.is_network_path(tmp_path / "smb" / "a" / "floor.db", mounts)
+    assert not netfs.is_network_path(tmp_path / "local.db", mounts)
+    assert not netfs.is_network_path(tmp_path / "shared.db", mounts)  # a prefix is not a mount
