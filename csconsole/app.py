@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 
 def main(argv: list[str] | None = None) -> int:
     from csconsole.cli import main as cli_main
@@ -13,11 +11,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_gui(db: str | None, *, read_only: bool = False, demo: bool = False) -> int:
     """Open the console window on ``db`` (or the default store) and run until it closes."""
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    # Qt is imported here, not at module level: the CLI's other commands never pay for it.
+    from csconsole.ui.startup import run
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setWindowTitle("csconsole")
-    window.resize(1280, 800)
-    window.show()
-    return int(app.exec())
+    return run(db, read_only=read_only, demo=demo)

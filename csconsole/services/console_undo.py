@@ -1,0 +1,92 @@
+"""Undo for the console: put tickets back where they were, as new audited events.
+
+Refused as a whole (StaleTicket) when any ticket changed since the caller's ``expected_seqs``:
+an undo never overwrites someone else's later action.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from csconsole.domain import clock
+from csconsole.domain.errors import BadInput, RuleViolation, StaleTicket
+from csconsole.domain.rules import check_active, check_status_change
+from csconsole.domain.ticket import Event, Holder
+from csconsole.domain.words import EventKind, Status, parse_enum
+from csconsole.services.changes import Change, TicketChange
+from csconsole.store import directory
+from csconsole.store.ledger import Ledger, load_state
+from csconsole.store.store import Store
+
+
+def restore_holders(
+    store: Store,
+    holders: Mapping[int, Holder],
+    *,
+    actor_id: int,
+    expected_seqs: Mapping[int, int],
+    note: str,
+    at: str | None = None,
+) -> Change:
+    """Move each ticket back to its holder: a ``reassign`` when the owner is an agent and the actor may
+    supervise, otherwise a ``transfer`` (the only event that can leave a ticket without an owner)."""
+    if not holders:
+        raise BadInput("nothing to undo")
+    when = at or clock.now_text()
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = directory.agent(conn, actor_id)
+        check_active(actor)
+        changes: list[TicketChange] = []
+        for ticket_id, (queue_id, owner_id) in holders.items():
+            state = load_state(conn, ticket_id)
+            if state is None or state.last_seq != expected_seqs.get(ticket_id, state.last_seq):
+                raise StaleTicket(
+                    f"ticket {ticket_id} changed since (someone acted on it); the undo was not applied"
+                )
+            if state.status == Status.CLOSED:
+                raise RuleViolation(f"ticket {ticket_id} is closed; it cannot be moved back")
+            if state.holder == (queue_id, owner_id):
+                continue
+            if owner_id is not None and actor.role.may_supervise and queue_id == state.queue_id:
+                event = Event(ticket_id, EventKind.REASSIGN, when, actor.id,
+                              {"queue": queue_id, "owner": owner_id, "reason": note})
+            else:
+                event = Event(ticket_id, EventKind.TRANSFER, when, actor.id,
+                              {"queue": queue_id, "owner": owner_id, "note": note})
+            before = state.holder, state.status
+            seq = ledger.record(state, event)
+            changes.append(TicketChange(ticket_id, (seq,), before[0], state.holder, before[1], state.status))
+        if not changes:
+            raise RuleViolation("those tickets are already where the undo would put them")
+        return Change("restore", tuple(changes))
+
+
+def restore_status(
+    store: Store,
+    ticket_id: int,
+    *,
+    actor_id: int,
+    status: str,
+    expected_seq: int,
+    note: str,
+    at: str | None = None,
+) -> Change:
+    """Set a ticket's status back, refusing when the ticket changed since ``expected_seq``."""
+    target = parse_enum(Status, status, "status")
+    if target == Status.NEW:
+        target = Status.OPEN  # a ticket cannot go back to new; open is the nearest honest state
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = directory.agent(conn, actor_id)
+        check_active(actor)
+        state = load_state(conn, ticket_id)
+        if state is None or state.last_seq != expected_seq:
+            raise StaleTicket(f"ticket {ticket_id} changed since (someone acted on it); the undo was not applied")
+        check_status_change(state, actor, target)
+        before = state.holder, state.status
+        event = Event(ticket_id, EventKind.STATUS, at or clock.now_text(), actor.id,
+                      {"status": target.value, "note": note})
+        seq = ledger.record(state, event)
+        return Change(f"status:{target.value}",
+                      (TicketChange(ticket_id, (seq,), before[0], state.holder, before[1], state.status),))

@@ -1,0 +1,66 @@
+"""Every console preference, declared once with its type and default, over QSettings.
+
+Business data lives in the store; only what belongs to this user on this machine lives here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+T = TypeVar("T")
+
+ORGANIZATION = "csconsole"
+APPLICATION = "csconsole"
+SETTINGS_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    key: str
+    kind: type
+    default: T
+    doc: str
+
+
+class Prefs:
+    """The declared preferences. Read with ``prefs.get(Prefs.X)``, write with ``prefs.set(Prefs.X, v)``."""
+
+    IDENTITY = Setting[str]("identity/agent", str, "", "name of the supervisor at this console")
+    LAST_STORE = Setting[str]("store/last", str, "", "the store opened last time")
+    GEOMETRY = Setting[QByteArray]("window/geometry", QByteArray, QByteArray(), "main window geometry")
+    WINDOW_STATE = Setting[QByteArray]("window/state", QByteArray, QByteArray(), "docks and toolbars")
+    SPLITTER = Setting[QByteArray]("window/splitter", QByteArray, QByteArray(), "panel sizes")
+    HEADER = Setting[QByteArray]("tickets/header", QByteArray, QByteArray(), "ticket table columns")
+    OPEN_ONLY = Setting[bool]("tickets/open_only", bool, True, "show only open tickets")
+    POLL_MS = Setting[int]("live/poll_ms", int, 250, "how often to look for commits by others")
+    THEME = Setting[str]("view/theme", str, "system", "system, light or dark")
+    WATCHED = Setting[str]("tickets/watched", str, "", "ids of tickets I watch, per store (JSON)")
+
+
+class Settings:
+    def __init__(self, backend: QSettings | None = None) -> None:
+        self._q = backend or QSettings(ORGANIZATION, APPLICATION)
+        if int(self._q.value("meta/version", 0) or 0) < SETTINGS_VERSION:
+            self._q.setValue("meta/version", SETTINGS_VERSION)
+
+    def get(self, setting: Setting[T]) -> T:
+        raw = self._q.value(setting.key, setting.default)
+        if raw is None:
+            return setting.default
+        if setting.kind is bool and isinstance(raw, str):  # INI files hand booleans back as text
+            return raw.lower() in ("true", "1", "yes")  # type: ignore[return-value]
+        if setting.kind is QByteArray:
+            return raw if isinstance(raw, QByteArray) else setting.default  # type: ignore[return-value]
+        try:
+            return setting.kind(raw)  # type: ignore[no-any-return]
+        except (TypeError, ValueError):
+            return setting.default
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        self._q.setValue(setting.key, value)
+
+    def sync(self) -> None:
+        self._q.sync()

@@ -1,0 +1,153 @@
+"""Every console action in one registry: its text, shortcut, menu place and whether it writes.
+
+Menus, toolbars and the keyboard all reach the same QAction; read-only mode disables every
+action that writes in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum, auto
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtGui import QAction, QKeySequence
+
+
+class A(Enum):
+    OPEN_STORE = auto()
+    NEW_STORE = auto()
+    DEMO_STORE = auto()
+    IDENTITY = auto()
+    QUIT = auto()
+    UNDO = auto()
+    REDO = auto()
+    FIND = auto()
+    REFRESH = auto()
+    CHIP_BOUNCED = auto()
+    CHIP_CALLBACK = auto()
+    CHIP_SLA = auto()
+    CHIP_UNOWNED = auto()
+    CHIP_WATCHED = auto()
+    OPEN_ONLY = auto()
+    THEME_SYSTEM = auto()
+    THEME_LIGHT = auto()
+    THEME_DARK = auto()
+    FOCUS_QUEUES = auto()
+    FOCUS_TABLE = auto()
+    FOCUS_DETAIL = auto()
+    NEW_TICKET = auto()
+    TAKE = auto()
+    REASSIGN = auto()
+    TRANSFER = auto()
+    REPLY = auto()
+    NOTE = auto()
+    CONTACT = auto()
+    ESCALATE = auto()
+    RESOLVE = auto()
+    CLOSE = auto()
+    REOPEN = auto()
+    WATCH = auto()
+    SHORTCUTS = auto()
+    ABOUT = auto()
+
+
+@dataclass(frozen=True)
+class Spec:
+    text: str
+    menu: str  # "&File", "&Edit", "&View", "&Ticket", "&Help"
+    shortcut: str = ""
+    writes: bool = False
+    needs_ticket: bool = False
+    checkable: bool = False
+    tip: str = ""
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("actions", text)
+
+
+SPECS: dict[A, Spec] = {
+    A.OPEN_STORE: Spec("&Open store…", "&File", "Ctrl+O"),
+    A.NEW_STORE: Spec("&New empty store…", "&File"),
+    A.DEMO_STORE: Spec("New &demo store…", "&File"),
+    A.IDENTITY: Spec("Who is at the &console…", "&File", "Ctrl+Shift+I"),
+    A.QUIT: Spec("&Quit", "&File", "Ctrl+Q"),
+    A.UNDO: Spec("&Undo", "&Edit", "Ctrl+Z", writes=True),
+    A.REDO: Spec("&Redo", "&Edit", "Ctrl+Shift+Z", writes=True),
+    A.FIND: Spec("&Find tickets", "&Edit", "Ctrl+F", tip="Search by reference, subject or customer"),
+    A.REFRESH: Spec("Re&fresh", "&Edit", "F5"),
+    A.CHIP_BOUNCED: Spec("&Bounced > 2", "&View", "Ctrl+1", checkable=True, tip="Bounced three times or more"),
+    A.CHIP_CALLBACK: Spec("Senior &callback", "&View", "Ctrl+2", checkable=True,
+                          tip="The customer contacted us three times or more"),
+    A.CHIP_SLA: Spec("Breached / at &risk", "&View", "Ctrl+3", checkable=True, tip="SLA breached or at risk"),
+    A.CHIP_UNOWNED: Spec("&Unowned", "&View", "Ctrl+4", checkable=True, tip="Open tickets nobody has taken"),
+    A.CHIP_WATCHED: Spec("&Mine to watch", "&View", "Ctrl+5", checkable=True,
+                         tip="Tickets I watch, or acted on from this console"),
+    A.OPEN_ONLY: Spec("&Open tickets only", "&View", "Ctrl+Shift+O", checkable=True),
+    A.THEME_SYSTEM: Spec("Theme: &system", "&View", checkable=True),
+    A.THEME_LIGHT: Spec("Theme: &light", "&View", checkable=True),
+    A.THEME_DARK: Spec("Theme: &dark", "&View", checkable=True),
+    A.FOCUS_QUEUES: Spec("Go to &queues", "&View", "Alt+1"),
+    A.FOCUS_TABLE: Spec("Go to &tickets", "&View", "Alt+2"),
+    A.FOCUS_DETAIL: Spec("Go to &detail", "&View", "Alt+3"),
+    A.NEW_TICKET: Spec("&New ticket…", "&Ticket", "Ctrl+N", writes=True),
+    A.TAKE: Spec("&Take", "&Ticket", "Ctrl+T", writes=True, needs_ticket=True, tip="Become the owner"),
+    A.REASSIGN: Spec("&Reassign…", "&Ticket", "Ctrl+R", writes=True, needs_ticket=True,
+                     tip="Give the selected tickets a new owner"),
+    A.TRANSFER: Spec("Trans&fer…", "&Ticket", "Ctrl+Shift+T", writes=True, needs_ticket=True),
+    A.REPLY: Spec("Re&ply…", "&Ticket", "Ctrl+Shift+R", writes=True, needs_ticket=True),
+    A.NOTE: Spec("Add &note…", "&Ticket", "Ctrl+Shift+N", writes=True, needs_ticket=True),
+    A.CONTACT: Spec("Log customer &contact…", "&Ticket", "Ctrl+L", writes=True, needs_ticket=True),
+    A.ESCALATE: Spec("&Escalate…", "&Ticket", "Ctrl+E", writes=True, needs_ticket=True),
+    A.RESOLVE: Spec("Re&solve", "&Ticket", "Ctrl+Shift+D", writes=True, needs_ticket=True),
+    A.CLOSE: Spec("C&lose", "&Ticket", "Ctrl+Shift+L", writes=True, needs_ticket=True),
+    A.REOPEN: Spec("Re&open", "&Ticket", "Ctrl+Shift+P", writes=True, needs_ticket=True),
+    A.WATCH: Spec("&Watch", "&Ticket", "Ctrl+D", needs_ticket=True, checkable=True,
+                  tip="Add to or remove from Mine to watch"),
+    A.SHORTCUTS: Spec("&Keyboard shortcuts", "&Help", "F1"),
+    A.ABOUT: Spec("&About csconsole", "&Help"),
+}
+
+CHIPS: tuple[A, ...] = (A.CHIP_BOUNCED, A.CHIP_CALLBACK, A.CHIP_SLA, A.CHIP_UNOWNED, A.CHIP_WATCHED)
+MENUS: tuple[str, ...] = ("&File", "&Edit", "&View", "&Ticket", "&Help")
+# a separator goes before these in their menu
+SEPARATE_BEFORE = {A.IDENTITY, A.QUIT, A.FIND, A.CHIP_BOUNCED, A.OPEN_ONLY, A.THEME_SYSTEM, A.FOCUS_QUEUES,
+                   A.TAKE, A.REPLY, A.RESOLVE, A.WATCH}
+
+
+class Actions:
+    """The QActions, created once per window from SPECS."""
+
+    def __init__(self, parent: QObject) -> None:
+        self._actions: dict[A, QAction] = {}
+        for key, spec in SPECS.items():
+            action = QAction(_t(spec.text), parent)
+            action.setObjectName(key.name.lower())
+            if spec.shortcut:
+                action.setShortcut(QKeySequence(spec.shortcut))
+            action.setCheckable(spec.checkable)
+            tip = _t(spec.tip) if spec.tip else _t(spec.text).replace("&", "").rstrip("…")
+            action.setStatusTip(tip)
+            action.setToolTip(f"{tip} ({spec.shortcut})" if spec.shortcut else tip)
+            self._actions[key] = action
+
+    def __getitem__(self, key: A) -> QAction:
+        return self._actions[key]
+
+    def items(self) -> list[tuple[A, QAction]]:
+        return list(self._actions.items())
+
+    def update_enabled(self, *, read_only: bool, has_ticket: bool, has_identity: bool, busy: bool) -> None:
+        for key, action in self._actions.items():
+            spec = SPECS[key]
+            if key in (A.UNDO, A.REDO):
+                continue  # the undo stack decides, see MainWindow
+            enabled = True
+            if spec.writes:
+                enabled = not read_only and has_identity and not busy
+            if spec.needs_ticket:
+                enabled = enabled and has_ticket
+            action.setEnabled(enabled)
+
+    def shortcut_table(self) -> list[tuple[str, str]]:
+        return [(_t(s.text).replace("&", ""), s.shortcut) for s in SPECS.values() if s.shortcut]

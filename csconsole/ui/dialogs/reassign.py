@@ -1,0 +1,99 @@
+"""Reassign one ticket or the whole selection: pick an agent (with open load and queue) and a reason."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHeaderView, QLabel, QLineEdit,
+    QTableView, QVBoxLayout, QWidget,
+)
+
+from csconsole.domain.rules import REASSIGN_REASONS
+from csconsole.services.queries import AgentLoad
+from csconsole.ui.models.agents import AGENT_ID_ROLE, AgentColumn, AgentsModel
+
+
+class ReassignDialog(QDialog):
+    def __init__(self, loads: list[AgentLoad], ticket_labels: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        count = len(ticket_labels)
+        self.setWindowTitle(self.tr("Reassign ticket") if count == 1 else self.tr("Reassign {0} tickets").format(count))
+        self.setObjectName("reassign_dialog")
+        shown = ", ".join(ticket_labels[:6]) + (self.tr(" and {0} more").format(count - 6) if count > 6 else "")
+        what = QLabel(self.tr("<b>Give a new owner to:</b> {0}").format(shown))
+        what.setWordWrap(True)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("Type to filter agents…"))
+        self.search.setAccessibleName(self.tr("Filter agents"))
+        self.search.setClearButtonEnabled(True)
+        self.model = AgentsModel(loads, self)
+        self._proxy = QSortFilterProxyModel(self)  # a short list: a proxy is the right tool here
+        self._proxy.setSourceModel(self.model)
+        self._proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._proxy.setFilterKeyColumn(-1)
+        self._proxy.setSortRole(Qt.ItemDataRole.EditRole)
+        self.search.textChanged.connect(self._proxy.setFilterFixedString)
+        self.agents = QTableView()
+        self.agents.setModel(self._proxy)
+        self.agents.setAccessibleName(self.tr("Agents with their open load"))
+        self.agents.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.agents.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.agents.setSortingEnabled(True)
+        self.agents.sortByColumn(AgentColumn.LOAD, Qt.SortOrder.AscendingOrder)
+        self.agents.verticalHeader().hide()
+        self.agents.horizontalHeader().setSectionResizeMode(AgentColumn.NAME, QHeaderView.ResizeMode.Stretch)
+        self.agents.setMinimumHeight(220)
+        self.agents.selectionModel().selectionChanged.connect(self._validate)
+
+        self.reason = QComboBox()
+        self.reason.addItems(list(REASSIGN_REASONS))
+        self.reason.setAccessibleName(self.tr("Reason"))
+        self.detail = QLineEdit()
+        self.detail.setPlaceholderText(self.tr("What the new owner should know (required)"))
+        self.detail.setAccessibleName(self.tr("Reason details"))
+        self.detail.textChanged.connect(self._validate)
+
+        form = QFormLayout()
+        form.addRow(self.tr("&Agent filter:"), self.search)
+        form.addRow(self.tr("&Reason:"), self.reason)
+        form.addRow(self.tr("&Details:"), self.detail)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Reassign"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(what)
+        layout.addWidget(self.agents)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.resize(560, 460)
+        self.search.setFocus()
+        self._validate()
+
+    def select_agent(self, name: str) -> bool:
+        for row in range(self._proxy.rowCount()):
+            index = self._proxy.index(row, AgentColumn.NAME)
+            if index.data() == name:
+                self.agents.selectionModel().select(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+                self.agents.scrollTo(index)
+                return True
+        return False
+
+    def agent_id(self) -> int | None:
+        rows = self.agents.selectionModel().selectedRows()
+        return int(rows[0].data(AGENT_ID_ROLE)) if rows else None
+
+    def agent_name(self) -> str:
+        rows = self.agents.selectionModel().selectedRows()
+        return str(rows[0].siblingAtColumn(AgentColumn.NAME).data()) if rows else ""
+
+    def reason_text(self) -> str:
+        detail = self.detail.text().strip()
+        return f"{self.reason.currentText()}: {detail}" if detail else ""
+
+    def _validate(self) -> None:
+        ok = self.agent_id() is not None and bool(self.detail.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)

@@ -1,0 +1,191 @@
+"""Before the window: which store, and who is at the console. Never a crash, always a way on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QApplication, QButtonGroup, QDialog, QDialogButtonBox, QFileDialog, QLabel, QLineEdit, QListWidget,
+    QListWidgetItem, QMessageBox, QProgressDialog, QPushButton, QRadioButton, QVBoxLayout, QWidget,
+)
+
+from csconsole.domain.rules import Agent
+
+DEMO_TICKETS = 20_000
+
+
+def data_dir() -> Path:
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def default_store_path() -> Path:
+    return data_dir() / "csconsole.db"
+
+
+def demo_available() -> bool:
+    try:
+        from csconsole.io import demo  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class StoreChooser(QDialog):
+    """Open an existing store, create an empty one, or create the demo store."""
+
+    OPEN, CREATE, DEMO = 1, 2, 3
+
+    def __init__(self, reason: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("csconsole — choose a store"))
+        self.choice = 0
+        self.path: Path | None = None
+        intro = QLabel(reason)
+        intro.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        for code, text, tip in (
+            (self.OPEN, self.tr("&Open a store…"), self.tr("A store file someone gave you, or yours")),
+            (self.CREATE, self.tr("Create an &empty store…"), self.tr("Start from nothing: add queues and agents")),
+            (self.DEMO, self.tr("Create the &demo store"), self.tr("A realistic floor to explore, built in seconds")),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.setAccessibleName(text.replace("&", "").rstrip("…"))
+            button.clicked.connect(lambda _=False, c=code: self._pick(c))
+            if code == self.DEMO and not demo_available():
+                button.setEnabled(False)
+                button.setToolTip(self.tr("The demo generator is not installed"))
+            layout.addWidget(button)
+        quit_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        quit_box.rejected.connect(self.reject)
+        layout.addWidget(quit_box)
+        self.resize(440, 220)
+
+    def _pick(self, code: int) -> None:
+        start = str(data_dir())
+        if code == self.OPEN:
+            name, _ = QFileDialog.getOpenFileName(self, self.tr("Open store"), start,
+                                                  self.tr("csconsole stores (*.db *.sqlite);;All files (*)"))
+        elif code == self.CREATE:
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("New store"), str(default_store_path()),
+                                                  self.tr("csconsole stores (*.db)"))
+        else:
+            name = str(data_dir() / "demo.db")
+        if name:
+            self.choice, self.path = code, Path(name)
+            self.accept()
+
+
+class _DemoSignals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(str)  # error message, empty on success
+
+
+class _DemoTask(QRunnable):
+    def __init__(self, path: Path, tickets: int, signals: _DemoSignals) -> None:
+        super().__init__()
+        self._path, self._tickets, self._signals = path, tickets, signals
+
+    def run(self) -> None:
+        from csconsole.io.demo import build_demo
+
+        try:
+            build_demo(self._path, tickets=self._tickets,
+                       progress=lambda done, total: self._signals.progress.emit(done, total))
+        except Exception as error:  # noqa: BLE001 - reported in the dialog, never a crash
+            self._signals.finished.emit(str(error) or type(error).__name__)
+            return
+        self._signals.finished.emit("")
+
+
+def build_demo_with_progress(path: Path, tickets: int = DEMO_TICKETS, parent: QWidget | None = None) -> str:
+    """Build the demo store off the GUI thread behind a progress dialog; returns an error or ''."""
+    dialog = QProgressDialog(QApplication.translate("start", "Building the demo store…"), "", 0, 100, parent)
+    dialog.setWindowTitle(QApplication.translate("start", "csconsole"))
+    dialog.setCancelButton(None)  # a half-built store is worse than waiting a few seconds
+    dialog.setMinimumDuration(0)
+    signals = _DemoSignals()
+    outcome: list[str] = []
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, total))
+
+    def finished(error: str) -> None:
+        outcome.append(error)
+        dialog.reset()
+        dialog.close()
+
+    signals.progress.connect(progress)
+    signals.finished.connect(finished)
+    pool = QThreadPool.globalInstance()
+    pool.start(_DemoTask(path, tickets, signals))
+    if not outcome:
+        dialog.exec()
+    pool.waitForDone()
+    QApplication.processEvents()  # deliver a finished signal queued while the dialog closed
+    return outcome[0] if outcome else ""
+
+
+class IdentityDialog(QDialog):
+    """Who is at the console: pick a supervisor or manager, or add yourself as one."""
+
+    def __init__(self, agents: list[Agent], current: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Who is at the console?"))
+        intro = QLabel(self.tr("Every action you take is recorded under this name."))
+        intro.setWordWrap(True)
+        self.pick = QRadioButton(self.tr("I am:"))
+        self.create = QRadioButton(self.tr("I am new here; add me as a supervisor:"))
+        group = QButtonGroup(self)
+        group.addButton(self.pick)
+        group.addButton(self.create)
+        self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Supervisors and managers"))
+        for agent in agents:
+            if agent.active and agent.role.may_supervise:
+                item = QListWidgetItem(f"{agent.name}  ({agent.role.value})")
+                item.setData(256, agent.name)
+                self.list.addItem(item)
+                if agent.name == current:
+                    self.list.setCurrentItem(item)
+        self.name = QLineEdit()
+        self.name.setAccessibleName(self.tr("Your name"))
+        self.name.setPlaceholderText(self.tr("Your full name"))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for w in (intro, self.pick, self.list, self.create, self.name, self.buttons):
+            layout.addWidget(w)
+        has_list = self.list.count() > 0
+        self.pick.setEnabled(has_list)
+        (self.pick if has_list else self.create).setChecked(True)
+        if has_list and self.list.currentRow() < 0:
+            self.list.setCurrentRow(0)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        self.list.currentRowChanged.connect(lambda _r: self.pick.setChecked(True))
+        self.name.textEdited.connect(lambda _t: self.create.setChecked(True))
+        for signal in (self.pick.toggled, self.name.textChanged, self.list.currentRowChanged):
+            signal.connect(self._validate)
+        self._validate()
+        self.resize(380, 360)
+
+    def chosen(self) -> tuple[str, bool]:
+        """(name, is new)."""
+        if self.create.isChecked():
+            return self.name.text().strip(), True
+        item = self.list.currentItem()
+        return (str(item.data(256)) if item else ""), False
+
+    def _validate(self) -> None:
+        name, _ = self.chosen()
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(name))
+
+
+def tell(parent: QWidget | None, title: str, message: str) -> None:
+    QMessageBox.warning(parent, title, message)

@@ -1,0 +1,707 @@
+"""The supervisor's window: queues on the left, the lazy ticket table in the centre, the detail on the right.
+
+Every write goes through ``Operations``; every panel refreshes from its one ``changed`` signal, whether
+the commit was ours or another process's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView, QApplication, QDialog, QHeaderView, QLabel, QMainWindow, QMessageBox, QSplitter,
+    QTableView, QVBoxLayout, QWidget,
+)
+
+from csconsole.domain.errors import DomainError
+from csconsole.domain.rules import Agent
+from csconsole.domain.views import SlaFilter, TicketFilter
+from csconsole.services import Store, StoreError, console_people, people, queries, tickets
+from csconsole.services.changes import Change
+from csconsole.settings import Prefs, Settings
+from csconsole.ui import theme
+from csconsole.ui.actions import CHIPS, MENUS, SEPARATE_BEFORE, SPECS, A, Actions
+from csconsole.ui.commands import HolderCommand, StatusCommand
+from csconsole.ui.dialogs.forms import NewTicketDialog, TextDialog, TransferDialog
+from csconsole.ui.dialogs.reassign import ReassignDialog
+from csconsole.ui.dialogs.start import IdentityDialog
+from csconsole.ui.models.queues import ALL_QUEUES, QUEUE_ID_ROLE, QueueColumn, QueuesModel
+from csconsole.ui.models.ticket_table import PAGE, SORT_KEYS, Column, TicketTableModel
+from csconsole.ui.operations import Operations
+from csconsole.ui.watchlist import WatchList
+from csconsole.ui.widgets.detail import DetailPane
+from csconsole.ui.widgets.filter_bar import FilterBar
+
+MAX_BULK = 10_000  # a selection larger than this is a mistake more often than a plan
+TICK_MS = 30_000  # ages and SLA countdowns move on
+
+
+class MainWindow(QMainWindow):
+    switch_store = Signal(str, bool)  # path, read-only: the start-up code reopens the console
+    message_shown = Signal(str, bool)  # text, is_error (tests and the status bar listen)
+
+    def __init__(self, store: Store, settings: Settings, identity: Agent | None) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.store = store
+        self.settings = settings
+        self.identity = identity
+        self.ops = Operations(store, self)
+        self.undo_stack = QUndoStack(self)
+        self.actions = Actions(self)
+        self.watch = WatchList(settings, str(store.path))
+        self.last_message = ""
+        self._queue_id = ALL_QUEUES
+        self._search = ""
+
+        self.queues_model = QueuesModel(self)
+        self.table_model = TicketTableModel(store, self._request_anchors, self)
+        self.detail = DetailPane()
+        self._build_views()
+        self._build_menus()
+        self._connect()
+        self._restore_layout()
+        self._update_title()
+
+        self.ops.start_polling(settings.get(Prefs.POLL_MS))
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._on_tick)
+        self._tick.start(TICK_MS)
+        self.apply_filter()
+        self._refresh_side_panels()
+        self._update_enabled()
+        for warning in store.warnings:
+            self.show_message(warning, error=True, modal=False)
+
+    # --- building ----------------------------------------------------------------------------
+    def _build_views(self) -> None:
+        self.banner = QLabel(self.tr(
+            "Read-only: this store is open for viewing and audit. Nothing you do here changes it."))
+        self.banner.setObjectName("read_only_banner")
+        self.banner.setAccessibleName(self.tr("Read-only mode"))
+        self.banner.setWordWrap(True)
+        self.banner.setMargin(6)
+        self.banner.setVisible(self.store.read_only)
+        self._style_banner()
+
+        self.queues_view = QTableView()
+        self.queues_view.setObjectName("queues_view")
+        self.queues_view.setAccessibleName(self.tr("Queues"))
+        self.queues_view.setModel(self.queues_model)
+        self.queues_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.queues_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.queues_view.verticalHeader().hide()
+        self.queues_view.setShowGrid(False)
+        self.queues_view.setAlternatingRowColors(True)
+        header = self.queues_view.horizontalHeader()
+        header.setSectionResizeMode(QueueColumn.NAME, QHeaderView.ResizeMode.Stretch)
+        for column in list(QueueColumn)[1:]:
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.table = QTableView()
+        self.table.setObjectName("ticket_table")
+        self.table.setAccessibleName(self.tr("Tickets"))
+        self.table.setModel(self.table_model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(False)  # the attention tint must not compete with stripes
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        head = self.table.horizontalHeader()
+        head.setSectionsMovable(True)
+        head.setHighlightSections(False)
+        head.setStretchLastSection(False)
+        widths = {Column.REF: 110, Column.SUBJECT: 260, Column.CUSTOMER: 170, Column.QUEUE: 100, Column.OWNER: 120,
+                  Column.STATUS: 70, Column.PRIORITY: 70, Column.AGE: 80, Column.SLA: 100, Column.BOUNCES: 70,
+                  Column.PINGPONG: 80, Column.CONTACTS: 75}
+        for column, width in widths.items():
+            self.table.setColumnWidth(column, width)
+        head.setSortIndicator(Column.REF, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
+
+        self.filter_bar = FilterBar(self.actions)
+        centre = QWidget()
+        centre_layout = QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.setSpacing(0)
+        centre_layout.addWidget(self.filter_bar)
+        centre_layout.addWidget(self.table)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.queues_view)
+        self.splitter.addWidget(centre)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([300, 820, 380])
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(body)
+
+        self.who_label = QLabel()
+        self.counts_label = QLabel()
+        self.refreshed_label = QLabel()
+        for label in (self.who_label, self.counts_label, self.refreshed_label):
+            self.statusBar().addPermanentWidget(label)
+        self.setTabOrder(self.queues_view, self.filter_bar.search)
+        self.setTabOrder(self.filter_bar.search, self.table)
+        self.setTabOrder(self.table, self.detail)
+
+    def _style_banner(self) -> None:
+        from csconsole.ui import look
+
+        self.banner.setStyleSheet(
+            f"QLabel#read_only_banner {{ background: {look.tint(look.AMBER, 0.35).name()}; "
+            f"border-bottom: 1px solid {look.AMBER}; font-weight: 600; }}")
+
+    def _build_menus(self) -> None:
+        menus = {title: self.menuBar().addMenu(self.tr(title)) for title in MENUS}
+        for key, action in self.actions.items():
+            menu = menus[SPECS[key].menu]
+            if key in SEPARATE_BEFORE:
+                menu.addSeparator()
+            menu.addAction(action)
+            self.addAction(action)  # shortcuts work wherever the focus is
+        toolbar = self.addToolBar(self.tr("Ticket actions"))
+        toolbar.setObjectName("ticket_toolbar")
+        toolbar.setMovable(False)
+        for key in (A.NEW_TICKET, A.TAKE, A.REASSIGN, A.TRANSFER, A.REPLY, A.NOTE, A.CONTACT, A.ESCALATE,
+                    A.RESOLVE, A.CLOSE, A.REFRESH):
+            toolbar.addAction(self.actions[key])
+        toolbar.addSeparator()
+        toolbar.addAction(self.actions[A.UNDO])
+        toolbar.addAction(self.actions[A.REDO])
+        theme_now = self.settings.get(Prefs.THEME)
+        for key, name in ((A.THEME_SYSTEM, "system"), (A.THEME_LIGHT, "light"), (A.THEME_DARK, "dark")):
+            self.actions[key].setChecked(theme_now == name)
+        self.actions[A.OPEN_ONLY].setChecked(self.settings.get(Prefs.OPEN_ONLY))
+
+    def _connect(self) -> None:
+        act = self.actions
+        handlers: dict[A, Callable[[], None]] = {
+            A.OPEN_STORE: self._open_store, A.NEW_STORE: self._new_store, A.DEMO_STORE: self._demo_store,
+            A.IDENTITY: self.choose_identity, A.QUIT: self.close,
+            A.UNDO: self.undo_stack.undo, A.REDO: self.undo_stack.redo,
+            A.FIND: self._focus_search, A.REFRESH: self.refresh,
+            A.FOCUS_QUEUES: self.queues_view.setFocus, A.FOCUS_TABLE: self.table.setFocus,
+            A.FOCUS_DETAIL: self.detail.setFocus,
+            A.NEW_TICKET: self.new_ticket, A.TAKE: self.take, A.REASSIGN: self.reassign,
+            A.TRANSFER: self.transfer, A.REPLY: self.reply, A.NOTE: self.add_note, A.CONTACT: self.log_contact,
+            A.ESCALATE: self.escalate, A.RESOLVE: lambda: self.set_status("resolved"),
+            A.CLOSE: lambda: self.set_status("closed"), A.REOPEN: lambda: self.set_status("open"),
+            A.SHORTCUTS: self._show_shortcuts, A.ABOUT: self._about,
+            A.THEME_SYSTEM: lambda: self._set_theme("system"), A.THEME_LIGHT: lambda: self._set_theme("light"),
+            A.THEME_DARK: lambda: self._set_theme("dark"),
+        }
+        for key, handler in handlers.items():
+            act[key].triggered.connect(lambda _checked=False, h=handler: h())
+        for key in CHIPS:
+            act[key].toggled.connect(lambda _on: self.apply_filter())
+        act[A.OPEN_ONLY].toggled.connect(self._open_only_toggled)
+        act[A.WATCH].triggered.connect(self._toggle_watch)
+        self.filter_bar.search_changed.connect(self._search_changed)
+        self.queues_view.selectionModel().currentRowChanged.connect(self._queue_picked)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
+        self.ops.changed.connect(self.on_changed)
+        self.ops.busy_changed.connect(lambda _b: self._update_enabled())
+        self.ops.write_failed.connect(lambda m: self.show_message(m, error=True))
+        self.undo_stack.canUndoChanged.connect(lambda _c: self._update_enabled())
+        self.undo_stack.canRedoChanged.connect(lambda _c: self._update_enabled())
+        self.undo_stack.undoTextChanged.connect(
+            lambda t: act[A.UNDO].setText(self.tr("&Undo {0}").format(t) if t else self.tr("&Undo")))
+        self.undo_stack.redoTextChanged.connect(
+            lambda t: act[A.REDO].setText(self.tr("&Redo {0}").format(t) if t else self.tr("&Redo")))
+        self.message_shown.connect(lambda text, _e: self.statusBar().showMessage(text, 10_000))
+
+    # --- layout memory -----------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        geometry = self.settings.get(Prefs.GEOMETRY)
+        if not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 860)
+        state = self.settings.get(Prefs.WINDOW_STATE)
+        if not state.isEmpty():
+            self.restoreState(state)
+        splitter = self.settings.get(Prefs.SPLITTER)
+        if not splitter.isEmpty():
+            self.splitter.restoreState(splitter)
+        header = self.settings.get(Prefs.HEADER)
+        if not header.isEmpty():
+            head = self.table.horizontalHeader()
+            head.restoreState(header)
+            self._sort_changed(head.sortIndicatorSection(), head.sortIndicatorOrder())
+
+    def save_layout(self) -> None:
+        self.settings.set(Prefs.GEOMETRY, self.saveGeometry())
+        self.settings.set(Prefs.WINDOW_STATE, self.saveState())
+        self.settings.set(Prefs.SPLITTER, self.splitter.saveState())
+        self.settings.set(Prefs.HEADER, self.table.horizontalHeader().saveState())
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self._tick.stop()
+        self.ops.shutdown()
+        super().closeEvent(event)
+
+    # --- filtering ---------------------------------------------------------------------------
+    def base_filter(self) -> TicketFilter:
+        """Queue, search and open-only: what the chips' counts are counted within."""
+        return TicketFilter(
+            queue_id=None if self._queue_id == ALL_QUEUES else self._queue_id,
+            open_only=self.actions[A.OPEN_ONLY].isChecked(),
+            search=self._search,
+        )
+
+    def chip_filter(self, key: A, base: TicketFilter) -> TicketFilter:
+        match key:
+            case A.CHIP_BOUNCED:
+                return base.with_(min_bounces=3)
+            case A.CHIP_CALLBACK:
+                return base.with_(min_contacts=3)
+            case A.CHIP_SLA:
+                return base.with_(sla=SlaFilter.ATTENTION)
+            case A.CHIP_UNOWNED:
+                return base.with_(unowned=True)
+            case A.CHIP_WATCHED:
+                return base.with_(ticket_ids=frozenset(self.watch.ids))
+        return base
+
+    def current_filter(self) -> TicketFilter:
+        flt = self.base_filter()
+        for key in CHIPS:
+            if self.actions[key].isChecked():
+                flt = self.chip_filter(key, flt)
+        return flt
+
+    def apply_filter(self) -> None:
+        """A different row set: the table resets; chip counts follow off the GUI thread."""
+        keep = self.selected_ticket_ids()
+        try:
+            self.table_model.set_query(self.current_filter())
+        except StoreError as error:
+            self.show_message(str(error), error=True)
+            return
+        self._reselect(keep)
+        self._refresh_chip_counts()
+        self._show_counts_in_title()
+
+    def _search_changed(self, text: str) -> None:
+        if text.strip() != self._search:
+            self._search = text.strip()
+            self.apply_filter()
+
+    def _open_only_toggled(self, on: bool) -> None:
+        self.settings.set(Prefs.OPEN_ONLY, on)
+        self.apply_filter()
+
+    def _queue_picked(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        queue_id = current.siblingAtColumn(0).data(QUEUE_ID_ROLE) if current.isValid() else ALL_QUEUES
+        if queue_id is not None and queue_id != self._queue_id:
+            self._queue_id = int(queue_id)
+            self.apply_filter()
+
+    def _sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        if 0 <= section < len(Column) and Column(section) in SORT_KEYS:
+            self.table_model.sort(section, order)
+            return
+        # Only some columns can be sorted by an index; put the indicator back on the one in use.
+        current = next((c for c, k in SORT_KEYS.items() if k == self.table_model.order.key), Column.REF)
+        head = self.table.horizontalHeader()
+        head.blockSignals(True)
+        head.setSortIndicator(current, Qt.SortOrder.DescendingOrder if self.table_model.order.descending
+                              else Qt.SortOrder.AscendingOrder)
+        head.blockSignals(False)
+
+    def _focus_search(self) -> None:
+        self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_bar.search.selectAll()
+
+    # --- live --------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.on_changed()
+
+    def on_changed(self) -> None:
+        """Someone committed (us or anyone else): re-read only what is shown, keep selection and scroll."""
+        keep = self.selected_ticket_ids()
+        current = self.current_ticket_id()
+        try:
+            self.table_model.refresh()
+        except StoreError as error:
+            self.show_message(str(error), error=True, modal=False)
+            return
+        self._load_visible()
+        self._reselect(keep, current)
+        self._refresh_side_panels()
+        self._refresh_chip_counts()
+        self._show_detail(current if current is not None else self.detail.ticket_id)
+        self.refreshed_label.setText(self.tr("Refreshed {0}").format(datetime.now().strftime("%H:%M:%S")))
+
+    def _on_tick(self) -> None:
+        self.table_model.tick()
+        self._refresh_side_panels()
+
+    def _request_anchors(self, flt: TicketFilter, order: queries.Order, step: int,
+                         arrived: Callable[[list[queries.Key]], None]) -> None:
+        self.ops.read(lambda s: queries.page_anchors(s, flt, order=order, step=step), arrived)
+
+    def _refresh_side_panels(self) -> None:
+        def got(stats: queries.FloorStats) -> None:
+            self.queues_model.set_stats(stats.queues)
+            if not self.queues_view.currentIndex().isValid():
+                self.queues_view.setCurrentIndex(self.queues_model.index(self.queues_model.row_of(self._queue_id), 0))
+            self.counts_label.setText(self.tr("Open {0:,} · breached {1:,} · bounced > 2 {2:,} · callbacks {3:,}")
+                                      .format(stats.open_tickets, stats.breached, stats.bounced_over_two,
+                                              stats.senior_callbacks))
+            self.refreshed_label.setText(self.tr("Refreshed {0}").format(datetime.now().strftime("%H:%M:%S")))
+
+        self.ops.read(queries.floor_stats, got, lambda m: self.show_message(m, error=True, modal=False))
+
+    def _refresh_chip_counts(self) -> None:
+        base = self.base_filter()
+        filters = {key: self.chip_filter(key, base) for key in CHIPS}
+
+        def count(store: Store) -> dict[A, int]:
+            return {key: queries.tickets_count(store, flt) for key, flt in filters.items()}
+
+        def got(counts: dict[A, int]) -> None:
+            if base != self.base_filter():
+                return  # the user moved on; a newer request is in flight
+            for key, n in counts.items():
+                self.filter_bar.set_count(key, n)
+
+        self.ops.read(count, got)
+
+    def _show_counts_in_title(self) -> None:
+        self.table.setToolTip(self.tr("{0:,} tickets").format(self.table_model.rowCount()))
+
+    # --- selection ---------------------------------------------------------------------------
+    def selected_ticket_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [tid for r in rows if (tid := self.table_model.ticket_id(r)) is not None]
+
+    def current_ticket_id(self) -> int | None:
+        index = self.table.currentIndex()
+        return self.table_model.ticket_id(index.row()) if index.isValid() else None
+
+    def _load_visible(self) -> None:
+        top = max(0, self.table.rowAt(0))
+        bottom = self.table.rowAt(self.table.viewport().height() - 1)
+        for row in (top, bottom if bottom >= 0 else top + PAGE):
+            self.table_model.row_at(min(row, self.table_model.rowCount() - 1))
+
+    def _reselect(self, ids: list[int], current: int | None = None) -> None:
+        selection = self.table.selectionModel()
+        wanted = QItemSelection()
+        for tid in ids:
+            row = self.table_model.row_of(tid)
+            if row is not None:
+                wanted.select(self.table_model.index(row, 0), self.table_model.index(row, len(Column) - 1))
+        selection.blockSignals(True)
+        selection.select(wanted, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        if current is not None and (row := self.table_model.row_of(current)) is not None:
+            selection.setCurrentIndex(self.table_model.index(row, self.table.currentIndex().column() if
+                                                             self.table.currentIndex().isValid() else 0),
+                                      QItemSelectionModel.SelectionFlag.NoUpdate)
+        selection.blockSignals(False)
+        self.table.viewport().update()
+        self._update_enabled()
+
+    def select_ticket(self, ticket_id: int) -> bool:
+        row = self.table_model.row_of(ticket_id)
+        if row is None:
+            return False
+        self.table.selectRow(row)
+        return True
+
+    def _selection_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
+        ids = self.selected_ticket_ids()
+        current = self.current_ticket_id()
+        self._show_detail(current if current in ids else (ids[0] if ids else None))
+        self._update_enabled()
+
+    def _show_detail(self, ticket_id: int | None) -> None:
+        if ticket_id is None:
+            self.detail.show_nothing()
+            return
+        try:
+            self.detail.show_detail(queries.ticket_detail(self.store, ticket_id))
+        except (DomainError, StoreError) as error:
+            self.detail.show_nothing(str(error))
+        self.actions[A.WATCH].setChecked(ticket_id in self.watch.ids)
+
+    def _update_enabled(self) -> None:
+        has_ticket = bool(self.table.selectionModel().selectedRows()) if self.table.selectionModel() else False
+        self.actions.update_enabled(read_only=self.store.read_only, has_ticket=has_ticket,
+                                    has_identity=self.identity is not None, busy=self.ops.writing)
+        can_write = not self.store.read_only and self.identity is not None and not self.ops.writing
+        self.actions[A.UNDO].setEnabled(can_write and self.undo_stack.canUndo())
+        self.actions[A.REDO].setEnabled(can_write and self.undo_stack.canRedo())
+        self.actions[A.IDENTITY].setEnabled(True)
+
+    def _update_title(self) -> None:
+        mode = self.tr(" (read-only)") if self.store.read_only else ""
+        self.setWindowTitle(f"{self.store.path.name}{mode} — csconsole")
+        who = self.identity
+        self.who_label.setText(self.tr("At the console: {0} ({1})").format(who.name, who.role.value) if who
+                               else self.tr("Nobody signed in: actions are off"))
+
+    # --- messages ----------------------------------------------------------------------------
+    def show_message(self, text: str, *, error: bool = False, modal: bool = True) -> None:
+        """Refusals are plain sentences; the box does not block, so live updates keep flowing."""
+        self.last_message = text
+        self.message_shown.emit(text, error)
+        if error and modal:
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Not done"), text, QMessageBox.StandardButton.Ok, self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.setObjectName("refusal")
+            box.open()
+
+    def _report(self, text: str, error: bool) -> None:
+        self.show_message(text, error=error)
+
+    # --- writes ------------------------------------------------------------------------------
+    def _me(self) -> int | None:
+        if self.identity is None:
+            self.show_message(self.tr("Choose who is at the console first (File menu)."), error=True)
+            return None
+        return self.identity.id
+
+    def _run(self, job: Callable[[Store], Change], what: str,
+             command: type[HolderCommand] | type[StatusCommand] | None = None) -> None:
+        me = self.identity.id if self.identity else 0
+
+        def done(change: Change) -> None:
+            self.watch.add(change.ticket_ids)
+            if command is not None:
+                self.undo_stack.push(command(what, self.ops, self.undo_stack, change, me, self._report))
+            self.show_message(what)
+
+        self.ops.write(job, done, lambda m: self.show_message(m, error=True))
+
+    def _open_dialog(self, dialog: QDialog, accepted: Callable[[], None]) -> None:
+        """Window-modal and non-blocking: live updates continue behind it, and tests can drive it."""
+        self.active_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(accepted)
+        dialog.open()
+
+    def _one_ticket(self) -> int | None:
+        current = self.current_ticket_id()
+        ids = self.selected_ticket_ids()
+        return current if current in ids else (ids[0] if ids else None)
+
+    def _label(self, ticket_id: int) -> str:
+        row = self.table_model.row_of(ticket_id)
+        found = self.table_model.row_at(row) if row is not None else None
+        return found.ref if found else f"#{ticket_id}"
+
+    def reassign(self) -> None:
+        me = self._me()
+        ids = self.selected_ticket_ids()
+        if me is None or not ids:
+            return
+        if len(ids) > MAX_BULK:
+            self.show_message(self.tr("Select at most {0:,} tickets to reassign at once.").format(MAX_BULK), error=True)
+            return
+        seqs = {}
+        for tid in ids:
+            row = self.table_model.row_of(tid)
+            found = self.table_model.row_at(row) if row is not None else None
+            if found:
+                seqs[tid] = found.last_seq
+        dialog = ReassignDialog(queries.agents_with_load(self.store), [self._label(t) for t in ids], self)
+
+        def accepted() -> None:
+            to_id, reason = dialog.agent_id(), dialog.reason_text()
+            if to_id is None:
+                return
+            name = dialog.agent_name()
+            what = (self.tr("Reassign {0} to {1}").format(self._label(ids[0]), name) if len(ids) == 1
+                    else self.tr("Reassign {0} tickets to {1}").format(len(ids), name))
+            self._run(lambda s: tickets.reassign(s, ids, actor_id=me, to_id=to_id, reason=reason,
+                                                 expected_seqs=seqs), what, HolderCommand)
+
+        self._open_dialog(dialog, accepted)
+
+    def take(self) -> None:
+        me, tid = self._me(), self._one_ticket()
+        if me is None or tid is None:
+            return
+        self._run(lambda s: tickets.take(s, tid, actor_id=me), self.tr("Take {0}").format(self._label(tid)),
+                  HolderCommand)
+
+    def transfer(self) -> None:
+        me, tid = self._me(), self._one_ticket()
+        if me is None or tid is None:
+            return
+        detail = queries.ticket_detail(self.store, tid)
+        dialog = TransferDialog([(q.id, q.name) for q in queries.queues(self.store)],
+                                queries.agents_with_load(self.store), detail.row.queue, self)
+
+        def accepted() -> None:
+            queue_id, owner_id, note = dialog.values()
+            self._run(lambda s: tickets.transfer(s, tid, actor_id=me, queue_id=queue_id, owner_id=owner_id, note=note),
+                      self.tr("Transfer {0}").format(self._label(tid)), HolderCommand)
+
+        self._open_dialog(dialog, accepted)
+
+    def set_status(self, status: str) -> None:
+        me, tid = self._me(), self._one_ticket()
+        if me is None or tid is None:
+            return
+        verb = {"resolved": self.tr("Resolve"), "closed": self.tr("Close"), "open": self.tr("Reopen")}[status]
+        self._run(lambda s: tickets.set_status(s, tid, actor_id=me, status=status),
+                  f"{verb} {self._label(tid)}", StatusCommand)
+
+    def _text_action(self, title: str, label: str, run: Callable[[Store, int, int, str], Change],
+                     *, required: bool = True) -> None:
+        me, tid = self._me(), self._one_ticket()
+        if me is None or tid is None:
+            return
+        dialog = TextDialog(title, label, required=required, parent=self)
+
+        def accepted() -> None:
+            text = dialog.value()
+            self._run(lambda s: run(s, tid, me, text), f"{title} {self._label(tid)}")
+
+        self._open_dialog(dialog, accepted)
+
+    def reply(self) -> None:
+        self._text_action(self.tr("Reply"), self.tr("Reply to the customer"),
+                          lambda s, t, me, text: tickets.reply(s, t, actor_id=me, note=text))
+
+    def add_note(self) -> None:
+        self._text_action(self.tr("Note"), self.tr("Internal note"),
+                          lambda s, t, me, text: tickets.add_note(s, t, actor_id=me, note=text))
+
+    def log_contact(self) -> None:
+        self._text_action(self.tr("Customer contact"), self.tr("What the customer said"),
+                          lambda s, t, _me, text: tickets.contact(s, t, note=text), required=False)
+
+    def escalate(self) -> None:
+        me, tid = self._me(), self._one_ticket()
+        if me is None or tid is None:
+            return
+        row = self.table_model.row_at(self.table_model.row_of(tid) or 0)
+        dialog = TextDialog(self.tr("Escalate"), self.tr("Why it is escalated"),
+                            priority=row.priority if row else "normal", parent=self)
+
+        def accepted() -> None:
+            level, note = dialog.priority.currentText() if dialog.priority else "high", dialog.value()
+            self._run(lambda s: tickets.escalate(s, tid, actor_id=me, priority=level, note=note),
+                      self.tr("Escalate {0}").format(self._label(tid)))
+
+        self._open_dialog(dialog, accepted)
+
+    def new_ticket(self) -> None:
+        me = self._me()
+        if me is None:
+            return
+        queues_list = [(q.id, q.name) for q in queries.queues(self.store)]
+        if not queues_list:
+            self.show_message(self.tr("This store has no queues yet; add one with the command line first."),
+                              error=True)
+            return
+        dialog = NewTicketDialog(queues_list, console_people.customer_names(self.store), self)
+
+        def accepted() -> None:
+            values = dialog.values()
+            self._run(lambda s: tickets.create_ticket(s, actor_id=me, **values),  # type: ignore[arg-type]
+                      self.tr("New ticket for {0}").format(values["customer"]))
+
+        self._open_dialog(dialog, accepted)
+
+    def _toggle_watch(self) -> None:
+        tid = self._one_ticket()
+        if tid is None:
+            return
+        self.watch.toggle(tid)
+        self.actions[A.WATCH].setChecked(tid in self.watch.ids)
+        self._refresh_chip_counts()
+        if self.actions[A.CHIP_WATCHED].isChecked():
+            self.apply_filter()
+
+    # --- identity, stores, theme -------------------------------------------------------------
+    def choose_identity(self) -> None:
+        dialog = IdentityDialog(queries.agents(self.store), self.identity.name if self.identity else "", self)
+        if self.store.read_only:
+            dialog.create.setEnabled(False)
+
+        def accepted() -> None:
+            name, is_new = dialog.chosen()
+            try:
+                agent = (people.add_agent(self.store, name, "supervisor") if is_new
+                         else queries.agent_by_name(self.store, name))
+            except (DomainError, StoreError) as error:
+                self.show_message(str(error), error=True)
+                return
+            self.set_identity(agent)
+
+        self._open_dialog(dialog, accepted)
+
+    def set_identity(self, agent: Agent | None) -> None:
+        self.identity = agent
+        if agent is not None:
+            self.settings.set(Prefs.IDENTITY, agent.name)
+        self.undo_stack.clear()  # undo belongs to the person who did it
+        self._update_title()
+        self._update_enabled()
+
+    def _open_store(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open store"), str(self.store.path.parent),
+                                              self.tr("csconsole stores (*.db *.sqlite);;All files (*)"))
+        if name:
+            self.switch_store.emit(name, False)
+
+    def _new_store(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("New store"), str(self.store.path.parent),
+                                              self.tr("csconsole stores (*.db)"))
+        if name:
+            self.switch_store.emit("new:" + name, False)
+
+    def _demo_store(self) -> None:
+        self.switch_store.emit("demo:", False)
+
+    def _set_theme(self, name: str) -> None:
+        self.settings.set(Prefs.THEME, name)
+        for key, value in ((A.THEME_SYSTEM, "system"), (A.THEME_LIGHT, "light"), (A.THEME_DARK, "dark")):
+            self.actions[key].setChecked(value == name)
+        theme.apply(name)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._style_banner()
+            if self.detail.ticket_id is not None:
+                self._show_detail(self.detail.ticket_id)
+        super().changeEvent(event)
+
+    def _show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td>{t}</td><td><b>{s}</b></td></tr>" for t, s in self.actions.shortcut_table())
+        QMessageBox.information(self, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>")
+
+    def _about(self) -> None:
+        from csconsole import __version__
+
+        QMessageBox.about(self, self.tr("About csconsole"),
+                          self.tr("csconsole {0}: the floor supervisor's console.").format(__version__))
+
+    def _maybe_app(self) -> QApplication | None:
+        return QApplication.instance()  # type: ignore[return-value]

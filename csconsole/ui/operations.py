@@ -1,0 +1,139 @@
+"""The one way the console runs a service: off the GUI thread, on its own store connection.
+
+Each job opens its own Store (a connection is never shared between threads), runs, and reports back
+on the GUI thread. Writes then announce one ``changed`` signal; commits seen by the live poll of
+``data_version`` (other processes, other consoles) take exactly the same path.
+"""
+
+from __future__ import annotations
+
+import itertools
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from csconsole.domain.errors import DomainError
+from csconsole.services import Store, StoreError, open_store
+
+Job = Callable[[Store], Any]
+Done = Callable[[Any], None]
+Failed = Callable[[str], None]
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; worker threads emit through it, so slots run on the GUI thread."""
+
+    finished = Signal(int, object, object)  # job id, result, error message (or None)
+
+
+class _Task(QRunnable):
+    def __init__(self, job_id: int, path: str, read_only: bool, job: Job, relay: _Relay) -> None:
+        super().__init__()
+        self._job_id, self._path, self._read_only, self._job, self._relay = job_id, path, read_only, job, relay
+
+    def run(self) -> None:
+        result: Any = None
+        error: str | None = None
+        try:
+            with open_store(self._path, read_only=self._read_only) as store:
+                result = self._job(store)
+        except (DomainError, StoreError) as refusal:
+            error = str(refusal)
+        except Exception as bug:  # noqa: BLE001 - shown to the user rather than lost in a thread
+            error = f"unexpected error: {bug}"
+            traceback.print_exc()
+        self._relay.finished.emit(self._job_id, result, error)
+
+
+class Operations(QObject):
+    """Runs reads and writes in a small pool; ``changed`` fires after every write and every outside commit."""
+
+    changed = Signal()
+    busy_changed = Signal(bool)
+    write_failed = Signal(str)
+
+    def __init__(self, store: Store, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.store = store  # the GUI thread's connection: pages, details, the live poll
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(2)
+        self._relay = _Relay()
+        self._relay.finished.connect(self._finished)
+        self._ids = itertools.count(1)
+        self._pending: dict[int, tuple[Done | None, Failed | None, bool]] = {}
+        self._writes = 0
+        self._version = store.data_version()
+        self._poll = QTimer(self)
+        self._poll.timeout.connect(self.poll)
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    @property
+    def writing(self) -> bool:
+        return self._writes > 0
+
+    def start_polling(self, interval_ms: int) -> None:
+        self._poll.start(max(50, interval_ms))
+
+    @Slot()
+    def poll(self) -> None:
+        """Cheap (PRAGMA data_version): fires ``changed`` only when some other connection committed."""
+        try:
+            version = self.store.data_version()
+        except Exception:  # noqa: BLE001 - a vanished file must not kill the timer loop
+            return
+        if version != self._version:
+            self._version = version
+            self.changed.emit()
+
+    def read(self, job: Job, done: Done | None = None, failed: Failed | None = None) -> None:
+        self._submit(job, done, failed, write=False)
+
+    def write(self, job: Job, done: Done | None = None, failed: Failed | None = None) -> None:
+        if self.read_only:
+            message = self.tr("This store is open read-only; nothing can be changed.")
+            if failed:
+                failed(message)
+            self.write_failed.emit(message)
+            return
+        self._writes += 1
+        if self._writes == 1:
+            self.busy_changed.emit(True)
+        self._submit(job, done, failed, write=True)
+
+    def _submit(self, job: Job, done: Done | None, failed: Failed | None, *, write: bool) -> None:
+        job_id = next(self._ids)
+        self._pending[job_id] = (done, failed, write)
+        self._pool.start(_Task(job_id, str(self.store.path), self.read_only, job, self._relay))
+
+    @Slot(int, object, object)
+    def _finished(self, job_id: int, result: object, error: object) -> None:
+        done, failed, write = self._pending.pop(job_id, (None, None, False))
+        if write:
+            self._writes -= 1
+            if self._writes == 0:
+                self.busy_changed.emit(False)
+        if error is not None:
+            if failed:
+                failed(str(error))
+            elif write:
+                self.write_failed.emit(str(error))
+            return
+        if done:
+            done(result)
+        if write:
+            self.poll()  # our own commit: announce it now rather than at the next tick
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Let running jobs finish (window closing, tests)."""
+        return self._pool.waitForDone(msecs)
+
+    def shutdown(self) -> None:
+        self._poll.stop()
+        self._pool.clear()
+        self._pool.waitForDone(30_000)
+        self._pending.clear()

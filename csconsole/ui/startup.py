@@ -1,0 +1,134 @@
+"""From the command line to a window: choose the store, know who is at the console, open, switch stores."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from csconsole.domain.errors import DomainError
+from csconsole.domain.rules import Agent
+from csconsole.services import Store, StoreError, open_store, people, queries
+from csconsole.settings import Prefs, Settings
+from csconsole.ui import theme
+from csconsole.ui.dialogs.start import (
+    IdentityDialog, StoreChooser, build_demo_with_progress, data_dir, default_store_path,
+)
+from csconsole.ui.main_window import MainWindow
+
+
+def writable(path: Path) -> bool:
+    """A store we may write: the file and its folder (SQLite's WAL files live beside it)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+class Console(QObject):
+    """Owns the one window and its store; reopens both when the user switches stores."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.window: MainWindow | None = None
+
+    def start(self, db: str | None, *, read_only: bool, demo: bool) -> bool:
+        if demo:
+            return self.open_demo(read_only=read_only)
+        path = Path(db) if db else Path(self.settings.get(Prefs.LAST_STORE) or default_store_path())
+        if not path.exists():
+            reason = (self.tr("There is no store at {0}.").format(path) if db
+                      else self.tr("Welcome. There is no store yet: open one, start an empty one, or explore the demo."))
+            return self.choose(reason, read_only=read_only)
+        return self.open(path, read_only=read_only)
+
+    def choose(self, reason: str, *, read_only: bool = False) -> bool:
+        chooser = StoreChooser(reason, self.window)
+        if chooser.exec() != QDialog.DialogCode.Accepted or chooser.path is None:
+            return False
+        if chooser.choice == StoreChooser.DEMO:
+            return self.open_demo(read_only=read_only)
+        return self.open(chooser.path, read_only=read_only, create=chooser.choice == StoreChooser.CREATE)
+
+    def open_demo(self, *, read_only: bool) -> bool:
+        path = data_dir() / "demo.db"
+        if not path.exists():
+            error = build_demo_with_progress(path, parent=self.window)
+            if error:
+                return self.choose(self.tr("The demo store could not be built: {0}").format(error))
+        return self.open(path, read_only=read_only)
+
+    def open(self, path: Path, *, read_only: bool = False, create: bool = False) -> bool:
+        forced = path.exists() and not read_only and not writable(path)
+        try:
+            store = open_store(str(path), read_only=read_only or forced, create=create)
+        except (StoreError, DomainError) as error:
+            return self.choose(self.tr("That store could not be opened: {0}").format(error), read_only=read_only)
+        self.settings.set(Prefs.LAST_STORE, str(path.resolve()))
+        identity = self.identify(store)
+        self.show(store, identity)
+        if forced:
+            self.window.show_message(self.tr("You cannot write to {0}; it is open read-only.").format(path),  # type: ignore[union-attr]
+                                     modal=False)
+        return True
+
+    def identify(self, store: Store) -> Agent | None:
+        """The remembered supervisor if this store knows them; otherwise ask (never in read-only mode)."""
+        name = self.settings.get(Prefs.IDENTITY)
+        if name:
+            try:
+                return queries.agent_by_name(store, name)
+            except DomainError:
+                pass
+        if store.read_only:
+            return None
+        dialog = IdentityDialog(queries.agents(store), name)
+        while dialog.exec() == QDialog.DialogCode.Accepted:
+            chosen, is_new = dialog.chosen()
+            try:
+                agent = people.add_agent(store, chosen, "supervisor") if is_new else queries.agent_by_name(store, chosen)
+            except (DomainError, StoreError) as error:
+                QMessageBox.warning(dialog, self.tr("Not done"), str(error))
+                continue
+            self.settings.set(Prefs.IDENTITY, agent.name)
+            return agent
+        return None  # the console opens anyway; writing actions stay off until someone signs in
+
+    def show(self, store: Store, identity: Agent | None) -> None:
+        old = self.window
+        window = MainWindow(store, self.settings, identity)
+        window.switch_store.connect(self._switch)
+        window.show()
+        self.window = window
+        if old is not None:
+            old.close()
+            old.store.close()
+            old.deleteLater()
+
+    def _switch(self, target: str, read_only: bool) -> None:
+        if target == "demo:":
+            self.open_demo(read_only=read_only)
+        elif target.startswith("new:"):
+            self.open(Path(target[4:]), create=True)
+        else:
+            self.open(Path(target), read_only=read_only)
+
+
+def run(db: str | None, *, read_only: bool, demo: bool) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName("csconsole")
+    app.setApplicationName("csconsole")
+    app.setApplicationDisplayName("csconsole")
+    settings = Settings()
+    name = settings.get(Prefs.THEME)
+    if name != "system":
+        theme.apply(name)
+    console = Console(settings)
+    if not console.start(db, read_only=read_only, demo=demo):
+        return 0
+    code = int(app.exec())
+    if console.window is not None:
+        console.window.store.close()
+    return code

@@ -1,0 +1,37 @@
+"""Short human texts for durations and times, shared by the table, the queues panel and the detail pane."""
+
+from __future__ import annotations
+
+from csconsole.domain import clock
+
+
+def span(minutes: float) -> str:
+    """12m, 3h 05m, 4d 2h, 1y 3mo: two units at most, so columns stay narrow."""
+    m = int(abs(minutes))
+    if m < 60:
+        return f"{m}m"
+    if m < 24 * 60:
+        return f"{m // 60}h {m % 60:02d}m"
+    days = m // (24 * 60)
+    if days < 60:
+        return f"{days}d {(m // 60) % 24}h"
+    if days < 365:
+        return f"{days // 30}mo"
+    return f"{days // 365}y {(days % 365) // 30}mo"
+
+
+def age(since: str | None, now: str) -> str:
+    return span(clock.minutes_between(since, now)) if since else ""
+
+
+def countdown(due: str | None, now: str) -> str:
+    """Time left on the SLA clock, or how late it is."""
+    if not due:
+        return "—"
+    left = clock.minutes_between(now, due)
+    return f"{span(left)} left" if left > 0 else f"{span(left)} late"
+
+
+def local_time(at: str) -> str:
+    """The store's UTC text shown in the user's local time, to the minute."""
+    return clock.from_text(at).astimezone().strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,116 @@
+"""The detail pane: who the customer is, how urgent it is, where the ticket has been, and everything that happened."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFrame, QHeaderView, QLabel, QScrollArea, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
+)
+
+from csconsole.domain import clock
+from csconsole.domain.words import EventKind, SlaState, Tier
+from csconsole.services.queries import TicketDetail
+from csconsole.ui import look, text
+from csconsole.ui.widgets.timeline import PathTimeline
+
+
+def _section(title: str) -> QLabel:
+    label = QLabel(f"<b>{escape(title)}</b>")
+    label.setContentsMargins(0, 10, 0, 4)
+    return label
+
+
+class DetailPane(QScrollArea):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detail_pane")
+        self.setAccessibleName(self.tr("Ticket detail"))
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.ticket_id: int | None = None
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(10, 8, 10, 8)
+        self.title = QLabel()
+        self.title.setWordWrap(True)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.flags = QLabel()
+        self.flags.setWordWrap(True)
+        self.path = PathTimeline()
+        self.contacts = QLabel()
+        self.contacts.setWordWrap(True)
+        self.events = QTreeWidget()
+        self.events.setAccessibleName(self.tr("Event history"))
+        self.events.setHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What")])
+        self.events.setRootIsDecorated(False)
+        self.events.setUniformRowHeights(True)
+        self.events.setWordWrap(False)
+        self.events.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.events.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.events.setMinimumHeight(180)
+        for w in (self.title, self.header, self.flags, _section(self.tr("Holder path")), self.path,
+                  _section(self.tr("Customer contacts")), self.contacts, _section(self.tr("History")), self.events):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        self.setWidget(body)
+        self.show_nothing()
+
+    def show_nothing(self, message: str = "") -> None:
+        self.ticket_id = None
+        self.title.setText(f"<i>{escape(message or self.tr('Select a ticket to see its story.'))}</i>")
+        for label in (self.header, self.flags, self.contacts):
+            label.clear()
+        self.path.set_steps([])
+        self.events.clear()
+
+    def show_detail(self, detail: TicketDetail) -> None:
+        row = detail.row
+        now = clock.now_text()
+        same = self.ticket_id == row.id
+        self.ticket_id = row.id
+        self.title.setText(f"<span style='font-size:large'><b>{escape(row.ref)}</b> — {escape(row.subject)}</span>")
+        loyal = ""
+        if row.customer_tier is Tier.LOYAL:
+            loyal = f" <span style='color:{look.ink(look.GOLD).name()}'>★ {escape(self.tr('loyal'))}</span>"
+        tenure = self.tr("customer for {0}").format(text.age(detail.customer_since, now)) if detail.customer_since else ""
+        state = row.sla_state(now)
+        hue = look.sla_hue(state)
+        sla = text.countdown(row.sla_due_at, now) if state is not SlaState.NONE else self.tr("clock stopped")
+        sla_html = f"<span style='color:{look.ink(hue).name()}'><b>{escape(sla)}</b></span>" if hue else escape(sla)
+        self.header.setText(
+            f"<b>{escape(row.customer)}</b>{loyal} · {escape(tenure)}<br>"
+            f"{escape(self.tr('Priority'))}: <b>{escape(row.priority)}</b> · {escape(self.tr('SLA'))}: {sla_html} · "
+            f"{escape(row.status)} · {escape(row.channel)}<br>"
+            f"{escape(self.tr('With'))}: <b>{escape(row.queue)}/{escape(row.owner or '—')}</b> · "
+            f"{escape(self.tr('opened'))} {text.age(row.created_at, now)} {escape(self.tr('ago'))}"
+        )
+        warnings = []
+        if row.bounced_over_two:
+            warnings.append(self.tr("⇄ bounced {0} times").format(row.bounces))
+        elif row.bounces:
+            warnings.append(self.tr("bounced {0}×").format(row.bounces))
+        if row.pingpongs:
+            warnings.append(self.tr("ping-pong ×{0}").format(row.pingpongs))
+        if row.senior_callback:
+            warnings.append(self.tr("☎ senior callback: {0} contacts").format(row.contacts))
+        colour = look.ink(look.AMBER).name()
+        self.flags.setText(f"<span style='color:{colour}'>{escape(' · '.join(warnings))}</span>" if warnings else "")
+        self.path.set_steps(detail.path)
+        contacts = [e for e in detail.events if e.kind in (EventKind.CONTACT, EventKind.CREATED)]
+        self.contacts.setText("<br>".join(
+            f"{text.local_time(e.at)} — {escape(e.actor)}: {escape(str(e.data.get('note') or '') or e.kind)}"
+            for e in contacts
+        ) or self.tr("none"))
+        self.contacts.setToolTip(self.tr("{0} contacts counted").format(row.contacts))
+        scroll = self.events.verticalScrollBar().value() if same else 0
+        self.events.clear()
+        for e in detail.events:
+            item = QTreeWidgetItem([text.local_time(e.at), e.actor, e.summary])
+            item.setToolTip(2, e.summary)
+            self.events.addTopLevelItem(item)
+        self.events.verticalScrollBar().setValue(scroll)

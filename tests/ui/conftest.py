@@ -1,0 +1,127 @@
+"""Fixtures for the console tests: offscreen Qt, private settings, and a small store built through services."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import
+
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from csconsole.domain import clock
+from csconsole.services import open_store, people, tickets
+
+SUPERVISOR = "Sue Park"
+
+
+@pytest.fixture(autouse=True)
+def private_settings(qapp, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:  # noqa: ANN001
+    """QSettings go to a fresh folder per test: no test sees the user's or another test's settings."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    yield
+
+
+def build_store(path: Path, n_tickets: int = 48, seed: int = 3) -> Path:
+    """A few dozen tickets with takes, bounces, ping-pong, repeat contacts and SLA breaches."""
+    rng = random.Random(seed)
+    start = datetime.now(UTC) - timedelta(minutes=25 * n_tickets + 3)
+    with open_store(str(path), create=True) as store:
+        queues = [people.add_queue(store, n) for n in ("Billing", "Technical", "Returns")]
+        reps = [people.add_agent(store, n, "agent", q.id) for n, q in
+                (("Ana Lima", queues[0]), ("Raj Patel", queues[1]), ("Li Wei", queues[2]), ("Tom Berg", queues[0]))]
+        sue = people.add_agent(store, SUPERVISOR, "supervisor")
+        people.add_agent(store, "Max Roy", "manager")
+        for n in range(n_tickets):
+            at = start + timedelta(minutes=25 * n)
+            t = lambda minutes: clock.to_text(at + timedelta(minutes=minutes))  # noqa: E731
+            q = queues[n % 3]
+            change = tickets.create_ticket(
+                store, actor_id=None, customer=f"Customer {n % 17}", subject=f"Problem number {n}",
+                channel=rng.choice(["phone", "email", "chat"]), priority=rng.choice(["high", "normal", "low", "urgent"]),
+                queue_id=q.id, at=t(0),
+            )
+            tid = change.ticket_ids[0]
+            if n % 5 == 4:
+                continue  # stays unowned
+            owner = reps[n % 4]
+            tickets.take(store, tid, actor_id=owner.id, at=t(2))
+            bounces = n % 6
+            holders = [(queues[(n + 1) % 3], reps[(n + 1) % 4]), (q, owner)]
+            for b in range(bounces):
+                target_q, target = holders[b % 2]
+                tickets.transfer(store, tid, actor_id=owner.id, queue_id=target_q.id, owner_id=target.id,
+                                 note=f"over to {target.name}", at=t(5 + b))
+            for c in range(n % 4):
+                tickets.contact(store, tid, note=f"called again ({c + 2})", at=t(20 + c))
+            if n % 7 == 0:
+                tickets.reply(store, tid, actor_id=owner.id, note="we are on it", at=t(30))
+            if n % 9 == 0:
+                tickets.set_status(store, tid, actor_id=sue.id, status="resolved", at=t(40))
+    return path
+
+
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_store(tmp_path_factory.mktemp("template") / "template.db")
+
+
+@pytest.fixture
+def store_path(store_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy per test, so writes in one test never leak into another."""
+    target = tmp_path / "floor.db"
+    with open_store(str(store_template), read_only=True) as source:
+        source.conn.execute("VACUUM INTO ?", (str(target),))
+    return target
+
+
+@pytest.fixture(scope="session")
+def big_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """More than two pages of tickets, for paging and anchors."""
+    return build_store(tmp_path_factory.mktemp("big") / "big.db", n_tickets=260, seed=5)
+
+
+@pytest.fixture
+def big_store_path(big_store_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "big.db"
+    with open_store(str(big_store_template), read_only=True) as source:
+        source.conn.execute("VACUUM INTO ?", (str(target),))
+    return target
+
+
+def open_window(qtbot, path: Path, *, read_only: bool = False, identity: str | None = SUPERVISOR):  # noqa: ANN001, ANN201
+    from csconsole.services import queries
+    from csconsole.settings import Settings
+    from csconsole.ui.main_window import MainWindow
+
+    store = open_store(str(path), read_only=read_only)
+    agent = queries.agent_by_name(store, identity) if identity else None
+    window = MainWindow(store, Settings(), agent)
+    qtbot.addWidget(window)
+    window.resize(1400, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, store_path: Path) -> Iterator[object]:  # noqa: ANN001
+    win = open_window(qtbot, store_path)
+    yield win
+    win.close()
+    win.store.close()
+
+
+@pytest.fixture
+def writer(store_path: Path) -> Iterator[object]:
+    """A second connection, as another process (an agent's client, an importer) would have."""
+    with open_store(str(store_path)) as store:
+        yield store

@@ -1,0 +1,14 @@
+"""Truths read straight from the store, to check what the console shows against."""
+
+from __future__ import annotations
+
+from csconsole.domain.views import TicketFilter
+from csconsole.services import Store, queries
+
+
+def every_row(store: Store, flt: TicketFilter) -> list:  # noqa: ANN401
+    return list(queries.all_tickets(store, flt))
+
+
+def events_of(store: Store, ticket_id: int) -> list:  # noqa: ANN401
+    return queries.ticket_detail(store, ticket_id).events
