@@ -108,9 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open(path: str, *, read_only: bool = False):  # noqa: ANN202
-    from csconsole.services import open_store
+    from csconsole.services import open_for_reading, open_store
 
-    store = open_store(path, read_only=read_only)
+    store = open_for_reading(path) if read_only else open_store(path)
     for warning in store.warnings:
         print(f"csconsole: warning: {warning}", file=sys.stderr)
     return store

@@ -34,12 +34,17 @@ class Store:
         """Open (or with ``create``, create) a store; refuse what is missing, foreign, damaged or too new."""
         file = Path(path)
         _check_file(file, create=create and not read_only)
+        fallback = not read_only and file.exists() and not _writable(file)
+        if fallback:
+            read_only = True
         try:
             conn = _connect(file, read_only)
             store = cls(conn, file, read_only)
             store._prepare(create and not read_only)
         except sqlite3.DatabaseError as error:
             raise StoreError(describe_sqlite_error(error, file)) from None
+        if fallback:
+            store.warnings.append(f"{file} cannot be written by you; it is open read-only")
         if netfs.is_network_path(file):
             store.warnings.append(
                 f"{file} lies on a network filesystem; SQLite's WAL mode is not safe there. "
@@ -142,6 +147,11 @@ class Store:
 def _rollback(conn: sqlite3.Connection) -> None:
     if conn.in_transaction:
         conn.execute("ROLLBACK")
+
+
+def _writable(file: Path) -> bool:
+    """WAL needs the file and its folder (for the -wal and -shm files) to be writable."""
+    return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)
 
 
 def _check_file(file: Path, *, create: bool) -> None:

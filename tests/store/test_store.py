@@ -109,3 +109,18 @@ def test_network_filesystem_detection_with_a_faked_mount_table(tmp_path: Path) -
     assert netfs.is_network_path(tmp_path / "smb" / "a" / "floor.db", mounts)
     assert not netfs.is_network_path(tmp_path / "local.db", mounts)
     assert not netfs.is_network_path(tmp_path / "shared.db", mounts)  # a prefix is not a mount
+
+
+def test_a_store_the_user_cannot_write_opens_read_only_with_a_warning(
+    floor: Floor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    floor.store.close()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    with open_store(str(floor.path)) as store:
+        assert store.read_only
+        assert any("read-only" in w for w in store.warnings)
+        with pytest.raises(StoreError, match="read-only"):
+            people.add_queue(store, "Returns")
