@@ -180,5 +180,6 @@ def _set_due(state: TicketState, targets: SlaTargets) -> None:
     if state.sla_since is None:
         return
     minutes = targets.minutes(state.queue_id, state.priority)
-    state.sla_due_at = clock.add_minutes(state.sla_since, minutes)
-    state.sla_risk_at = clock.add_minutes(state.sla_since, minutes * (1 - AT_RISK_SHARE))
+    state.sla_due_at, state.sla_risk_at = clock.add_minutes_pair(
+        state.sla_since, minutes, minutes * (1 - AT_RISK_SHARE)
+    )
