@@ -42,7 +42,8 @@ class Prefs:
 
 class Settings:
     def __init__(self, backend: QSettings | None = None) -> None:
-        self._q = backend or QSettings(ORGANIZATION, APPLICATION)
+        # INI everywhere: one readable file, and QSettings.setPath (tests, portable installs) applies to it.
+        self._q = backend or QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
         if int(self._q.value("meta/version", 0) or 0) < SETTINGS_VERSION:
             self._q.setValue("meta/version", SETTINGS_VERSION)
 

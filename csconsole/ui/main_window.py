@@ -54,6 +54,7 @@ class MainWindow(QMainWindow):
         self.actions = Actions(self)
         self.watch = WatchList(settings, str(store.path))
         self.last_message = ""
+        self._closing = False
         self._queue_id = ALL_QUEUES
         self._search = ""
 
@@ -253,8 +254,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self._closing = True
         self._tick.stop()
         self.ops.shutdown()
+        # Children are destroyed before our connections go: let none of them call back into us.
+        for emitter in (self.undo_stack, self.ops, self.table.selectionModel(), self.queues_view.selectionModel()):
+            emitter.blockSignals(True)
         super().closeEvent(event)
 
     # --- filtering ---------------------------------------------------------------------------
@@ -444,6 +449,8 @@ class MainWindow(QMainWindow):
         self.actions[A.WATCH].setChecked(ticket_id in self.watch.ids)
 
     def _update_enabled(self) -> None:
+        if self._closing:
+            return
         has_ticket = bool(self.table.selectionModel().selectedRows()) if self.table.selectionModel() else False
         self.actions.update_enabled(read_only=self.store.read_only, has_ticket=has_ticket,
                                     has_identity=self.identity is not None, busy=self.ops.writing)

@@ -1,0 +1,81 @@
+"""Each chip shows exactly the tickets the query services (and the CLI's filters) return."""
+
+from __future__ import annotations
+
+import pytest
+
+from csconsole.domain import clock
+from csconsole.domain.views import SlaFilter, TicketFilter
+from csconsole.services import queries
+from csconsole.ui.actions import A
+from tests.ui.helpers import every_row
+
+
+def _wait_for_counts(qtbot, window) -> None:  # noqa: ANN001
+    qtbot.waitUntil(lambda: all(window.actions[k].property("count") is not None for k in
+                                (A.CHIP_BOUNCED, A.CHIP_CALLBACK, A.CHIP_SLA, A.CHIP_UNOWNED)), timeout=5000)
+
+
+@pytest.mark.parametrize(
+    ("chip", "expected", "truth"),
+    [
+        # the same TicketFilter the CLI builds for `tickets --min-bounces 3` / `--min-contacts 3`
+        (A.CHIP_BOUNCED, TicketFilter(open_only=True, min_bounces=3), lambda r, now: r.bounces >= 3),
+        (A.CHIP_CALLBACK, TicketFilter(open_only=True, min_contacts=3), lambda r, now: r.contacts >= 3),
+        (A.CHIP_SLA, TicketFilter(open_only=True, sla=SlaFilter.ATTENTION),
+         lambda r, now: r.sla_state(now) in ("breached", "at_risk")),
+        (A.CHIP_UNOWNED, TicketFilter(open_only=True, unowned=True), lambda r, now: r.owner is None),
+    ],
+)
+def test_chip_rows_equal_the_query_services(qtbot, window, chip, expected, truth) -> None:  # noqa: ANN001
+    _wait_for_counts(qtbot, window)
+    now = clock.now_text()
+    # The truth, counted in Python over every open ticket: not the query under test.
+    open_rows = every_row(window.store, TicketFilter(open_only=True))
+    real = sum(1 for r in open_rows if truth(r, now))
+    assert 0 < real < len(open_rows)
+    assert queries.tickets_count(window.store, expected) == real
+    assert window.actions[chip].property("count") == real
+    window.actions[chip].trigger()  # what Ctrl+1..4 does
+    assert window.actions[chip].isChecked()
+    assert window.table_model.rowCount() == real
+    shown = {window.table_model.ticket_id(r) for r in range(window.table_model.rowCount())}
+    assert shown == {r.id for r in open_rows if truth(r, now)}
+
+
+def test_breached_chip_covers_the_cli_breached_list(window) -> None:  # noqa: ANN001
+    breached = queries.tickets_count(window.store, TicketFilter(open_only=True, sla=SlaFilter.BREACHED))
+    window.actions[A.CHIP_SLA].trigger()
+    assert 0 < breached <= window.table_model.rowCount()
+
+
+def test_chips_combine_with_queue_and_search(qtbot, window) -> None:  # noqa: ANN001
+    billing = queries.queue_by_name(window.store, "Billing").id
+    qtbot.waitUntil(lambda: window.queues_model.rowCount() == 4, timeout=5000)
+    window.queues_view.setCurrentIndex(window.queues_model.index(window.queues_model.row_of(billing), 0))
+    window.actions[A.CHIP_BOUNCED].trigger()
+    expected = TicketFilter(queue_id=billing, open_only=True, min_bounces=3)
+    assert window.current_filter() == expected
+    assert window.table_model.rowCount() == queries.tickets_count(window.store, expected) > 0
+    window.filter_bar.search.setText("Customer 1")
+    window.filter_bar.flush()
+    searched = expected.with_(search="Customer 1")
+    assert window.table_model.rowCount() == queries.tickets_count(window.store, searched)
+    assert all(window.table_model.row_at(r).customer.startswith("Customer 1")
+               for r in range(window.table_model.rowCount()))
+
+
+def test_search_finds_by_exact_ref(window) -> None:  # noqa: ANN001
+    window.actions[A.OPEN_ONLY].setChecked(False)
+    window.filter_bar.search.setText("CS-000007")
+    window.filter_bar.flush()
+    assert window.table_model.rowCount() == 1
+    assert window.table_model.row_at(0).ref == "CS-000007"
+
+
+def test_mine_to_watch_lists_the_tickets_i_watch(qtbot, window) -> None:  # noqa: ANN001
+    window.table.selectRow(2)
+    watched = window.current_ticket_id()
+    window.actions[A.WATCH].trigger()
+    window.actions[A.CHIP_WATCHED].trigger()
+    assert [window.table_model.ticket_id(r) for r in range(window.table_model.rowCount())] == [watched]

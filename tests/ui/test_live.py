@@ -1,0 +1,66 @@
+"""Commits by another connection appear without losing the selection, the scroll position or a half-typed search."""
+
+from __future__ import annotations
+
+from csconsole.domain.views import TicketFilter
+from csconsole.services import queries, tickets
+from csconsole.ui.actions import A
+
+
+def test_a_write_from_another_connection_shows_up(qtbot, window, writer) -> None:  # noqa: ANN001
+    window.table.selectRow(3)
+    selected = window.current_ticket_id()
+    qtbot.waitUntil(lambda: window.detail.ticket_id == selected, timeout=3000)
+    window.filter_bar.search.setText("Cust")  # half typed, not applied yet
+    window.filter_bar._debounce.stop()
+    count = window.table_model.rowCount()
+    queue = queries.queue_by_name(writer, "Billing")
+
+    # another process: a new ticket, and a note on the ticket we are looking at
+    tickets.create_ticket(writer, actor_id=None, customer="New Person", subject="Router on fire",
+                          channel="phone", priority="urgent", queue_id=queue.id)
+    raj = queries.agent_by_name(writer, "Raj Patel")
+    tickets.add_note(writer, selected, actor_id=raj.id, note="spoke to the customer")
+
+    qtbot.waitUntil(lambda: window.table_model.rowCount() == count + 1, timeout=2000)
+    assert window.table_model.rowCount() == queries.tickets_count(writer, window.current_filter())
+    assert window.table_model.row_at(0).subject == "Router on fire"  # newest first
+    qtbot.waitUntil(lambda: any(e.summary == "Note: spoke to the customer"
+                                for e in queries.ticket_detail(window.store, selected).events), timeout=2000)
+    qtbot.waitUntil(lambda: window.detail.events.topLevelItemCount() ==
+                    len(queries.ticket_detail(window.store, selected).events), timeout=2000)
+    assert window.selected_ticket_ids() == [selected]  # the same ticket, although it moved down a row
+    assert window.current_ticket_id() == selected
+    assert window.filter_bar.search.text() == "Cust"
+    assert window.refreshed_label.text().startswith("Refreshed")
+
+
+def test_queues_panel_follows_other_writers(qtbot, window, writer) -> None:  # noqa: ANN001
+    returns = queries.queue_by_name(writer, "Returns")
+    qtbot.waitUntil(lambda: window.queues_model.rowCount() == 4, timeout=3000)
+    row = window.queues_model.row_of(returns.id)
+    before = int(window.queues_model.index(row, 1).data())
+    assert before == queries.tickets_count(writer, TicketFilter(queue_id=returns.id, open_only=True))
+    tickets.create_ticket(writer, actor_id=None, customer="Pat", subject="Wrong size", channel="email",
+                          priority="low", queue_id=returns.id)
+    qtbot.waitUntil(lambda: int(window.queues_model.index(row, 1).data()) == before + 1, timeout=2000)
+
+
+def test_scroll_position_survives_a_refresh(qtbot, big_store_path) -> None:  # noqa: ANN001
+    from csconsole.services import open_store
+    from tests.ui.conftest import open_window
+
+    window = open_window(qtbot, big_store_path)
+    try:
+        window.actions[A.OPEN_ONLY].setChecked(False)
+        qtbot.waitUntil(lambda: window.table_model._anchors is not None, timeout=3000)
+        window.table.scrollTo(window.table_model.index(180, 0))
+        position = window.table.verticalScrollBar().value()
+        assert position > 0
+        with qtbot.waitSignal(window.table_model.refreshed, timeout=2000), open_store(str(big_store_path)) as other:
+            agent = queries.agent_by_name(other, "Li Wei")
+            tickets.add_note(other, 5, actor_id=agent.id, note="still here")
+        assert window.table.verticalScrollBar().value() == position
+    finally:
+        window.close()
+        window.store.close()

@@ -1,0 +1,47 @@
+"""Read-only mode: a visible banner, every writing action off, and not one byte of the file changed."""
+
+from __future__ import annotations
+
+import hashlib
+
+from csconsole.ui.actions import SPECS, A
+from tests.ui.conftest import open_window
+
+
+def _digest(path) -> str:  # noqa: ANN001
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_read_only_leaves_the_file_unchanged(qtbot, store_path) -> None:  # noqa: ANN001
+    before = _digest(store_path)
+    window = open_window(qtbot, store_path, read_only=True)
+    try:
+        assert window.banner.isVisible()
+        assert "(read-only)" in window.windowTitle()
+        window.table.selectRow(0)
+        assert window.selected_ticket_ids()
+        for key, spec in SPECS.items():
+            if spec.writes:
+                assert not window.actions[key].isEnabled(), key
+        # everything a reader does: chips, search, refresh, detail, sorting
+        for chip in (A.CHIP_BOUNCED, A.CHIP_SLA, A.CHIP_BOUNCED, A.CHIP_SLA):
+            window.actions[chip].trigger()
+        window.filter_bar.search.setText("Customer")
+        window.filter_bar.flush()
+        window.actions[A.REFRESH].trigger()
+        window.table.sortByColumn(9, window.table.horizontalHeader().sortIndicatorOrder())
+        # a write forced through anyway is refused before it reaches the store
+        window.reassign()
+        window.ops.write(lambda s: None)
+        qtbot.waitUntil(lambda: "read-only" in window.last_message, timeout=2000)
+        window.ops.wait()
+    finally:
+        window.close()
+        window.store.close()
+    assert _digest(store_path) == before
+
+
+def test_writing_actions_are_on_in_a_writable_store(window) -> None:  # noqa: ANN001
+    window.table.selectRow(0)
+    assert not window.banner.isVisible()
+    assert window.actions[A.REASSIGN].isEnabled() and window.actions[A.TAKE].isEnabled()

@@ -1,0 +1,133 @@
+"""Reassign through the dialog writes one audited event; undo and redo write their reverse."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from csconsole.domain.views import TicketFilter
+from csconsole.services import queries, tickets
+from csconsole.ui.actions import A
+from csconsole.ui.dialogs.reassign import ReassignDialog
+from tests.ui.conftest import SUPERVISOR
+from tests.ui.helpers import events_of
+
+
+def _owned_rows(window, n: int) -> list[int]:  # noqa: ANN001
+    """Rows of the first ``n`` tickets that have an owner other than Raj."""
+    rows = [r for r in range(window.table_model.rowCount())
+            if (row := window.table_model.row_at(r)).owner and row.owner != "Raj Patel"]
+    return rows[:n]
+
+
+def _reassign_via_dialog(qtbot, window, to: str, detail: str) -> None:  # noqa: ANN001
+    window.actions[A.REASSIGN].trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, ReassignDialog) and dialog.isVisible()
+    assert dialog.select_agent(to)
+    dialog.detail.setText(detail)
+    qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+
+
+def _wait_for_kinds(qtbot, window, tid: int, kinds: list[str]) -> None:  # noqa: ANN001
+    qtbot.waitUntil(lambda: [e.kind for e in events_of(window.store, tid)][-len(kinds):] == kinds, timeout=5000)
+
+
+def test_reassign_writes_one_event_and_undo_writes_its_reverse(qtbot, window) -> None:  # noqa: ANN001
+    row = _owned_rows(window, 1)[0]
+    window.table.selectRow(row)
+    ticket = window.table_model.row_at(row)
+    before = len(events_of(window.store, ticket.id))
+
+    _reassign_via_dialog(qtbot, window, "Raj Patel", "knows the router firmware")
+    qtbot.waitUntil(lambda: len(events_of(window.store, ticket.id)) == before + 1, timeout=5000)
+    event = events_of(window.store, ticket.id)[-1]
+    assert event.kind == "reassign"
+    assert event.actor == SUPERVISOR
+    assert event.data["reason"] == "Ping-pong: one owner until resolved: knows the router firmware"
+    assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1 and window.actions[A.UNDO].isEnabled(), timeout=5000)
+
+    window.actions[A.UNDO].trigger()
+    qtbot.waitUntil(lambda: len(events_of(window.store, ticket.id)) == before + 2, timeout=5000)
+    undo = events_of(window.store, ticket.id)[-1]
+    assert undo.kind == "reassign" and undo.data["reason"].startswith("Undo: ")
+    assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == ticket.owner
+
+    qtbot.waitUntil(lambda: window.actions[A.REDO].isEnabled(), timeout=5000)
+    window.actions[A.REDO].trigger()
+    qtbot.waitUntil(lambda: len(events_of(window.store, ticket.id)) == before + 3, timeout=5000)
+    assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
+
+
+def test_bulk_reassign_and_bulk_undo(qtbot, window) -> None:  # noqa: ANN001
+    rows = _owned_rows(window, 3)
+    window.table.selectRow(rows[0])
+    for r in rows[1:]:
+        window.table.selectionModel().select(
+            window.table_model.index(r, 0),
+            window.table.selectionModel().SelectionFlag.Select | window.table.selectionModel().SelectionFlag.Rows)
+    picked = {window.table_model.ticket_id(r): window.table_model.row_at(r).owner for r in rows}
+    assert sorted(window.selected_ticket_ids()) == sorted(picked)
+    counts = {tid: len(events_of(window.store, tid)) for tid in picked}
+
+    _reassign_via_dialog(qtbot, window, "Raj Patel", "one owner for the outage")
+    qtbot.waitUntil(lambda: all(len(events_of(window.store, t)) == counts[t] + 1 for t in picked), timeout=5000)
+    rows_now = queries.tickets_by_id(window.store, list(picked))
+    assert {r.owner for r in rows_now} == {"Raj Patel"}
+    assert all(events_of(window.store, t)[-1].kind == "reassign" for t in picked)
+    qtbot.waitUntil(lambda: window.actions[A.UNDO].isEnabled(), timeout=5000)
+
+    window.actions[A.UNDO].trigger()
+    qtbot.waitUntil(lambda: all(len(events_of(window.store, t)) == counts[t] + 2 for t in picked), timeout=5000)
+    assert {r.id: r.owner for r in queries.tickets_by_id(window.store, list(picked))} == picked
+
+
+def test_undo_is_refused_when_someone_acted_since(qtbot, window, writer) -> None:  # noqa: ANN001
+    row = _owned_rows(window, 1)[0]
+    window.table.selectRow(row)
+    ticket = window.table_model.row_at(row)
+    _reassign_via_dialog(qtbot, window, "Raj Patel", "specialist")
+    qtbot.waitUntil(lambda: window.undo_stack.count() == 1 and window.actions[A.UNDO].isEnabled(), timeout=5000)
+    raj = queries.agent_by_name(writer, "Raj Patel")
+    tickets.add_note(writer, ticket.id, actor_id=raj.id, note="on it")  # another process acts meanwhile
+    before = len(events_of(window.store, ticket.id))
+
+    window.actions[A.UNDO].trigger()
+    qtbot.waitUntil(lambda: "Undo refused" in window.last_message, timeout=5000)
+    assert "changed since" in window.last_message
+    assert len(events_of(window.store, ticket.id)) == before  # nothing written
+    assert window.undo_stack.index() == 1  # the command stays done
+    assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
+
+
+def test_rule_refusal_is_a_plain_message(qtbot, store_path) -> None:  # noqa: ANN001
+    from tests.ui.conftest import open_window
+
+    window = open_window(qtbot, store_path, identity="Ana Lima")  # an agent may not reassign
+    try:
+        window.table.selectRow(_owned_rows(window, 1)[0])
+        _reassign_via_dialog(qtbot, window, "Raj Patel", "please")
+        qtbot.waitUntil(lambda: "only a supervisor or manager may reassign" in window.last_message, timeout=5000)
+        assert window.undo_stack.count() == 0
+    finally:
+        window.close()
+        window.store.close()
+
+
+def test_reassign_dialog_needs_an_agent_and_a_reason(qtbot, window) -> None:  # noqa: ANN001
+    window.table.selectRow(0)
+    window.actions[A.REASSIGN].trigger()
+    dialog = window.active_dialog
+    ok = dialog.buttons.buttons()[0]
+    assert not ok.isEnabled()
+    dialog.select_agent("Li Wei")
+    assert not ok.isEnabled()  # the reason is required
+    dialog.detail.setText("covering the shift")
+    assert ok.isEnabled()
+    loads = {l.agent.name: l.open_tickets for l in queries.agents_with_load(window.store)}
+    shown = {dialog.model.index(r, 0).data(): int(dialog.model.index(r, 3).data())
+             for r in range(dialog.model.rowCount())}
+    assert shown == loads
+    assert sum(shown.values()) == queries.tickets_count(window.store, TicketFilter(open_only=True)) - \
+        queries.tickets_count(window.store, TicketFilter(open_only=True, unowned=True))
+    dialog.reject()
