@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from csconsole.domain.sla import SlaTargets
+from csconsole.domain import clock
+from csconsole.domain.sla import AT_RISK_SHARE, SlaTargets
 from csconsole.domain.ticket import DONE, Event, TicketState, apply, fold
 from csconsole.store import chain
 
@@ -119,6 +120,20 @@ class Ledger:
         self.conn.execute(_INSERT_EVENT, (seq, event.ticket_id, event.kind, event.at, event.actor, data, digest))
         self._head = chain.Head(seq, digest)
         return seq
+
+
+def retime_sla(conn: sqlite3.Connection, queue_id: int) -> int:
+    """After a queue's targets changed: recompute the running response clocks of its tickets."""
+    targets = sla_targets(conn)
+    moved = 0
+    for row in conn.execute(f"{_SELECT_STATE} WHERE queue_id = ? AND sla_since IS NOT NULL", (queue_id,)).fetchall():
+        state = state_from_row(row)
+        minutes = targets.minutes(state.queue_id, state.priority)
+        due, risk = clock.add_minutes_pair(state.sla_since or "", minutes, minutes * (1 - AT_RISK_SHARE))
+        if (due, risk) != (state.sla_due_at, state.sla_risk_at):
+            conn.execute("UPDATE tickets SET sla_due_at = ?, sla_risk_at = ? WHERE id = ?", (due, risk, state.ticket_id))
+            moved += 1
+    return moved
 
 
 def rebuild(conn: sqlite3.Connection) -> int:

@@ -1,0 +1,39 @@
+"""Business preferences that live in the store (shared by every console on it): SLA targets per queue.
+
+Per-person preferences (identity, layout, theme, poll interval) live in QSettings (csconsole/settings.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from csconsole.domain.errors import BadInput, NotFound
+from csconsole.domain.sla import DEFAULT_TARGETS
+from csconsole.domain.words import Priority, parse_enum
+from csconsole.store import directory, ledger
+from csconsole.store.store import Store
+
+MAX_TARGET_MINUTES = 7 * 24 * 60
+
+
+def queue_targets(store: Store, queue_id: int) -> dict[str, int]:
+    """The targets in force for a queue, per priority (its own where set, else the defaults)."""
+    targets = ledger.sla_targets(store.conn)
+    return {p.value: targets.minutes(queue_id, p.value) for p in Priority}
+
+
+def set_queue_targets(store: Store, queue_id: int, minutes: Mapping[str, int | None]) -> int:
+    """Set (or with None, clear back to the default) a queue's SLA targets, and move the response clocks
+    of its open tickets to the new targets, in one transaction. Returns how many tickets moved."""
+    clean: dict[Priority, int | None] = {}
+    for name, value in minutes.items():
+        priority = parse_enum(Priority, name, "priority")
+        if value is not None and not 1 <= int(value) <= MAX_TARGET_MINUTES:
+            raise BadInput(f"the {priority.value} target must be 1 to {MAX_TARGET_MINUTES} minutes, not {value}")
+        clean[priority] = None if value is None or value == DEFAULT_TARGETS[priority] else int(value)
+    with store.write() as conn:
+        if queue_id not in {q.id for q in directory.queues(conn)}:
+            raise NotFound(f"no queue with id {queue_id}")
+        for priority, value in clean.items():
+            conn.execute(f"UPDATE queues SET sla_{priority.value} = ? WHERE id = ?", (value, queue_id))
+        return ledger.retime_sla(conn, queue_id)
