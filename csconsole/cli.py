@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -96,6 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except DomainError as error:
         print(f"csconsole: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except sqlite3.DatabaseError as error:  # damage met on a page the open did not read
+        from csconsole.store.store import describe_sqlite_error
+
+        where = getattr(args, "path", None) or getattr(args, "db", None) or "the store"
+        print(f"csconsole: {describe_sqlite_error(error, Path(where))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("csconsole: interrupted; nothing half-written (every change is one transaction)", file=sys.stderr)

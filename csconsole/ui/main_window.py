@@ -10,9 +10,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QHeaderView, QLabel, QMainWindow, QMessageBox, QSplitter,
+    QAbstractItemView, QApplication, QDialog, QHeaderView, QLabel, QMainWindow, QMessageBox, QSizePolicy, QSplitter,
     QTableView, QVBoxLayout, QWidget,
 )
 
@@ -99,8 +99,12 @@ class MainWindow(QMainWindow):
         self.queues_view.setAlternatingRowColors(True)
         header = self.queues_view.horizontalHeader()
         header.setSectionResizeMode(QueueColumn.NAME, QHeaderView.ResizeMode.Stretch)
-        for column in list(QueueColumn)[1:]:
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(30)
+        for column, width in ((QueueColumn.DEPTH, 46), (QueueColumn.OLDEST, 62), (QueueColumn.AT_RISK, 40),
+                              (QueueColumn.BREACHED, 40)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(column, width)
+        self.queues_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.table = QTableView()
         self.table.setObjectName("ticket_table")
@@ -118,11 +122,16 @@ class MainWindow(QMainWindow):
         head.setSectionsMovable(True)
         head.setHighlightSections(False)
         head.setStretchLastSection(False)
-        widths = {Column.REF: 110, Column.SUBJECT: 260, Column.CUSTOMER: 170, Column.QUEUE: 100, Column.OWNER: 120,
-                  Column.STATUS: 70, Column.PRIORITY: 70, Column.AGE: 80, Column.SLA: 100, Column.BOUNCES: 70,
-                  Column.PINGPONG: 80, Column.CONTACTS: 75}
+        widths = {Column.REF: 100, Column.SUBJECT: 170, Column.CUSTOMER: 140, Column.QUEUE: 86, Column.OWNER: 104,
+                  Column.STATUS: 60, Column.PRIORITY: 62, Column.AGE: 66, Column.SLA: 98, Column.BOUNCES: 64,
+                  Column.PINGPONG: 40, Column.CONTACTS: 70}
         for column, width in widths.items():
             self.table.setColumnWidth(column, width)
+        # What a supervisor scans for comes first; status and priority may scroll off on a small screen.
+        for visual, column in enumerate((Column.REF, Column.SUBJECT, Column.CUSTOMER, Column.QUEUE, Column.OWNER,
+                                         Column.SLA, Column.BOUNCES, Column.PINGPONG, Column.CONTACTS, Column.AGE,
+                                         Column.PRIORITY, Column.STATUS)):
+            head.moveSection(head.visualIndex(column), visual)
         head.setSortIndicator(Column.REF, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
 
@@ -140,7 +149,10 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(centre)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([300, 820, 380])
+        self.splitter.setCollapsible(1, False)
+        self.queues_view.setMinimumWidth(250)
+        self.detail.setMinimumWidth(300)
+        self._sized = False
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -155,9 +167,6 @@ class MainWindow(QMainWindow):
         self.refreshed_label = QLabel()
         for label in (self.who_label, self.counts_label, self.refreshed_label):
             self.statusBar().addPermanentWidget(label)
-        self.setTabOrder(self.queues_view, self.filter_bar.search)
-        self.setTabOrder(self.filter_bar.search, self.table)
-        self.setTabOrder(self.table, self.detail)
 
     def _style_banner(self) -> None:
         from csconsole.ui import look
@@ -183,6 +192,13 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addAction(self.actions[A.UNDO])
         toolbar.addAction(self.actions[A.REDO])
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addWidget(self.filter_bar.search)
+        self.setTabOrder(self.queues_view, self.filter_bar.search)
+        self.setTabOrder(self.filter_bar.search, self.table)
+        self.setTabOrder(self.table, self.detail)
         theme_now = self.settings.get(Prefs.THEME)
         for key, name in ((A.THEME_SYSTEM, "system"), (A.THEME_LIGHT, "light"), (A.THEME_DARK, "dark")):
             self.actions[key].setChecked(theme_now == name)
@@ -245,6 +261,19 @@ class MainWindow(QMainWindow):
             head.restoreState(header)
             self._sort_changed(head.sortIndicatorSection(), head.sortIndicatorOrder())
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._sized:  # first show: now the splitter knows its width
+            self._sized = True
+            if self.settings.get(Prefs.SPLITTER).isEmpty():
+                QTimer.singleShot(0, self._default_sizes)  # once the layout has given the splitter its width
+            if self.table_model.rowCount() and not self.table.selectionModel().hasSelection():
+                self.table.selectRow(0)  # the detail pane shows a story from the first second
+
+    def _default_sizes(self) -> None:
+        width = self.splitter.width()
+        self.splitter.setSizes([290, max(400, width - 290 - 350), 350])
+
     def save_layout(self) -> None:
         self.settings.set(Prefs.GEOMETRY, self.saveGeometry())
         self.settings.set(Prefs.WINDOW_STATE, self.saveState())
@@ -300,7 +329,13 @@ class MainWindow(QMainWindow):
         except StoreError as error:
             self.show_message(str(error), error=True)
             return
+        self._load_visible()
         self._reselect(keep)
+        if not self.table.selectionModel().hasSelection():
+            if self.table_model.rowCount():
+                self.table.selectRow(0)  # the detail pane always tells the story of a visible ticket
+            else:
+                self.detail.show_nothing(self.tr("No tickets match these filters."))
         self._refresh_chip_counts()
         self._show_counts_in_title()
 

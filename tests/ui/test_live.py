@@ -27,7 +27,7 @@ def test_a_write_from_another_connection_shows_up(qtbot, window, writer) -> None
     assert window.table_model.row_at(0).subject == "Router on fire"  # newest first
     qtbot.waitUntil(lambda: any(e.summary == "Note: spoke to the customer"
                                 for e in queries.ticket_detail(window.store, selected).events), timeout=2000)
-    qtbot.waitUntil(lambda: window.detail.events.topLevelItemCount() ==
+    qtbot.waitUntil(lambda: window.detail.event_count ==
                     len(queries.ticket_detail(window.store, selected).events), timeout=2000)
     assert window.selected_ticket_ids() == [selected]  # the same ticket, although it moved down a row
     assert window.current_ticket_id() == selected

@@ -29,8 +29,11 @@ class QueuesModel(QAbstractTableModel):
         super().__init__(parent)
         self._stats: list[QueueStats] = []
         self._now = clock.now_text()
-        self._headers = [self.tr("Queue"), self.tr("Open"), self.tr("Oldest"), self.tr("At risk"),
-                         self.tr("Breached")]
+        # short headers keep the panel narrow; the tooltips say them in full
+        self._headers = [self.tr("Queue"), self.tr("Open"), self.tr("Oldest"), self.tr("Risk"), self.tr("Late")]
+        self._header_tips = [self.tr("Queue (coloured by its SLA state)"), self.tr("Open tickets"),
+                             self.tr("Longest wait of an open ticket"), self.tr("SLA at risk: under 25% of the time left"),
+                             self.tr("SLA breached")]
 
     def set_stats(self, stats: list[QueueStats], now: str | None = None) -> None:
         """Same queues: update in place (the selection stays); different queues: reset."""
@@ -69,8 +72,14 @@ class QueuesModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(QueueColumn)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._headers):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._header_tips[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole and section != QueueColumn.NAME:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:

@@ -99,7 +99,7 @@ class TicketTableModel(QAbstractTableModel):
         self._headers = [
             self.tr("Ref"), self.tr("Subject"), self.tr("Customer"), self.tr("Queue"), self.tr("Owner"),
             self.tr("Status"), self.tr("Priority"), self.tr("Age"), self.tr("SLA"), self.tr("Bounces"),
-            self.tr("Ping-pong"), self.tr("Contacts"),
+            "⇄", self.tr("Contacts"),
         ]
 
     # --- what the model shows -------------------------------------------------------------
@@ -241,6 +241,10 @@ class TicketTableModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == Column.PINGPONG:
+            return self.tr("Ping-pong: handoffs back to a queue or owner that held the ticket before")
+        if role == Qt.ItemDataRole.AccessibleTextRole and section == Column.PINGPONG:
+            return self.tr("Ping-pong")
         if role == Qt.ItemDataRole.ToolTipRole:
             sortable = self.tr("click to sort") if Column(section) in SORT_KEYS else self.tr("not sortable")
             return f"{self._headers[section]} ({sortable})"
@@ -287,7 +291,8 @@ class TicketTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{self._headers[column]}: {self._display(row, column)}"
+            spoken = self.tr("Ping-pong") if column == Column.PINGPONG else self._headers[column]
+            return f"{spoken}: {self._display(row, column)}"
         return None
 
     def _display(self, row: TicketRow, column: Column) -> str:
@@ -313,7 +318,7 @@ class TicketTableModel(QAbstractTableModel):
             case Column.BOUNCES:
                 return str(row.bounces)
             case Column.PINGPONG:
-                return f"⇄ {row.pingpongs}" if row.pingpongs else ""
+                return f"⇄{row.pingpongs}" if row.pingpongs else ""
             case Column.CONTACTS:
                 return str(row.contacts)
         return ""

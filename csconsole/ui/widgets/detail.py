@@ -5,11 +5,11 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QFrame, QHeaderView, QLabel, QScrollArea, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget,
-)
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from csconsole.domain import clock
+from csconsole.domain.views import EventView
 from csconsole.domain.words import EventKind, SlaState, Tier
 from csconsole.services.queries import TicketDetail
 from csconsole.ui import look, text
@@ -44,17 +44,16 @@ class DetailPane(QScrollArea):
         self.path = PathTimeline()
         self.contacts = QLabel()
         self.contacts.setWordWrap(True)
-        self.events = QTreeWidget()
+        self.events = QLabel()
+        self.events.setObjectName("event_history")
         self.events.setAccessibleName(self.tr("Event history"))
-        self.events.setHeaderLabels([self.tr("When"), self.tr("Who"), self.tr("What")])
-        self.events.setRootIsDecorated(False)
-        self.events.setUniformRowHeights(True)
-        self.events.setWordWrap(False)
-        self.events.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        self.events.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.events.setMinimumHeight(180)
+        self.events.setWordWrap(True)
+        self.events.setTextFormat(Qt.TextFormat.RichText)
+        self.events.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.events.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.event_count = 0
         for w in (self.title, self.header, self.flags, _section(self.tr("Holder path")), self.path,
-                  _section(self.tr("Customer contacts")), self.contacts, _section(self.tr("History")), self.events):
+                  _section(self.tr("Customer contacts")), self.contacts, _section(self.tr("History (newest first)")), self.events):
             layout.addWidget(w)
         layout.addStretch(1)
         self.setWidget(body)
@@ -67,11 +66,11 @@ class DetailPane(QScrollArea):
             label.clear()
         self.path.set_steps([])
         self.events.clear()
+        self.event_count = 0
 
     def show_detail(self, detail: TicketDetail) -> None:
         row = detail.row
         now = clock.now_text()
-        same = self.ticket_id == row.id
         self.ticket_id = row.id
         self.title.setText(f"<span style='font-size:large'><b>{escape(row.ref)}</b> — {escape(row.subject)}</span>")
         loyal = ""
@@ -102,15 +101,18 @@ class DetailPane(QScrollArea):
         self.flags.setText(f"<span style='color:{colour}'>{escape(' · '.join(warnings))}</span>" if warnings else "")
         self.path.set_steps(detail.path)
         contacts = [e for e in detail.events if e.kind in (EventKind.CONTACT, EventKind.CREATED)]
+        def said(e: EventView) -> str:
+            if e.kind == EventKind.CREATED:
+                return self.tr("first contact by {0}").format(e.data.get("channel", "?"))
+            return str(e.data.get("note") or "") or self.tr("contacted us again")
+
         self.contacts.setText("<br>".join(
-            f"{text.local_time(e.at)} — {escape(e.actor)}: {escape(str(e.data.get('note') or '') or e.kind)}"
-            for e in contacts
-        ) or self.tr("none"))
+            f"<small>{text.local_time(e.at)}</small> — {escape(said(e))}" for e in contacts) or self.tr("none"))
         self.contacts.setToolTip(self.tr("{0} contacts counted").format(row.contacts))
-        scroll = self.events.verticalScrollBar().value() if same else 0
-        self.events.clear()
-        for e in detail.events:
-            item = QTreeWidgetItem([text.local_time(e.at), e.actor, e.summary])
-            item.setToolTip(2, e.summary)
-            self.events.addTopLevelItem(item)
-        self.events.verticalScrollBar().setValue(scroll)
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        self.events.setText("".join(
+            f"<p style='margin:0 0 6px 0'><span style='color:{muted}'><small>{text.local_time(e.at)} · "
+            f"{escape(e.actor)}</small></span><br>{escape(e.summary)}</p>"
+            for e in reversed(detail.events)  # newest first: what just happened matters most
+        ))
+        self.event_count = len(detail.events)

@@ -41,8 +41,8 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText(self.tr("Search ref, subject, customer  (Ctrl+F)"))
         self.search.setAccessibleName(self.tr("Search tickets"))
         self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(260)
-        layout.addWidget(self.search)
+        self.search.setMinimumWidth(200)
+        self.search.setMaximumWidth(340)  # the window places it (in the toolbar), so the chips keep their room
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(200)

@@ -1,0 +1,26 @@
+"""Crash: a writer process is SIGKILLed at random moments; nothing it acknowledged is ever lost.
+
+The CI loop is short (20 kills); ``benchmarks/faults.py`` runs 100 and prints the figures.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from tests.faults.harness import check_store, crash_once, make_store
+
+RUNS = 20
+
+
+def test_sigkill_at_random_moments_loses_no_acknowledged_action(tmp_path: Path) -> None:
+    store = make_store(tmp_path / "crash.db")
+    rng = random.Random(20261125)
+    acknowledged = 0
+    for run in range(RUNS):
+        outcome = crash_once(store, f"run{run}", rng)
+        assert "Traceback" not in outcome.stderr
+        assert outcome.refusals == []
+        assert check_store(store, outcome.acks) == [], f"after kill {run}"
+        acknowledged += len(outcome.acks)
+    assert acknowledged > RUNS  # the writer really did work between kills

@@ -1,0 +1,40 @@
+"""Disk full (PRAGMA max_page_count caps the file): a clear message, nothing half-done, store sound."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from csconsole.domain.errors import DomainError
+from csconsole.services import audit, open_store, queries, tickets
+from csconsole.domain.views import TicketFilter
+from tests.faults.harness import make_store
+
+
+def _snapshot(store) -> tuple[int, list[tuple[object, ...]]]:  # noqa: ANN001
+    conn = store.conn
+    return (conn.execute("SELECT count(*) FROM events").fetchone()[0],
+            conn.execute("SELECT id, owner_id, last_seq, path FROM tickets ORDER BY id").fetchall())
+
+
+def test_a_full_disk_refuses_the_whole_action_and_leaves_the_store_sound(tmp_path: Path) -> None:
+    path = make_store(tmp_path / "full.db", n_tickets=60)
+    with open_store(str(path)) as store:
+        ids = [r.id for r in queries.all_tickets(store, TicketFilter())]
+        sue, raj = queries.agent_by_name(store, "Sue").id, queries.agent_by_name(store, "Raj").id
+        before = _snapshot(store)
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        # One transaction of 60 events with long reasons: the first few fit, the rest do not.
+        with pytest.raises(DomainError) as refused:
+            tickets.reassign(store, ids, actor_id=sue, to_id=raj, reason="covering the shift " * 100)
+        assert "disk is full" in str(refused.value) and "nothing was written" in str(refused.value)
+        assert _snapshot(store) == before
+        assert audit.quick_check(store) == []
+        assert audit.verify(store).ok
+        # Space freed: the same action goes through whole.
+        store.conn.execute("PRAGMA max_page_count = 1073741823")
+        change = tickets.reassign(store, ids, actor_id=sue, to_id=raj, reason="covering the shift " * 100)
+        assert len(change.tickets) == 60
+        assert audit.verify(store).ok
