@@ -1,6 +1,7 @@
 """A real process acting on a store, for the fault-injection suite (crash, contention).
 
-``write STORE COUNT TAG [--parity P]`` reassigns tickets through the service, printing one line per
+``write STORE COUNT TAG [--parity P]`` (with ``--together``: says ``ready`` and waits for a line on
+stdin, so several writers start at once) reassigns tickets through the service, printing one line per
 acknowledged action *after* its transaction committed: ``ack SEQ TICKET OWNER REASON``. A refusal
 prints ``refused MESSAGE``; neither ever prints a traceback (a traceback is a failure of the suite).
 
@@ -18,7 +19,7 @@ from csconsole.domain.views import TicketFilter
 from csconsole.services import open_store, queries, tickets
 
 
-def write(path: str, count: int, tag: str, parity: int | None) -> None:
+def write(path: str, count: int, tag: str, parity: int | None, together: bool) -> None:
     rng = random.Random(tag)
     with open_store(path) as store:
         supervisor = queries.agent_by_name(store, "Sue").id
@@ -26,6 +27,9 @@ def write(path: str, count: int, tag: str, parity: int | None) -> None:
         ids = [r.id for r in queries.all_tickets(store, TicketFilter())]
         if parity is not None:
             ids = [i for i in ids if i % 2 == parity]
+        if together:
+            print("ready", flush=True)
+            sys.stdin.readline()
         for n in range(count):
             ticket_id = rng.choice(ids)
             owner = queries.tickets_by_id(store, [ticket_id])[0].owner
@@ -61,8 +65,8 @@ def read(path: str, count: int) -> None:
 def main(argv: list[str]) -> None:
     mode, path, count = argv[0], argv[1], int(argv[2])
     if mode == "write":
-        parity = int(argv[5]) if len(argv) > 5 and argv[4] == "--parity" else None
-        write(path, count, argv[3], parity)
+        parity = int(argv[argv.index("--parity") + 1]) if "--parity" in argv else None
+        write(path, count, argv[3], parity, "--together" in argv)
     else:
         read(path, count)
 

@@ -64,8 +64,18 @@ def _parse(lines: list[str], outcome: Outcome) -> None:
 
 
 def spawn(*args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, str(ACTOR), *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, str(ACTOR), *args], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def start_together(processes: list[subprocess.Popen[str]]) -> None:
+    """Release writers started with ``--together`` at the same moment, once each has said ready."""
+    for process in processes:
+        assert process.stdout is not None and process.stdout.readline().strip() == "ready"
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
 
 
 def crash_once(path: Path, tag: str, rng: random.Random, *, max_acks: int = 40) -> Outcome:
