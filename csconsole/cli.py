@@ -13,13 +13,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from csconsole import __version__
+from csconsole import __version__, cli_recovery
 from csconsole.domain import clock
 from csconsole.domain.errors import DomainError
 from csconsole.domain.views import SlaFilter, TicketFilter, TicketRow
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-COMMANDS = ("gui", "demo", "import", "tickets", "reassign", "stats", "audit", "rebuild")
+COMMANDS = ("gui", "demo", "import", "tickets", "reassign", "stats", "audit", "rebuild", *cli_recovery.COMMANDS)
 
 
 class UsageError(Exception):
@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rebuild = sub.add_parser("rebuild", help="recompute derived columns from the events")
     rebuild.add_argument("path", metavar="PATH")
+    cli_recovery.add_parsers(sub)
     return parser
 
 
@@ -222,6 +223,9 @@ def _stats(args: argparse.Namespace) -> int:
     with _open(args.path, read_only=True) as store:
         now = clock.now_text()
         stats = queries.floor_stats(store, now)
+        from csconsole.services.recovery import open_recoveries_count
+
+        open_recoveries = open_recoveries_count(store)
     queues = {
         q.name: {
             "depth": q.depth,
@@ -235,6 +239,7 @@ def _stats(args: argparse.Namespace) -> int:
         print(json.dumps({
             "queues": queues, "open_tickets": stats.open_tickets, "bounced_over_two": stats.bounced_over_two,
             "senior_callbacks": stats.senior_callbacks, "breached": stats.breached,
+            "open_recoveries": open_recoveries,
         }, indent=2, ensure_ascii=False))
         return EXIT_OK
     print(f"{'QUEUE':<16} {'OPEN':>6} {'OLDEST':>8} {'AT RISK':>8} {'BREACHED':>9}")
@@ -242,7 +247,8 @@ def _stats(args: argparse.Namespace) -> int:
         age = q["oldest_age_minutes"]
         print(f"{name:<16} {q['depth']:>6} {_age(age):>8} {q['at_risk']:>8} {q['breached']:>9}")
     print(f"\nopen tickets {stats.open_tickets} · bounced > 2: {stats.bounced_over_two} · "
-          f"senior callbacks: {stats.senior_callbacks} · breached: {stats.breached}")
+          f"senior callbacks: {stats.senior_callbacks} · breached: {stats.breached} · "
+          f"open recoveries: {open_recoveries}")
     return EXIT_OK
 
 
@@ -287,7 +293,7 @@ def _rebuild(args: argparse.Namespace) -> int:
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": _gui, "demo": _demo, "import": _import, "tickets": _tickets, "reassign": _reassign,
-    "stats": _stats, "audit": _audit, "rebuild": _rebuild,
+    "stats": _stats, "audit": _audit, "rebuild": _rebuild, **cli_recovery.HANDLERS,
 }
 
 

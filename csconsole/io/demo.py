@@ -19,6 +19,7 @@ from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import Role
+from csconsole.io.demo_recovery import DemoRecovery
 from csconsole.store.bulk import BulkLoader
 
 Progress = Callable[[int, int], None]
@@ -158,17 +159,21 @@ def _populate(loader: BulkLoader, rng: random.Random, total: int, end: int,
     resolved_per_customer: dict[int, int] = {}
     start = end - DAYS * 86400
     gen = _TicketStory(rng, staff, supervisors, queue_ids, end)
+    # Service recovery (issue 4) draws from its own seeded stream so the tickets stay as they were.
+    recovery = DemoRecovery(conn, sum(rng.getstate()[1][:4]), supervisors, end)
     for n in range(1, total + 1):
         # Tickets spread over 30 days, denser recently and on weekdays.
         created = start + int((rng.random() ** 0.9) * (end - start - 600))
         queue = pick_queue()
         customer_id = 1 + int((rng.random() ** 2) * customer_count) % customer_count
         events = gen.story(n, created, queue, customer_id, channel(), priority())
+        recovery.extend(events)
         state = loader.add_ticket(n, f"T-{n:07d}", events)
         if state.is_done:
             resolved_per_customer[customer_id] = resolved_per_customer.get(customer_id, 0) + 1
         if progress and n % 5000 == 0:
             progress(n, total)
+    recovery.finish(conn)
     conn.executemany("UPDATE customers SET resolved_tickets = ? WHERE id = ?",
                      [(v, k) for k, v in resolved_per_customer.items()])
     if progress:

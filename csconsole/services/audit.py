@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from csconsole.store import chain, ledger
+from csconsole.store import recovery as recovery_store
 from csconsole.store.store import Store
 
 Verdict = chain.Verdict
@@ -21,7 +22,7 @@ def head(store: Store) -> chain.Head:
 def rebuild(store: Store) -> int:
     """Recompute every derived column from the events; returns how many tickets had drifted."""
     with store.write() as conn:
-        return ledger.rebuild(conn)
+        return ledger.rebuild(conn) + recovery_store.rebuild(conn)
 
 
 def quick_check(store: Store) -> list[str]:

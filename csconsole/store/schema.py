@@ -109,5 +109,68 @@ def drop_indexes(db: Database) -> None:
         db.execute(f"DROP INDEX IF EXISTS {name}")
 
 
+@MIGRATIONS(name="0002_recovery")
+def _recovery(db: Database) -> None:
+    """Service recovery: policies and custom checklists are business data; cases and evaluations are
+    derived from ``recovery_step`` / ``evaluation`` events and rebuilt from them by ``rebuild``."""
+    db.executescript(
+        """
+        CREATE TABLE policies (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            owner TEXT NOT NULL DEFAULT '',
+            active INTEGER NOT NULL DEFAULT 1,
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE checklists (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            data TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE recovery_cases (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            checklist TEXT NOT NULL,
+            steps_done INTEGER NOT NULL,
+            steps_total INTEGER NOT NULL,
+            next_step TEXT,
+            opened_at TEXT NOT NULL,
+            opened_by INTEGER REFERENCES agents(id),
+            updated_at TEXT NOT NULL,
+            completed_at TEXT,
+            promise TEXT,
+            promised_by TEXT,
+            resolved_at TEXT,
+            fix TEXT,
+            goodwill_kind TEXT,
+            goodwill_amount REAL,
+            follow_up TEXT,
+            outcome TEXT,
+            root_cause TEXT,
+            policy_id INTEGER REFERENCES policies(id),
+            change TEXT,
+            last_seq INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX ix_recovery_ticket ON recovery_cases(ticket_id, id);
+        CREATE INDEX ix_recovery_open ON recovery_cases(id) WHERE completed_at IS NULL;
+        CREATE INDEX ix_recovery_policy ON recovery_cases(policy_id) WHERE policy_id IS NOT NULL;
+        CREATE TABLE evaluations (
+            id INTEGER PRIMARY KEY,
+            ticket_id INTEGER NOT NULL REFERENCES tickets(id),
+            at TEXT NOT NULL,
+            evaluator_id INTEGER REFERENCES agents(id),
+            associate_id INTEGER REFERENCES agents(id),
+            associate_score INTEGER NOT NULL CHECK (associate_score BETWEEN 1 AND 5),
+            policy_id INTEGER REFERENCES policies(id),
+            policy_score INTEGER CHECK (policy_score BETWEEN 1 AND 5),
+            comment TEXT NOT NULL DEFAULT ''
+        ) STRICT;
+        CREATE INDEX ix_evaluations_ticket ON evaluations(ticket_id, id);
+        """
+    )
+
+
 # The number of migrations above; a store whose user_version is larger was written by a newer csconsole.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2

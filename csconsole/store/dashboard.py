@@ -1,0 +1,219 @@
+"""The dashboard's aggregates, each one SQL statement over the derived tables (a few full scans at most).
+
+Python only shapes the small results (a running sum over at most 7 × 24 hours per queue).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from csconsole.domain import clock
+
+
+BOUNCE_BUCKETS = 6  # 0, 1, 2, 3, 4, 5+
+
+
+@dataclass(frozen=True)
+class DepthSeries:
+    """Open tickets per queue at the end of each hour (``hours`` are epoch seconds)."""
+
+    hours: list[int]
+    by_queue: dict[str, list[int]]
+    total: list[int]
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    day: str
+    tickets: int
+    repeat_contacts: int  # tickets whose customer reached out twice or more
+    sla_breached: int
+
+    @property
+    def repeat_rate(self) -> float:
+        return self.repeat_contacts / self.tickets if self.tickets else 0.0
+
+
+@dataclass(frozen=True)
+class Score:
+    name: str
+    average: float
+    evaluations: int
+
+
+@dataclass(frozen=True)
+class PolicyHarm:
+    name: str
+    recoveries: int
+    bounces: int
+    repeat_contacts: int
+
+    @property
+    def harm(self) -> int:
+        return self.recoveries + self.bounces + self.repeat_contacts
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    depth: DepthSeries
+    bounces: list[int]  # tickets with 0, 1, 2, 3, 4, 5+ bounces
+    pingpong_pairs: list[tuple[str, str, int]]
+    days: list[DayFigures]
+    open_recoveries: int
+    promises_overdue: int
+    follow_ups_due: int
+    root_causes: dict[str, int]
+    associate_scores: list[Score]
+    policy_scores: list[Score]
+    policy_harm: list[PolicyHarm]
+    averages: tuple[float | None, float | None] = field(default=(None, None))  # associate, policy
+
+    @property
+    def repeat_contact_rate(self) -> float:
+        tickets = sum(d.tickets for d in self.days)
+        return sum(d.repeat_contacts for d in self.days) / tickets if tickets else 0.0
+
+
+def depth_series(conn: sqlite3.Connection, now: str, hours: int = 7 * 24, top: int = 5) -> DepthSeries:
+    """Queue depth at each hour of the window: a ticket counts from created_at until resolved_at.
+
+    Both times are folded from the ticket's events; a ticket counts in the queue it sits in now.
+    """
+    end_hour = clock.from_text(now).replace(minute=0, second=0)
+    start = clock.add_minutes(clock.to_text(end_hour), -60 * (hours - 1))
+    start_epoch = int(clock.from_text(start).timestamp())
+    names = dict(conn.execute("SELECT id, name FROM queues"))
+    base: dict[int, int] = {}
+    delta: dict[int, list[int]] = {}
+    sql = """
+        SELECT queue_id,
+               CASE WHEN created_at >= :start THEN substr(created_at, 1, 13) END,
+               CASE WHEN resolved_at >= :start THEN substr(resolved_at, 1, 13) END,
+               created_at < :start AND (resolved_at IS NULL OR resolved_at >= :start),
+               count(*)
+        FROM tickets
+        WHERE created_at >= :start OR resolved_at IS NULL OR resolved_at >= :start
+        GROUP BY 1, 2, 3, 4
+    """
+    for qid, created_hour, resolved_hour, before, n in conn.execute(sql, {"start": start}):
+        steps = delta.setdefault(qid, [0] * (hours + 1))
+        if before:
+            base[qid] = base.get(qid, 0) + n
+        if created_hour is not None:
+            steps[_slot(created_hour, start_epoch, hours)] += n
+        if resolved_hour is not None:
+            steps[_slot(resolved_hour, start_epoch, hours)] -= n
+    by_queue: dict[int, list[int]] = {}
+    for qid, steps in delta.items():
+        level = base.get(qid, 0)
+        series = []
+        for change in steps[:hours]:
+            level += change
+            series.append(level)
+        by_queue[qid] = series
+    ranked = sorted(by_queue, key=lambda q: (-by_queue[q][-1] if by_queue[q] else 0, names.get(q, "")))
+    total = [sum(s[i] for s in by_queue.values()) for i in range(hours)]
+    return DepthSeries(
+        [start_epoch + 3600 * i for i in range(hours)],
+        {names.get(q, "?"): by_queue[q] for q in ranked[:top]},
+        total,
+    )
+
+
+def _slot(hour_text: str, start_epoch: int, hours: int) -> int:
+    moment = clock.from_text(hour_text + ":00:00Z")
+    return max(0, min(hours, int((moment.timestamp() - start_epoch) // 3600)))
+
+
+def bounce_distribution(conn: sqlite3.Connection) -> list[int]:
+    counts = [0] * BOUNCE_BUCKETS
+    for bucket, n in conn.execute(
+        f"SELECT min(bounces, {BOUNCE_BUCKETS - 1}), count(*) FROM tickets GROUP BY 1"
+    ):
+        counts[int(bucket)] = int(n)
+    return counts
+
+
+def pingpong_pairs(conn: sqlite3.Connection, limit: int = 6) -> list[tuple[str, str, int]]:
+    """Which two queues hand tickets to each other most (either way), read from each ticket's path."""
+    sql = """
+        WITH hops AS (
+            SELECT json_extract(j.value, '$[0]') AS q,
+                   lag(json_extract(j.value, '$[0]')) OVER (PARTITION BY t.id ORDER BY j.key) AS prev
+            FROM tickets t, json_each(t.path) j
+            WHERE t.bounces >= 1
+        )
+        SELECT qa.name, qb.name, count(*) AS n
+        FROM hops JOIN queues qa ON qa.id = min(hops.q, hops.prev) JOIN queues qb ON qb.id = max(hops.q, hops.prev)
+        WHERE hops.prev IS NOT NULL AND hops.prev <> hops.q
+        GROUP BY qa.id, qb.id ORDER BY n DESC, qa.name, qb.name LIMIT :limit
+    """
+    return [(str(a), str(b), int(n)) for a, b, n in conn.execute(sql, {"limit": limit})]
+
+
+def day_figures(conn: sqlite3.Connection, now: str, days: int = 30) -> list[DayFigures]:
+    """Per day of creation: tickets, repeat contacts (contacts >= 2) and tickets whose SLA was breached."""
+    start = clock.add_minutes(now[:10] + "T00:00:00Z", -1440 * (days - 1))
+    sql = """
+        SELECT substr(created_at, 1, 10), count(*), sum(contacts >= 2),
+               sum(sla_breaches > 0 OR coalesce(sla_due_at <= :now, 0))
+        FROM tickets WHERE created_at >= :start GROUP BY 1 ORDER BY 1
+    """
+    found = {d: DayFigures(d, int(n), int(r), int(b)) for d, n, r, b in conn.execute(sql, {"start": start, "now": now})}
+    out = []
+    for i in range(days):
+        day = clock.add_minutes(start, 1440 * i)[:10]
+        out.append(found.get(day, DayFigures(day, 0, 0, 0)))
+    return out
+
+
+def root_causes(conn: sqlite3.Connection) -> dict[str, int]:
+    return {str(c): int(n) for c, n in conn.execute(
+        "SELECT root_cause, count(*) FROM recovery_cases WHERE root_cause IS NOT NULL GROUP BY 1 ORDER BY 2 DESC"
+    )}
+
+
+def associate_scores(conn: sqlite3.Connection, limit: int = 12) -> list[Score]:
+    """The associates evaluated most, with their average associate_score (never the policy score)."""
+    sql = """
+        SELECT a.name, avg(e.associate_score), count(*) FROM evaluations e JOIN agents a ON a.id = e.associate_id
+        GROUP BY a.id ORDER BY count(*) DESC, a.name LIMIT :limit
+    """
+    rows = [Score(str(n), float(avg), int(c)) for n, avg, c in conn.execute(sql, {"limit": limit})]
+    return sorted(rows, key=lambda s: (-s.average, s.name))
+
+
+def policy_scores(conn: sqlite3.Connection, limit: int = 12) -> list[Score]:
+    sql = """
+        SELECT p.name, avg(e.policy_score), count(*) FROM evaluations e JOIN policies p ON p.id = e.policy_id
+        WHERE e.policy_score IS NOT NULL GROUP BY p.id ORDER BY avg(e.policy_score), p.name LIMIT :limit
+    """
+    return [Score(str(n), float(avg), int(c)) for n, avg, c in conn.execute(sql, {"limit": limit})]
+
+
+def score_averages(conn: sqlite3.Connection) -> tuple[float | None, float | None]:
+    a, p = conn.execute("SELECT avg(associate_score), avg(policy_score) FROM evaluations").fetchone()
+    return (None if a is None else float(a), None if p is None else float(p))
+
+
+def policy_harm(conn: sqlite3.Connection) -> list[PolicyHarm]:
+    """Policies ranked by the harm traced to them: recoveries root-caused to the policy, and the bounces
+    and repeat contacts of the tickets traced to it (a case naming it, or an evaluation scoring it <= 2)."""
+    sql = """
+        WITH traced(policy_id, ticket_id) AS (
+            SELECT policy_id, ticket_id FROM recovery_cases WHERE policy_id IS NOT NULL
+            UNION SELECT policy_id, ticket_id FROM evaluations WHERE policy_id IS NOT NULL AND policy_score <= 2
+        ),
+        cases AS (SELECT policy_id, count(*) AS n FROM recovery_cases WHERE policy_id IS NOT NULL GROUP BY 1)
+        SELECT p.name, coalesce(c.n, 0), coalesce(sum(t.bounces), 0), coalesce(sum(t.contacts - 1), 0)
+        FROM policies p
+        LEFT JOIN cases c ON c.policy_id = p.id
+        LEFT JOIN traced x ON x.policy_id = p.id
+        LEFT JOIN tickets t ON t.id = x.ticket_id
+        GROUP BY p.id
+    """
+    rows = [PolicyHarm(str(n), int(r), int(b), int(c)) for n, r, b, c in conn.execute(sql)]
+    return sorted(rows, key=lambda h: (-h.harm, h.name))
+
+
