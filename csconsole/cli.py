@@ -46,10 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--tickets", type=int, default=20_000, metavar="N", help="how many tickets (default 20000)")
     demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed; same seed, same store")
 
-    imp = sub.add_parser("import", help="import a CSV event log, all or nothing")
+    imp = sub.add_parser("import", help="import a CSV event log or a Zendesk export, all or nothing")
     imp.add_argument("path", metavar="PATH")
-    imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--format", choices=("csv",), default="csv")
+    imp.add_argument("file", metavar="FILE", help="the CSV event log, or the Zendesk export's folder or .zip")
+    imp.add_argument("--format", choices=("csv", "zendesk"), default="csv")
     imp.add_argument("--agents", metavar="FILE", help="CSV of name,role,queue giving agents their roles")
 
     tickets = sub.add_parser("tickets", help="list tickets")
@@ -148,11 +148,18 @@ def _demo(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from csconsole.io.csv_import import ImportRejected, import_csv
 
+    if args.format == "zendesk" and args.agents:
+        raise UsageError("csconsole import: --agents is for CSV event logs; a Zendesk export names its agents")
     with _open(args.path) as store:
         bar = ProgressBar(sys.stderr, "importing")
         try:
-            result = import_csv(store, Path(args.file), agents_file=Path(args.agents) if args.agents else None,
-                                progress=bar.update)
+            if args.format == "zendesk":
+                from csconsole.io.zendesk import import_zendesk
+
+                result = import_zendesk(store, Path(args.file), progress=bar.update)
+            else:
+                result = import_csv(store, Path(args.file), agents_file=Path(args.agents) if args.agents else None,
+                                    progress=bar.update)
         except ImportRejected as rejected:
             bar.finish()
             for problem in rejected.problems:
@@ -161,8 +168,23 @@ def _import(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return EXIT_BAD_INPUT
         bar.finish()
+        if args.format == "zendesk":
+            return _zendesk_summary(store, result)
     print(f"imported {result.events} events on {result.tickets} tickets "
           f"({result.new_tickets} new); {len(result.findings)} rule breaches recorded as findings")
+    return EXIT_OK
+
+
+def _zendesk_summary(store: Any, result: Any) -> int:
+    """The import's figures and the cross-check against Zendesk's own ticket_metrics."""
+    from csconsole.services import crosscheck
+
+    check = crosscheck.check(store)
+    for disagreement in check.disagreements[:50]:
+        print(f"disagrees: {disagreement}")
+    print(f"imported {result.events} events on {result.tickets} tickets ({result.new_tickets} new, "
+          f"{result.skipped} skipped); {len(result.findings)} rule breaches recorded as findings; "
+          f"Zendesk metrics on {check.checked} tickets: {len(check.disagreements)} disagreements")
     return EXIT_OK
 
 

@@ -64,12 +64,14 @@ class _Row:
     note: str
 
 
-class _Problems:
-    def __init__(self, file: Path) -> None:
+class Problems:
+    """Collects ``FILE:ROW:FIELD: message`` lines; ROW is a line number (CSV) or a JSON path (Zendesk)."""
+
+    def __init__(self, file: Path | str) -> None:
         self.file = file
         self.lines: list[str] = []
 
-    def add(self, line: int, column: str, message: str) -> None:
+    def add(self, line: int | str, column: str, message: str) -> None:
         if len(self.lines) < MAX_PROBLEMS:
             self.lines.append(f"{self.file}:{line}:{column}: {message}")
 
@@ -78,7 +80,7 @@ class _Problems:
             raise ImportRejected(self.lines)
 
 
-def _read_text(file: Path, problems: _Problems) -> str:
+def _read_text(file: Path, problems: Problems) -> str:
     try:
         raw = file.read_bytes()
     except OSError as error:
@@ -92,7 +94,7 @@ def _read_text(file: Path, problems: _Problems) -> str:
         raise AssertionError("unreachable") from None
 
 
-def _records(file: Path, text: str, expected: tuple[str, ...], problems: _Problems) -> list[tuple[int, dict[str, str]]]:
+def _records(file: Path, text: str, expected: tuple[str, ...], problems: Problems) -> list[tuple[int, dict[str, str]]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -131,7 +133,7 @@ def _records(file: Path, text: str, expected: tuple[str, ...], problems: _Proble
     return records
 
 
-def _parse_rows(file: Path, problems: _Problems) -> list[_Row]:
+def _parse_rows(file: Path, problems: Problems) -> list[_Row]:
     rows: list[_Row] = []
     for line, r in _records(file, _read_text(file, problems), COLUMNS, problems):
         before = len(problems.lines)
@@ -162,7 +164,7 @@ def _parse_rows(file: Path, problems: _Problems) -> list[_Row]:
     return rows
 
 
-def _check_kind_fields(line: int, kind: EventKind, r: dict[str, str], problems: _Problems) -> None:
+def _check_kind_fields(line: int, kind: EventKind, r: dict[str, str], problems: Problems) -> None:
     def need(column: str, why: str) -> None:
         if not r[column]:
             problems.add(line, column, f"missing {column}: {why}")
@@ -191,7 +193,7 @@ def _check_kind_fields(line: int, kind: EventKind, r: dict[str, str], problems: 
             problems.add(line, "status", f"unknown status {r['status']!r}")
 
 
-def _check_order(rows: list[_Row], existing: dict[str, tuple[int, str]], problems: _Problems) -> None:
+def _check_order(rows: list[_Row], existing: dict[str, tuple[int, str]], problems: Problems) -> None:
     """Each ticket starts with ``created`` (unless it is already in the store) and runs forward in time."""
     last_at: dict[str, str] = {ref: at for ref, (_, at) in existing.items()}
     for row in rows:
@@ -213,7 +215,7 @@ def _check_order(rows: list[_Row], existing: dict[str, tuple[int, str]], problem
 
 
 def _read_agents(file: Path) -> list[tuple[int, str, Role, str]]:
-    problems = _Problems(file)
+    problems = Problems(file)
     agents = []
     for line, r in _records(file, _read_text(file, problems), AGENT_COLUMNS, problems):
         if not r["name"]:
@@ -228,7 +230,7 @@ def _read_agents(file: Path) -> list[tuple[int, str, Role, str]]:
     return agents
 
 
-class _Names:
+class Names:
     """Find-or-create of queues, agents and customers inside the import transaction."""
 
     def __init__(self, ledger: Ledger) -> None:
@@ -262,7 +264,7 @@ class _Names:
 def import_csv(
     store: Store, file: Path, *, agents_file: Path | None = None, progress: Progress | None = None
 ) -> ImportResult:
-    problems = _Problems(file)
+    problems = Problems(file)
     agents = _read_agents(agents_file) if agents_file else []
     rows = _parse_rows(file, problems)
     problems.raise_if_any()
@@ -273,7 +275,7 @@ def import_csv(
 
     with store.write() as conn:
         ledger = Ledger(conn)
-        names = _Names(ledger)
+        names = Names(ledger)
         for _, name, role, queue in agents:
             agent_id = names.agent(name, role, queue)
             directory.set_agent_role(conn, agent_id, role, names.queue(queue) if queue else None)
@@ -316,7 +318,7 @@ def _existing(store: Store, refs: list[str]) -> dict[str, tuple[int, str]]:
     return found
 
 
-def _event(row: _Row, state: TicketState, names: _Names) -> Event:
+def _event(row: _Row, state: TicketState, names: Names) -> Event:
     kind = row.kind
     actor = None if kind == EventKind.CONTACT else names.agent(row.actor)
     data: dict[str, object]

@@ -1,0 +1,95 @@
+"""What a Zendesk import keeps beside the events: which Zendesk ticket a ticket came from, the last audit
+imported (so a later export appends only what is new), and Zendesk's own ``ticket_metrics`` for the
+cross-check.
+
+``create_zendesk_tables`` is a sqlite-utils migration function; until it is registered in
+``schema.MIGRATIONS`` the importer calls ``ensure`` inside its own transaction. Both are idempotent
+(``IF NOT EXISTS``), so registering the migration later is safe on stores that already have the table.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+TABLE = "zendesk_tickets"
+NO_GROUP = "Unassigned"  # the queue of tickets that Zendesk holds in no group
+
+
+def create_zendesk_tables(db: Database) -> None:
+    db.execute(
+        f"""
+        CREATE TABLE IF NOT EXISTS {TABLE} (
+            ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+            zendesk_id INTEGER NOT NULL UNIQUE,
+            last_audit_id INTEGER NOT NULL DEFAULT 0,
+            assignee_stations INTEGER,
+            group_stations INTEGER,
+            reopens INTEGER,
+            replies INTEGER,
+            imported_at TEXT NOT NULL
+        ) STRICT
+        """
+    )
+
+
+def ensure(conn: sqlite3.Connection) -> None:
+    create_zendesk_tables(Database(conn))
+
+
+def exists(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).fetchone() is not None
+
+
+@dataclass(frozen=True)
+class ZendeskTicket:
+    ticket_id: int
+    zendesk_id: int
+    last_audit_id: int
+    assignee_stations: int | None
+    group_stations: int | None
+    reopens: int | None
+    replies: int | None
+
+
+_COLUMNS = "ticket_id, zendesk_id, last_audit_id, assignee_stations, group_stations, reopens, replies"
+
+
+def by_zendesk_id(conn: sqlite3.Connection, zendesk_ids: list[int]) -> dict[int, ZendeskTicket]:
+    if not exists(conn):
+        return {}
+    found: dict[int, ZendeskTicket] = {}
+    for start in range(0, len(zendesk_ids), 500):
+        chunk = zendesk_ids[start:start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in conn.execute(f"SELECT {_COLUMNS} FROM {TABLE} WHERE zendesk_id IN ({marks})", chunk):
+            found[row[1]] = ZendeskTicket(*row)
+    return found
+
+
+def with_metrics(conn: sqlite3.Connection) -> list[ZendeskTicket]:
+    """Imported tickets that carry Zendesk's metrics, in ticket order."""
+    if not exists(conn):
+        return []
+    return [ZendeskTicket(*row) for row in conn.execute(
+        f"SELECT {_COLUMNS} FROM {TABLE} WHERE assignee_stations IS NOT NULL OR group_stations IS NOT NULL "
+        "OR reopens IS NOT NULL OR replies IS NOT NULL ORDER BY ticket_id"
+    )]
+
+
+def save(conn: sqlite3.Connection, row: ZendeskTicket, imported_at: str) -> None:
+    """Insert or update; metrics missing from this export keep the values an earlier one gave."""
+    conn.execute(
+        f"""INSERT INTO {TABLE} ({_COLUMNS}, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(ticket_id) DO UPDATE SET
+            last_audit_id = max(last_audit_id, excluded.last_audit_id),
+            assignee_stations = coalesce(excluded.assignee_stations, assignee_stations),
+            group_stations = coalesce(excluded.group_stations, group_stations),
+            reopens = coalesce(excluded.reopens, reopens),
+            replies = coalesce(excluded.replies, replies),
+            imported_at = excluded.imported_at""",
+        (row.ticket_id, row.zendesk_id, row.last_audit_id, row.assignee_stations, row.group_stations,
+         row.reopens, row.replies, imported_at),
+    )
