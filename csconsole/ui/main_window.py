@@ -19,27 +19,23 @@ from PySide6.QtWidgets import (
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
 from csconsole.domain.views import SlaFilter, TicketFilter
-from csconsole.services import Store, StoreError, console_people, people, queries, tickets
-from csconsole.services.changes import Change
+from csconsole.services import Store, StoreError, people, queries
 from csconsole.settings import Prefs, Settings
 from csconsole.ui import theme
 from csconsole.ui.actions import CHIPS, MENUS, SEPARATE_BEFORE, SPECS, A, Actions
-from csconsole.ui.commands import HolderCommand, StatusCommand
-from csconsole.ui.dialogs.forms import NewTicketDialog, TextDialog, TransferDialog
-from csconsole.ui.dialogs.reassign import ReassignDialog
 from csconsole.ui.dialogs.start import IdentityDialog
 from csconsole.ui.models.queues import ALL_QUEUES, QUEUE_ID_ROLE, QueueColumn, QueuesModel
 from csconsole.ui.models.ticket_table import PAGE, SORT_KEYS, Column, TicketTableModel
 from csconsole.ui.operations import Operations
+from csconsole.ui.ticket_work import TicketWork
 from csconsole.ui.watchlist import WatchList
 from csconsole.ui.widgets.detail import DetailPane
 from csconsole.ui.widgets.filter_bar import FilterBar
 
-MAX_BULK = 10_000  # a selection larger than this is a mistake more often than a plan
 TICK_MS = 30_000  # ages and SLA countdowns move on
 
 
-class MainWindow(QMainWindow):
+class MainWindow(TicketWork, QMainWindow):
     switch_store = Signal(str, bool)  # path, read-only: the start-up code reopens the console
     message_shown = Signal(str, bool)  # text, is_error (tests and the status bar listen)
 
@@ -55,6 +51,7 @@ class MainWindow(QMainWindow):
         self.watch = WatchList(settings, str(store.path))
         self.last_message = ""
         self._closing = False
+        self.active_dialog: QDialog | None = None  # the open, non-blocking dialog (tests drive it)
         self._queue_id = ALL_QUEUES
         self._search = ""
 
@@ -268,7 +265,7 @@ class MainWindow(QMainWindow):
             if self.settings.get(Prefs.SPLITTER).isEmpty():
                 QTimer.singleShot(0, self._default_sizes)  # once the layout has given the splitter its width
             if self.table_model.rowCount() and not self.table.selectionModel().hasSelection():
-                self.table.selectRow(0)  # the detail pane shows a story from the first second
+                self.select_row(0)  # the detail pane shows a story from the first second
 
     def _default_sizes(self) -> None:
         width = self.splitter.width()
@@ -333,7 +330,7 @@ class MainWindow(QMainWindow):
         self._reselect(keep)
         if not self.table.selectionModel().hasSelection():
             if self.table_model.rowCount():
-                self.table.selectRow(0)  # the detail pane always tells the story of a visible ticket
+                self.select_row(0)  # the detail pane always tells the story of a visible ticket
             else:
                 self.detail.show_nothing(self.tr("No tickets match these filters."))
         self._refresh_chip_counts()
@@ -460,11 +457,17 @@ class MainWindow(QMainWindow):
         self.table.viewport().update()
         self._update_enabled()
 
+    def select_row(self, row: int) -> None:
+        """Select one row, whatever keys are held (QTableView.selectRow would extend with Ctrl down)."""
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        self.table.selectionModel().setCurrentIndex(self.table_model.index(row, 0), flags)
+        self.table.scrollTo(self.table_model.index(row, 0))
+
     def select_ticket(self, ticket_id: int) -> bool:
         row = self.table_model.row_of(ticket_id)
         if row is None:
             return False
-        self.table.selectRow(row)
+        self.select_row(row)
         return True
 
     def _selection_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
@@ -514,168 +517,6 @@ class MainWindow(QMainWindow):
 
     def _report(self, text: str, error: bool) -> None:
         self.show_message(text, error=error)
-
-    # --- writes ------------------------------------------------------------------------------
-    def _me(self) -> int | None:
-        if self.identity is None:
-            self.show_message(self.tr("Choose who is at the console first (File menu)."), error=True)
-            return None
-        return self.identity.id
-
-    def _run(self, job: Callable[[Store], Change], what: str,
-             command: type[HolderCommand] | type[StatusCommand] | None = None) -> None:
-        me = self.identity.id if self.identity else 0
-
-        def done(change: Change) -> None:
-            self.watch.add(change.ticket_ids)
-            if command is not None:
-                self.undo_stack.push(command(what, self.ops, self.undo_stack, change, me, self._report))
-            self.show_message(what)
-
-        self.ops.write(job, done, lambda m: self.show_message(m, error=True))
-
-    def _open_dialog(self, dialog: QDialog, accepted: Callable[[], None]) -> None:
-        """Window-modal and non-blocking: live updates continue behind it, and tests can drive it."""
-        self.active_dialog = dialog
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(accepted)
-        dialog.open()
-
-    def _one_ticket(self) -> int | None:
-        current = self.current_ticket_id()
-        ids = self.selected_ticket_ids()
-        return current if current in ids else (ids[0] if ids else None)
-
-    def _label(self, ticket_id: int) -> str:
-        row = self.table_model.row_of(ticket_id)
-        found = self.table_model.row_at(row) if row is not None else None
-        return found.ref if found else f"#{ticket_id}"
-
-    def reassign(self) -> None:
-        me = self._me()
-        ids = self.selected_ticket_ids()
-        if me is None or not ids:
-            return
-        if len(ids) > MAX_BULK:
-            self.show_message(self.tr("Select at most {0:,} tickets to reassign at once.").format(MAX_BULK), error=True)
-            return
-        seqs = {}
-        for tid in ids:
-            row = self.table_model.row_of(tid)
-            found = self.table_model.row_at(row) if row is not None else None
-            if found:
-                seqs[tid] = found.last_seq
-        dialog = ReassignDialog(queries.agents_with_load(self.store), [self._label(t) for t in ids], self)
-
-        def accepted() -> None:
-            to_id, reason = dialog.agent_id(), dialog.reason_text()
-            if to_id is None:
-                return
-            name = dialog.agent_name()
-            what = (self.tr("Reassign {0} to {1}").format(self._label(ids[0]), name) if len(ids) == 1
-                    else self.tr("Reassign {0} tickets to {1}").format(len(ids), name))
-            self._run(lambda s: tickets.reassign(s, ids, actor_id=me, to_id=to_id, reason=reason,
-                                                 expected_seqs=seqs), what, HolderCommand)
-
-        self._open_dialog(dialog, accepted)
-
-    def take(self) -> None:
-        me, tid = self._me(), self._one_ticket()
-        if me is None or tid is None:
-            return
-        self._run(lambda s: tickets.take(s, tid, actor_id=me), self.tr("Take {0}").format(self._label(tid)),
-                  HolderCommand)
-
-    def transfer(self) -> None:
-        me, tid = self._me(), self._one_ticket()
-        if me is None or tid is None:
-            return
-        detail = queries.ticket_detail(self.store, tid)
-        dialog = TransferDialog([(q.id, q.name) for q in queries.queues(self.store)],
-                                queries.agents_with_load(self.store), detail.row.queue, self)
-
-        def accepted() -> None:
-            queue_id, owner_id, note = dialog.values()
-            self._run(lambda s: tickets.transfer(s, tid, actor_id=me, queue_id=queue_id, owner_id=owner_id, note=note),
-                      self.tr("Transfer {0}").format(self._label(tid)), HolderCommand)
-
-        self._open_dialog(dialog, accepted)
-
-    def set_status(self, status: str) -> None:
-        me, tid = self._me(), self._one_ticket()
-        if me is None or tid is None:
-            return
-        verb = {"resolved": self.tr("Resolve"), "closed": self.tr("Close"), "open": self.tr("Reopen")}[status]
-        self._run(lambda s: tickets.set_status(s, tid, actor_id=me, status=status),
-                  f"{verb} {self._label(tid)}", StatusCommand)
-
-    def _text_action(self, title: str, label: str, run: Callable[[Store, int, int, str], Change],
-                     *, required: bool = True) -> None:
-        me, tid = self._me(), self._one_ticket()
-        if me is None or tid is None:
-            return
-        dialog = TextDialog(title, label, required=required, parent=self)
-
-        def accepted() -> None:
-            text = dialog.value()
-            self._run(lambda s: run(s, tid, me, text), f"{title} {self._label(tid)}")
-
-        self._open_dialog(dialog, accepted)
-
-    def reply(self) -> None:
-        self._text_action(self.tr("Reply"), self.tr("Reply to the customer"),
-                          lambda s, t, me, text: tickets.reply(s, t, actor_id=me, note=text))
-
-    def add_note(self) -> None:
-        self._text_action(self.tr("Note"), self.tr("Internal note"),
-                          lambda s, t, me, text: tickets.add_note(s, t, actor_id=me, note=text))
-
-    def log_contact(self) -> None:
-        self._text_action(self.tr("Customer contact"), self.tr("What the customer said"),
-                          lambda s, t, _me, text: tickets.contact(s, t, note=text), required=False)
-
-    def escalate(self) -> None:
-        me, tid = self._me(), self._one_ticket()
-        if me is None or tid is None:
-            return
-        row = self.table_model.row_at(self.table_model.row_of(tid) or 0)
-        dialog = TextDialog(self.tr("Escalate"), self.tr("Why it is escalated"),
-                            priority=row.priority if row else "normal", parent=self)
-
-        def accepted() -> None:
-            level, note = dialog.priority.currentText() if dialog.priority else "high", dialog.value()
-            self._run(lambda s: tickets.escalate(s, tid, actor_id=me, priority=level, note=note),
-                      self.tr("Escalate {0}").format(self._label(tid)))
-
-        self._open_dialog(dialog, accepted)
-
-    def new_ticket(self) -> None:
-        me = self._me()
-        if me is None:
-            return
-        queues_list = [(q.id, q.name) for q in queries.queues(self.store)]
-        if not queues_list:
-            self.show_message(self.tr("This store has no queues yet; add one with the command line first."),
-                              error=True)
-            return
-        dialog = NewTicketDialog(queues_list, console_people.customer_names(self.store), self)
-
-        def accepted() -> None:
-            values = dialog.values()
-            self._run(lambda s: tickets.create_ticket(s, actor_id=me, **values),  # type: ignore[arg-type]
-                      self.tr("New ticket for {0}").format(values["customer"]))
-
-        self._open_dialog(dialog, accepted)
-
-    def _toggle_watch(self) -> None:
-        tid = self._one_ticket()
-        if tid is None:
-            return
-        self.watch.toggle(tid)
-        self.actions[A.WATCH].setChecked(tid in self.watch.ids)
-        self._refresh_chip_counts()
-        if self.actions[A.CHIP_WATCHED].isChecked():
-            self.apply_filter()
 
     # --- identity, stores, theme -------------------------------------------------------------
     def choose_identity(self) -> None:

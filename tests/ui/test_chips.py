@@ -74,7 +74,7 @@ def test_search_finds_by_exact_ref(window) -> None:  # noqa: ANN001
 
 
 def test_mine_to_watch_lists_the_tickets_i_watch(qtbot, window) -> None:  # noqa: ANN001
-    window.table.selectRow(2)
+    window.select_row(2)
     watched = window.current_ticket_id()
     window.actions[A.WATCH].trigger()
     window.actions[A.CHIP_WATCHED].trigger()

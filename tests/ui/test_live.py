@@ -8,7 +8,7 @@ from csconsole.ui.actions import A
 
 
 def test_a_write_from_another_connection_shows_up(qtbot, window, writer) -> None:  # noqa: ANN001
-    window.table.selectRow(3)
+    window.select_row(3)
     selected = window.current_ticket_id()
     qtbot.waitUntil(lambda: window.detail.ticket_id == selected, timeout=3000)
     window.filter_bar.search.setText("Cust")  # half typed, not applied yet

@@ -18,7 +18,7 @@ def test_read_only_leaves_the_file_unchanged(qtbot, store_path) -> None:  # noqa
     try:
         assert window.banner.isVisible()
         assert "(read-only)" in window.windowTitle()
-        window.table.selectRow(0)
+        window.select_row(0)
         assert window.selected_ticket_ids()
         for key, spec in SPECS.items():
             if spec.writes:
@@ -42,6 +42,6 @@ def test_read_only_leaves_the_file_unchanged(qtbot, store_path) -> None:  # noqa
 
 
 def test_writing_actions_are_on_in_a_writable_store(window) -> None:  # noqa: ANN001
-    window.table.selectRow(0)
+    window.select_row(0)
     assert not window.banner.isVisible()
     assert window.actions[A.REASSIGN].isEnabled() and window.actions[A.TAKE].isEnabled()

@@ -34,7 +34,7 @@ def _wait_for_kinds(qtbot, window, tid: int, kinds: list[str]) -> None:  # noqa:
 
 def test_reassign_writes_one_event_and_undo_writes_its_reverse(qtbot, window) -> None:  # noqa: ANN001
     row = _owned_rows(window, 1)[0]
-    window.table.selectRow(row)
+    window.select_row(row)
     ticket = window.table_model.row_at(row)
     before = len(events_of(window.store, ticket.id))
 
@@ -61,7 +61,7 @@ def test_reassign_writes_one_event_and_undo_writes_its_reverse(qtbot, window) ->
 
 def test_bulk_reassign_and_bulk_undo(qtbot, window) -> None:  # noqa: ANN001
     rows = _owned_rows(window, 3)
-    window.table.selectRow(rows[0])
+    window.select_row(rows[0])
     for r in rows[1:]:
         window.table.selectionModel().select(
             window.table_model.index(r, 0),
@@ -84,7 +84,7 @@ def test_bulk_reassign_and_bulk_undo(qtbot, window) -> None:  # noqa: ANN001
 
 def test_undo_is_refused_when_someone_acted_since(qtbot, window, writer) -> None:  # noqa: ANN001
     row = _owned_rows(window, 1)[0]
-    window.table.selectRow(row)
+    window.select_row(row)
     ticket = window.table_model.row_at(row)
     _reassign_via_dialog(qtbot, window, "Raj Patel", "specialist")
     qtbot.waitUntil(lambda: window.undo_stack.count() == 1 and window.actions[A.UNDO].isEnabled(), timeout=5000)
@@ -105,7 +105,7 @@ def test_rule_refusal_is_a_plain_message(qtbot, store_path) -> None:  # noqa: AN
 
     window = open_window(qtbot, store_path, identity="Ana Lima")  # an agent may not reassign
     try:
-        window.table.selectRow(_owned_rows(window, 1)[0])
+        window.select_row(_owned_rows(window, 1)[0])
         _reassign_via_dialog(qtbot, window, "Raj Patel", "please")
         qtbot.waitUntil(lambda: "only a supervisor or manager may reassign" in window.last_message, timeout=5000)
         assert window.undo_stack.count() == 0
@@ -115,7 +115,7 @@ def test_rule_refusal_is_a_plain_message(qtbot, store_path) -> None:  # noqa: AN
 
 
 def test_reassign_dialog_needs_an_agent_and_a_reason(qtbot, window) -> None:  # noqa: ANN001
-    window.table.selectRow(0)
+    window.select_row(0)
     window.actions[A.REASSIGN].trigger()
     dialog = window.active_dialog
     ok = dialog.buttons.buttons()[0]

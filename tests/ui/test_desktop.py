@@ -1,0 +1,92 @@
+"""Desktop manners: shortcuts, remembered layout and identity, accessible names, start-up without a crash."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QTableView
+
+from csconsole.settings import Prefs, Settings
+from csconsole.ui.actions import CHIPS, SPECS, A
+from tests.ui.conftest import SUPERVISOR, open_window
+
+
+def test_every_shortcut_is_unique_and_in_a_menu(window) -> None:  # noqa: ANN001
+    shortcuts = [s.shortcut for s in SPECS.values() if s.shortcut]
+    assert len(shortcuts) == len(set(shortcuts))
+    assert [SPECS[c].shortcut for c in CHIPS] == [f"Ctrl+{n}" for n in range(1, 6)]
+    for key in (A.FIND, A.REASSIGN, A.REFRESH, A.UNDO, A.REDO):
+        assert window.actions[key].shortcut().toString() == SPECS[key].shortcut
+    in_menus = {a for menu in window.menuBar().actions() for a in menu.menu().actions()}
+    assert all(window.actions[key] in in_menus for key in SPECS)
+
+
+def test_keyboard_drives_chips_search_and_reassign(qtbot, window) -> None:  # noqa: ANN001
+    window.activateWindow()
+    qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.actions[A.CHIP_BOUNCED].isChecked()
+    assert window.current_filter().min_bounces == 3
+    qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.filter_bar.search.hasFocus()
+    qtbot.keyClicks(window.filter_bar.search, "Customer 3")
+    qtbot.keyClick(window.filter_bar.search, Qt.Key.Key_Return)
+    assert window.current_filter().search == "Customer 3"
+    window.table.setFocus()
+    window.select_row(0)
+    qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: getattr(window, "active_dialog", None) is not None and window.active_dialog.isVisible(),
+                    timeout=3000)
+    window.active_dialog.reject()
+
+
+def test_geometry_columns_and_identity_are_remembered(qtbot, store_path: Path) -> None:  # noqa: ANN001
+    first = open_window(qtbot, store_path)
+    head = first.table.horizontalHeader()
+    head.resizeSection(1, 333)
+    head.moveSection(head.visualIndex(5), 0)
+    first.close()
+    first.store.close()
+    second = open_window(qtbot, store_path)
+    try:
+        assert second.table.horizontalHeader().sectionSize(1) == 333
+        assert second.table.horizontalHeader().visualIndex(5) == 0
+        second.set_identity(second.identity)
+        assert Settings().get(Prefs.IDENTITY) == SUPERVISOR
+    finally:
+        second.close()
+        second.store.close()
+
+
+def test_controls_have_accessible_names(window) -> None:  # noqa: ANN001
+    for widget in window.findChildren(QLineEdit) + window.findChildren(QTableView):
+        if widget.isVisible() and widget.parent() is not None and widget.objectName() != "qt_spinbox_lineedit":
+            assert widget.accessibleName() or widget.parent().accessibleName(), widget
+    for button in window.filter_bar.findChildren(QAbstractButton):
+        assert button.text() or button.accessibleName()
+
+
+def test_startup_opens_a_store_and_recovers_from_a_bad_one(qtbot, store_path: Path, tmp_path: Path,
+                                                          monkeypatch) -> None:  # noqa: ANN001
+    from csconsole.ui import startup
+
+    settings = Settings()
+    settings.set(Prefs.IDENTITY, SUPERVISOR)
+    console = startup.Console(settings)
+    reasons: list[str] = []
+    monkeypatch.setattr(startup.Console, "choose", lambda self, reason, read_only=False: reasons.append(reason) or False)
+    junk = tmp_path / "notes.txt"
+    junk.write_text("not a store")
+    assert console.start(str(junk), read_only=False, demo=False) is False
+    assert "not a csconsole store" in reasons[-1]
+    assert console.start(str(tmp_path / "missing.db"), read_only=False, demo=False) is False
+    assert "no store" in reasons[-1].lower()
+    assert console.start(str(store_path), read_only=False, demo=False) is True
+    window = console.window
+    qtbot.addWidget(window)
+    assert window.identity is not None and window.identity.name == SUPERVISOR
+    assert Settings().get(Prefs.LAST_STORE) == str(store_path.resolve())
+    window.close()
+    window.store.close()

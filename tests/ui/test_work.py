@@ -1,0 +1,122 @@
+"""Working a ticket from the console: the same services as the CLI, rules enforced, undo where it makes sense."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from csconsole.domain.views import TicketFilter
+from csconsole.services import queries
+from csconsole.ui.actions import A
+from csconsole.ui.dialogs.forms import NewTicketDialog, TextDialog, TransferDialog
+from tests.ui.conftest import SUPERVISOR, open_window
+from tests.ui.helpers import events_of
+
+
+def _select(window, predicate) -> int:  # noqa: ANN001
+    for r in range(window.table_model.rowCount()):
+        row = window.table_model.row_at(r)
+        if predicate(row):
+            window.select_row(r)
+            assert window.current_ticket_id() == row.id
+            return row.id
+    raise AssertionError("no such ticket in the fixture")
+
+
+def _ok(dialog):  # noqa: ANN001, ANN202
+    return dialog.buttons.buttons()[0]
+
+
+def _last_event(window, tid: int):  # noqa: ANN001, ANN202
+    return events_of(window.store, tid)[-1]
+
+
+def test_take_an_unowned_ticket_and_undo_it(qtbot, window) -> None:  # noqa: ANN001
+    tid = _select(window, lambda r: r.owner is None)
+    window.actions[A.TAKE].trigger()
+    qtbot.waitUntil(lambda: _last_event(window, tid).kind == "take", timeout=3000)
+    assert queries.tickets_by_id(window.store, [tid])[0].owner == SUPERVISOR
+    qtbot.waitUntil(lambda: window.actions[A.UNDO].isEnabled(), timeout=3000)
+    window.actions[A.UNDO].trigger()
+    qtbot.waitUntil(lambda: _last_event(window, tid).kind == "transfer", timeout=3000)
+    assert queries.tickets_by_id(window.store, [tid])[0].owner is None
+
+
+def test_transfer_needs_its_note(qtbot, window) -> None:  # noqa: ANN001
+    tid = _select(window, lambda r: r.owner is not None and r.queue == "Billing")
+    window.actions[A.TRANSFER].trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, TransferDialog)
+    dialog.queue.setCurrentText("Technical")
+    assert not _ok(dialog).isEnabled()
+    dialog.note.setPlainText("refund done; the modem still drops, over to Technical")
+    assert _ok(dialog).isEnabled()
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _last_event(window, tid).kind == "transfer", timeout=3000)
+    row = queries.tickets_by_id(window.store, [tid])[0]
+    assert (row.queue, row.owner) == ("Technical", None)
+    assert _last_event(window, tid).data["note"].startswith("refund done")
+
+
+def test_resolve_and_undo_reopens(qtbot, window) -> None:  # noqa: ANN001
+    tid = _select(window, lambda r: r.status == "open")
+    window.actions[A.RESOLVE].trigger()
+    qtbot.waitUntil(lambda: queries.tickets_by_id(window.store, [tid])[0].status == "resolved", timeout=3000)
+    qtbot.waitUntil(lambda: window.actions[A.UNDO].isEnabled(), timeout=3000)
+    window.actions[A.UNDO].trigger()
+    qtbot.waitUntil(lambda: queries.tickets_by_id(window.store, [tid])[0].status == "open", timeout=3000)
+    assert [e.kind for e in events_of(window.store, tid)][-2:] == ["status", "status"]
+
+
+def test_an_agent_cannot_close_what_they_do_not_own(qtbot, store_path) -> None:  # noqa: ANN001
+    window = open_window(qtbot, store_path, identity="Li Wei")
+    try:
+        tid = _select(window, lambda r: r.owner not in (None, "Li Wei") and r.status == "open")
+        before = len(events_of(window.store, tid))
+        window.actions[A.CLOSE].trigger()
+        qtbot.waitUntil(lambda: "only its owner or a supervisor may close it" in window.last_message, timeout=3000)
+        assert len(events_of(window.store, tid)) == before
+    finally:
+        window.close()
+        window.store.close()
+
+
+def test_reply_note_contact_and_escalate(qtbot, window) -> None:  # noqa: ANN001
+    tid = _select(window, lambda r: r.status == "open" and r.priority in ("low", "normal"))
+    contacts = queries.tickets_by_id(window.store, [tid])[0].contacts
+    for action, text, kind in ((A.REPLY, "We sent a new modem.", "reply"), (A.NOTE, "Call back at 5", "note"),
+                               (A.CONTACT, "Called again, upset", "contact")):
+        qtbot.waitUntil(lambda a=action: window.actions[a].isEnabled(), timeout=3000)  # the last write is done
+        window.actions[action].trigger()
+        dialog = window.active_dialog
+        assert isinstance(dialog, TextDialog)
+        dialog.text.setPlainText(text)
+        dialog.accept()
+        qtbot.waitUntil(lambda k=kind: _last_event(window, tid).kind == k, timeout=3000)
+        assert _last_event(window, tid).data["note"] == text
+    assert queries.tickets_by_id(window.store, [tid])[0].contacts == contacts + 1
+    qtbot.waitUntil(lambda: window.actions[A.ESCALATE].isEnabled(), timeout=3000)
+    window.actions[A.ESCALATE].trigger()
+    dialog = window.active_dialog
+    dialog.priority.setCurrentText("urgent")
+    dialog.text.setPlainText("third call this week")
+    dialog.accept()
+    qtbot.waitUntil(lambda: _last_event(window, tid).kind == "escalate", timeout=3000)
+    assert queries.tickets_by_id(window.store, [tid])[0].priority == "urgent"
+
+
+def test_new_ticket_for_a_new_customer(qtbot, window) -> None:  # noqa: ANN001
+    count = queries.tickets_count(window.store, TicketFilter())
+    window.actions[A.NEW_TICKET].trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, NewTicketDialog)
+    assert not _ok(dialog).isEnabled()
+    dialog.customer.setEditText("Dana Scully")
+    dialog.subject.setText("Parcel abducted")
+    dialog.channel.setCurrentText("chat")
+    dialog.priority.setCurrentText("high")
+    dialog.queue.setCurrentText("Returns")
+    qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: queries.tickets_count(window.store, TicketFilter()) == count + 1, timeout=3000)
+    qtbot.waitUntil(lambda: window.table_model.row_at(0).subject == "Parcel abducted", timeout=3000)
+    row = window.table_model.row_at(0)
+    assert (row.customer, row.queue, row.priority, row.channel) == ("Dana Scully", "Returns", "high", "chat")
