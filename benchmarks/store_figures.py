@@ -1,0 +1,225 @@
+"""Figures measured in this process through the services the console calls: pages, filters, scrolling,
+reassigns, and the CLI's audit verify and export. Each records the exact SQL it ran, for the peers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks.figures import SizeResult, median, percentile
+from csconsole.domain import clock
+from csconsole.domain.views import SlaFilter, SortKey, TicketFilter
+from csconsole.services import open_store, queries, tickets
+from csconsole.store import queries as store_queries
+from csconsole.store.store import Store
+
+# What the console shows when it opens (ui/models/ticket_table.py): open tickets, newest first.
+CONSOLE_FILTER = TicketFilter(open_only=True)
+CONSOLE_ORDER = queries.Order(SortKey.ID, descending=True)
+PAGE = 100
+QUEUE = "Billing"
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One SQL statement exactly as the store ran it, with its parameters."""
+
+    sql: str
+    params: dict[str, object]
+
+    def literal(self) -> str:
+        """The statement with its parameters inlined, for the sqlite3 command-line shell."""
+        text = self.sql
+        for name in sorted(self.params, key=len, reverse=True):
+            value = self.params[name]
+            text = text.replace(f":{name}", str(value) if isinstance(value, int | float)
+                                else "'" + str(value).replace("'", "''") + "'")
+        return text
+
+
+class _Recorder:
+    """Stands in for the connection handed to csconsole.store.queries and remembers what it executed."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+        self.statements: list[Statement] = []
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        self.statements.append(Statement(sql, dict(params) if isinstance(params, dict) else {}))
+        return self._conn.execute(sql, params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
+def captured_page_sql(store: Store, flt: TicketFilter, now: str, *, order: queries.Order = CONSOLE_ORDER,
+                      after: queries.Key | None = None) -> Statement:
+    recorder = _Recorder(store.conn)
+    store_queries.page(recorder, flt, now, order=order, after=after, limit=PAGE)  # type: ignore[arg-type]
+    return next(s for s in recorder.statements if "LIMIT :limit" in s.sql)
+
+
+def captured_count_sql(store: Store, flt: TicketFilter, now: str) -> Statement:
+    recorder = _Recorder(store.conn)
+    store_queries.count(recorder, flt, now)  # type: ignore[arg-type]
+    return recorder.statements[-1]
+
+
+def evict(path: Path) -> None:
+    """Drop this file (and its WAL) from the OS page cache, so the next read really comes from disk."""
+    for name in (path, Path(f"{path}-wal")):
+        if name.exists():
+            fd = os.open(name, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+
+
+def timed_ms(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def repeat_ms(fn: Callable[[], object], n: int) -> list[float]:
+    fn()  # warm
+    return [timed_ms(fn) for _ in range(n)]
+
+
+def quick_filters(store: Store) -> dict[str, TicketFilter]:
+    """The console's chips over its default view, plus a queue picked on the left (DESIGN §7 example)."""
+    queue_id = queries.queue_by_name(store, QUEUE).id
+    return {
+        "bounced": CONSOLE_FILTER.with_(min_bounces=3),
+        "callback": CONSOLE_FILTER.with_(min_contacts=3),
+        "attention": CONSOLE_FILTER.with_(sla=SlaFilter.ATTENTION),
+        "unowned": CONSOLE_FILTER.with_(unowned=True),
+        "queue": CONSOLE_FILTER.with_(queue_id=queue_id),
+        "queue_bounced": CONSOLE_FILTER.with_(queue_id=queue_id, min_bounces=3),
+    }
+
+
+def measure_reads(path: Path, result: SizeResult, *, reps: int) -> dict[str, Statement]:
+    """First page cold and warm, every quick filter, and pages by key at the start, middle and end.
+
+    Returns the statements run, by name, so the peers can run exactly the same SQL.
+    """
+    evict(path)
+    store = open_store(str(path), read_only=True)
+    now = clock.now_text()
+    cold = timed_ms(lambda: queries.tickets_page(store, CONSOLE_FILTER, order=CONSOLE_ORDER, limit=PAGE, now=now))
+    result.put("first_page_query_cold_ms", cold, "new read-only connection, store file evicted from the OS cache "
+               "(posix_fadvise DONTNEED); includes the name lookups", 1)
+    warm = repeat_ms(lambda: queries.tickets_page(store, CONSOLE_FILTER, order=CONSOLE_ORDER, limit=PAGE, now=now),
+                     reps)
+    result.put("first_page_query_warm_ms", median(warm), f"median of {reps}, rows built as TicketRow", reps)
+    statements = {"first_page": captured_page_sql(store, CONSOLE_FILTER, now)}
+
+    for name, flt in quick_filters(store).items():
+        def page_and_count(flt: TicketFilter = flt) -> None:
+            queries.tickets_count(store, flt, now=now)
+            queries.tickets_page(store, flt, order=CONSOLE_ORDER, limit=PAGE, now=now)
+
+        first = timed_ms(page_and_count)
+        times = repeat_ms(page_and_count, reps)
+        count = queries.tickets_count(store, flt, now=now)
+        result.put(f"filter_{name}_ms", median(times),
+                   f"count={count:,}; first run {first:.1f} ms; median of {reps}", reps)
+        statements[f"filter_{name}"] = captured_page_sql(store, flt, now)
+        statements[f"count_{name}"] = captured_count_sql(store, flt, now)
+
+    started = time.perf_counter()
+    anchors = queries.page_anchors(store, CONSOLE_FILTER, order=CONSOLE_ORDER, step=PAGE, now=now)
+    result.put("anchors_ms", (time.perf_counter() - started) * 1000, f"{len(anchors):,} anchors", 1)
+    for where, at in (("start", 0), ("middle", len(anchors) // 2), ("end", len(anchors) - 1)):
+        anchor = anchors[at]
+
+        def fetch(anchor: queries.Key = anchor) -> None:
+            # As the table model does: the anchor row itself, then the rest of the page after its key.
+            queries.tickets_by_id(store, [anchor[1]], now=now)
+            queries.tickets_page(store, CONSOLE_FILTER, order=CONSOLE_ORDER, after=anchor, limit=PAGE - 1, now=now)
+
+        first = timed_ms(fetch)
+        times = repeat_ms(fetch, reps)
+        result.put(f"scroll_page_{where}_ms", max(first, median(times)),
+                   f"page {at:,} of {len(anchors):,}; first fetch {first:.2f} ms, median {median(times):.2f} ms; "
+                   "the larger is shown", reps)
+    statements["scroll_end"] = captured_page_sql(store, CONSOLE_FILTER, now, after=anchors[-1])
+    store.close()
+    return statements
+
+
+def measure_writes(path: Path, result: SizeResult, *, singles: int, bulk: int) -> None:
+    """Reassign latency one ticket at a time (each its own BEGIN IMMEDIATE, synchronous=FULL), then in bulk."""
+    store = open_store(str(path))
+    supervisor = next(a for a in queries.agents(store) if a.role.may_supervise)
+    agents = [a for a in queries.agents(store) if not a.role.may_supervise][:2]
+    ids = [int(r[0]) for r in store.conn.execute(
+        "SELECT id FROM tickets WHERE status != 'closed' ORDER BY id DESC LIMIT ?", (singles + bulk,))]
+    if len(ids) < singles + bulk:
+        raise RuntimeError(f"only {len(ids)} tickets can be reassigned in this store")
+    latencies = []
+    for n, ticket_id in enumerate(ids[:singles]):
+        target = agents[n % 2]
+        started = time.perf_counter()
+        try:
+            tickets.reassign(store, [ticket_id], actor_id=supervisor.id, to_id=target.id, reason="benchmark")
+        except Exception:  # noqa: BLE001 - already owned by the target: give it to the other one
+            tickets.reassign(store, [ticket_id], actor_id=supervisor.id, to_id=agents[(n + 1) % 2].id,
+                             reason="benchmark")
+        latencies.append((time.perf_counter() - started) * 1000)
+    result.put("reassign_p50_ms", percentile(latencies, 50), f"over {singles} reassigns, one transaction each", singles)
+    result.put("reassign_p99_ms", percentile(latencies, 99), f"over {singles} reassigns; max {max(latencies):.1f} ms",
+               singles)
+    batch = ids[singles:]
+    started = time.perf_counter()
+    change = tickets.reassign(store, batch, actor_id=supervisor.id, to_id=agents[0].id, reason="benchmark bulk")
+    seconds = time.perf_counter() - started
+    result.put("bulk_reassign_s", seconds, f"{len(change.tickets):,} of {len(batch):,} tickets in one transaction", 1)
+    store.close()
+
+
+def cli_command() -> list[str]:
+    """The installed ``csconsole`` command (what a user runs), or the same entry point through Python."""
+    script = shutil.which("csconsole")
+    return [script] if script else [sys.executable, "-c", "import sys; from csconsole.cli import main; sys.exit(main())"]
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*cli_command(), *args], capture_output=True, text=True, check=False)
+
+
+def measure_cli(path: Path, result: SizeResult, events: int, out_dir: Path) -> None:
+    started = time.perf_counter()
+    done = _cli("audit", "verify", str(path))
+    seconds = time.perf_counter() - started
+    if done.returncode == 0:
+        result.put("audit_verify_s", seconds, f"`csconsole audit verify`, {events:,} events, process start included", 1)
+        result.put("audit_verify_s_per_1m", seconds / max(events, 1) * 1_000_000, "scaled to 1M events", 1)
+        result.put("audit_events_per_s", events / seconds, "", 1)
+    else:
+        note = f"audit verify exited {done.returncode}: {(done.stderr or done.stdout).strip()[:120]}"
+        result.skip(("audit_verify_s", "audit_verify_s_per_1m", "audit_events_per_s"), note)
+    if _cli("export", "--help").returncode != 0:
+        result.skip(("export_s",), "`csconsole export` does not exist yet in this checkout")
+        return
+    target = out_dir / f"export-{result.tickets}"
+    subprocess.run(["rm", "-rf", str(target)], check=False)
+    target.mkdir(parents=True)
+    started = time.perf_counter()
+    done = _cli("export", str(path), "--out", str(target))
+    seconds = time.perf_counter() - started
+    if done.returncode == 0:
+        result.put("export_s", seconds, "`csconsole export PATH --out DIR`, process start included", 1)
+    else:
+        result.skip(("export_s",), f"export exited {done.returncode}: {(done.stderr or done.stdout).strip()[:120]}")
