@@ -19,7 +19,8 @@ from csconsole.domain.errors import DomainError
 from csconsole.domain.views import SlaFilter, TicketFilter, TicketRow
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-COMMANDS = ("gui", "demo", "import", "tickets", "reassign", "stats", "audit", "rebuild", *cli_recovery.COMMANDS)
+COMMANDS = ("gui", "demo", "import", "tickets", "reassign", "stats", "audit", "rebuild", "export",
+            *cli_recovery.COMMANDS)
 
 
 class UsageError(Exception):
@@ -82,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     rebuild = sub.add_parser("rebuild", help="recompute derived columns from the events")
     rebuild.add_argument("path", metavar="PATH")
+
+    export = sub.add_parser("export", help="audit pack: a CSV per table, report.pdf and manifest.json")
+    export.add_argument("path", metavar="PATH")
+    export.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder for the pack")
     cli_recovery.add_parsers(sub)
     return parser
 
@@ -313,9 +318,27 @@ def _rebuild(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _export(args: argparse.Namespace) -> int:
+    from csconsole.io.export import export
+
+    with _open(args.path, read_only=True) as store:  # an export never changes a byte of the store
+        from csconsole.ui.report_pdf import render_report  # Qt only for the PDF, only here
+
+        bar = ProgressBar(sys.stderr, "exporting")
+        result = export(store, Path(args.out), render=render_report, progress=bar.update)
+        bar.finish()
+    report = result.report
+    print(f"{result.out_dir}: {len(result.files)} files and manifest.json; chain head {report.chain_head.seq} "
+          f"{report.chain_head.hash}; {report.findings_total} rule breaches listed as findings")
+    if not report.chain_ok:
+        print(f"csconsole: audit failed: {report.chain_problem}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    return EXIT_OK
+
+
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": _gui, "demo": _demo, "import": _import, "tickets": _tickets, "reassign": _reassign,
-    "stats": _stats, "audit": _audit, "rebuild": _rebuild, **cli_recovery.HANDLERS,
+    "stats": _stats, "audit": _audit, "rebuild": _rebuild, "export": _export, **cli_recovery.HANDLERS,
 }
 
 

@@ -21,15 +21,17 @@ from PySide6.QtGui import (
     QPdfWriter,
     QTextDocument,
 )
+from PySide6.QtWidgets import QApplication
 
 from csconsole.io.export import ReportData, TicketLine
 
 FONT = "DejaVu Sans"
+PATH_SHOWN = 8  # holders of a path shown in full; longer paths are in tickets.csv
 INK, MUTED, RULE, BAD, GOOD, LOYAL = "#1d2430", "#5b6472", "#d5dae1", "#b3261e", "#1e7b34", "#8a5a00"
 STYLE = f"""
 body {{ color: {INK}; }}
 h1 {{ font-size: 17pt; margin: 0 0 2pt 0; }}
-h2 {{ font-size: 12pt; margin: 14pt 0 4pt 0; color: {INK}; }}
+h2 {{ font-size: 12pt; margin: 16pt 0 4pt 0; color: {INK}; }}
 p {{ margin: 2pt 0 4pt 0; }}
 .muted {{ color: {MUTED}; }}
 .bad {{ color: {BAD}; font-weight: bold; }}
@@ -44,12 +46,16 @@ td.n, th.n {{ text-align: right; }}
 
 
 def ensure_gui_app() -> QGuiApplication:
-    """Qt's fonts need an application object; the command line has none, so make one offscreen."""
+    """Qt's fonts need an application object; the command line has none, so make one offscreen.
+
+    A QApplication, not a bare QGuiApplication: whoever comes later in the same process (the tests,
+    a console) may still create widgets.
+    """
     existing = QGuiApplication.instance()
     if isinstance(existing, QGuiApplication):
         return existing
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return QGuiApplication(["csconsole"])
+    return QApplication(["csconsole"])
 
 
 def render_report(data: ReportData, file: Path) -> None:
@@ -105,6 +111,19 @@ def render_report(data: ReportData, file: Path) -> None:
 
 def _when(text: str | None) -> str:
     return "—" if not text else f"{text[:10]} {text[11:16]} UTC"
+
+
+def _day(text: str | None) -> str:
+    return "—" if not text else text[:10]
+
+
+def _path(holders: tuple[str, ...]) -> str:
+    """A long path keeps its start and its end: where the ping-pong began and where it stands."""
+    if len(holders) <= PATH_SHOWN:
+        return escape(" → ".join(holders))
+    head, tail = holders[:3], holders[-(PATH_SHOWN - 3):]
+    hidden = len(holders) - len(head) - len(tail)
+    return escape(" → ".join(head)) + f' → <span class="muted">… {hidden} more …</span> → ' + escape(" → ".join(tail))
 
 
 def _num(value: int) -> str:
@@ -193,9 +212,9 @@ def _bounced(data: ReportData) -> list[str]:
     out.append(f"<p>{_num(data.bounced_total)} tickets had three or more handoffs; the most bounced first, "
                "each with its path of holders.</p>")
     rows = [[f"<b>{escape(t.ref)}</b>", _customer(t), str(t.bounces), str(t.pingpongs), escape(t.status),
-             escape(" → ".join(t.path))] for t in data.bounced]
+             _path(t.path)] for t in data.bounced]
     out.append(_table(["Ticket", "Customer", "Bounces", "Ping-pongs", "Status", "Path"], rows,
-                      numeric={2, 3}, widths=[11, 17, 8, 9, 8, 47]))
+                      numeric={2, 3}, widths=[11, 17, 9, 11, 8, 44]))
     out.append(_shown(len(data.bounced), data.bounced_total, "tickets.csv (column bounces)"))
     return out
 
@@ -231,10 +250,10 @@ def _recovery(data: ReportData) -> list[str]:
                f"Outcomes: {_counts(rec.outcomes)}. Root causes: {_counts(rec.root_causes)}.</p>")
     if rec.listed:
         rows = [[escape(c.ref), escape(c.customer), escape(c.checklist), f"{c.steps_done}/{c.steps_total}",
-                 _when(c.opened_at), _when(c.completed_at) if c.completed_at else "open",
+                 _day(c.opened_at), _day(c.completed_at) if c.completed_at else "open",
                  escape(c.outcome or "—"), escape(c.root_cause or "—"), escape(c.policy or "—")] for c in rec.listed]
         out.append(_table(["Ticket", "Customer", "Checklist", "Steps", "Opened", "Completed", "Outcome",
-                           "Root cause", "Policy"], rows, widths=[10, 14, 9, 7, 14, 14, 10, 10, 12]))
+                           "Root cause", "Policy"], rows, widths=[11, 15, 10, 7, 11, 11, 10, 10, 15]))
         out.append(_shown(len(rec.listed), rec.cases, "recovery_cases.csv"))
     out.append("<h2>Two scores, kept apart</h2>")
     out.append(f"<p>{_num(rec.evaluations)} evaluations. Associate score (how well the agent executed): "
@@ -242,6 +261,7 @@ def _recovery(data: ReportData) -> list[str]:
                f"the customer): <b>{_score(rec.policy_average)}</b> on average. A low policy score points at the "
                "policy, not at the agent.</p>")
     if rec.associate_scores:
+        out.append('<p class="muted">Lowest averages first; the two scores are never mixed.</p>')
         out.append(_table(["Associate", "Average associate score", "Evaluations"],
                           [[escape(s.name), f"{s.average:.2f}", str(s.count)] for s in rec.associate_scores],
                           numeric={1, 2}, widths=[50, 30, 20]))

@@ -1,0 +1,152 @@
+"""The audit pack: a CSV per table (every row), report.pdf with pages, a manifest whose hashes hold,
+exported from a read-only store without changing a byte of it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from csconsole.cli import main
+from csconsole.io.demo import build_demo
+from csconsole.io.export import export
+from csconsole.services import open_store
+from csconsole.ui.report_pdf import render_report, report_html
+
+BREACHES = """ticket,at,kind,actor,queue,owner,customer,subject,channel,priority,status,note
+H-1,2026-03-02T09:00:00Z,created,,Billing,,Acme Ltd,Charged twice,phone,high,,
+H-1,2026-03-02T09:05:00Z,take,Ana Silva,Billing,,,,,,,
+H-1,2026-03-02T10:00:00Z,transfer,Ana Silva,Technical,,,,,,,
+H-1,2026-03-02T11:00:00Z,status,Bob Stranger,,,,,,,closed,done
+"""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("export")
+    path = folder / "demo.db"
+    build_demo(path, tickets=400, seed=3)
+    log = folder / "breaches.csv"
+    log.write_text(BREACHES)
+    assert main(["import", str(path), str(log)]) == 0  # a transfer without a note, a close by a stranger
+    return path
+
+
+def _sha(file: Path) -> str:
+    return hashlib.sha256(file.read_bytes()).hexdigest()
+
+
+def _pages(pdf: Path) -> int:
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))  # type: ignore[union-attr]
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
+def _state(path: Path) -> tuple[str, str]:
+    wal = Path(f"{path}-wal")
+    return _sha(path), hashlib.sha256(wal.read_bytes() if wal.exists() else b"").hexdigest()
+
+
+def test_the_pack_has_every_row_a_pdf_and_a_manifest_that_holds(
+    demo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = _state(demo)
+    out = tmp_path / "pack"
+    assert main(["export", str(demo), "--out", str(out)]) == 0
+    assert "chain head" in capsys.readouterr().out
+    assert _state(demo) == before, "an export changes no byte of the store"
+
+    conn = sqlite3.connect(f"file:{demo}?mode=ro", uri=True)
+    tables = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                         "AND name NOT LIKE 'sqlite_%'")]
+    assert {"tickets", "events", "agents", "queues", "customers"} <= set(tables)
+    for table in tables:
+        with (out / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert len(rows) - 1 == conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0], table
+        assert rows[0] == [d[0] for d in conn.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
+    head = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+    conn.close()
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["name"]: f for f in manifest["files"]}
+    assert set(listed) | {"manifest.json"} == {p.name for p in out.iterdir()}
+    for name, entry in listed.items():
+        assert entry["sha256"] == _sha(out / name) and entry["bytes"] == (out / name).stat().st_size
+    assert (manifest["chain"]["seq"], manifest["chain"]["head"], manifest["chain"]["verified"]) == (*head, True)
+
+    with (out / "findings.csv").open(encoding="utf-8", newline="") as handle:
+        rules = {row["rule"] for row in csv.DictReader(handle) if row["ref"] == "H-1"}
+    assert rules == {"transfer without a note", "close by someone neither owner nor supervisor"}
+
+    pdf = out / "report.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and _pages(pdf) >= 2
+
+
+def test_the_report_names_its_sections_and_findings(demo: Path, tmp_path: Path) -> None:
+    with open_store(str(demo), read_only=True) as store:
+        report = export(store, tmp_path / "pack").report
+    html = report_html(report)
+    for heading in ("Audit chain", "Summary of the period", "Queues", "Tickets bounced more than twice",
+                    "Senior callbacks", "Service recovery", "Findings", "Files of this pack"):
+        assert heading in html
+    assert report.bounced_total >= len(report.bounced) > 0 and all(t.bounces >= 3 for t in report.bounced)
+    assert all(" → " in " → ".join(t.path) or len(t.path) == 1 for t in report.bounced)
+    assert report.findings_total == 2 and f"event <b>{report.chain_head.seq}</b>" in html
+    assert report.chain_ok and report.chain_checked == report.events
+
+
+def test_a_store_without_recovery_tables_says_so(demo: Path, tmp_path: Path) -> None:
+    old = tmp_path / "old.db"
+    shutil.copy(demo, old)
+    conn = sqlite3.connect(old)
+    for table in ("recovery_cases", "evaluations"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.commit()
+    conn.close()
+    with open_store(str(old), read_only=True) as store:
+        result = export(store, tmp_path / "pack", render=render_report)
+    assert result.report.recovery is None
+    assert "No recovery cases" in report_html(result.report)
+    assert (tmp_path / "pack" / "report.pdf").exists()
+
+
+def test_a_broken_chain_is_exported_and_reported(demo: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    tampered = tmp_path / "tampered.db"
+    shutil.copy(demo, tampered)
+    conn = sqlite3.connect(tampered)
+    conn.execute("DROP TRIGGER events_append_only_update")
+    conn.execute("UPDATE events SET at = '2020-01-01T00:00:00Z' WHERE seq = 7")
+    conn.commit()
+    conn.close()
+    assert main(["export", str(tampered), "--out", str(tmp_path / "pack")]) == 1
+    assert "event 7 " in capsys.readouterr().err
+    manifest = json.loads((tmp_path / "pack" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["chain"]["verified"] is False and "event 7 " in manifest["chain"]["problem"]
+
+
+def test_a_folder_in_use_is_refused_and_left_alone(demo: Path, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "pack"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    assert main(["export", str(demo), "--out", str(out)]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["notes.txt"]
+
+
+def test_progress_runs_to_the_end(demo: Path, tmp_path: Path) -> None:
+    seen: list[tuple[int, int]] = []
+    with open_store(str(demo), read_only=True) as store:
+        export(store, tmp_path / "pack", progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1][0] == seen[-1][1]
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
