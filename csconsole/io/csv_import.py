@@ -110,7 +110,8 @@ def _records(file: Path, text: str, expected: tuple[str, ...], problems: Problem
             problems.add(1, column, "missing column")
     for column in names:
         if column not in expected:
-            problems.add(1, column or "-", "unknown column")
+            # repr() keeps a header of control characters or NULs from breaking the one-line message
+            problems.add(1, (column if column.isprintable() else repr(column)) or "-", "unknown column")
     problems.raise_if_any()
     records: list[tuple[int, dict[str, str]]] = []
     line = 1
