@@ -1,0 +1,68 @@
+"""The optional console PIN: Argon2id with OWASP parameters, only a hash kept, supervisors only."""
+
+from __future__ import annotations
+
+import pytest
+
+from csconsole.domain.errors import BadInput, RuleViolation
+from csconsole.services import open_store, pin
+from tests.conftest import Floor
+
+
+@pytest.fixture
+def pins(floor: Floor) -> Floor:
+    """The floor, with the agent_pins table the schema's next migration adds (created here until then)."""
+    if not pin.has_table(floor.store):
+        with floor.store.write() as conn:
+            conn.execute(pin.MIGRATION_SQL)
+    return floor
+
+
+def test_a_pin_is_kept_only_as_an_argon2id_hash_with_owasp_parameters(pins: Floor) -> None:
+    pin.set_pin(pins.store, pins.sue.id, "482913")
+    stored = pins.store.conn.execute("SELECT hash FROM agent_pins WHERE agent_id = ?", (pins.sue.id,)).fetchone()[0]
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and "482913" not in stored
+    assert pin.verify_pin(pins.store, pins.sue.id, "482913")
+    assert not pin.verify_pin(pins.store, pins.sue.id, "482914")
+    assert pin.has_pin(pins.store, pins.sue.id) and not pin.has_pin(pins.store, pins.max.id)
+    assert pin.verify_pin(pins.store, pins.max.id, "")  # no PIN set: nothing to ask
+
+
+def test_only_supervisors_and_managers_have_a_pin(pins: Floor) -> None:
+    with pytest.raises(RuleViolation, match="only supervisors and managers"):
+        pin.set_pin(pins.store, pins.ana.id, "482913")
+
+
+@pytest.mark.parametrize("weak", ["12a4", "123", "1234567890123", "1111", "1234", "9876", "7890"])
+def test_malformed_or_obvious_pins_are_refused(pins: Floor, weak: str) -> None:
+    with pytest.raises(BadInput):
+        pin.set_pin(pins.store, pins.sue.id, weak)
+
+
+def test_changing_or_clearing_needs_the_current_pin_or_a_manager(pins: Floor) -> None:
+    pin.set_pin(pins.store, pins.sue.id, "482913")
+    with pytest.raises(RuleViolation, match="not changed"):
+        pin.set_pin(pins.store, pins.sue.id, "550917", current="000000")
+    pin.set_pin(pins.store, pins.sue.id, "550917", current="482913")
+    assert pin.verify_pin(pins.store, pins.sue.id, "550917")
+    with pytest.raises(RuleViolation, match="only a manager"):
+        pin.clear_pin(pins.store, pins.sue.id, by=pins.ana.id)
+    pin.clear_pin(pins.store, pins.sue.id, by=pins.max.id)  # Sue forgot hers; Max clears it
+    assert not pin.has_pin(pins.store, pins.sue.id)
+
+
+def test_checking_a_pin_on_a_read_only_store_writes_nothing(pins: Floor) -> None:
+    pin.set_pin(pins.store, pins.sue.id, "482913")
+    pins.store.close()
+    before = pins.path.read_bytes()
+    with open_store(str(pins.path), read_only=True) as store:
+        assert pin.verify_pin(store, pins.sue.id, "482913")
+    assert pins.path.read_bytes() == before
+
+
+def test_a_store_without_the_pin_table_asks_for_nothing(floor: Floor) -> None:
+    if pin.has_table(floor.store):
+        pytest.skip("the schema already has agent_pins")
+    assert not pin.has_pin(floor.store, floor.sue.id)
+    with pytest.raises(pin.PinUnavailable):
+        pin.set_pin(floor.store, floor.sue.id, "482913")
