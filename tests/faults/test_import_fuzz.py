@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from tests.faults.harness import make_store, sha256
 HEADER = list(COLUMNS)
 KINDS = {"created", "take", "transfer", "reassign", "contact", "reply", "status", "escalate", "note",
          "recovery_step", "evaluation"}
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True,
+# benchmarks/faults.py raises the count through the environment for its long run.
+FUZZ = settings(max_examples=int(os.environ.get("CSCONSOLE_FUZZ_EXAMPLES", "150")), deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
