@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils.migrations import Migrations
 
 from csconsole.cli import main
 from csconsole.domain.views import TicketFilter, TicketRow
@@ -239,8 +240,12 @@ def test_cancelling_writes_nothing(store: Store) -> None:
 
 
 def test_the_migration_function_is_idempotent_on_a_store(store: Store) -> None:
-    zendesk_schema.create_zendesk_tables(store.db)
-    zendesk_schema.create_zendesk_tables(store.db)
+    # Registered as a sqlite-utils migration (as schema.MIGRATIONS will), applied the way Store does.
+    migrations = Migrations("zendesk-check")
+    migrations(name="0003_zendesk")(zendesk_schema.create_zendesk_tables)
+    with store.write():
+        migrations.apply(store.db)
+    zendesk_schema.create_zendesk_tables(store.db)  # again: a store the importer already gave the table
     import_zendesk(store, FIXTURE)
     assert store.conn.execute("SELECT count(*) FROM zendesk_tickets").fetchone()[0] == 11
 
