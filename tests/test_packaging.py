@@ -7,8 +7,8 @@ Skipped unless ``CSCONSOLE_TEST_BUNDLE=1`` (it builds the bundle: about a minute
 
 from __future__ import annotations
 
+import importlib.util
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -32,8 +32,8 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     given = os.environ.get("CSCONSOLE_BUNDLE")
     if given:
         return Path(given)
-    if shutil.which("pyinstaller") is None:
-        pytest.fail("pyinstaller is not installed: pip install -e '.[package]'")
+    if importlib.util.find_spec("PyInstaller") is None:
+        pytest.fail("PyInstaller is not installed: pip install -e '.[package]'")
     work = tmp_path_factory.mktemp("pyinstaller")
     subprocess.run(
         [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
