@@ -1,0 +1,44 @@
+"""File → Export audit pack: written off the GUI thread with progress; a cancel keeps nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from csconsole.ui.export_dialog import ExportRun, export_audit_pack
+from tests.ui.conftest import build_store
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_pack_is_written_off_the_gui_thread_and_the_store_is_untouched(qtbot: QtBot, tmp_path: Path) -> None:
+    store = build_store(tmp_path / "floor.db")
+    before = _sha(store)
+    steps: list[int] = []
+    run = export_audit_pack(None, str(store), tmp_path / "pack", confirm=False)
+    assert run is not None
+    run.progressed.connect(steps.append)
+    with qtbot.waitSignal(run.finished, timeout=60_000) as finished:
+        pass  # the run starts once the event loop turns, i.e. in here
+    result, message = finished.args
+    assert message == "" and result is not None and result.report.chain_ok
+    manifest = json.loads((tmp_path / "pack" / "manifest.json").read_text(encoding="utf-8"))
+    assert "report.pdf" in {f["name"] for f in manifest["files"]}
+    assert _sha(store) == before
+    assert steps and steps[-1] == 1000
+
+
+def test_a_cancelled_export_keeps_nothing(qtbot: QtBot, tmp_path: Path) -> None:
+    store = build_store(tmp_path / "floor.db")
+    run = ExportRun(str(store), tmp_path / "pack")
+    run.cancel()
+    with qtbot.waitSignal(run.finished, timeout=60_000) as finished:
+        run.start()
+    result, message = finished.args
+    assert result is None and "cancelled" in message
+    assert not any((tmp_path / "pack").iterdir())
