@@ -119,7 +119,7 @@ def _day(text: str | None) -> str:
 
 def _path(holders: tuple[str, ...]) -> str:
     """A long path keeps its start and its end: where the ping-pong began and where it stands."""
-    if len(holders) <= PATH_SHOWN:
+    if len(holders) <= PATH_SHOWN + 2:  # hiding one or two holders saves nothing
         return escape(" → ".join(holders))
     head, tail = holders[:3], holders[-(PATH_SHOWN - 3):]
     hidden = len(holders) - len(head) - len(tail)
