@@ -613,7 +613,6 @@ def import_zendesk(
     export = read_export(path)
     now = clock.now_text()
     with store.write() as conn:
-        zendesk_schema.ensure(conn)
         ledger = Ledger(conn)
         names = Names(ledger)
         writer = _Writer(ledger, names, export)

@@ -3,7 +3,7 @@
 A guardrail, not encryption: it keeps a passer-by at an unlocked shared workstation from acting as a
 supervisor. The store itself stays a plain SQLite file that anyone with access to the disk can read.
 Only an Argon2id hash of the PIN is kept (argon2-cffi, OWASP's parameters: 19 MiB, 2 passes, 1 lane),
-in the ``agent_pins`` table.
+in the ``agent_pins`` table (migration 0003).
 """
 
 from __future__ import annotations
@@ -11,32 +11,16 @@ from __future__ import annotations
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from csconsole.domain import clock
-from csconsole.domain.errors import BadInput, DomainError, RuleViolation
+from csconsole.domain.errors import BadInput, RuleViolation
 from csconsole.domain.rules import Agent
 from csconsole.domain.words import Role
-from csconsole.store import directory
+from csconsole.store import directory, pins
 from csconsole.store.store import Store
 
 # OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1 (about 30 ms a check here).
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16,
                         type=Type.ID)
 MIN_DIGITS, MAX_DIGITS = 4, 12
-TABLE = "agent_pins"
-
-
-class PinUnavailable(DomainError):
-    """The store has no ``agent_pins`` table yet (its schema predates console PINs)."""
-
-
-def has_table(store: Store) -> bool:
-    found = store.conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,))
-    return found.fetchone() is not None
-
-
-def _table_ready(store: Store) -> None:
-    if not has_table(store):
-        raise PinUnavailable(f"{store.path} has no place for console PINs yet; upgrade csconsole and open it once")
 
 
 def check_pin_text(pin: str) -> str:
@@ -62,13 +46,11 @@ def _supervisor(store: Store, agent_id: int) -> Agent:
 
 
 def _stored(store: Store, agent_id: int) -> str | None:
-    row = store.conn.execute(f"SELECT hash FROM {TABLE} WHERE agent_id = ?", (agent_id,)).fetchone()
-    return None if row is None else str(row[0])
+    return pins.stored_hash(store.conn, agent_id)
 
 
 def has_pin(store: Store, agent_id: int) -> bool:
-    """False too when the store cannot hold PINs: then there is nothing to ask for."""
-    return has_table(store) and _stored(store, agent_id) is not None
+    return _stored(store, agent_id) is not None
 
 
 def _matches(stored: str, pin: str) -> bool:
@@ -80,7 +62,6 @@ def _matches(stored: str, pin: str) -> bool:
 
 def verify_pin(store: Store, agent_id: int, pin: str) -> bool:
     """Does ``pin`` open the console for this agent? An agent without a PIN needs none (True)."""
-    _table_ready(store)
     stored = _stored(store, agent_id)
     if stored is None:
         return True
@@ -93,7 +74,6 @@ def verify_pin(store: Store, agent_id: int, pin: str) -> bool:
 
 def set_pin(store: Store, agent_id: int, pin: str, *, current: str | None = None) -> None:
     """Set or change a supervisor's PIN; changing one needs the current PIN."""
-    _table_ready(store)
     agent = _supervisor(store, agent_id)
     text = check_pin_text(pin)
     stored = _stored(store, agent_id)
@@ -104,7 +84,6 @@ def set_pin(store: Store, agent_id: int, pin: str, *, current: str | None = None
 
 def clear_pin(store: Store, agent_id: int, *, current: str | None = None, by: int | None = None) -> None:
     """Remove a PIN: with the current PIN, or by a manager (for a supervisor who forgot theirs)."""
-    _table_ready(store)
     agent = directory.agent(store.conn, agent_id)
     stored = _stored(store, agent_id)
     if stored is None:
@@ -116,23 +95,10 @@ def clear_pin(store: Store, agent_id: int, *, current: str | None = None, by: in
     elif not _matches(stored, (current or "").strip()):
         raise RuleViolation(f"the current PIN of {agent.name} is not that; the PIN was kept")
     with store.write() as conn:
-        conn.execute(f"DELETE FROM {TABLE} WHERE agent_id = ?", (agent_id,))
+        pins.delete_hash(conn, agent_id)
 
 
 def _save(store: Store, agent_id: int, digest: str) -> None:
     with store.write() as conn:
-        conn.execute(
-            f"INSERT INTO {TABLE} (agent_id, hash, set_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (agent_id) DO UPDATE SET hash = excluded.hash, set_at = excluded.set_at",
-            (agent_id, digest, clock.now_text()),
-        )
+        pins.save_hash(conn, agent_id, digest)
 
-
-# The migration this service expects (the schema's owner adds it as the next numbered migration).
-MIGRATION_SQL = f"""
-CREATE TABLE {TABLE} (
-    agent_id INTEGER PRIMARY KEY REFERENCES agents(id),
-    hash TEXT NOT NULL,
-    set_at TEXT NOT NULL
-) STRICT;
-"""

@@ -94,6 +94,8 @@ INDEXES: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS ix_tickets_callbacks ON tickets(contacts, id) WHERE contacts >= 3",
     "CREATE INDEX IF NOT EXISTS ix_tickets_sla ON tickets(sla_risk_at, sla_due_at, id) "
     "WHERE sla_due_at IS NOT NULL",
+    f"CREATE INDEX IF NOT EXISTS ix_tickets_open_stats ON tickets(queue_id, sla_due_at, sla_risk_at, created_at) "
+    f"WHERE status IN {OPEN_SQL}",
 )
 
 
@@ -172,5 +174,25 @@ def _recovery(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0003_zendesk_pins_open_stats")
+def _zendesk_pins_open_stats(db: Database) -> None:
+    """Zendesk's own metrics beside imported tickets; console PIN hashes; and a covering index for the
+    per-queue figures of open tickets, so the queues panel never reads ticket rows."""
+    from csconsole.store.zendesk_schema import create_zendesk_tables
+
+    create_zendesk_tables(db)
+    db.executescript(
+        f"""
+        CREATE TABLE agent_pins (
+            agent_id INTEGER PRIMARY KEY REFERENCES agents(id),
+            hash TEXT NOT NULL,
+            set_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS ix_tickets_open_stats
+            ON tickets(queue_id, sla_due_at, sla_risk_at, created_at) WHERE status IN {OPEN_SQL};
+        """
+    )
+
+
 # The number of migrations above; a store whose user_version is larger was written by a newer csconsole.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3

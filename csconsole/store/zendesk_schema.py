@@ -2,9 +2,7 @@
 imported (so a later export appends only what is new), and Zendesk's own ``ticket_metrics`` for the
 cross-check.
 
-``create_zendesk_tables`` is a sqlite-utils migration function; until it is registered in
-``schema.MIGRATIONS`` the importer calls ``ensure`` inside its own transaction. Both are idempotent
-(``IF NOT EXISTS``), so registering the migration later is safe on stores that already have the table.
+``create_zendesk_tables`` is applied by migration ``0003`` in ``schema.py``.
 """
 
 from __future__ import annotations
@@ -35,14 +33,6 @@ def create_zendesk_tables(db: Database) -> None:
     )
 
 
-def ensure(conn: sqlite3.Connection) -> None:
-    create_zendesk_tables(Database(conn))
-
-
-def exists(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)).fetchone() is not None
-
-
 @dataclass(frozen=True)
 class ZendeskTicket:
     ticket_id: int
@@ -58,8 +48,6 @@ _COLUMNS = "ticket_id, zendesk_id, last_audit_id, assignee_stations, group_stati
 
 
 def by_zendesk_id(conn: sqlite3.Connection, zendesk_ids: list[int]) -> dict[int, ZendeskTicket]:
-    if not exists(conn):
-        return {}
     found: dict[int, ZendeskTicket] = {}
     for start in range(0, len(zendesk_ids), 500):
         chunk = zendesk_ids[start:start + 500]
@@ -71,8 +59,6 @@ def by_zendesk_id(conn: sqlite3.Connection, zendesk_ids: list[int]) -> dict[int,
 
 def with_metrics(conn: sqlite3.Connection) -> list[ZendeskTicket]:
     """Imported tickets that carry Zendesk's metrics, in ticket order."""
-    if not exists(conn):
-        return []
     return [ZendeskTicket(*row) for row in conn.execute(
         f"SELECT {_COLUMNS} FROM {TABLE} WHERE assignee_stations IS NOT NULL OR group_stations IS NOT NULL "
         "OR reopens IS NOT NULL OR replies IS NOT NULL ORDER BY ticket_id"

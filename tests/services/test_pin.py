@@ -11,10 +11,7 @@ from tests.conftest import Floor
 
 @pytest.fixture
 def pins(floor: Floor) -> Floor:
-    """The floor, with the agent_pins table the schema's next migration adds (created here until then)."""
-    if not pin.has_table(floor.store):
-        with floor.store.write() as conn:
-            conn.execute(pin.MIGRATION_SQL)
+    """The floor (its store has the agent_pins table of migration 0003)."""
     return floor
 
 
@@ -58,11 +55,3 @@ def test_checking_a_pin_on_a_read_only_store_writes_nothing(pins: Floor) -> None
     with open_store(str(pins.path), read_only=True) as store:
         assert pin.verify_pin(store, pins.sue.id, "482913")
     assert pins.path.read_bytes() == before
-
-
-def test_a_store_without_the_pin_table_asks_for_nothing(floor: Floor) -> None:
-    if pin.has_table(floor.store):
-        pytest.skip("the schema already has agent_pins")
-    assert not pin.has_pin(floor.store, floor.sue.id)
-    with pytest.raises(pin.PinUnavailable):
-        pin.set_pin(floor.store, floor.sue.id, "482913")
