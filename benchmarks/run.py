@@ -200,7 +200,15 @@ def main(argv: list[str] | None = None) -> int:
         notes.append("Console probe ran with keep_posix_locks (Store.open's header read drops SQLite's POSIX "
                      "locks; reported as a bug): without it the console misses commits after the first.")
     info = machine()
-    results = [measure_size(n, args, notes) for n in sizes]
+    results = []
+    for n in sizes:
+        try:
+            results.append(measure_size(n, args, notes))
+        except Exception as error:  # noqa: BLE001 - one broken size must not cost the others' figures
+            log(f"{n:,} tickets: failed: {error!r}")
+            failed = SizeResult(n)
+            failed.skip([s.key for s in SPECS], f"this size failed: {error}"[:200])
+            results.append(failed)
     print(table(results))
     for note in notes:
         print(f"note: {note}")

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from csconsole.io.demo import build_demo
+from csconsole.store.store import Store
 
 ROOT = Path("/tmp/csbench")
 
@@ -38,6 +39,7 @@ def demo_store(tickets: int, seed: int, *, reuse: bool) -> BuiltStore:
     path = store_path(tickets, seed)
     meta = path.with_suffix(".json")
     if reuse and path.exists() and meta.exists():
+        upgrade(path)
         return BuiltStore(**{**json.loads(meta.read_text()), "path": path, "reused": True})
     for old in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), meta):
         old.unlink(missing_ok=True)
@@ -47,6 +49,14 @@ def demo_store(tickets: int, seed: int, *, reuse: bool) -> BuiltStore:
                        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
     meta.write_text(json.dumps({k: v for k, v in asdict(built).items() if k not in ("path", "reused")}))
     return built
+
+
+def upgrade(path: Path) -> None:
+    """A store built by an older checkout: open it once for writing, as a user would, to migrate it."""
+    Store.open(path).close()
+    for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):  # closed cleanly: nothing left in them
+        if leftover.exists() and leftover.stat().st_size == 0:
+            leftover.unlink()
 
 
 def scratch_copy(built: BuiltStore, name: str) -> Path:

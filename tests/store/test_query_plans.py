@@ -1,0 +1,100 @@
+"""Open-view pages and chip counts come from indexes in the order shown (no sort of every open ticket),
+and the index routing never changes what a page or a count returns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from csconsole.domain.views import SlaFilter, SortKey, TicketFilter
+from csconsole.io.demo import build_demo
+from csconsole.services import open_store
+from csconsole.store import queries
+from csconsole.store.queries import OPEN_CHIPS_INDEX, Order
+
+NOW = "2026-03-02T12:00:00Z"
+# The index proposed for the schema (docs/performance.md); the store-level code uses it when present.
+CHIPS_INDEX_SQL = (
+    f"CREATE INDEX {OPEN_CHIPS_INDEX} ON tickets(id, queue_id, owner_id, bounces, contacts, sla_risk_at, "
+    "sla_due_at) WHERE status IN ('new','open','pending')"
+)
+OPEN = TicketFilter(open_only=True)
+FILTERS = {
+    "open": OPEN, "bounced": OPEN.with_(min_bounces=3), "callback": OPEN.with_(min_contacts=3),
+    "attention": OPEN.with_(sla=SlaFilter.ATTENTION), "unowned": OPEN.with_(unowned=True),
+    "queue": OPEN.with_(queue_id=1), "queue_bounced": OPEN.with_(queue_id=1, min_bounces=2),
+    "queue_unowned": OPEN.with_(queue_id=2, unowned=True), "everything": TicketFilter(),
+    "search": OPEN.with_(search="refund"),
+}
+ORDERS = (Order(SortKey.ID, descending=True), Order(SortKey.ID), Order(SortKey.CREATED, descending=True))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("plans") / "demo.db"
+    build_demo(path, tickets=1500, seed=3, now=datetime(2026, 3, 2, 12, tzinfo=UTC))
+    return path
+
+
+def _everything(conn, flt: TicketFilter, order: Order) -> list[int]:  # noqa: ANN001
+    """Every id of the filter, page by page through the keys, as the console scrolls."""
+    ids: list[int] = []
+    after = None
+    while True:
+        rows = queries.page(conn, flt, NOW, order=order, after=after, limit=40)
+        ids += [r.id for r in rows]
+        if len(rows) < 40:
+            return ids
+        after = queries.key_of(rows[-1], order)
+
+
+def _plan(conn, sql: str, params: dict[str, object]) -> str:  # noqa: ANN001
+    return " | ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+
+
+def test_pages_counts_and_anchors_are_the_same_with_the_open_chips_index(demo: Path, tmp_path: Path) -> None:
+    with_index = tmp_path / "indexed.db"
+    with_index.write_bytes(demo.read_bytes())
+    indexed = open_store(str(with_index))
+    indexed.conn.execute(CHIPS_INDEX_SQL)
+    plain = open_store(str(demo), read_only=True)
+    for name, flt in FILTERS.items():
+        expected_count = queries.count(plain.conn, flt, NOW)
+        assert queries.count(indexed.conn, flt, NOW) == expected_count, name
+        for order in ORDERS:
+            expected = _everything(plain.conn, flt, order)
+            assert len(expected) == expected_count, (name, order)
+            assert _everything(indexed.conn, flt, order) == expected, (name, order)
+            assert queries.anchors(indexed.conn, flt, NOW, order=order, step=25) == \
+                queries.anchors(plain.conn, flt, NOW, order=order, step=25), (name, order)
+    assert queries.count(plain.conn, OPEN.with_(min_bounces=3), NOW) > 0  # the demo has such tickets
+    indexed.close()
+    plain.close()
+
+
+def test_open_view_pages_walk_an_index_in_order_rather_than_sort(demo: Path, tmp_path: Path) -> None:
+    with_index = tmp_path / "indexed.db"
+    with_index.write_bytes(demo.read_bytes())
+    store = open_store(str(with_index))
+    store.conn.execute(CHIPS_INDEX_SQL)
+    seen: list[tuple[str, dict[str, object]]] = []
+
+    class Recording:
+        def execute(self, sql: str, params: object = ()) -> object:
+            seen.append((sql, dict(params) if isinstance(params, dict) else {}))
+            return store.conn.execute(sql, params)
+
+    newest = Order(SortKey.ID, descending=True)
+    for flt in (OPEN, OPEN.with_(min_bounces=3), OPEN.with_(sla=SlaFilter.ATTENTION), OPEN.with_(queue_id=1)):
+        seen.clear()
+        queries.page(Recording(), flt, NOW, order=newest, after=(900, 900))  # type: ignore[arg-type]
+        sql, params = next(s for s in seen if "LIMIT" in s[0])
+        plan = _plan(store.conn, sql, params)
+        assert "TEMP B-TREE" not in plan, (flt, plan)
+        seen.clear()
+        queries.count(Recording(), flt.with_(min_contacts=3), NOW)  # type: ignore[arg-type]
+        count_plan = _plan(store.conn, *seen[-1])
+        assert OPEN_CHIPS_INDEX in count_plan or "COVERING" in count_plan, count_plan
+    store.close()
