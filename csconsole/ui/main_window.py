@@ -56,8 +56,13 @@ class MainWindow(TicketWork, QMainWindow):
         self._search = ""
 
         self.queues_model = QueuesModel(self)
-        self.table_model = TicketTableModel(store, self._request_anchors, self)
+        self.table_model = TicketTableModel(store, self.ops.read, self)
+        self._keep: tuple[list[int], int | None] = ([], None)  # selection to restore after new rows arrive
         self.detail = DetailPane()
+        self._detail_timer = QTimer(self)
+        self._detail_timer.setSingleShot(True)
+        self._detail_timer.setInterval(30)
+        self._detail_timer.timeout.connect(self._detail_for_selection)
         self._build_views()
         self._build_menus()
         self._connect()
@@ -229,6 +234,10 @@ class MainWindow(TicketWork, QMainWindow):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
         self.ops.changed.connect(self.on_changed)
+        self.ops.read_failed.connect(lambda m: self.show_message(m, error=True, modal=False))
+        self.table_model.query_applied.connect(self._query_applied)
+        self.table_model.about_to_refresh.connect(self._before_refresh)
+        self.table_model.refreshed.connect(self._table_refreshed)
         self.ops.busy_changed.connect(lambda _b: self._update_enabled())
         self.ops.write_failed.connect(lambda m: self.show_message(m, error=True))
         self.undo_stack.canUndoChanged.connect(lambda _c: self._update_enabled())
@@ -284,7 +293,8 @@ class MainWindow(TicketWork, QMainWindow):
         self._tick.stop()
         self.ops.shutdown()
         # Children are destroyed before our connections go: let none of them call back into us.
-        for emitter in (self.undo_stack, self.ops, self.table.selectionModel(), self.queues_view.selectionModel()):
+        for emitter in (self.undo_stack, self.ops, self.table_model, self.table.selectionModel(),
+                        self.queues_view.selectionModel()):
             emitter.blockSignals(True)
         super().closeEvent(event)
 
@@ -319,21 +329,19 @@ class MainWindow(TicketWork, QMainWindow):
         return flt
 
     def apply_filter(self) -> None:
-        """A different row set: the table resets; chip counts follow off the GUI thread."""
-        keep = self.selected_ticket_ids()
-        try:
-            self.table_model.set_query(self.current_filter())
-        except StoreError as error:
-            self.show_message(str(error), error=True)
-            return
+        """A different row set: counted and fetched off the GUI thread, then the table resets."""
+        self._keep = (self.selected_ticket_ids(), self.current_ticket_id())
+        self.table_model.set_query(self.current_filter())
+        self._refresh_chip_counts()
+
+    def _query_applied(self) -> None:
         self._load_visible()
-        self._reselect(keep)
+        self._reselect(*self._keep)
         if not self.table.selectionModel().hasSelection():
             if self.table_model.rowCount():
                 self.select_row(0)  # the detail pane always tells the story of a visible ticket
             else:
                 self.detail.show_nothing(self.tr("No tickets match these filters."))
-        self._refresh_chip_counts()
         self._show_counts_in_title()
 
     def _search_changed(self, text: str) -> None:
@@ -373,27 +381,23 @@ class MainWindow(TicketWork, QMainWindow):
 
     def on_changed(self) -> None:
         """Someone committed (us or anyone else): re-read only what is shown, keep selection and scroll."""
-        keep = self.selected_ticket_ids()
-        current = self.current_ticket_id()
-        try:
-            self.table_model.refresh()
-        except StoreError as error:
-            self.show_message(str(error), error=True, modal=False)
-            return
-        self._load_visible()
-        self._reselect(keep, current)
+        self.table_model.refresh()  # the count comes back off the GUI thread, see _table_refreshed
         self._refresh_side_panels()
         self._refresh_chip_counts()
-        self._show_detail(current if current is not None else self.detail.ticket_id)
+        if self.detail.ticket_id is not None:
+            self._show_detail(self.detail.ticket_id)
+
+    def _before_refresh(self) -> None:
+        self._keep = (self.selected_ticket_ids(), self.current_ticket_id())
+
+    def _table_refreshed(self) -> None:
+        self._load_visible()
+        self._reselect(*self._keep)
         self.refreshed_label.setText(self.tr("Refreshed {0}").format(datetime.now().strftime("%H:%M:%S")))
 
     def _on_tick(self) -> None:
         self.table_model.tick()
         self._refresh_side_panels()
-
-    def _request_anchors(self, flt: TicketFilter, order: queries.Order, step: int,
-                         arrived: Callable[[list[queries.Key]], None]) -> None:
-        self.ops.read(lambda s: queries.page_anchors(s, flt, order=order, step=step), arrived)
 
     def _refresh_side_panels(self) -> None:
         def got(stats: queries.FloorStats) -> None:
@@ -471,10 +475,17 @@ class MainWindow(TicketWork, QMainWindow):
         return True
 
     def _selection_changed(self, _sel: QItemSelection, _desel: QItemSelection) -> None:
+        # The detail follows a moment later: the table repaints first, and holding an arrow key
+        # down through the list does not build a detail pane per row passed.
+        self._detail_timer.start()
+        self._update_enabled()
+
+    def _detail_for_selection(self) -> None:
+        if self._closing:
+            return
         ids = self.selected_ticket_ids()
         current = self.current_ticket_id()
         self._show_detail(current if current in ids else (ids[0] if ids else None))
-        self._update_enabled()
 
     def _show_detail(self, ticket_id: int | None) -> None:
         if ticket_id is None:

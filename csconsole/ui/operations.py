@@ -53,6 +53,7 @@ class Operations(QObject):
     changed = Signal()
     busy_changed = Signal(bool)
     write_failed = Signal(str)
+    read_failed = Signal(str)
 
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -120,8 +121,8 @@ class Operations(QObject):
         if error is not None:
             if failed:
                 failed(str(error))
-            elif write:
-                self.write_failed.emit(str(error))
+            else:
+                (self.write_failed if write else self.read_failed).emit(str(error))
             return
         if done:
             done(result)

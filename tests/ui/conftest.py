@@ -109,6 +109,7 @@ def open_window(qtbot, path: Path, *, read_only: bool = False, identity: str | N
     window.resize(1400, 800)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.table_model.loading and window.table_model.rowCount() > 0, timeout=5000)
     return window
 
 

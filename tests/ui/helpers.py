@@ -12,3 +12,8 @@ def every_row(store: Store, flt: TicketFilter) -> list:  # noqa: ANN401
 
 def events_of(store: Store, ticket_id: int) -> list:  # noqa: ANN401
     return queries.ticket_detail(store, ticket_id).events
+
+
+def settle(qtbot, window) -> None:  # noqa: ANN001
+    """Wait until the row set asked for last is in the table (it is fetched off the GUI thread)."""
+    qtbot.waitUntil(lambda: not window.table_model.loading, timeout=5000)

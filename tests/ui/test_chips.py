@@ -8,7 +8,7 @@ from csconsole.domain import clock
 from csconsole.domain.views import SlaFilter, TicketFilter
 from csconsole.services import queries
 from csconsole.ui.actions import A
-from tests.ui.helpers import every_row
+from tests.ui.helpers import every_row, settle
 
 
 def _wait_for_counts(qtbot, window) -> None:  # noqa: ANN001
@@ -37,15 +37,17 @@ def test_chip_rows_equal_the_query_services(qtbot, window, chip, expected, truth
     assert queries.tickets_count(window.store, expected) == real
     assert window.actions[chip].property("count") == real
     window.actions[chip].trigger()  # what Ctrl+1..4 does
+    settle(qtbot, window)
     assert window.actions[chip].isChecked()
     assert window.table_model.rowCount() == real
     shown = {window.table_model.ticket_id(r) for r in range(window.table_model.rowCount())}
     assert shown == {r.id for r in open_rows if truth(r, now)}
 
 
-def test_breached_chip_covers_the_cli_breached_list(window) -> None:  # noqa: ANN001
+def test_breached_chip_covers_the_cli_breached_list(qtbot, window) -> None:  # noqa: ANN001
     breached = queries.tickets_count(window.store, TicketFilter(open_only=True, sla=SlaFilter.BREACHED))
     window.actions[A.CHIP_SLA].trigger()
+    settle(qtbot, window)
     assert 0 < breached <= window.table_model.rowCount()
 
 
@@ -54,21 +56,24 @@ def test_chips_combine_with_queue_and_search(qtbot, window) -> None:  # noqa: AN
     qtbot.waitUntil(lambda: window.queues_model.rowCount() == 4, timeout=5000)
     window.queues_view.setCurrentIndex(window.queues_model.index(window.queues_model.row_of(billing), 0))
     window.actions[A.CHIP_BOUNCED].trigger()
+    settle(qtbot, window)
     expected = TicketFilter(queue_id=billing, open_only=True, min_bounces=3)
     assert window.current_filter() == expected
     assert window.table_model.rowCount() == queries.tickets_count(window.store, expected) > 0
     window.filter_bar.search.setText("Customer 1")
     window.filter_bar.flush()
+    settle(qtbot, window)
     searched = expected.with_(search="Customer 1")
     assert window.table_model.rowCount() == queries.tickets_count(window.store, searched)
     assert all(window.table_model.row_at(r).customer.startswith("Customer 1")
                for r in range(window.table_model.rowCount()))
 
 
-def test_search_finds_by_exact_ref(window) -> None:  # noqa: ANN001
+def test_search_finds_by_exact_ref(qtbot, window) -> None:  # noqa: ANN001
     window.actions[A.OPEN_ONLY].setChecked(False)
     window.filter_bar.search.setText("CS-000007")
     window.filter_bar.flush()
+    settle(qtbot, window)
     assert window.table_model.rowCount() == 1
     assert window.table_model.row_at(0).ref == "CS-000007"
 
@@ -78,4 +83,5 @@ def test_mine_to_watch_lists_the_tickets_i_watch(qtbot, window) -> None:  # noqa
     watched = window.current_ticket_id()
     window.actions[A.WATCH].trigger()
     window.actions[A.CHIP_WATCHED].trigger()
+    settle(qtbot, window)
     assert [window.table_model.ticket_id(r) for r in range(window.table_model.rowCount())] == [watched]

@@ -53,7 +53,7 @@ def test_scroll_position_survives_a_refresh(qtbot, big_store_path) -> None:  # n
     window = open_window(qtbot, big_store_path)
     try:
         window.actions[A.OPEN_ONLY].setChecked(False)
-        qtbot.waitUntil(lambda: window.table_model._anchors is not None, timeout=3000)
+        qtbot.waitUntil(lambda: window.table_model.anchors is not None, timeout=3000)
         window.table.scrollTo(window.table_model.index(180, 0))
         position = window.table.verticalScrollBar().value()
         assert position > 0

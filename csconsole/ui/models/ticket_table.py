@@ -26,7 +26,7 @@ MAX_PAGES = 30  # ~3,000 rows held at most: a few screens either way of what is 
 WALK_LIMIT = 8  # pages we may fetch in sequence to reach one, before anchors arrive
 
 Index = QModelIndex | QPersistentModelIndex
-AnchorRequest = Callable[[TicketFilter, Order, int, Callable[[list[Key]], None]], None]
+Runner = Callable[[Callable[[Store], Any], Callable[[Any], None]], None]
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ATTENTION_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -79,22 +79,68 @@ ATTENTION_LOOK = {
 }
 
 
-class TicketTableModel(QAbstractTableModel):
-    """Rows come from the store page by page; the model never holds the full result."""
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_BACKGROUND = int(Qt.ItemDataRole.BackgroundRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_TICKET_ID = int(TICKET_ID_ROLE)
+_ATTENTION = int(ATTENTION_ROLE)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_NUMERIC = frozenset(int(c) for c in NUMERIC)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_COLUMNS = len(Column)
 
-    refreshed = Signal()  # after a live refresh re-read what is visible
+
+class _View:
+    """One row as painted: texts, colours and icons worked out once per fetch, not once per paint."""
+
+    __slots__ = ("row", "texts", "reason", "background", "ref_icon", "customer_icon", "sla_ink")
+
+    def __init__(self, row: TicketRow, model: TicketTableModel) -> None:
+        now = model.now
+        self.row = row
+        self.texts = [model.display(row, c) for c in Column]
+        self.reason = attention(row, now)
+        hue_badge = ATTENTION_LOOK.get(self.reason) if self.reason else None
+        self.background = look.tint(hue_badge[0]) if hue_badge else None
+        self.ref_icon = look.badge(*hue_badge) if hue_badge else None
+        self.customer_icon = look.badge(look.GOLD, "★") if row.customer_tier is Tier.LOYAL else None
+        hue = look.sla_hue(row.sla_state(now))
+        self.sla_ink = look.ink(hue) if hue else None
+
+
+def _row(item: TicketRow | _View) -> TicketRow:
+    return item.row if isinstance(item, _View) else item
+
+
+class TicketTableModel(QAbstractTableModel):
+    """Rows come from the store page by page; the model never holds the full result.
+
+    With a ``run`` callable (the window passes Operations.read), counts, first pages and anchors are
+    worked out off the GUI thread and applied when they arrive: a slow filter or a search never
+    freezes the window. Without one (model tests), everything happens at once on ``store``.
+    """
+
+    query_applied = Signal()  # a new row set is in (after load_query / set_query)
+    about_to_refresh = Signal()  # the rows are about to be re-read: remember what is selected
+    refreshed = Signal()  # after a live refresh: the count and the visible rows are current
     anchors_ready = Signal()
 
-    def __init__(self, store: Store, request_anchors: AnchorRequest | None = None, parent: Any = None) -> None:
+    def __init__(self, store: Store, run: Runner | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._request_anchors = request_anchors
+        self._run = run
         self._filter = TicketFilter(open_only=True)
         self._order = Order(SortKey.ID, descending=True)
         self._count = 0
-        self._pages: OrderedDict[int, list[TicketRow]] = OrderedDict()
+        # each page holds rows; a row becomes a _View the first time it is painted
+        self._pages: OrderedDict[int, list[TicketRow | _View]] = OrderedDict()
         self._anchors: list[Key] | None = None
         self._generation = 0
+        self.loading = False  # a new row set is on its way
         self._now = clock.now_text()
         self._headers = [
             self.tr("Ref"), self.tr("Subject"), self.tr("Customer"), self.tr("Queue"), self.tr("Owner"),
@@ -111,24 +157,61 @@ class TicketTableModel(QAbstractTableModel):
     def order(self) -> Order:
         return self._order
 
+    @property
+    def anchors(self) -> list[Key] | None:
+        return self._anchors
+
+    def _submit(self, job: Callable[[Store], Any], done: Callable[[Any], None]) -> None:
+        if self._run is None:
+            done(job(self._store))
+        else:
+            self._run(job, done)
+
     def set_query(self, flt: TicketFilter, order: Order | None = None) -> None:
-        """A new row set: reset (the rows are different rows, not the same rows moved)."""
-        self.beginResetModel()
-        self._filter = flt
-        if order is not None:
-            self._order = order
-        self._now = clock.now_text()
-        self._count = queries.tickets_count(self._store, flt, now=self._now)
-        self._pages.clear()
-        self._anchors = None
+        """A new row set: count and first page, then a reset (different rows, not the same rows moved)."""
+        order = order or self._order
+        now = clock.now_text()
         self._generation += 1
-        self.endResetModel()
-        self._ask_anchors()
+        generation = self._generation
+        self.loading = True
+
+        def job(store: Store) -> tuple[int, list[TicketRow]]:
+            count = queries.tickets_count(store, flt, now=now)
+            first = queries.tickets_page(store, flt, order=order, limit=PAGE, now=now) if count else []
+            return count, first
+
+        def done(result: tuple[int, list[TicketRow]]) -> None:
+            if generation != self._generation:
+                return  # the user has moved on; a newer query is in flight
+            count, first = result
+            self.beginResetModel()
+            self._filter, self._order, self._now, self._count = flt, order, now, count
+            self._pages.clear()
+            if first:
+                self._pages[0] = list(first)
+            self._anchors = None
+            self.endResetModel()
+            self.loading = False
+            self.query_applied.emit()
+            self._ask_anchors()
+
+        self._submit(job, done)
 
     def refresh(self) -> None:
         """Someone committed: re-read the count and what is visible, keeping scroll position (no reset)."""
-        self._now = clock.now_text()
-        count = queries.tickets_count(self._store, self._filter, now=self._now)
+        if self.loading:
+            return  # the query in flight reads the new state anyway
+        flt, now, generation = self._filter, clock.now_text(), self._generation
+
+        def done(count: int) -> None:
+            if generation == self._generation and not self.loading:
+                self._apply_refresh(count, now)
+
+        self._submit(lambda store: queries.tickets_count(store, flt, now=now), done)
+
+    def _apply_refresh(self, count: int, now: str) -> None:
+        self.about_to_refresh.emit()
+        self._now = now
         self._pages.clear()
         self._generation += 1  # anchors in flight describe the old rows
         if count > self._count:
@@ -144,16 +227,22 @@ class TicketTableModel(QAbstractTableModel):
         self._ask_anchors()  # stale anchors stay in use (nearly right) until the new ones arrive
         self.refreshed.emit()
 
+    @property
+    def now(self) -> str:
+        return self._now
+
     def tick(self) -> None:
-        """Age and SLA columns move with the clock."""
+        """Age, SLA and attention move with the clock (and colours with the palette): redo the held views."""
         self._now = clock.now_text()
+        for number, items in self._pages.items():
+            self._pages[number] = [_row(i) for i in items]  # views are rebuilt as they are painted
         if self._count:
-            self.dataChanged.emit(self.index(0, Column.AGE), self.index(self._count - 1, Column.SLA))
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, _COLUMNS - 1))
 
     def _ask_anchors(self) -> None:
-        if self._request_anchors is None or self._count <= PAGE:
+        if self._run is None or self._count <= PAGE:
             return
-        generation = self._generation
+        generation, flt, order, now = self._generation, self._filter, self._order, self._now
 
         def arrived(keys: list[Key]) -> None:
             if generation != self._generation:
@@ -163,55 +252,63 @@ class TicketTableModel(QAbstractTableModel):
             if self._count:  # rows shown as placeholders can now be fetched
                 self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(Column) - 1))
 
-        self._request_anchors(self._filter, self._order, PAGE, arrived)
+        self._run(lambda store: queries.page_anchors(store, flt, order=order, step=PAGE, now=now), arrived)
 
     # --- rows -------------------------------------------------------------------------------
-    def row_at(self, row: int) -> TicketRow | None:
+    def _view(self, row: int) -> _View | None:
         if not 0 <= row < self._count:
             return None
-        rows = self._page(row // PAGE)
-        offset = row % PAGE
-        return rows[offset] if rows is not None and offset < len(rows) else None
+        number, offset = divmod(row, PAGE)
+        items = self._pages.get(number)
+        if items is None:
+            items = self._load(number)
+            if items is None:
+                return None
+        if offset >= len(items):
+            return None
+        item = items[offset]
+        if not isinstance(item, _View):
+            item = items[offset] = _View(item, self)
+        return item
+
+    def row_at(self, row: int) -> TicketRow | None:
+        view = self._view(row)
+        return view.row if view is not None else None
 
     def ticket_id(self, row: int) -> int | None:
-        found = self.row_at(row)
-        return found.id if found else None
+        view = self._view(row)
+        return view.row.id if view is not None else None
 
     def row_of(self, ticket_id: int) -> int | None:
         """Where a ticket sits, if it is among the pages held."""
-        for number, rows in self._pages.items():
-            for offset, r in enumerate(rows):
-                if r.id == ticket_id:
+        for number, items in self._pages.items():
+            for offset, item in enumerate(items):
+                if _row(item).id == ticket_id:
                     return number * PAGE + offset
         return None
 
     def cached_rows(self) -> int:
-        return sum(len(rows) for rows in self._pages.values())
+        return sum(len(items) for items in self._pages.values())
 
-    def _page(self, number: int) -> list[TicketRow] | None:
-        rows = self._pages.get(number)
-        if rows is not None:
-            self._pages.move_to_end(number)
-            return rows
-        rows = self._fetch(number)
-        if rows is None:
-            return None
-        self._pages[number] = rows
+    def _keep(self, number: int, rows: list[TicketRow]) -> list[TicketRow | _View]:
+        views: list[TicketRow | _View] = list(rows)
+        self._pages[number] = views
+        self._pages.move_to_end(number)
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
-        return rows
+        return views
 
-    def _fetch(self, number: int) -> list[TicketRow] | None:
+    def _load(self, number: int) -> list[TicketRow | _View] | None:
         page = lambda after: queries.tickets_page(  # noqa: E731
             self._store, self._filter, order=self._order, after=after, limit=PAGE, now=self._now)
         if number == 0:
-            return page(None)
+            return self._keep(0, page(None))
         if self._anchors is not None and number < len(self._anchors):
             anchor = self._anchors[number]
             first = queries.tickets_by_id(self._store, [anchor[1]], now=self._now)
             rest = queries.tickets_page(self._store, self._filter, order=self._order, after=anchor,
                                         limit=PAGE - 1, now=self._now)
-            return first + rest
+            return self._keep(number, first + rest)
         # No anchors yet: walk forward by key from the nearest page held, if it is close.
         for back in range(1, WALK_LIMIT + 1):
             start = number - back
@@ -220,13 +317,13 @@ class TicketTableModel(QAbstractTableModel):
             held = self._pages.get(start)
             if held is None and start != 0:
                 continue
-            rows = held if held is not None else page(None)
+            views = held if held is not None else self._load(0)
+            assert views is not None
             for step in range(start + 1, number + 1):
-                if len(rows) < PAGE:
+                if len(views) < PAGE:
                     return []
-                rows = page(queries.key_of(rows[-1], self._order))
-                self._pages[step] = rows
-            return rows
+                views = self._keep(step, page(queries.key_of(_row(views[-1]), self._order)))
+            return views
         return None  # shown as a placeholder until the anchors arrive
 
     # --- Qt model ---------------------------------------------------------------------------
@@ -253,9 +350,7 @@ class TicketTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         key = SORT_KEYS.get(Column(column)) if 0 <= column < len(Column) else None
@@ -266,36 +361,34 @@ class TicketTableModel(QAbstractTableModel):
             self.set_query(self._filter, wanted)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < self._count or not 0 <= index.column() < len(Column):
-            return None
-        row = self.row_at(index.row())
-        column = Column(index.column())
-        if row is None:
-            return "…" if role == Qt.ItemDataRole.DisplayRole and column == Column.REF else None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == TICKET_ID_ROLE:
-            return row.id
-        if role == ATTENTION_ROLE:
-            return attention(row, self._now)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self._decoration(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            reason = attention(row, self._now)
-            return look.tint(ATTENTION_LOOK[reason][0]) if reason else None
-        if role == Qt.ItemDataRole.ForegroundRole and column == Column.SLA:
-            hue = look.sla_hue(row.sla_state(self._now))
-            return look.ink(hue) if hue else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in NUMERIC:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.AccessibleTextRole:
+        # Called thousands of times per paint: plain int comparisons on a view built once per fetch.
+        column = index.column()
+        view = self._view(index.row()) if 0 <= column < _COLUMNS else None
+        role = int(role)
+        if view is None:
+            return "…" if role == _DISPLAY and column == 0 and 0 <= index.row() < self._count else None
+        if role == _DISPLAY:
+            return view.texts[column]
+        if role == _BACKGROUND:
+            return view.background
+        if role == _DECORATION:
+            return view.ref_icon if column == Column.REF else view.customer_icon if column == Column.CUSTOMER else None
+        if role == _ALIGN:
+            return _RIGHT if column in _NUMERIC else None
+        if role == _FOREGROUND:
+            return view.sla_ink if column == Column.SLA else None
+        if role == _TICKET_ID:
+            return view.row.id
+        if role == _ATTENTION:
+            return view.reason
+        if role == _TOOLTIP:
+            return self._tooltip(view.row, Column(column))
+        if role == _ACCESSIBLE:
             spoken = self.tr("Ping-pong") if column == Column.PINGPONG else self._headers[column]
-            return f"{spoken}: {self._display(row, column)}"
+            return f"{spoken}: {view.texts[column]}"
         return None
 
-    def _display(self, row: TicketRow, column: Column) -> str:
+    def display(self, row: TicketRow, column: Column) -> str:
         match column:
             case Column.REF:
                 return row.ref
@@ -322,14 +415,6 @@ class TicketTableModel(QAbstractTableModel):
             case Column.CONTACTS:
                 return str(row.contacts)
         return ""
-
-    def _decoration(self, row: TicketRow, column: Column) -> Any:
-        if column == Column.REF:
-            reason = attention(row, self._now)
-            return look.badge(*ATTENTION_LOOK[reason]) if reason else None
-        if column == Column.CUSTOMER and row.customer_tier is Tier.LOYAL:
-            return look.badge(look.GOLD, "★")
-        return None
 
     def _tooltip(self, row: TicketRow, column: Column) -> str | None:
         if column == Column.REF:
