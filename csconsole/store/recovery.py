@@ -303,7 +303,11 @@ def case_rows(
                        " OR coalesce(p.name, '') LIKE :text)")
         params["text"] = f"%{flt.text.strip()}%"
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    sql = f"{_CASE_SELECT}{where} ORDER BY r.completed_at IS NOT NULL, r.updated_at DESC, r.id DESC LIMIT :limit"
+    # Open cases first, the most urgent on top: a broken promise, then a follow-up due, then the latest.
+    sql = f"{_CASE_SELECT}{where} ORDER BY r.completed_at IS NOT NULL, " \
+          "coalesce(r.promised_by < :today AND r.resolved_at IS NULL, 0) DESC, " \
+          "coalesce(r.follow_up <= :today AND r.completed_at IS NULL, 0) DESC, r.updated_at DESC, r.id DESC " \
+          "LIMIT :limit"
     return [
         CaseRow(int(r[0]), int(r[1]), str(r[2]), str(r[3]), str(r[4]), bool(r[5]), str(r[6]), r[7], str(r[8]),
                 int(r[9]), int(r[10]), r[11], str(r[12]), r[13], str(r[14]), r[15], r[16], r[17], r[18], r[19],

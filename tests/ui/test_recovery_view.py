@@ -1,0 +1,103 @@
+"""The Recovery view: open cases, promises past their date, follow-ups due, proposals, progress at a glance."""
+
+from __future__ import annotations
+
+from csconsole.services import open_store, queries, recovery
+from csconsole.ui.operations import Operations
+from csconsole.ui.recovery.model import CaseColumn, RecoveryCasesModel
+from csconsole.ui.recovery.view import RecoveryView
+from tests.ui.conftest import SUPERVISOR
+from tests.ui.recovery_helpers import seed_cases
+
+
+def make_view(qtbot, store_path):  # noqa: ANN001, ANN201
+    store = open_store(str(store_path))
+    sue = queries.agent_by_name(store, SUPERVISOR)
+    plan = seed_cases(store, sue.id)
+    ops = Operations(store)
+    view = RecoveryView(ops, sue)
+    qtbot.addWidget(view)
+    view.resize(1300, 800)
+    view.show()
+    with qtbot.waitSignal(view.refreshed):
+        view.refresh()
+    return view, store, plan
+
+
+def cell(view: RecoveryView, row: int, column: CaseColumn) -> str:
+    return str(view.model.index(row, column).data())
+
+
+def test_lists_and_filters(qtbot, qtmodeltester, store_path) -> None:  # noqa: ANN001
+    view, store, plan = make_view(qtbot, store_path)
+    try:
+        assert view.model.rowCount() == 2  # open cases only
+        assert view.counts.text() == "2 open · 1 promises past their date · 1 follow-ups due"
+        # The most urgent on top: the broken promise, then the follow-up due today.
+        assert cell(view, 0, CaseColumn.PROMISED_BY).endswith("⚠")
+        assert cell(view, 0, CaseColumn.PROGRESS) == "AWARE ●●●○○ 3/5"
+        assert cell(view, 1, CaseColumn.FOLLOW_UP).endswith("⏰")
+        assert cell(view, 1, CaseColumn.NEXT) == "Evaluate"
+        standalone = RecoveryCasesModel()  # outlives the view, as the model tester's teardown needs
+        standalone.set_rows([view.model.row_at(r) for r in range(view.model.rowCount())], recovery.today())
+        qtmodeltester.check(standalone, force_py=True)
+
+        for index, expected in ((1, [plan["promise"]]), (2, [plan["follow_up"]]),
+                                (3, [plan["promise"], plan["follow_up"], plan["complete"]])):
+            with qtbot.waitSignal(view.refreshed):
+                view.show_combo.setCurrentIndex(index)
+            ids = [view.model.row_at(r).ticket_id for r in range(view.model.rowCount())]
+            assert sorted(ids) == sorted(expected)
+        assert cell(view, 2, CaseColumn.PROGRESS) == "AWARE ●●●●● 5/5"
+        assert cell(view, 2, CaseColumn.POLICY) == "Refunds over $50 need approval"
+
+        ref = store.conn.execute("SELECT ref FROM tickets WHERE id = ?", (plan["complete"],)).fetchone()[0]
+        with qtbot.waitSignal(view.refreshed, timeout=3000):
+            view.search.setText(ref)
+        assert view.model.rowCount() == 1 and cell(view, 0, CaseColumn.TICKET) == ref
+    finally:
+        view.ops.shutdown()
+        store.close()
+
+
+def test_proposals_are_the_tickets_sql_proposes(qtbot, store_path) -> None:  # noqa: ANN001
+    view, store, _ = make_view(qtbot, store_path)
+    try:
+        expected = [p.ref for p in recovery.proposals(store)]
+        assert expected  # the floor has bounced tickets and repeat callers
+        shown = [view.proposals.item(r, 0).text() for r in range(view.proposals.rowCount())]
+        assert shown == expected
+        why = view.proposals.item(0, 2).text()
+        assert "bounced" in why or "contacts" in why or "loyal" in why
+        # Opening a case from a proposal walks it out of the list.
+        view.proposals.selectRow(0)
+        view.open_button.click()
+        dialog = view.dialog
+        assert dialog is not None and dialog.windowTitle().startswith("Service recovery")
+        dialog.form.note.setPlainText("Sorry for the runaround")
+        with qtbot.waitSignal(view.refreshed, timeout=5000):
+            dialog.do_step.click()
+        shown = [view.proposals.item(r, 0).text() for r in range(view.proposals.rowCount())]
+        assert expected[0] not in shown
+        assert view.model.rowCount() == 3
+        dialog.close()
+    finally:
+        view.ops.shutdown()
+        store.close()
+
+
+def test_double_click_opens_the_case_and_names_its_ticket(qtbot, store_path) -> None:  # noqa: ANN001
+    view, store, plan = make_view(qtbot, store_path)
+    try:
+        with qtbot.waitSignal(view.ticket_activated) as activated:
+            view.table.doubleClicked.emit(view.model.index(0, 0))
+        assert activated.args == [plan["promise"]]
+        dialog = view.dialog
+        assert dialog is not None and dialog.progress.text() == "3 of 5 steps done"
+        assert not dialog.checklist.isEnabled()  # a case keeps its checklist
+        assert dialog.steps.item(3).text().startswith("➜ Resolve")
+        assert dialog.steps.item(3).font().bold()
+        dialog.close()
+    finally:
+        view.ops.shutdown()
+        store.close()
