@@ -153,15 +153,15 @@ def dbbrowser(path: Path, result: SizeResult) -> None:
         result.skip(DBBROWSER_KEYS, f"not installed: {', '.join(missing)} "
                     "(apt-get install sqlitebrowser xvfb xdotool imagemagick)")
         return
-    display = f":{90 + os.getpid() % 9}"
-    xvfb = subprocess.Popen([tools["Xvfb"], display, "-screen", "0", "1440x900x24", "-nolisten", "tcp"],  # type: ignore[list-item]
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # -displayfd: Xvfb picks a free display and tells us which (others on this machine run Xvfb too).
+    xvfb = subprocess.Popen([tools["Xvfb"], "-displayfd", "1", "-screen", "0", "1440x900x24", "-nolisten", "tcp"],  # type: ignore[list-item]
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    display = f":{(xvfb.stdout.readline() if xvfb.stdout else '').strip()}"
     home = Path(tempfile.mkdtemp(prefix="dbb-home-", dir=ROOT))
     env = {**os.environ, "DISPLAY": display, "HOME": str(home), "XDG_CONFIG_HOME": str(home / ".config"),
            "QT_QPA_PLATFORM": "xcb"}
     app: subprocess.Popen[bytes] | None = None
     try:
-        time.sleep(1.0)  # Xvfb up
         started = time.perf_counter()
         app = subprocess.Popen([tools["sqlitebrowser"], "-R", "-t", "tickets", str(path)], env=env,  # type: ignore[list-item]
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -30,7 +30,7 @@ from benchmarks import peers  # noqa: E402
 from benchmarks.event_log import write_event_log  # noqa: E402
 from benchmarks.figures import QUICK_FILTERS, SPECS, SizeResult, as_json, table  # noqa: E402
 from benchmarks.store_figures import QUEUE, measure_cli, measure_reads, measure_writes  # noqa: E402
-from benchmarks.stores import ROOT, BuiltStore, demo_store, scratch_copy  # noqa: E402
+from benchmarks.stores import ROOT, BuiltStore, demo_store, scratch_copy, with_proposed_indexes  # noqa: E402
 
 PROBE_KEYS = ("cold_start_ms", "first_page_after_window_ms", "console_import_ms", "gui_page_fetch_max_ms",
               "gui_scroll_end_ms", "rss_scrolled_mb", "live_commit_ms", "import_stall_ms",
@@ -148,6 +148,8 @@ def measure_size(tickets: int, args: argparse.Namespace, notes: list[str]) -> Si
     reps = 5 if args.quick else 25
     log(f"{tickets:,} tickets: store")
     built: BuiltStore = demo_store(tickets, args.seed, reuse=args.reuse)
+    if args.proposed_index:
+        built = with_proposed_indexes(built)
     result = SizeResult(tickets, built.events, str(built.path))
     result.put("build_s", built.build_seconds,
                f"reused; measured when built at {built.built_at}" if built.reused else "built in this run", 1)
@@ -190,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the sqlite3 shell, Datasette and DB Browser (bare sqlite3 always runs)")
     parser.add_argument("--skip-gui", action="store_true", help="skip the console probe")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke test)")
+    parser.add_argument("--proposed-index", action="store_true",
+                        help="measure a copy of each store with the index proposed in docs/performance.md")
     parser.add_argument("--no-lock-workaround", action="store_true",
                         help="run the console exactly as it is (see console_probe.keep_posix_locks)")
     args = parser.parse_args(argv)
@@ -199,7 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_lock_workaround and not args.skip_gui:
         notes.append("Console probe ran with keep_posix_locks (Store.open's header read drops SQLite's POSIX "
                      "locks; reported as a bug): without it the console misses commits after the first.")
+    if args.proposed_index:
+        notes.append("Measured on copies of the stores with the proposed ix_tickets_open_chips index "
+                     "(benchmarks/stores.py PROPOSED_INDEXES), not yet in the schema.")
     info = machine()
+    info["proposed_index"] = args.proposed_index
     results = []
     for n in sizes:
         try:

@@ -196,7 +196,10 @@ def cli_command() -> list[str]:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*cli_command(), *args], capture_output=True, text=True, check=False)
+    try:
+        return subprocess.run([*cli_command(), *args], capture_output=True, text=True, check=False, timeout=900)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(args, 124, "", "timed out after 900 s")
 
 
 def measure_cli(path: Path, result: SizeResult, events: int, out_dir: Path) -> None:
@@ -214,12 +217,15 @@ def measure_cli(path: Path, result: SizeResult, events: int, out_dir: Path) -> N
         result.skip(("export_s",), "`csconsole export` does not exist yet in this checkout")
         return
     target = out_dir / f"export-{result.tickets}"
-    subprocess.run(["rm", "-rf", str(target)], check=False)
+    shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
     started = time.perf_counter()
     done = _cli("export", str(path), "--out", str(target))
     seconds = time.perf_counter() - started
+    size_mb = sum(f.stat().st_size for f in target.rglob("*") if f.is_file()) / 1e6
+    shutil.rmtree(target, ignore_errors=True)  # the events CSV alone is ~1 GB at 1M tickets
     if done.returncode == 0:
-        result.put("export_s", seconds, "`csconsole export PATH --out DIR`, process start included", 1)
+        result.put("export_s", seconds, f"`csconsole export PATH --out DIR`, process start included; "
+                   f"{size_mb:,.0f} MB written", 1)
     else:
         result.skip(("export_s",), f"export exited {done.returncode}: {(done.stderr or done.stdout).strip()[:120]}")
