@@ -409,7 +409,7 @@ class MainWindow(TicketWork, QMainWindow):
                                               stats.senior_callbacks))
             self.refreshed_label.setText(self.tr("Refreshed {0}").format(datetime.now().strftime("%H:%M:%S")))
 
-        self.ops.read(queries.floor_stats, got, lambda m: self.show_message(m, error=True, modal=False))
+        self.ops.read(queries.floor_stats, got, lambda m: self.show_message(m, error=True, modal=False), key="floor")
 
     def _refresh_chip_counts(self) -> None:
         base = self.base_filter()
@@ -424,7 +424,7 @@ class MainWindow(TicketWork, QMainWindow):
             for key, n in counts.items():
                 self.filter_bar.set_count(key, n)
 
-        self.ops.read(count, got)
+        self.ops.read(count, got, key="chips")
 
     def _show_counts_in_title(self) -> None:
         self.table.setToolTip(self.tr("{0:,} tickets").format(self.table_model.rowCount()))

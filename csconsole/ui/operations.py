@@ -8,6 +8,7 @@ on the GUI thread. Writes then announce one ``changed`` signal; commits seen by 
 from __future__ import annotations
 
 import itertools
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -23,17 +24,28 @@ Failed = Callable[[str], None]
 
 
 class _Relay(QObject):
-    """Lives on the GUI thread; worker threads emit through it, so slots run on the GUI thread."""
+    """Lives on the GUI thread; worker threads emit through it, so slots run on the GUI thread.
 
-    finished = Signal(int, object, object)  # job id, result, error message (or None)
+    Only the job id crosses threads in the signal; the outcome waits in ``outcomes``. Python objects
+    (None above all) carried by queued signals have tripped PySide's reference counting on 3.11.
+    """
+
+    finished = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcomes: dict[int, tuple[Any, str | None]] = {}
+        self.lock = threading.Lock()
 
 
 class _Task(QRunnable):
     def __init__(self, job_id: int, path: str, read_only: bool, job: Job, relay: _Relay) -> None:
         super().__init__()
         self._job_id, self._path, self._read_only, self._job, self._relay = job_id, path, read_only, job, relay
+        self.started = False
 
     def run(self) -> None:
+        self.started = True
         result: Any = None
         error: str | None = None
         try:
@@ -44,7 +56,9 @@ class _Task(QRunnable):
         except Exception as bug:  # noqa: BLE001 - shown to the user rather than lost in a thread
             error = f"unexpected error: {bug}"
             traceback.print_exc()
-        self._relay.finished.emit(self._job_id, result, error)
+        with self._relay.lock:
+            self._relay.outcomes[self._job_id] = (result, error)
+        self._relay.finished.emit(self._job_id)
 
 
 class Operations(QObject):
@@ -58,8 +72,13 @@ class Operations(QObject):
     def __init__(self, store: Store, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.store = store  # the GUI thread's connection: pages, details, the live poll
-        self._pool = QThreadPool(self)
+        self._pool = QThreadPool(self)  # writes and background reads (counts, stats, anchors)
         self._pool.setMaxThreadCount(2)
+        # What the user is waiting to see (a new row set) never queues behind background counts.
+        self._view_pool = QThreadPool(self)
+        self._view_pool.setMaxThreadCount(1)
+        self._tasks: dict[int, _Task] = {}  # held until reported: the pools do not own them
+        self._keyed: dict[str, int] = {}  # latest job per key, so a newer request can replace a queued one
         self._relay = _Relay()
         self._relay.finished.connect(self._finished)
         self._ids = itertools.count(1)
@@ -91,28 +110,47 @@ class Operations(QObject):
             self._version = version
             self.changed.emit()
 
-    def read(self, job: Job, done: Done | None = None, failed: Failed | None = None) -> None:
-        self._submit(job, done, failed, write=False)
+    def read(self, job: Job, done: Done | None = None, failed: Failed | None = None, *,
+             urgent: bool = False, key: str | None = None) -> None:
+        """Run ``job`` off the GUI thread. ``urgent``: its own lane. ``key``: a newer read with the same key
+        takes the place of an older one still waiting in the queue (typing fast, clicking chips)."""
+        if key is not None and (older := self._keyed.get(key)) is not None:
+            task = self._tasks.get(older)
+            if task is not None and not task.started and (self._view_pool if urgent else self._pool).tryTake(task):
+                self._tasks.pop(older, None)
+                self._pending.pop(older, None)
+        job_id = self._submit(job, done, failed, write=False, urgent=urgent)
+        if key is not None:
+            self._keyed[key] = job_id
 
     def write(self, job: Job, done: Done | None = None, failed: Failed | None = None) -> None:
         if self.read_only:
             message = self.tr("This store is open read-only; nothing can be changed.")
             if failed:
                 failed(message)
-            self.write_failed.emit(message)
+            else:
+                self.write_failed.emit(message)
             return
         self._writes += 1
         if self._writes == 1:
             self.busy_changed.emit(True)
         self._submit(job, done, failed, write=True)
 
-    def _submit(self, job: Job, done: Done | None, failed: Failed | None, *, write: bool) -> None:
+    def _submit(self, job: Job, done: Done | None, failed: Failed | None, *, write: bool,
+                urgent: bool = False) -> int:
         job_id = next(self._ids)
         self._pending[job_id] = (done, failed, write)
-        self._pool.start(_Task(job_id, str(self.store.path), self.read_only, job, self._relay))
+        task = _Task(job_id, str(self.store.path), self.read_only, job, self._relay)
+        task.setAutoDelete(False)
+        self._tasks[job_id] = task
+        (self._view_pool if urgent else self._pool).start(task)
+        return job_id
 
-    @Slot(int, object, object)
-    def _finished(self, job_id: int, result: object, error: object) -> None:
+    @Slot(int)
+    def _finished(self, job_id: int) -> None:
+        with self._relay.lock:
+            result, error = self._relay.outcomes.pop(job_id, (None, "lost"))
+        self._tasks.pop(job_id, None)
         done, failed, write = self._pending.pop(job_id, (None, None, False))
         if write:
             self._writes -= 1
@@ -131,10 +169,12 @@ class Operations(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Let running jobs finish (window closing, tests)."""
-        return self._pool.waitForDone(msecs)
+        return self._view_pool.waitForDone(msecs) and self._pool.waitForDone(msecs)
 
     def shutdown(self) -> None:
         self._poll.stop()
-        self._pool.clear()
-        self._pool.waitForDone(30_000)
+        for pool in (self._view_pool, self._pool):
+            pool.clear()
+        for pool in (self._view_pool, self._pool):
+            pool.waitForDone(30_000)
         self._pending.clear()

@@ -37,7 +37,7 @@ def test_paging_by_key_matches_sql_order_and_stays_bounded(qtbot, big_store_path
     monkeypatch.setattr(ticket_table, "WALK_LIMIT", 1)  # as on a big store: too far to walk
     with open_store(str(big_store_path)) as store:
         jobs: list[tuple] = []  # work the model sends off the GUI thread, run here when the test says
-        model = TicketTableModel(store, lambda job, done: jobs.append((job, done)))
+        model = TicketTableModel(store, lambda job, done, **_: jobs.append((job, done)))
         model.set_query(TicketFilter())
         assert model.loading and model.rowCount() == 0
         job, done = jobs.pop(0)

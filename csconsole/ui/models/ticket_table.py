@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable
 from enum import IntEnum
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
@@ -26,7 +26,9 @@ MAX_PAGES = 30  # ~3,000 rows held at most: a few screens either way of what is 
 WALK_LIMIT = 8  # pages we may fetch in sequence to reach one, before anchors arrive
 
 Index = QModelIndex | QPersistentModelIndex
-Runner = Callable[[Callable[[Store], Any], Callable[[Any], None]], None]
+class Runner(Protocol):
+    def __call__(self, job: Callable[[Store], Any], done: Callable[[Any], None], *,
+                 urgent: bool = False, key: str | None = None) -> None: ...
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ATTENTION_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -161,11 +163,11 @@ class TicketTableModel(QAbstractTableModel):
     def anchors(self) -> list[Key] | None:
         return self._anchors
 
-    def _submit(self, job: Callable[[Store], Any], done: Callable[[Any], None]) -> None:
+    def _submit(self, job: Callable[[Store], Any], done: Callable[[Any], None], key: str) -> None:
         if self._run is None:
             done(job(self._store))
         else:
-            self._run(job, done)
+            self._run(job, done, urgent=True, key=key)
 
     def set_query(self, flt: TicketFilter, order: Order | None = None) -> None:
         """A new row set: count and first page, then a reset (different rows, not the same rows moved)."""
@@ -195,7 +197,7 @@ class TicketTableModel(QAbstractTableModel):
             self.query_applied.emit()
             self._ask_anchors()
 
-        self._submit(job, done)
+        self._submit(job, done, "rows")
 
     def refresh(self) -> None:
         """Someone committed: re-read the count and what is visible, keeping scroll position (no reset)."""
@@ -207,7 +209,7 @@ class TicketTableModel(QAbstractTableModel):
             if generation == self._generation and not self.loading:
                 self._apply_refresh(count, now)
 
-        self._submit(lambda store: queries.tickets_count(store, flt, now=now), done)
+        self._submit(lambda store: queries.tickets_count(store, flt, now=now), done, "recount")
 
     def _apply_refresh(self, count: int, now: str) -> None:
         self.about_to_refresh.emit()
@@ -252,7 +254,8 @@ class TicketTableModel(QAbstractTableModel):
             if self._count:  # rows shown as placeholders can now be fetched
                 self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(Column) - 1))
 
-        self._run(lambda store: queries.page_anchors(store, flt, order=order, step=PAGE, now=now), arrived)
+        self._run(lambda store: queries.page_anchors(store, flt, order=order, step=PAGE, now=now), arrived,
+                  key="anchors")
 
     # --- rows -------------------------------------------------------------------------------
     def _view(self, row: int) -> _View | None:
