@@ -39,6 +39,8 @@ BATCH = 5_000
 REPORT = "report.pdf"
 MANIFEST = "manifest.json"
 FINDINGS = "findings.csv"
+# Secrets are not audit data: PIN hashes of a few digits fall to an offline guess once they leave the store.
+WITHHELD = {"agent_pins": "console PIN hashes (secrets, not audit data)"}
 
 
 @dataclass(frozen=True)
@@ -230,7 +232,7 @@ def _tables(conn: sqlite3.Connection) -> list[str]:
     return [name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
         "ORDER BY name"
-    )]
+    ) if name not in WITHHELD]
 
 
 def _quoted(name: str) -> str:
@@ -272,6 +274,7 @@ def _write_manifest(out: Path, report: ReportData, files: list[ExportedFile]) ->
         "chain": {"seq": report.chain_head.seq, "head": report.chain_head.hash, "verified": report.chain_ok,
                   "checked": report.chain_checked, "problem": report.chain_problem or None},
         "files": [{"name": f.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows} for f in files],
+        "withheld": WITHHELD,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -286,25 +289,35 @@ def _summary(conn: sqlite3.Connection, report: ReportData) -> None:
     report.period_start = conn.execute("SELECT min(created_at) FROM tickets").fetchone()[0]
     last = conn.execute("SELECT at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
     report.period_end = last[0] if last else None
-    report.statuses = dict(conn.execute("SELECT status, count(*) FROM tickets GROUP BY status ORDER BY 2 DESC"))
+    report.statuses = dict(conn.execute(
+        "SELECT status, count(*) FROM tickets GROUP BY status ORDER BY 2 DESC"
+    ).fetchall())
     totals = dict(conn.execute("SELECT queue_id, count(*) FROM tickets GROUP BY queue_id").fetchall())
     report.queues = [
         QueueLine(q.name, q.depth, q.oldest_created_at, q.at_risk, q.breached, int(totals.get(q.queue_id, 0)))
         for q in queue_stats(conn, report.generated_at)
     ]
-    report.bounced_total = int(conn.execute("SELECT count(*) FROM tickets WHERE bounces >= 3").fetchone()[0])
-    report.bounced = _ticket_lines(conn, "t.bounces >= 3", "t.bounces DESC, t.id DESC", report.generated_at)
-    report.callbacks_total = int(conn.execute("SELECT count(*) FROM tickets WHERE contacts >= 3").fetchone()[0])
-    report.callbacks = _ticket_lines(conn, "t.contacts >= 3", "t.contacts DESC, t.id DESC", report.generated_at)
+    # Both counts and both lists are answered by the partial indexes on bounces >= 3 and contacts >= 3.
+    now = report.generated_at
+    report.bounced_total = _scalar(conn, "SELECT count(*) FROM tickets WHERE bounces >= 3")
+    report.bounced = _ticket_lines(conn, "t.bounces >= 3", "t.bounces DESC, t.id DESC", now)
+    report.callbacks_total = _scalar(conn, "SELECT count(*) FROM tickets WHERE contacts >= 3")
+    report.callbacks = _ticket_lines(conn, "t.contacts >= 3", "t.contacts DESC, t.id DESC", now)
     report.recovery = _recovery(conn)
+
+
+def _scalar(conn: sqlite3.Connection, sql: str) -> int:
+    return int(conn.execute(sql).fetchone()[0])
 
 
 def _ticket_lines(conn: sqlite3.Connection, where: str, order: str, now: str) -> list[TicketLine]:
     queue_names, agent_names = directory.names(conn)
     rows = conn.execute(
-        "SELECT t.ref, t.subject, c.name, (c.since <= :loyal_cutoff OR c.resolved_tickets >= :loyal_resolved), "
+        "SELECT t.ref, t.subject, c.name, "
+        "(c.since <= :loyal_cutoff OR c.resolved_tickets >= :loyal_resolved), "
         "t.queue_id, t.owner_id, t.status, t.bounces, t.pingpongs, t.contacts, t.path "
-        f"FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE {where} ORDER BY {order} LIMIT {LISTED}",
+        "FROM tickets t JOIN customers c ON c.id = t.customer_id "
+        f"WHERE {where} ORDER BY {order} LIMIT {LISTED}",
         {"loyal_cutoff": directory.loyal_since_cutoff(now), "loyal_resolved": directory.LOYAL_RESOLVED},
     )
     return [
@@ -343,20 +356,18 @@ def _recovery(conn: sqlite3.Connection) -> RecoverySummary | None:
     evaluations, associate_avg, policy_avg = conn.execute(
         "SELECT count(*), avg(associate_score), avg(policy_score) FROM evaluations"
     ).fetchone()
-    associate_scores = [ScoreLine(str(n), float(a), int(c)) for n, a, c in conn.execute(
-        "SELECT a.name, avg(e.associate_score), count(*) FROM evaluations e JOIN agents a ON a.id = e.associate_id "
-        "GROUP BY a.id ORDER BY avg(e.associate_score), a.name LIMIT 20"
-    )]
-    policy_scores = [] if not has_policies else [ScoreLine(str(n), float(a), int(c)) for n, a, c in conn.execute(
+    # The two scores are never mixed: associates by associate_score, policies by policy_score.
+    associate_scores = _scores(conn, (
+        "SELECT a.name, avg(e.associate_score), count(*) FROM evaluations e "
+        "JOIN agents a ON a.id = e.associate_id GROUP BY a.id ORDER BY avg(e.associate_score), a.name LIMIT 20"
+    ))
+    policy_scores = [] if not has_policies else _scores(conn, (
         "SELECT p.name, avg(e.policy_score), count(*) FROM evaluations e JOIN policies p ON p.id = e.policy_id "
         "WHERE e.policy_score IS NOT NULL GROUP BY p.id ORDER BY avg(e.policy_score), p.name LIMIT 20"
-    )]
+    ))
     return RecoverySummary(
         cases=int(cases), open=int(open_cases), complete=int(cases) - int(open_cases),
-        outcomes={str(k): int(n) for k, n in conn.execute(
-            "SELECT outcome, count(*) FROM recovery_cases WHERE outcome IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")},
-        root_causes={str(k): int(n) for k, n in conn.execute(
-            "SELECT root_cause, count(*) FROM recovery_cases WHERE root_cause IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")},
+        outcomes=_tally(conn, "outcome"), root_causes=_tally(conn, "root_cause"),
         listed=listed, evaluations=int(evaluations),
         associate_average=None if associate_avg is None else float(associate_avg),
         policy_average=None if policy_avg is None else float(policy_avg),
@@ -364,11 +375,23 @@ def _recovery(conn: sqlite3.Connection) -> RecoverySummary | None:
     )
 
 
+def _scores(conn: sqlite3.Connection, sql: str) -> list[ScoreLine]:
+    return [ScoreLine(str(name), float(average), int(count)) for name, average, count in conn.execute(sql)]
+
+
+def _tally(conn: sqlite3.Connection, column: str) -> dict[str, int]:
+    return {str(value): int(n) for value, n in conn.execute(
+        f"SELECT {column}, count(*) FROM recovery_cases WHERE {column} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC"
+    )}
+
+
 # --- findings: rule breaches in the recorded history, walked ticket by ticket ------------------------------
 
 def _events_by_ticket(conn: sqlite3.Connection, tick: _Ticker) -> Iterator[tuple[int, list[Event]]]:
     """Each ticket's events in order, one ticket at a time (the index on (ticket_id, seq) serves it)."""
-    cursor = conn.execute("SELECT ticket_id, seq, kind, at, actor_id, data FROM events ORDER BY ticket_id, seq")
+    cursor = conn.execute(
+        "SELECT ticket_id, seq, kind, at, actor_id, data FROM events ORDER BY ticket_id, seq"
+    )
     current: list[Event] = []
     current_id: int | None = None
     while batch := cursor.fetchmany(BATCH):

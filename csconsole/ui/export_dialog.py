@@ -82,9 +82,7 @@ def export_audit_pack(
 ) -> ExportRun | None:
     """Ask where (unless ``out_dir``), then export with a progress dialog; returns the run in flight."""
     if out_dir is None:
-        chosen = QFileDialog.getExistingDirectory(
-            parent, parent.tr("Where should the audit pack go?") if parent else "Where should the audit pack go?"
-        )
+        chosen = QFileDialog.getExistingDirectory(parent, "Where should the audit pack go?")
         if not chosen:
             return None
         out_dir = default_folder(Path(chosen), store_path)
@@ -110,10 +108,10 @@ def export_audit_pack(
         report = result.report
         chain = (f"The audit chain verifies: head {report.chain_head.seq} {report.chain_head.hash}."
                  if report.chain_ok else f"The audit chain does NOT verify: {report.chain_problem}")
-        box = QMessageBox(QMessageBox.Icon.Information if report.chain_ok else QMessageBox.Icon.Warning,
-                          "Export audit pack",
-                          f"Written to {result.out_dir}: {len(result.files)} files and manifest.json. {chain} "
-                          f"{report.findings_total} rule breaches are listed as findings.", parent=parent)
+        text = (f"Written to {result.out_dir}: {len(result.files)} files and manifest.json. {chain} "
+                f"{report.findings_total} rule breaches are listed as findings.")
+        icon = QMessageBox.Icon.Information if report.chain_ok else QMessageBox.Icon.Warning
+        box = QMessageBox(icon, "Export audit pack", text, parent=parent)
         show = box.addButton("Show folder", QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()

@@ -23,7 +23,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication
 
-from csconsole.io.export import ReportData, TicketLine
+from csconsole.io.export import WITHHELD, ReportData, TicketLine
 
 FONT = "DejaVu Sans"
 PATH_SHOWN = 8  # holders of a path shown in full; longer paths are in tickets.csv
@@ -123,7 +123,8 @@ def _path(holders: tuple[str, ...]) -> str:
         return escape(" → ".join(holders))
     head, tail = holders[:3], holders[-(PATH_SHOWN - 3):]
     hidden = len(holders) - len(head) - len(tail)
-    return escape(" → ".join(head)) + f' → <span class="muted">… {hidden} more …</span> → ' + escape(" → ".join(tail))
+    gap = f' → <span class="muted">… {hidden} more …</span> → '
+    return escape(" → ".join(head)) + gap + escape(" → ".join(tail))
 
 
 def _num(value: int) -> str:
@@ -154,9 +155,10 @@ def _shown(listed: int, total: int, where: str) -> str:
 
 
 def report_html(data: ReportData) -> str:
+    mode = "opened read-only" if data.read_only else "opened for writing"
     parts = [f"<html><body><h1>Audit pack — {escape(Path(data.store).name)}</h1>",
              f'<p class="muted">{escape(data.store)} · generated {_when(data.generated_at)} · '
-             f'schema {data.schema_version} · {"opened read-only" if data.read_only else "opened for writing"}</p>']
+             f"schema {data.schema_version} · {mode}</p>"]
     parts += _chain(data)
     parts += _period(data)
     parts += _queues(data)
@@ -175,9 +177,10 @@ def _chain(data: ReportData) -> list[str]:
     return [
         "<h2>Audit chain</h2>",
         f"<p>{_num(data.chain_checked)} events checked: {verdict}.</p>",
-        f'<p>Head: event <b>{data.chain_head.seq}</b>, hash <span class="mono">{data.chain_head.hash}</span></p>',
-        '<p class="muted">Keep this head elsewhere; <i>csconsole audit verify STORE --head HASH</i> later proves '
-        "that nothing before it was edited, deleted, inserted or reordered.</p>",
+        f"<p>Head: event <b>{data.chain_head.seq}</b>, "
+        f'hash <span class="mono">{data.chain_head.hash}</span></p>',
+        '<p class="muted">Keep this head elsewhere; <i>csconsole audit verify STORE --head HASH</i> '
+        "later proves that nothing before it was edited, deleted, inserted or reordered.</p>",
     ]
 
 
@@ -200,9 +203,10 @@ def _period(data: ReportData) -> list[str]:
 def _queues(data: ReportData) -> list[str]:
     rows = [[escape(q.name), _num(q.total), _num(q.open), _when(q.oldest_open_at), _num(q.at_risk),
              f'<span class="bad">{_num(q.breached)}</span>' if q.breached else "0"] for q in data.queues]
-    return ["<h2>Queues</h2>", _table(["Queue", "Tickets", "Open", "Oldest open", "SLA at risk", "SLA breached"],
-                                      rows, numeric={1, 2, 4, 5}, widths=[24, 13, 11, 24, 14, 14])
-            if rows else "<p>No queues.</p>"]
+    if not rows:
+        return ["<h2>Queues</h2>", "<p>No queues.</p>"]
+    header = ["Queue", "Tickets", "Open", "Oldest open", "SLA at risk", "SLA breached"]
+    return ["<h2>Queues</h2>", _table(header, rows, numeric={1, 2, 4, 5}, widths=[24, 13, 11, 24, 14, 14])]
 
 
 def _bounced(data: ReportData) -> list[str]:
@@ -225,8 +229,8 @@ def _callbacks(data: ReportData) -> list[str]:
         return [*out, "<p>None: no customer contacted us three or more times about one ticket.</p>"]
     out.append(f"<p>{_num(data.callbacks_total)} tickets where the customer reached out three or more times; "
                "a senior should call them back.</p>")
-    rows = [[f"<b>{escape(t.ref)}</b>", _customer(t), escape(t.subject), str(t.contacts), escape(t.owner or "—"),
-             escape(t.status)] for t in data.callbacks]
+    rows = [[f"<b>{escape(t.ref)}</b>", _customer(t), escape(t.subject), str(t.contacts),
+             escape(t.owner or "—"), escape(t.status)] for t in data.callbacks]
     out.append(_table(["Ticket", "Customer", "Subject", "Contacts", "Owner", "Status"], rows, numeric={3},
                       widths=[12, 22, 32, 9, 15, 10]))
     out.append(_shown(len(data.callbacks), data.callbacks_total, "tickets.csv (column contacts)"))
@@ -251,15 +255,16 @@ def _recovery(data: ReportData) -> list[str]:
     if rec.listed:
         rows = [[escape(c.ref), escape(c.customer), escape(c.checklist), f"{c.steps_done}/{c.steps_total}",
                  _day(c.opened_at), _day(c.completed_at) if c.completed_at else "open",
-                 escape(c.outcome or "—"), escape(c.root_cause or "—"), escape(c.policy or "—")] for c in rec.listed]
+                 escape(c.outcome or "—"), escape(c.root_cause or "—"), escape(c.policy or "—")]
+                for c in rec.listed]
         out.append(_table(["Ticket", "Customer", "Checklist", "Steps", "Opened", "Completed", "Outcome",
                            "Root cause", "Policy"], rows, widths=[11, 15, 10, 7, 11, 11, 10, 10, 15]))
         out.append(_shown(len(rec.listed), rec.cases, "recovery_cases.csv"))
     out.append("<h2>Two scores, kept apart</h2>")
     out.append(f"<p>{_num(rec.evaluations)} evaluations. Associate score (how well the agent executed): "
-               f"<b>{_score(rec.associate_average)}</b> on average. Policy score (how well the policy served "
-               f"the customer): <b>{_score(rec.policy_average)}</b> on average. A low policy score points at the "
-               "policy, not at the agent.</p>")
+               f"<b>{_score(rec.associate_average)}</b> on average. Policy score (how well the policy "
+               f"served the customer): <b>{_score(rec.policy_average)}</b> on average. A low policy score "
+               "points at the policy, not at the agent.</p>")
     if rec.associate_scores:
         out.append('<p class="muted">Lowest averages first; the two scores are never mixed.</p>')
         out.append(_table(["Associate", "Average associate score", "Evaluations"],
@@ -280,18 +285,20 @@ def _findings(data: ReportData) -> list[str]:
                       "supervisors reassign with a reason, transfers carry a note).</p>"]
     out.append(f"<p><b>{_num(data.findings_total)}</b> events broke a rule; imported history is kept as it "
                "happened and its breaches are listed here, not hidden.</p>")
-    out.append(_table(["Rule", "Events"], [[escape(rule), _num(n)] for rule, n in data.findings_by_rule.items()],
-                      numeric={1}, widths=[80, 20]))
+    by_rule = [[escape(rule), _num(n)] for rule, n in data.findings_by_rule.items()]
+    out.append(_table(["Rule", "Events"], by_rule, numeric={1}, widths=[80, 20]))
     out.append("<p></p>")
-    rows = [[f"<b>{escape(f.ref)}</b>", str(f.seq or "—"), _when(f.at), escape(f.rule)] for f in data.findings]
+    rows = [[f"<b>{escape(f.ref)}</b>", str(f.seq or "—"), _when(f.at), escape(f.rule)]
+            for f in data.findings]
     out.append(_table(["Ticket", "Event", "At", "Rule broken"], rows, numeric={1}, widths=[16, 10, 24, 50]))
     out.append(_shown(len(data.findings), data.findings_total, "findings.csv"))
     return out
 
 
 def _files(data: ReportData) -> list[str]:
-    rows = [[escape(f.name), _num(f.rows) if f.rows is not None else "—", f'<span class="mono">{f.sha256}</span>']
-            for f in data.files]
+    rows = [[escape(f.name), _num(f.rows) if f.rows is not None else "—",
+             f'<span class="mono">{f.sha256}</span>'] for f in data.files]
     return ["<h2>Files of this pack</h2>",
-            '<p class="muted">The sha256 of every file, report.pdf included, is in manifest.json.</p>',
+            '<p class="muted">The sha256 of every file, report.pdf included, is in manifest.json. Not exported: '
+            + "; ".join(f"{escape(table)}, {escape(why)}" for table, why in WITHHELD.items()) + ".</p>",
             _table(["File", "Rows", "sha256"], rows, numeric={1}, widths=[22, 12, 66])]

@@ -124,7 +124,8 @@ def check_store(path: Path, acks: list[Ack]) -> list[str]:
                 problems.append(f"acknowledged event {ack.seq} is lost")
                 continue
             data = json.loads(row[2])
-            owner = store.conn.execute("SELECT name FROM agents WHERE id = ?", (data.get("owner"),)).fetchone()
+            owner = store.conn.execute("SELECT name FROM agents WHERE id = ?",
+                                       (data.get("owner"),)).fetchone()
             if (row[0], row[1], owner and owner[0], data.get("reason")) != (
                     ack.ticket_id, "reassign", ack.owner, ack.reason):
                 problems.append(f"event {ack.seq} is not the acknowledged {ack}")

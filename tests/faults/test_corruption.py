@@ -93,7 +93,8 @@ def test_a_real_process_on_a_damaged_file_shows_no_traceback(pristine: Path, tmp
     shutil.copy(pristine, file)
     _damage_middle(file)
     before = sha256(file)
-    for command in (["stats", str(file)], ["reassign", str(file), "1", "--to", "Raj", "--reason", "x", "--as", "Sue"]):
+    reassign = ["reassign", str(file), "1", "--to", "Raj", "--reason", "x", "--as", "Sue"]
+    for command in (["stats", str(file)], reassign):
         done = subprocess.run([sys.executable, "-m", "csconsole.cli", *command], capture_output=True,
                               text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"}, timeout=60)
         assert done.returncode == 2 and "Traceback" not in done.stderr

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 
 from csconsole.domain.errors import DomainError
-from csconsole.services import audit, open_store, queries, tickets
 from csconsole.domain.views import TicketFilter
+from csconsole.services import Store, audit, open_store, queries, tickets
 from tests.faults.harness import make_store
 
 
-def _snapshot(store) -> tuple[int, list[tuple[object, ...]]]:  # noqa: ANN001
+def _snapshot(store: Store) -> tuple[int, list[tuple[object, ...]]]:
     conn = store.conn
     return (conn.execute("SELECT count(*) FROM events").fetchone()[0],
             conn.execute("SELECT id, owner_id, last_seq, path FROM tickets ORDER BY id").fetchall())

@@ -24,7 +24,8 @@ HEADER = list(COLUMNS)
 KINDS = {"created", "take", "transfer", "reassign", "contact", "reply", "status", "escalate", "note",
          "recovery_step", "evaluation"}
 # benchmarks/faults.py raises the count through the environment for its long run.
-FUZZ = settings(max_examples=int(os.environ.get("CSCONSOLE_FUZZ_EXAMPLES", "150")), deadline=None, derandomize=True,
+FUZZ = settings(max_examples=int(os.environ.get("CSCONSOLE_FUZZ_EXAMPLES", "150")), deadline=None,
+                derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
@@ -85,7 +86,8 @@ def malformed(draw: st.DrawFn) -> bytes:
         if draw(st.booleans()):  # an event before its ticket was created
             rows.insert(0, _row(ticket="LATE-1", at="2026-03-01T00:00:00Z", kind="take", actor="Ana"))
         else:  # a ticket's rows out of time order
-            rows.append(_row(ticket=rows[0][0], at="2026-03-01T00:00:00Z", kind="note", actor="Ana", note="x"))
+            rows.append(_row(ticket=rows[0][0], at="2026-03-01T00:00:00Z", kind="note", actor="Ana",
+                             note="x"))
     elif fault == "huge":
         _set(rows, at, draw(st.sampled_from(["subject", "note", "customer", "actor"])), "x" * (MAX_FIELD + 1))
     elif fault == "fields":
@@ -162,7 +164,8 @@ def test_the_fuzzer_starts_from_logs_that_import(store: Path, tmp_path: Path) ->
     file = tmp_path / "good.csv"
     rows = [_row(ticket="OK-1", at="2026-03-02T09:00:00Z", kind="created", queue="Billing", customer="Acme",
                  subject="Broken", channel="phone", priority="high"),
-            _row(ticket="OK-1", at="2026-03-02T10:00:00Z", kind="transfer", actor="Ana", queue="Tech", note="x")]
+            _row(ticket="OK-1", at="2026-03-02T10:00:00Z", kind="transfer", actor="Ana", queue="Tech",
+                 note="x")]
     file.write_text(",".join(HEADER) + "\n" + "".join(",".join(r) + "\n" for r in rows))
     code, lines = _import(store, file)
     assert code == 0, lines

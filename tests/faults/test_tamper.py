@@ -76,7 +76,8 @@ def _insert(path: Path, rng: random.Random, last: int) -> int:
     _tamper(path,
             ("UPDATE events SET seq = seq + 1000000 WHERE seq >= ?", (seq,)),
             ("UPDATE events SET seq = seq - 999999 WHERE seq >= 1000000", ()),
-            ("INSERT INTO events VALUES (?, 1, 'note', '2026-01-01T00:00:00Z', 1, ?, ?)", (seq, data, forged)))
+            ("INSERT INTO events VALUES (?, 1, 'note', '2026-01-01T00:00:00Z', 1, ?, ?)",
+             (seq, data, forged)))
     return seq + 1  # the forged link holds; the genuine event after it no longer does
 
 
@@ -124,7 +125,9 @@ def test_a_rewritten_chain_verifies_alone_but_not_against_the_kept_head(
         shutil.copy(source, path)
         start = rng.randint(1, last)
         conn = sqlite3.connect(path)
-        rows = conn.execute("SELECT seq, ticket_id, kind, at, actor_id, data FROM events ORDER BY seq").fetchall()
+        rows = conn.execute(
+            "SELECT seq, ticket_id, kind, at, actor_id, data FROM events ORDER BY seq"
+        ).fetchall()
         conn.close()
         prev, updates = chain.GENESIS, []
         for seq, ticket_id, kind, at, actor, data in rows:

@@ -67,8 +67,9 @@ def test_the_pack_has_every_row_a_pdf_and_a_manifest_that_holds(
     conn = sqlite3.connect(f"file:{demo}?mode=ro", uri=True)
     tables = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                          "AND name NOT LIKE 'sqlite_%'")]
-    assert {"tickets", "events", "agents", "queues", "customers"} <= set(tables)
-    for table in tables:
+    assert {"tickets", "events", "agents", "queues", "customers", "agent_pins"} <= set(tables)
+    assert not (out / "agent_pins.csv").exists(), "PIN hashes are secrets: they never leave the store"
+    for table in set(tables) - {"agent_pins"}:
         with (out / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
             rows = list(csv.reader(handle))
         assert len(rows) - 1 == conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0], table
@@ -81,7 +82,8 @@ def test_the_pack_has_every_row_a_pdf_and_a_manifest_that_holds(
     assert set(listed) | {"manifest.json"} == {p.name for p in out.iterdir()}
     for name, entry in listed.items():
         assert entry["sha256"] == _sha(out / name) and entry["bytes"] == (out / name).stat().st_size
-    assert (manifest["chain"]["seq"], manifest["chain"]["head"], manifest["chain"]["verified"]) == (*head, True)
+    kept = manifest["chain"]
+    assert (kept["seq"], kept["head"], kept["verified"]) == (*head, True)
 
     with (out / "findings.csv").open(encoding="utf-8", newline="") as handle:
         rules = {row["rule"] for row in csv.DictReader(handle) if row["ref"] == "H-1"}

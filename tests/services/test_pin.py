@@ -17,7 +17,8 @@ def pins(floor: Floor) -> Floor:
 
 def test_a_pin_is_kept_only_as_an_argon2id_hash_with_owasp_parameters(pins: Floor) -> None:
     pin.set_pin(pins.store, pins.sue.id, "482913")
-    stored = pins.store.conn.execute("SELECT hash FROM agent_pins WHERE agent_id = ?", (pins.sue.id,)).fetchone()[0]
+    stored = pins.store.conn.execute("SELECT hash FROM agent_pins WHERE agent_id = ?",
+                                     (pins.sue.id,)).fetchone()[0]
     assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and "482913" not in stored
     assert pin.verify_pin(pins.store, pins.sue.id, "482913")
     assert not pin.verify_pin(pins.store, pins.sue.id, "482914")

@@ -16,7 +16,9 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_the_pack_is_written_off_the_gui_thread_and_the_store_is_untouched(qtbot: QtBot, tmp_path: Path) -> None:
+def test_the_pack_is_written_off_the_gui_thread_and_the_store_is_untouched(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
     store = build_store(tmp_path / "floor.db")
     before = _sha(store)
     steps: list[int] = []
