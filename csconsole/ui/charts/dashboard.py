@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette, QShowEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QTableWidget,
     QTableWidgetItem, QVBoxLayout, QWidget,
@@ -145,7 +145,7 @@ class DashboardView(QWidget):
         for plot in (self.associate_plot, self.policy_plot):
             plot.setXRange(0, 5, padding=0.02)
             plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(6)]])
-            plot.getAxis("left").setWidth(230)
+            plot.getAxis("left").setStyle(textFillLimits=[(0, 1.0)])  # every name, never thinned out
 
         self.pairs = _table("pingpong_pairs", [self.tr("Ping-pong pair"), self.tr("Handoffs")])
         self.harm = _table("policy_harm", [self.tr("Policy (ranked by harm)"), self.tr("Recoveries"),
@@ -252,7 +252,12 @@ class DashboardView(QWidget):
     def _bars(self, plot: Any, bars: Any, rows: list[tuple[str, float, int]]) -> None:
         ys = list(range(len(rows)))
         bars.setOpts(x0=[0] * len(rows), y=ys, width=[avg for _, avg, _ in rows], height=0.6)
-        plot.getAxis("left").setTicks([[(i, f"{_short(name)} ({avg:.1f}, n={n})") for i, (name, avg, n) in enumerate(rows)]])
+        labels = [(i, f"{_short(name)} ({avg:.1f}, n={n})") for i, (name, avg, n) in enumerate(rows)]
+        axis = plot.getAxis("left")
+        axis.setTicks([labels])
+        # A label wider than its axis is silently dropped by pyqtgraph: make room for the widest.
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
+        axis.setWidth(min(340, max((metrics.horizontalAdvance(t) for _, t in labels), default=40) + 24))
         plot.setYRange(-0.6, max(len(rows), 1) - 0.4, padding=0)
 
     def _show_depth(self) -> None:
@@ -262,6 +267,8 @@ class DashboardView(QWidget):
         depth = self.data.depth
         xs = depth.hours[-hours:]
         self.depth_total.setData(xs, depth.total[-hours:])
+        top = max(depth.total[-hours:], default=0)
+        self.depth_plot.setYRange(0, top * 1.35 + 1, padding=0)  # head-room for the legend
         self.depth_legend.clear()
         self.depth_legend.addItem(self.depth_total, self.tr("all queues"))
         names = list(depth.by_queue)

@@ -227,6 +227,11 @@ class RecoveryDialog(QDialog):
         nxt = checklist.steps[len(done)] if len(done) < total else None
         self.progress.setText(self.tr("{0} of {1} steps done").format(len(done), total))
         self.form.show_step(nxt, len(done) + 1, total)
+        promise = self.case.promise if self.case else {}
+        if nxt is not None and nxt.records is Records.RESOLUTION and promise:
+            # Resolve means "do it as promised": keep the promise in sight.
+            self.form.hint.setText(self.tr("{0}\nPromised: {1}, by {2}.").format(
+                nxt.hint, promise.get("promise", ""), promise.get("promised_by", "")))
         self.do_step.setEnabled(nxt is not None and not self.ops.read_only)
         self.do_step.setText(self.tr("&Complete {0}").format(nxt.title) if nxt else self.tr("&Complete step"))
 
