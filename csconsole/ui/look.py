@@ -26,7 +26,7 @@ def tint(hue: str, share: float = 0.16, palette: QPalette | None = None) -> QCol
     pal = palette or QGuiApplication.palette()
     base = pal.color(QPalette.ColorRole.Base)
     accent = QColor(hue)
-    share = share * (1.5 if is_dark(pal) else 1.0)
+    share = share * (1.25 if is_dark(pal) else 1.0)  # dark bases need a little more to show
     return QColor(
         round(base.red() * (1 - share) + accent.red() * share),
         round(base.green() * (1 - share) + accent.green() * share),

@@ -581,8 +581,10 @@ class MainWindow(TicketWork, QMainWindow):
         theme.apply(name)
 
     def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and not self._closing:
             self._style_banner()
+            self.queues_model.set_stats(self.queues_model.stats())  # repaint with the new inks
+            self.table_model.tick()  # row tints and inks are worked out per palette
             if self.detail.ticket_id is not None:
                 self._show_detail(self.detail.ticket_id)
         super().changeEvent(event)

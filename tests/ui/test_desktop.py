@@ -90,3 +90,21 @@ def test_startup_opens_a_store_and_recovers_from_a_bad_one(qtbot, store_path: Pa
     assert Settings().get(Prefs.LAST_STORE) == str(store_path.resolve())
     window.close()
     window.store.close()
+
+
+def test_attention_tints_follow_a_switch_to_dark(qtbot, window) -> None:  # noqa: ANN001
+    from PySide6.QtGui import QColor
+
+    from csconsole.ui import theme
+    from csconsole.ui.models.ticket_table import ATTENTION_ROLE
+
+    model = window.table_model
+    flagged = next(r for r in range(model.rowCount()) if model.index(r, 0).data(ATTENTION_ROLE))
+    light = QColor(model.index(flagged, 1).data(Qt.ItemDataRole.BackgroundRole))
+    try:
+        theme.apply("dark")
+        qtbot.waitUntil(lambda: QColor(model.index(flagged, 1).data(Qt.ItemDataRole.BackgroundRole)).lightness() < 100,
+                        timeout=3000)
+        assert light.lightness() > 200
+    finally:
+        theme.apply("system")

@@ -47,6 +47,9 @@ class QueuesModel(QAbstractTableModel):
         self._stats = list(stats)
         self.endResetModel()
 
+    def stats(self) -> list[QueueStats]:
+        return list(self._stats)
+
     def total(self) -> QueueStats:
         oldest = min((s.oldest_created_at for s in self._stats if s.oldest_created_at), default=None)
         return QueueStats(ALL_QUEUES, self.tr("All queues"), sum(s.depth for s in self._stats), oldest,
