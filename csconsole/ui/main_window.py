@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QHeaderView, QLabel, QMainWindow, QMessageBox, QSizePolicy, QSplitter,
+    QAbstractItemView, QApplication, QDialog, QHeaderView, QLabel, QMainWindow, QMenu, QMessageBox, QSizePolicy, QSplitter,
     QTableView, QVBoxLayout, QWidget,
 )
 
@@ -136,6 +136,8 @@ class MainWindow(TicketWork, QMainWindow):
             head.moveSection(head.visualIndex(column), visual)
         head.setSortIndicator(Column.REF, Qt.SortOrder.DescendingOrder)
         self.table.setSortingEnabled(True)
+        head.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        head.customContextMenuRequested.connect(self._column_menu)
 
         self.filter_bar = FilterBar(self.actions)
         centre = QWidget()
@@ -370,6 +372,20 @@ class MainWindow(TicketWork, QMainWindow):
         head.setSortIndicator(current, Qt.SortOrder.DescendingOrder if self.table_model.order.descending
                               else Qt.SortOrder.AscendingOrder)
         head.blockSignals(False)
+
+    def _column_menu(self, position: QPoint) -> None:
+        """Right-click on the header: show or hide columns (remembered with the rest of the header)."""
+        head = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for column in Column:
+            name = self.table_model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.AccessibleTextRole) \
+                or self.table_model.headerData(column, Qt.Orientation.Horizontal)
+            action = menu.addAction(str(name))
+            action.setCheckable(True)
+            action.setChecked(not head.isSectionHidden(column))
+            action.setEnabled(column != Column.REF)  # a row always says which ticket it is
+            action.toggled.connect(lambda on, c=column: head.setSectionHidden(c, not on))
+        menu.exec(head.mapToGlobal(position))
 
     def _focus_search(self) -> None:
         self.filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -29,6 +29,7 @@ class DetailPane(QScrollArea):
         self.setAccessibleName(self.tr("Ticket detail"))
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # reachable by Alt+3 and Tab; arrows scroll it
         self.ticket_id: int | None = None
         body = QWidget()
         layout = QVBoxLayout(body)
