@@ -9,24 +9,42 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView, QApplication, QDialog, QHeaderView, QLabel, QMainWindow, QMenu, QMessageBox, QSizePolicy, QSplitter,
-    QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QDialog,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSizePolicy,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
 from csconsole.domain.views import SlaFilter, TicketFilter
-from csconsole.services import Store, StoreError, people, queries
+from csconsole.services import Store, StoreError, queries
 from csconsole.settings import Prefs, Settings
-from csconsole.ui import theme
 from csconsole.ui.actions import CHIPS, MENUS, SEPARATE_BEFORE, SPECS, A, Actions
-from csconsole.ui.dialogs.start import IdentityDialog
 from csconsole.ui.models.queues import ALL_QUEUES, QUEUE_ID_ROLE, QueueColumn, QueuesModel
 from csconsole.ui.models.ticket_table import PAGE, SORT_KEYS, Column, TicketTableModel
 from csconsole.ui.operations import Operations
+from csconsole.ui.session import SessionActions
 from csconsole.ui.ticket_work import TicketWork
 from csconsole.ui.watchlist import WatchList
 from csconsole.ui.widgets.detail import DetailPane
@@ -35,7 +53,7 @@ from csconsole.ui.widgets.filter_bar import FilterBar
 TICK_MS = 30_000  # ages and SLA countdowns move on
 
 
-class MainWindow(TicketWork, QMainWindow):
+class MainWindow(TicketWork, SessionActions, QMainWindow):
     switch_store = Signal(str, bool)  # path, read-only: the start-up code reopens the console
     message_shown = Signal(str, bool)  # text, is_error (tests and the status bar listen)
 
@@ -545,57 +563,6 @@ class MainWindow(TicketWork, QMainWindow):
     def _report(self, text: str, error: bool) -> None:
         self.show_message(text, error=error)
 
-    # --- identity, stores, theme -------------------------------------------------------------
-    def choose_identity(self) -> None:
-        dialog = IdentityDialog(queries.agents(self.store), self.identity.name if self.identity else "", self)
-        if self.store.read_only:
-            dialog.create.setEnabled(False)
-
-        def accepted() -> None:
-            name, is_new = dialog.chosen()
-            try:
-                agent = (people.add_agent(self.store, name, "supervisor") if is_new
-                         else queries.agent_by_name(self.store, name))
-            except (DomainError, StoreError) as error:
-                self.show_message(str(error), error=True)
-                return
-            self.set_identity(agent)
-
-        self._open_dialog(dialog, accepted)
-
-    def set_identity(self, agent: Agent | None) -> None:
-        self.identity = agent
-        if agent is not None:
-            self.settings.set(Prefs.IDENTITY, agent.name)
-        self.undo_stack.clear()  # undo belongs to the person who did it
-        self._update_title()
-        self._update_enabled()
-
-    def _open_store(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open store"), str(self.store.path.parent),
-                                              self.tr("csconsole stores (*.db *.sqlite);;All files (*)"))
-        if name:
-            self.switch_store.emit(name, False)
-
-    def _new_store(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        name, _ = QFileDialog.getSaveFileName(self, self.tr("New store"), str(self.store.path.parent),
-                                              self.tr("csconsole stores (*.db)"))
-        if name:
-            self.switch_store.emit("new:" + name, False)
-
-    def _demo_store(self) -> None:
-        self.switch_store.emit("demo:", False)
-
-    def _set_theme(self, name: str) -> None:
-        self.settings.set(Prefs.THEME, name)
-        for key, value in ((A.THEME_SYSTEM, "system"), (A.THEME_LIGHT, "light"), (A.THEME_DARK, "dark")):
-            self.actions[key].setChecked(value == name)
-        theme.apply(name)
-
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange) and not self._closing:
             self._style_banner()
@@ -604,16 +571,3 @@ class MainWindow(TicketWork, QMainWindow):
             if self.detail.ticket_id is not None:
                 self._show_detail(self.detail.ticket_id)
         super().changeEvent(event)
-
-    def _show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td>{t}</td><td><b>{s}</b></td></tr>" for t, s in self.actions.shortcut_table())
-        QMessageBox.information(self, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>")
-
-    def _about(self) -> None:
-        from csconsole import __version__
-
-        QMessageBox.about(self, self.tr("About csconsole"),
-                          self.tr("csconsole {0}: the floor supervisor's console.").format(__version__))
-
-    def _maybe_app(self) -> QApplication | None:
-        return QApplication.instance()  # type: ignore[return-value]

@@ -15,7 +15,11 @@ from csconsole.services import Store, StoreError, open_store, people, queries
 from csconsole.settings import Prefs, Settings
 from csconsole.ui import theme
 from csconsole.ui.dialogs.start import (
-    IdentityDialog, StoreChooser, build_demo_with_progress, data_dir, default_store_path,
+    IdentityDialog,
+    StoreChooser,
+    build_demo_with_progress,
+    data_dir,
+    default_store_path,
 )
 from csconsole.ui.main_window import MainWindow
 

@@ -35,7 +35,7 @@ class TicketWork:
         return self.identity.id
 
     def _run(self: MainWindow, job: Callable[[Store], Change], what: str,
-             command: type[HolderCommand] | type[StatusCommand] | None = None) -> None:
+             command: type[HolderCommand | StatusCommand] | None = None) -> None:
         me = self.identity.id if self.identity else 0
 
         def done(change: Change) -> None:

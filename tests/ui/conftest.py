@@ -20,7 +20,7 @@ SUPERVISOR = "Sue Park"
 
 
 @pytest.fixture(autouse=True)
-def private_settings(qapp, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:  # noqa: ANN001
+def private_settings(qapp, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """QSettings go to a fresh folder per test: no test sees the user's or another test's settings."""
     from PySide6.QtCore import QSettings
 
@@ -42,7 +42,7 @@ def build_store(path: Path, n_tickets: int = 48, seed: int = 3) -> Path:
         people.add_agent(store, "Max Roy", "manager")
         for n in range(n_tickets):
             at = start + timedelta(minutes=25 * n)
-            t = lambda minutes: clock.to_text(at + timedelta(minutes=minutes))  # noqa: E731
+            t = lambda minutes, at=at: clock.to_text(at + timedelta(minutes=minutes))
             q = queues[n % 3]
             change = tickets.create_ticket(
                 store, actor_id=None, customer=f"Customer {n % 17}", subject=f"Problem number {n}",
@@ -97,7 +97,7 @@ def big_store_path(big_store_template: Path, tmp_path: Path) -> Path:
     return target
 
 
-def open_window(qtbot, path: Path, *, read_only: bool = False, identity: str | None = SUPERVISOR):  # noqa: ANN001, ANN201
+def open_window(qtbot, path: Path, *, read_only: bool = False, identity: str | None = SUPERVISOR):
     from csconsole.services import queries
     from csconsole.settings import Settings
     from csconsole.ui.main_window import MainWindow
@@ -114,7 +114,7 @@ def open_window(qtbot, path: Path, *, read_only: bool = False, identity: str | N
 
 
 @pytest.fixture
-def window(qtbot, store_path: Path) -> Iterator[object]:  # noqa: ANN001
+def window(qtbot, store_path: Path) -> Iterator[object]:
     win = open_window(qtbot, store_path)
     yield win
     win.close()

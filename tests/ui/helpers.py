@@ -6,14 +6,14 @@ from csconsole.domain.views import TicketFilter
 from csconsole.services import Store, queries
 
 
-def every_row(store: Store, flt: TicketFilter) -> list:  # noqa: ANN401
+def every_row(store: Store, flt: TicketFilter) -> list:
     return list(queries.all_tickets(store, flt))
 
 
-def events_of(store: Store, ticket_id: int) -> list:  # noqa: ANN401
+def events_of(store: Store, ticket_id: int) -> list:
     return queries.ticket_detail(store, ticket_id).events
 
 
-def settle(qtbot, window) -> None:  # noqa: ANN001
+def settle(qtbot, window) -> None:
     """Wait until the row set asked for last is in the table (it is fetched off the GUI thread)."""
     qtbot.waitUntil(lambda: not window.table_model.loading, timeout=5000)

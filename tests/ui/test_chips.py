@@ -11,7 +11,7 @@ from csconsole.ui.actions import A
 from tests.ui.helpers import every_row, settle
 
 
-def _wait_for_counts(qtbot, window) -> None:  # noqa: ANN001
+def _wait_for_counts(qtbot, window) -> None:
     qtbot.waitUntil(lambda: all(window.actions[k].property("count") is not None for k in
                                 (A.CHIP_BOUNCED, A.CHIP_CALLBACK, A.CHIP_SLA, A.CHIP_UNOWNED)), timeout=5000)
 
@@ -27,7 +27,7 @@ def _wait_for_counts(qtbot, window) -> None:  # noqa: ANN001
         (A.CHIP_UNOWNED, TicketFilter(open_only=True, unowned=True), lambda r, now: r.owner is None),
     ],
 )
-def test_chip_rows_equal_the_query_services(qtbot, window, chip, expected, truth) -> None:  # noqa: ANN001
+def test_chip_rows_equal_the_query_services(qtbot, window, chip, expected, truth) -> None:
     _wait_for_counts(qtbot, window)
     now = clock.now_text()
     # The truth, counted in Python over every open ticket: not the query under test.
@@ -44,14 +44,14 @@ def test_chip_rows_equal_the_query_services(qtbot, window, chip, expected, truth
     assert shown == {r.id for r in open_rows if truth(r, now)}
 
 
-def test_breached_chip_covers_the_cli_breached_list(qtbot, window) -> None:  # noqa: ANN001
+def test_breached_chip_covers_the_cli_breached_list(qtbot, window) -> None:
     breached = queries.tickets_count(window.store, TicketFilter(open_only=True, sla=SlaFilter.BREACHED))
     window.actions[A.CHIP_SLA].trigger()
     settle(qtbot, window)
     assert 0 < breached <= window.table_model.rowCount()
 
 
-def test_chips_combine_with_queue_and_search(qtbot, window) -> None:  # noqa: ANN001
+def test_chips_combine_with_queue_and_search(qtbot, window) -> None:
     billing = queries.queue_by_name(window.store, "Billing").id
     qtbot.waitUntil(lambda: window.queues_model.rowCount() == 4, timeout=5000)
     window.queues_view.setCurrentIndex(window.queues_model.index(window.queues_model.row_of(billing), 0))
@@ -69,7 +69,7 @@ def test_chips_combine_with_queue_and_search(qtbot, window) -> None:  # noqa: AN
                for r in range(window.table_model.rowCount()))
 
 
-def test_search_finds_by_exact_ref(qtbot, window) -> None:  # noqa: ANN001
+def test_search_finds_by_exact_ref(qtbot, window) -> None:
     window.actions[A.OPEN_ONLY].setChecked(False)
     window.filter_bar.search.setText("CS-000007")
     window.filter_bar.flush()
@@ -78,7 +78,7 @@ def test_search_finds_by_exact_ref(qtbot, window) -> None:  # noqa: ANN001
     assert window.table_model.row_at(0).ref == "CS-000007"
 
 
-def test_mine_to_watch_lists_the_tickets_i_watch(qtbot, window) -> None:  # noqa: ANN001
+def test_mine_to_watch_lists_the_tickets_i_watch(qtbot, window) -> None:
     window.select_row(2)
     watched = window.current_ticket_id()
     window.actions[A.WATCH].trigger()

@@ -12,7 +12,7 @@ from csconsole.ui.actions import CHIPS, SPECS, A
 from tests.ui.conftest import SUPERVISOR, open_window
 
 
-def test_every_shortcut_is_unique_and_in_a_menu(window) -> None:  # noqa: ANN001
+def test_every_shortcut_is_unique_and_in_a_menu(window) -> None:
     shortcuts = [s.shortcut for s in SPECS.values() if s.shortcut]
     assert len(shortcuts) == len(set(shortcuts))
     assert [SPECS[c].shortcut for c in CHIPS] == [f"Ctrl+{n}" for n in range(1, 6)]
@@ -22,7 +22,7 @@ def test_every_shortcut_is_unique_and_in_a_menu(window) -> None:  # noqa: ANN001
     assert all(window.actions[key] in in_menus for key in SPECS)
 
 
-def test_keyboard_drives_chips_search_and_reassign(qtbot, window) -> None:  # noqa: ANN001
+def test_keyboard_drives_chips_search_and_reassign(qtbot, window) -> None:
     window.activateWindow()
     qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
     window.table.setFocus()
@@ -42,7 +42,7 @@ def test_keyboard_drives_chips_search_and_reassign(qtbot, window) -> None:  # no
     window.active_dialog.reject()
 
 
-def test_geometry_columns_and_identity_are_remembered(qtbot, store_path: Path) -> None:  # noqa: ANN001
+def test_geometry_columns_and_identity_are_remembered(qtbot, store_path: Path) -> None:
     first = open_window(qtbot, store_path)
     head = first.table.horizontalHeader()
     head.resizeSection(1, 333)
@@ -60,7 +60,7 @@ def test_geometry_columns_and_identity_are_remembered(qtbot, store_path: Path) -
         second.store.close()
 
 
-def test_controls_have_accessible_names(window) -> None:  # noqa: ANN001
+def test_controls_have_accessible_names(window) -> None:
     for widget in window.findChildren(QLineEdit) + window.findChildren(QTableView):
         if widget.isVisible() and widget.parent() is not None and widget.objectName() != "qt_spinbox_lineedit":
             assert widget.accessibleName() or widget.parent().accessibleName(), widget
@@ -69,7 +69,7 @@ def test_controls_have_accessible_names(window) -> None:  # noqa: ANN001
 
 
 def test_startup_opens_a_store_and_recovers_from_a_bad_one(qtbot, store_path: Path, tmp_path: Path,
-                                                          monkeypatch) -> None:  # noqa: ANN001
+                                                          monkeypatch) -> None:
     from csconsole.ui import startup
 
     settings = Settings()
@@ -92,7 +92,7 @@ def test_startup_opens_a_store_and_recovers_from_a_bad_one(qtbot, store_path: Pa
     window.store.close()
 
 
-def test_attention_tints_follow_a_switch_to_dark(qtbot, window) -> None:  # noqa: ANN001
+def test_attention_tints_follow_a_switch_to_dark(qtbot, window) -> None:
     from PySide6.QtGui import QColor
 
     from csconsole.ui import theme

@@ -7,7 +7,7 @@ from csconsole.services import queries, tickets
 from csconsole.ui.actions import A
 
 
-def test_a_write_from_another_connection_shows_up(qtbot, window, writer) -> None:  # noqa: ANN001
+def test_a_write_from_another_connection_shows_up(qtbot, window, writer) -> None:
     window.select_row(3)
     selected = window.current_ticket_id()
     qtbot.waitUntil(lambda: window.detail.ticket_id == selected, timeout=3000)
@@ -35,7 +35,7 @@ def test_a_write_from_another_connection_shows_up(qtbot, window, writer) -> None
     assert window.refreshed_label.text().startswith("Refreshed")
 
 
-def test_queues_panel_follows_other_writers(qtbot, window, writer) -> None:  # noqa: ANN001
+def test_queues_panel_follows_other_writers(qtbot, window, writer) -> None:
     returns = queries.queue_by_name(writer, "Returns")
     qtbot.waitUntil(lambda: window.queues_model.rowCount() == 4, timeout=3000)
     row = window.queues_model.row_of(returns.id)
@@ -46,7 +46,7 @@ def test_queues_panel_follows_other_writers(qtbot, window, writer) -> None:  # n
     qtbot.waitUntil(lambda: int(window.queues_model.index(row, 1).data()) == before + 1, timeout=2000)
 
 
-def test_scroll_position_survives_a_refresh(qtbot, big_store_path) -> None:  # noqa: ANN001
+def test_scroll_position_survives_a_refresh(qtbot, big_store_path) -> None:
     from csconsole.services import open_store
     from tests.ui.conftest import open_window
 

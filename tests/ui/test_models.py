@@ -6,7 +6,7 @@ from csconsole.domain.views import SortKey, TicketFilter
 from csconsole.services import open_store, queries
 from csconsole.ui.models.agents import AgentsModel
 from csconsole.ui.models.queues import QueuesModel
-from csconsole.ui.models.ticket_table import PAGE, MAX_PAGES, TicketTableModel
+from csconsole.ui.models.ticket_table import MAX_PAGES, PAGE, TicketTableModel
 
 
 def test_ticket_table_model_passes_modeltester(qtmodeltester, store_path) -> None:

@@ -18,6 +18,6 @@ def test_painting_a_million_empty_cells_does_not_exhaust_none(store_path) -> Non
         index = model.index(0, 1)
         before = sys.getrefcount(None)
         for _ in range(20_000):
-            index.data(int(0x0100) + 99)  # an unused role: data() returns None through C++
+            index.data(0x0100 + 99)  # an unused role: data() returns None through C++
         assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
         assert before - sys.getrefcount(None) <= 20_000  # the leak is bounded by the calls, never more

@@ -8,11 +8,11 @@ from csconsole.ui.actions import SPECS, A
 from tests.ui.conftest import open_window
 
 
-def _digest(path) -> str:  # noqa: ANN001
+def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_read_only_leaves_the_file_unchanged(qtbot, store_path) -> None:  # noqa: ANN001
+def test_read_only_leaves_the_file_unchanged(qtbot, store_path) -> None:
     before = _digest(store_path)
     window = open_window(qtbot, store_path, read_only=True)
     try:
@@ -41,7 +41,7 @@ def test_read_only_leaves_the_file_unchanged(qtbot, store_path) -> None:  # noqa
     assert _digest(store_path) == before
 
 
-def test_writing_actions_are_on_in_a_writable_store(window) -> None:  # noqa: ANN001
+def test_writing_actions_are_on_in_a_writable_store(window) -> None:
     window.select_row(0)
     assert not window.banner.isVisible()
     assert window.actions[A.REASSIGN].isEnabled() and window.actions[A.TAKE].isEnabled()

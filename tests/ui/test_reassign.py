@@ -12,14 +12,14 @@ from tests.ui.conftest import SUPERVISOR
 from tests.ui.helpers import events_of
 
 
-def _owned_rows(window, n: int) -> list[int]:  # noqa: ANN001
+def _owned_rows(window, n: int) -> list[int]:
     """Rows of the first ``n`` tickets that have an owner other than Raj."""
     rows = [r for r in range(window.table_model.rowCount())
             if (row := window.table_model.row_at(r)).owner and row.owner != "Raj Patel"]
     return rows[:n]
 
 
-def _reassign_via_dialog(qtbot, window, to: str, detail: str) -> None:  # noqa: ANN001
+def _reassign_via_dialog(qtbot, window, to: str, detail: str) -> None:
     window.actions[A.REASSIGN].trigger()
     dialog = window.active_dialog
     assert isinstance(dialog, ReassignDialog) and dialog.isVisible()
@@ -28,11 +28,11 @@ def _reassign_via_dialog(qtbot, window, to: str, detail: str) -> None:  # noqa: 
     qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
 
 
-def _wait_for_kinds(qtbot, window, tid: int, kinds: list[str]) -> None:  # noqa: ANN001
+def _wait_for_kinds(qtbot, window, tid: int, kinds: list[str]) -> None:
     qtbot.waitUntil(lambda: [e.kind for e in events_of(window.store, tid)][-len(kinds):] == kinds, timeout=5000)
 
 
-def test_reassign_writes_one_event_and_undo_writes_its_reverse(qtbot, window) -> None:  # noqa: ANN001
+def test_reassign_writes_one_event_and_undo_writes_its_reverse(qtbot, window) -> None:
     row = _owned_rows(window, 1)[0]
     window.select_row(row)
     ticket = window.table_model.row_at(row)
@@ -59,7 +59,7 @@ def test_reassign_writes_one_event_and_undo_writes_its_reverse(qtbot, window) ->
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
 
 
-def test_bulk_reassign_and_bulk_undo(qtbot, window) -> None:  # noqa: ANN001
+def test_bulk_reassign_and_bulk_undo(qtbot, window) -> None:
     rows = _owned_rows(window, 3)
     window.select_row(rows[0])
     for r in rows[1:]:
@@ -82,7 +82,7 @@ def test_bulk_reassign_and_bulk_undo(qtbot, window) -> None:  # noqa: ANN001
     assert {r.id: r.owner for r in queries.tickets_by_id(window.store, list(picked))} == picked
 
 
-def test_undo_is_refused_when_someone_acted_since(qtbot, window, writer) -> None:  # noqa: ANN001
+def test_undo_is_refused_when_someone_acted_since(qtbot, window, writer) -> None:
     row = _owned_rows(window, 1)[0]
     window.select_row(row)
     ticket = window.table_model.row_at(row)
@@ -100,7 +100,7 @@ def test_undo_is_refused_when_someone_acted_since(qtbot, window, writer) -> None
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
 
 
-def test_rule_refusal_is_a_plain_message(qtbot, store_path) -> None:  # noqa: ANN001
+def test_rule_refusal_is_a_plain_message(qtbot, store_path) -> None:
     from tests.ui.conftest import open_window
 
     window = open_window(qtbot, store_path, identity="Ana Lima")  # an agent may not reassign
@@ -114,7 +114,7 @@ def test_rule_refusal_is_a_plain_message(qtbot, store_path) -> None:  # noqa: AN
         window.store.close()
 
 
-def test_reassign_dialog_needs_an_agent_and_a_reason(qtbot, window) -> None:  # noqa: ANN001
+def test_reassign_dialog_needs_an_agent_and_a_reason(qtbot, window) -> None:
     window.select_row(0)
     window.actions[A.REASSIGN].trigger()
     dialog = window.active_dialog

@@ -12,7 +12,7 @@ from tests.ui.conftest import SUPERVISOR, open_window
 from tests.ui.helpers import events_of
 
 
-def _select(window, predicate) -> int:  # noqa: ANN001
+def _select(window, predicate) -> int:
     for r in range(window.table_model.rowCount()):
         row = window.table_model.row_at(r)
         if predicate(row):
@@ -22,15 +22,15 @@ def _select(window, predicate) -> int:  # noqa: ANN001
     raise AssertionError("no such ticket in the fixture")
 
 
-def _ok(dialog):  # noqa: ANN001, ANN202
+def _ok(dialog):
     return dialog.buttons.buttons()[0]
 
 
-def _last_event(window, tid: int):  # noqa: ANN001, ANN202
+def _last_event(window, tid: int):
     return events_of(window.store, tid)[-1]
 
 
-def test_take_an_unowned_ticket_and_undo_it(qtbot, window) -> None:  # noqa: ANN001
+def test_take_an_unowned_ticket_and_undo_it(qtbot, window) -> None:
     tid = _select(window, lambda r: r.owner is None)
     window.actions[A.TAKE].trigger()
     qtbot.waitUntil(lambda: _last_event(window, tid).kind == "take", timeout=3000)
@@ -41,7 +41,7 @@ def test_take_an_unowned_ticket_and_undo_it(qtbot, window) -> None:  # noqa: ANN
     assert queries.tickets_by_id(window.store, [tid])[0].owner is None
 
 
-def test_transfer_needs_its_note(qtbot, window) -> None:  # noqa: ANN001
+def test_transfer_needs_its_note(qtbot, window) -> None:
     tid = _select(window, lambda r: r.owner is not None and r.queue == "Billing")
     window.actions[A.TRANSFER].trigger()
     dialog = window.active_dialog
@@ -57,7 +57,7 @@ def test_transfer_needs_its_note(qtbot, window) -> None:  # noqa: ANN001
     assert _last_event(window, tid).data["note"].startswith("refund done")
 
 
-def test_resolve_and_undo_reopens(qtbot, window) -> None:  # noqa: ANN001
+def test_resolve_and_undo_reopens(qtbot, window) -> None:
     tid = _select(window, lambda r: r.status == "open")
     window.actions[A.RESOLVE].trigger()
     qtbot.waitUntil(lambda: queries.tickets_by_id(window.store, [tid])[0].status == "resolved", timeout=3000)
@@ -67,7 +67,7 @@ def test_resolve_and_undo_reopens(qtbot, window) -> None:  # noqa: ANN001
     assert [e.kind for e in events_of(window.store, tid)][-2:] == ["status", "status"]
 
 
-def test_an_agent_cannot_close_what_they_do_not_own(qtbot, store_path) -> None:  # noqa: ANN001
+def test_an_agent_cannot_close_what_they_do_not_own(qtbot, store_path) -> None:
     window = open_window(qtbot, store_path, identity="Li Wei")
     try:
         tid = _select(window, lambda r: r.owner not in (None, "Li Wei") and r.status == "open")
@@ -80,7 +80,7 @@ def test_an_agent_cannot_close_what_they_do_not_own(qtbot, store_path) -> None: 
         window.store.close()
 
 
-def test_reply_note_contact_and_escalate(qtbot, window) -> None:  # noqa: ANN001
+def test_reply_note_contact_and_escalate(qtbot, window) -> None:
     tid = _select(window, lambda r: r.status == "open" and r.priority in ("low", "normal"))
     contacts = queries.tickets_by_id(window.store, [tid])[0].contacts
     for action, text, kind in ((A.REPLY, "We sent a new modem.", "reply"), (A.NOTE, "Call back at 5", "note"),
@@ -104,7 +104,7 @@ def test_reply_note_contact_and_escalate(qtbot, window) -> None:  # noqa: ANN001
     assert queries.tickets_by_id(window.store, [tid])[0].priority == "urgent"
 
 
-def test_new_ticket_for_a_new_customer(qtbot, window) -> None:  # noqa: ANN001
+def test_new_ticket_for_a_new_customer(qtbot, window) -> None:
     count = queries.tickets_count(window.store, TicketFilter())
     window.actions[A.NEW_TICKET].trigger()
     dialog = window.active_dialog

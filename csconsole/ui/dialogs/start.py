@@ -6,8 +6,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThreadPool, Signal
 from PySide6.QtWidgets import (
-    QApplication, QButtonGroup, QDialog, QDialogButtonBox, QFileDialog, QLabel, QLineEdit, QListWidget,
-    QListWidgetItem, QMessageBox, QProgressDialog, QPushButton, QRadioButton, QVBoxLayout, QWidget,
+    QApplication,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from csconsole.domain.rules import Agent

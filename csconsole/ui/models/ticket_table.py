@@ -99,7 +99,7 @@ _COLUMNS = len(Column)
 class _View:
     """One row as painted: texts, colours and icons worked out once per fetch, not once per paint."""
 
-    __slots__ = ("row", "texts", "reason", "background", "ref_icon", "customer_icon", "sla_ink")
+    __slots__ = ("background", "customer_icon", "reason", "ref_icon", "row", "sla_ink", "texts")
 
     def __init__(self, row: TicketRow, model: TicketTableModel) -> None:
         now = model.now
@@ -302,7 +302,7 @@ class TicketTableModel(QAbstractTableModel):
         return views
 
     def _load(self, number: int) -> list[TicketRow | _View] | None:
-        page = lambda after: queries.tickets_page(  # noqa: E731
+        page = lambda after: queries.tickets_page(
             self._store, self._filter, order=self._order, after=after, limit=PAGE, now=self._now)
         if number == 0:
             return self._keep(0, page(None))

@@ -26,7 +26,7 @@ class _Rail(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(RAIL, 40)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: ARG002
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         mid = RAIL / 2

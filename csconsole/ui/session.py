@@ -1,0 +1,78 @@
+"""Who is at the console, which store is open, how it looks, and help: the window's session menus."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from csconsole.domain.errors import DomainError
+from csconsole.domain.rules import Agent
+from csconsole.services import StoreError, people, queries
+from csconsole.settings import Prefs
+from csconsole.ui import theme
+from csconsole.ui.actions import A
+from csconsole.ui.dialogs.start import IdentityDialog
+
+if TYPE_CHECKING:
+    from csconsole.ui.main_window import MainWindow
+
+
+class SessionActions:
+    """Mixed into MainWindow."""
+
+    def choose_identity(self: MainWindow) -> None:
+        dialog = IdentityDialog(queries.agents(self.store), self.identity.name if self.identity else "", self)
+        if self.store.read_only:
+            dialog.create.setEnabled(False)
+
+        def accepted() -> None:
+            name, is_new = dialog.chosen()
+            try:
+                agent = (people.add_agent(self.store, name, "supervisor") if is_new
+                         else queries.agent_by_name(self.store, name))
+            except (DomainError, StoreError) as error:
+                self.show_message(str(error), error=True)
+                return
+            self.set_identity(agent)
+
+        self._open_dialog(dialog, accepted)
+
+    def set_identity(self: MainWindow, agent: Agent | None) -> None:
+        self.identity = agent
+        if agent is not None:
+            self.settings.set(Prefs.IDENTITY, agent.name)
+        self.undo_stack.clear()  # undo belongs to the person who did it
+        self._update_title()
+        self._update_enabled()
+
+    def _open_store(self: MainWindow) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Open store"), str(self.store.path.parent),
+                                              self.tr("csconsole stores (*.db *.sqlite);;All files (*)"))
+        if name:
+            self.switch_store.emit(name, False)
+
+    def _new_store(self: MainWindow) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, self.tr("New store"), str(self.store.path.parent),
+                                              self.tr("csconsole stores (*.db)"))
+        if name:
+            self.switch_store.emit("new:" + name, False)
+
+    def _demo_store(self: MainWindow) -> None:
+        self.switch_store.emit("demo:", False)
+
+    def _set_theme(self: MainWindow, name: str) -> None:
+        self.settings.set(Prefs.THEME, name)
+        for key, value in ((A.THEME_SYSTEM, "system"), (A.THEME_LIGHT, "light"), (A.THEME_DARK, "dark")):
+            self.actions[key].setChecked(value == name)
+        theme.apply(name)
+
+    def _show_shortcuts(self: MainWindow) -> None:
+        rows = "".join(f"<tr><td>{t}</td><td><b>{s}</b></td></tr>" for t, s in self.actions.shortcut_table())
+        QMessageBox.information(self, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>")
+
+    def _about(self: MainWindow) -> None:
+        from csconsole import __version__
+
+        QMessageBox.about(self, self.tr("About csconsole"),
+                          self.tr("csconsole {0}: the floor supervisor's console.").format(__version__))
