@@ -1,12 +1,8 @@
 """The console's Qt layer: widgets, models and the one path by which writes happen."""
 
-import sys
+from csconsole.ui.immortal import make_singletons_immortal
 
-if sys.version_info < (3, 12):  # pragma: no cover - depends on the interpreter
-    # PySide6 6.12 drops one reference to None each time C++ receives None from a Python override
-    # (a model's data() or headerData(): thousands of times per paint). Before Python 3.12 None is
-    # an ordinary counted object, and the process aborts ("deallocating None") within minutes.
-    # Giving None a reference count no session can use up makes it as immortal as 3.12 does.
-    import ctypes
-
-    ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+# PySide6 6.12 on Python 3.11 drops references to None (each None a model's data() hands to C++,
+# thousands per paint) and to True (each signal emit); the process aborts once they run out.
+# Done here, once, so that every part of the console is covered before its first widget.
+make_singletons_immortal()

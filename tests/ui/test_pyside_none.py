@@ -9,15 +9,13 @@ from csconsole.services import open_store
 from csconsole.ui.models.ticket_table import TicketTableModel
 
 
-def test_painting_a_million_empty_cells_does_not_exhaust_none(store_path) -> None:
-    import csconsole.ui  # noqa: F401 - the guard lives here
+def test_painting_many_empty_cells_does_not_exhaust_none(store_path) -> None:
+    import csconsole.ui  # noqa: F401 - the guard runs when the package is imported
 
     with open_store(str(store_path)) as store:
         model = TicketTableModel(store)
         model.set_query(TicketFilter(open_only=True))
         index = model.index(0, 1)
-        before = sys.getrefcount(None)
-        for _ in range(20_000):
+        for _ in range(20_000):  # more than None's few thousand references on an unguarded 3.11
             index.data(0x0100 + 99)  # an unused role: data() returns None through C++
         assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
-        assert before - sys.getrefcount(None) <= 20_000  # the leak is bounded by the calls, never more
