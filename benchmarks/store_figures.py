@@ -124,6 +124,10 @@ def measure_reads(path: Path, result: SizeResult, *, reps: int) -> dict[str, Sta
                      reps)
     result.put("first_page_query_warm_ms", median(warm), f"median of {reps}, rows built as TicketRow", reps)
     statements = {"first_page": captured_page_sql(store, CONSOLE_FILTER, now)}
+    first = statements["first_page"]
+    sql_only = repeat_ms(lambda: store.conn.execute(first.sql, first.params).fetchall(), reps)
+    result.put("first_page_sql_ms", median(sql_only), f"median of {reps}: the statement tickets_page runs, "
+               "executed on the store's connection and fetched as tuples", reps)
 
     for name, flt in quick_filters(store).items():
         def page_and_count(flt: TicketFilter = flt) -> None:
