@@ -45,6 +45,23 @@ COMMENTS = ("Agent did everything right; the policy made them say no.", "Good ow
             "Should have escalated sooner.", "Textbook handling.", "Policy forced a second call.")
 
 
+# Past these counts new cases and evaluations grow only with the square root of the tickets: a 1M demo
+# gets ~14k cases rather than ~32k, so the recovery events stay under 1% of the build.
+CASE_TARGET = 3000
+EVALUATION_TARGET = 3000
+
+
+def _owner(events: list[Event]) -> int | None:
+    for event in reversed(events):
+        if event.kind in ("take", "transfer", "reassign") and event.data.get("owner") is not None:
+            return int(event.data["owner"])
+    return None
+
+
+def _damping(count: int, target: int) -> float:
+    return 1.0 if count < target else target / count
+
+
 class DemoRecovery:
     """Adds recovery and evaluation events to a small share of demo tickets, then their derived rows."""
 
@@ -61,26 +78,26 @@ class DemoRecovery:
         self.policy_ids = [int(r[0]) for r in conn.execute("SELECT id FROM policies ORDER BY id")]
         self.quality = dict(zip(self.policy_ids, (q for *_, q in POLICIES), strict=True))
         self._touched: list[list[Event]] = []
+        self.cases = self.evaluations = 0
 
     def extend(self, events: list[Event]) -> None:  # called before the loader adds the ticket
         """Maybe add a recovery case and/or an evaluation after the ticket's last event."""
         rng = self.rng
-        handoffs = contacts = 0
-        owner = None
-        for event in events:
-            if event.kind in ("transfer", "reassign"):
-                handoffs += 1
-            elif event.kind == "contact":
-                contacts += 1
-            if event.kind in ("take", "transfer", "reassign") and event.data.get("owner") is not None:
-                owner = event.data["owner"]
+        # Called for every demo ticket: count with list methods (C speed), find the owner only when needed.
+        kinds = [event.kind for event in events]
+        handoffs = kinds.count("transfer") + kinds.count("reassign")
+        contacts = kinds.count("contact")
         needs_case = handoffs >= 3 or contacts >= 2
         done = events[-1].kind == EventKind.STATUS and events[-1].data.get("status") in ("resolved", "closed")
         added = False
-        if needs_case and rng.random() < 0.35:
+        if needs_case and rng.random() < 0.35 * _damping(self.cases, CASE_TARGET):
             added = self._case(events, rng)
-        if (done and rng.random() < 0.012) or (added and rng.random() < 0.5):
-            added = self._evaluation(events, owner, rng) or added
+            self.cases += added
+        if (done and rng.random() < 0.012 * _damping(self.evaluations, EVALUATION_TARGET)) or (
+                added and rng.random() < 0.5):
+            evaluated = self._evaluation(events, _owner(events), rng)
+            self.evaluations += evaluated
+            added = evaluated or added
         if added:
             self._touched.append(events)
 

@@ -171,12 +171,13 @@ def test_dashboard_figures_come_from_sql(rf: RecoveryFloor) -> None:
     recovery.evaluate(store, rf.ticket, actor_id=rf.floor.sue.id, associate_score=5,
                       policy="Refunds over $50 need approval", policy_score=2, at="2026-03-02T10:00:00Z")
     other = new_ticket(rf.floor, "Eve Moss", at="2026-03-03T09:00:00Z")
-    tickets.transfer(store, other, actor_id=rf.floor.ana.id, queue_id=rf.floor.tech, note="tech fault",
-                     at="2026-03-03T10:00:00Z")
+    for minute, queue in (("10", rf.floor.tech), ("20", rf.floor.billing), ("30", rf.floor.tech)):
+        tickets.transfer(store, other, actor_id=rf.floor.ana.id, queue_id=queue, note="not ours",
+                         at=f"2026-03-03T10:{minute}:00Z")
     tickets.contact(store, other, note="again", at="2026-03-03T11:00:00Z")
     board = dashboard.snapshot(store, now=NOW, hours=72, days=4)
-    assert board.bounces == [1, 1, 0, 0, 0, 0]
-    assert board.pingpong_pairs == [("Billing", "Tech", 1)]
+    assert board.bounces == [1, 0, 0, 1, 0, 0]
+    assert board.pingpong_pairs == [("Billing", "Tech", 3)]
     assert [(d.day, d.tickets, d.repeat_contacts) for d in board.days] == [
         ("2026-03-01", 1, 0), ("2026-03-02", 0, 0), ("2026-03-03", 1, 1), ("2026-03-04", 0, 0)]
     assert board.repeat_contact_rate == 0.5
@@ -185,6 +186,7 @@ def test_dashboard_figures_come_from_sql(rf: RecoveryFloor) -> None:
     assert [(s.name, s.average) for s in board.policy_scores] == [("Refunds over $50 need approval", 2.0)]
     top = board.policy_harm[0]
     assert (top.name, top.recoveries, top.bounces, top.repeat_contacts) == ("Refunds over $50 need approval", 1, 0, 0)
+    assert [h.name for h in board.policy_harm] == ["Refunds over $50 need approval", "New-customer-only discounts"]
     assert board.depth.total[-1] == 2 and board.depth.by_queue == {
         "Billing": board.depth.by_queue["Billing"], "Tech": board.depth.by_queue["Tech"]}
     assert board.depth.by_queue["Tech"][-1] == 1 and len(board.depth.hours) == 72
