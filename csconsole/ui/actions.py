@@ -32,6 +32,8 @@ class A(Enum):
     THEME_SYSTEM = auto()
     THEME_LIGHT = auto()
     THEME_DARK = auto()
+    RECOVERY_PANEL = auto()
+    DASHBOARD_PANEL = auto()
     FOCUS_QUEUES = auto()
     FOCUS_TABLE = auto()
     FOCUS_DETAIL = auto()
@@ -47,6 +49,8 @@ class A(Enum):
     CLOSE = auto()
     REOPEN = auto()
     WATCH = auto()
+    OPEN_RECOVERY = auto()
+    EVALUATE = auto()
     SHORTCUTS = auto()
     ABOUT = auto()
 
@@ -87,6 +91,9 @@ SPECS: dict[A, Spec] = {
     A.THEME_SYSTEM: Spec("Theme: &system", "&View", checkable=True),
     A.THEME_LIGHT: Spec("Theme: &light", "&View", checkable=True),
     A.THEME_DARK: Spec("Theme: &dark", "&View", checkable=True),
+    A.RECOVERY_PANEL: Spec("Recovery &cases", "&View", "F7", checkable=True,
+                           tip="Service-recovery cases and the tickets that need one"),
+    A.DASHBOARD_PANEL: Spec("Dash&board", "&View", "F8", checkable=True, tip="Queues, SLA and recovery at a glance"),
     A.FOCUS_QUEUES: Spec("Go to &queues", "&View", "Alt+1"),
     A.FOCUS_TABLE: Spec("Go to &tickets", "&View", "Alt+2"),
     A.FOCUS_DETAIL: Spec("Go to &detail", "&View", "Alt+3"),
@@ -104,6 +111,10 @@ SPECS: dict[A, Spec] = {
     A.REOPEN: Spec("Re&open", "&Ticket", "Ctrl+Shift+P", writes=True, needs_ticket=True),
     A.WATCH: Spec("&Watch", "&Ticket", "Ctrl+D", needs_ticket=True, checkable=True,
                   tip="Add to or remove from Mine to watch"),
+    A.OPEN_RECOVERY: Spec("Service &recovery…", "&Ticket", "Ctrl+Shift+A", writes=True, needs_ticket=True,
+                          tip="Open or continue the recovery case of this ticket (AWARE)"),
+    A.EVALUATE: Spec("E&valuate…", "&Ticket", "Ctrl+Shift+E", writes=True, needs_ticket=True,
+                     tip="Score the associate and the policy separately"),
     A.SHORTCUTS: Spec("&Keyboard shortcuts", "&Help", "F1"),
     A.ABOUT: Spec("&About csconsole", "&Help"),
 }
@@ -112,7 +123,7 @@ CHIPS: tuple[A, ...] = (A.CHIP_BOUNCED, A.CHIP_CALLBACK, A.CHIP_SLA, A.CHIP_UNOW
 MENUS: tuple[str, ...] = ("&File", "&Edit", "&View", "&Ticket", "&Help")
 # a separator goes before these in their menu
 SEPARATE_BEFORE = {A.IDENTITY, A.QUIT, A.FIND, A.CHIP_BOUNCED, A.OPEN_ONLY, A.THEME_SYSTEM, A.FOCUS_QUEUES,
-                   A.TAKE, A.REPLY, A.RESOLVE, A.WATCH}
+                   A.TAKE, A.REPLY, A.RESOLVE, A.WATCH, A.OPEN_RECOVERY, A.RECOVERY_PANEL}
 
 
 class Actions:

@@ -44,6 +44,7 @@ from csconsole.ui.actions import CHIPS, MENUS, SEPARATE_BEFORE, SPECS, A, Action
 from csconsole.ui.models.queues import ALL_QUEUES, QUEUE_ID_ROLE, QueueColumn, QueuesModel
 from csconsole.ui.models.ticket_table import PAGE, SORT_KEYS, Column, TicketTableModel
 from csconsole.ui.operations import Operations
+from csconsole.ui.panels import Panels
 from csconsole.ui.session import SessionActions
 from csconsole.ui.ticket_work import TicketWork
 from csconsole.ui.watchlist import WatchList
@@ -53,7 +54,7 @@ from csconsole.ui.widgets.filter_bar import FilterBar
 TICK_MS = 30_000  # ages and SLA countdowns move on
 
 
-class MainWindow(TicketWork, SessionActions, QMainWindow):
+class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
     switch_store = Signal(str, bool)  # path, read-only: the start-up code reopens the console
     message_shown = Signal(str, bool)  # text, is_error (tests and the status bar listen)
 
@@ -84,6 +85,7 @@ class MainWindow(TicketWork, SessionActions, QMainWindow):
         self._build_views()
         self._build_menus()
         self._connect()
+        self._connect_panels()
         self._restore_layout()
         self._update_title()
 

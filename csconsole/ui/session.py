@@ -43,6 +43,7 @@ class SessionActions:
         if agent is not None:
             self.settings.set(Prefs.IDENTITY, agent.name)
         self.undo_stack.clear()  # undo belongs to the person who did it
+        self._panels_identity()
         self._update_title()
         self._update_enabled()
 
