@@ -15,14 +15,15 @@ import time
 
 T_MAIN = time.time()  # before any import: process start to here is the interpreter's own start-up
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import argparse
+import itertools
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 TIMEOUT_S = 60.0
 
@@ -55,7 +56,7 @@ def keep_posix_locks() -> None:
         if not file.exists() and not create:
             raise store_module.StoreError(f"{file} does not exist")
 
-    store_module._check_file = check_file  # noqa: SLF001
+    store_module._check_file = check_file
 
 
 def log(text: str) -> None:
@@ -77,7 +78,7 @@ def process_start_epoch() -> float:
     return boot + ticks / os.sysconf("SC_CLK_TCK")
 
 
-def main() -> int:  # noqa: PLR0915 - one scenario told in order
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
     parser.add_argument("--t0", type=float, required=True, help="time.time() when the parent spawned us")
@@ -118,7 +119,7 @@ def main() -> int:  # noqa: PLR0915 - one scenario told in order
     class PaintWatch(QObject):
         """Notes a Paint of the table's viewport while the model holds rows; pump_until stamps its end."""
 
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and console.window is not None:
                 noticed_any[0] = True
                 if console.window.table_model.cached_rows() > 0:
@@ -223,7 +224,7 @@ def main() -> int:  # noqa: PLR0915 - one scenario told in order
     log("filters done")
     # Scroll: to the middle, then the end; a page fetch there needs the anchors (computed off-thread).
     anchors_started = time.perf_counter()
-    pump_until(lambda: model._anchors is not None or model.rowCount() <= 100, 30)  # noqa: SLF001 - observed only
+    pump_until(lambda: model._anchors is not None or model.rowCount() <= 100, 30)
     out["anchors_wait_ms"] = (time.perf_counter() - anchors_started) * 1000
     fetches.clear()
     scroll: dict[str, float] = {}
@@ -231,7 +232,7 @@ def main() -> int:  # noqa: PLR0915 - one scenario told in order
         before = len(paints)
         started = time.perf_counter()
         window.table.scrollTo(model.index(row, 0))
-        pump_until(lambda: len(paints) > before and model.row_at(row) is not None, 10)
+        pump_until(lambda before=before, row=row: len(paints) > before and model.row_at(row) is not None, 10)
         scroll[where] = (time.perf_counter() - started) * 1000
     out["scroll"] = scroll
     out["page_fetches_ms"] = [ms for _, ms in fetches]
@@ -247,9 +248,9 @@ def main() -> int:  # noqa: PLR0915 - one scenario told in order
         before = len(refreshed)
         writer = subprocess.Popen([sys.executable, "-c", _LIVE_WRITER, args.db, str(ticket.id), str(n)],  # type: ignore[union-attr]
                                   stdout=subprocess.PIPE, text=True)
-        pump_until(lambda: writer.poll() is not None, 30)
+        pump_until(lambda writer=writer: writer.poll() is not None, 30)
         committed = float((writer.stdout.read() or "nan").strip().splitlines()[-1])  # type: ignore[union-attr]
-        pump_until(lambda: len(refreshed) > before, 5)
+        pump_until(lambda before=before: len(refreshed) > before, 5)
         live.append((refreshed[before] - committed) * 1000 if len(refreshed) > before else float("nan"))
         log(f"live {n}: writer rc={writer.returncode}, refreshes seen {len(refreshed) - before}")
     out["live_ms"] = live
@@ -270,7 +271,7 @@ def main() -> int:  # noqa: PLR0915 - one scenario told in order
         settle = time.perf_counter() + 1.0  # the refresh after the commit, and the chip counts it asks for
         pump_until(lambda: time.perf_counter() > settle, 5)
         heart.stop()
-        gaps = [b - a for a, b in zip(beats, beats[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(beats)]
         out["import"] = {"rc": importer.returncode, "stderr": (importer.stderr.read() or "")[-300:],  # type: ignore[union-attr]
                          "stall_ms": (max(gaps) * 1000 - 5) if gaps else float("nan"), "beats": len(beats),
                          "refreshed": len(refreshed) > before}

@@ -10,6 +10,10 @@ COLUMNS = ("ticket", "at", "kind", "actor", "queue", "owner", "customer", "subje
            "status", "note")
 
 
+def _stamp(at: datetime, minutes: int) -> str:
+    return (at + timedelta(minutes=minutes)).isoformat()
+
+
 def write_event_log(path: Path, *, events: int, tag: str) -> int:
     """About ``events`` rows: tickets created, taken, transferred, answered and resolved in the last hour."""
     start = datetime.now(UTC) - timedelta(hours=1)
@@ -22,14 +26,13 @@ def write_event_log(path: Path, *, events: int, tag: str) -> int:
             n += 1
             ref, at = f"BENCH-{tag}-{n}", start + timedelta(seconds=n % 3000)
             agent, other = f"Bench Agent {n % 20}", f"Bench Agent {(n + 7) % 20}"
-            stamp = lambda minutes: (at + timedelta(minutes=minutes)).isoformat()  # noqa: E731
             out.writerows([
-                (ref, stamp(0), "created", "", "Billing", "", f"Bench Customer {n % 500}", "Imported ticket",
+                (ref, _stamp(at, 0), "created", "", "Billing", "", f"Bench Customer {n % 500}", "Imported ticket",
                  "email", "normal", "", ""),
-                (ref, stamp(1), "take", agent, "Billing", agent, "", "", "", "", "", ""),
-                (ref, stamp(2), "transfer", agent, "Technical", other, "", "", "", "", "", "needs a specialist"),
-                (ref, stamp(3), "reply", other, "", "", "", "", "", "", "", "fixed on our side"),
-                (ref, stamp(4), "status", other, "", "", "", "", "", "", "resolved", ""),
+                (ref, _stamp(at, 1), "take", agent, "Billing", agent, "", "", "", "", "", ""),
+                (ref, _stamp(at, 2), "transfer", agent, "Technical", other, "", "", "", "", "", "needs a specialist"),
+                (ref, _stamp(at, 3), "reply", other, "", "", "", "", "", "", "", "fixed on our side"),
+                (ref, _stamp(at, 4), "status", other, "", "", "", "", "", "", "resolved", ""),
             ])
             rows += 5
     return rows

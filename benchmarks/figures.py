@@ -184,6 +184,33 @@ def table(results: Sequence[SizeResult]) -> str:
     return "\n".join(out)
 
 
+def markdown(results: Sequence[SizeResult]) -> str:
+    """The same table as ``table``, as Markdown (for docs/performance.md)."""
+    largest = results[-1]
+    head = ["figure", *(_size_label(r.tickets) for r in results), "unit", "budget", "verdict", "vs peer"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    for spec in SPECS:
+        r = ratio(largest, spec)
+        cells = [spec.label, *(_fmt(res.value(spec.key), spec.unit) for res in results), spec.unit,
+                 spec.budget.text if spec.budget else "",
+                 verdict(spec, largest.value(spec.key)) or ("skipped" if largest.value(spec.key) is None else ""),
+                 f"{r:.2f}x {spec.peer.split('_')[0]}" if r is not None and spec.peer else ""]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines)
+
+
+def from_json(report: dict[str, object]) -> list[SizeResult]:
+    """SizeResults back from a ``--json`` file (to print or compare a run made earlier)."""
+    results = []
+    for size in report["sizes"].values():  # type: ignore[attr-defined]
+        res = SizeResult(size["tickets"], size["events"], size["store"])
+        for key, fig in size["figures"].items():
+            if key in BY_KEY:
+                res.figures[key] = Figure(fig["value"], fig["note"], fig["samples"])
+        results.append(res)
+    return results
+
+
 def as_json(results: Sequence[SizeResult], machine: dict[str, object], notes: list[str]) -> dict[str, object]:
     sizes = {}
     for res in results:

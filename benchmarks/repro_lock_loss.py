@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from csconsole.io.demo import build_demo  # noqa: E402
-from csconsole.services import open_store  # noqa: E402
+from csconsole.io.demo import build_demo
+from csconsole.services import open_store
 
 WRITER = """
 import sys

@@ -26,11 +26,11 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:  # run as a script: make ``benchmarks`` and ``csconsole`` importable
     sys.path.insert(0, str(ROOT_DIR))
 
-from benchmarks import peers  # noqa: E402
-from benchmarks.event_log import write_event_log  # noqa: E402
-from benchmarks.figures import QUICK_FILTERS, SPECS, SizeResult, as_json, table  # noqa: E402
-from benchmarks.store_figures import QUEUE, measure_cli, measure_reads, measure_writes  # noqa: E402
-from benchmarks.stores import ROOT, BuiltStore, demo_store, scratch_copy, with_proposed_indexes  # noqa: E402
+from benchmarks import peers
+from benchmarks.event_log import write_event_log
+from benchmarks.figures import QUICK_FILTERS, SPECS, SizeResult, as_json, markdown, table
+from benchmarks.store_figures import QUEUE, measure_cli, measure_reads, measure_writes
+from benchmarks.stores import ROOT, BuiltStore, demo_store, scratch_copy, with_proposed_indexes
 
 PROBE_KEYS = ("cold_start_ms", "first_page_after_window_ms", "console_import_ms", "gui_page_fetch_max_ms",
               "gui_scroll_end_ms", "rss_scrolled_mb", "live_commit_ms", "import_stall_ms",
@@ -188,6 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--reuse", action="store_true", help="reuse a store of the same size and seed")
     parser.add_argument("--json", metavar="FILE", help="write every figure as JSON")
+    parser.add_argument("--markdown", metavar="FILE", help="write the table as Markdown too")
     parser.add_argument("--skip-peers", action="store_true",
                         help="skip the sqlite3 shell, Datasette and DB Browser (bare sqlite3 always runs)")
     parser.add_argument("--skip-gui", action="store_true", help="skip the console probe")
@@ -220,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     for note in notes:
         print(f"note: {note}")
+    if args.markdown:
+        Path(args.markdown).write_text(markdown(results) + "\n")
     if args.json:
         Path(args.json).write_text(json.dumps(as_json(results, info, notes), indent=1, default=str))
     return 0

@@ -62,8 +62,8 @@ def upgrade(path: Path) -> None:
 
 # The index proposed for the schema in docs/performance.md; --proposed-index measures a copy that has it.
 PROPOSED_INDEXES = (
-    "CREATE INDEX IF NOT EXISTS ix_tickets_open_chips ON tickets(id, queue_id, owner_id, bounces, contacts, "
-    "sla_risk_at, sla_due_at) WHERE status IN ('new','open','pending')",
+    ("CREATE INDEX IF NOT EXISTS ix_tickets_open_chips ON tickets(id, queue_id, owner_id, bounces, contacts, "
+     "sla_risk_at, sla_due_at) WHERE status IN ('new','open','pending')"),
 )
 
 

@@ -38,7 +38,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _everything(conn, flt: TicketFilter, order: Order) -> list[int]:  # noqa: ANN001
+def _everything(conn, flt: TicketFilter, order: Order) -> list[int]:
     """Every id of the filter, page by page through the keys, as the console scrolls."""
     ids: list[int] = []
     after = None
@@ -50,7 +50,7 @@ def _everything(conn, flt: TicketFilter, order: Order) -> list[int]:  # noqa: AN
         after = queries.key_of(rows[-1], order)
 
 
-def _plan(conn, sql: str, params: dict[str, object]) -> str:  # noqa: ANN001
+def _plan(conn, sql: str, params: dict[str, object]) -> str:
     return " | ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
 
 
