@@ -94,7 +94,7 @@ def test_dashboard_shows_what_sql_gives(qtbot, demo_path: Path) -> None:  # noqa
         view.span.setCurrentIndex(0)
         assert len(view.depth_total.getData()[0]) == 24
         with qtbot.waitSignal(view.refreshed, timeout=10_000):
-            view.refresh()
+            ops.changed.emit()  # the console's one change signal: the dashboard re-reads (paced)
         assert len(view.depth_plot.listDataItems()) == items
     finally:
         ops.shutdown()

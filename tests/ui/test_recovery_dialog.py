@@ -168,3 +168,33 @@ def test_the_policy_register(qtbot, store_path) -> None:  # noqa: ANN001
     finally:
         ops.shutdown()
         store.close()
+
+
+def test_a_business_adds_its_own_checklist(qtbot, store_path) -> None:  # noqa: ANN001
+    from csconsole.ui.recovery.checklists import ChecklistDialog
+
+    store, ops, sue = setup(store_path)
+    dialog = ChecklistDialog(ops)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    try:
+        assert [dialog.names.item(i).text() for i in range(3)] == [
+            "AWARE (built in)", "HEARD (built in)", "LEARN (built in)"]
+        assert dialog.steps.rowCount() == 5 and not dialog.save.isEnabled()  # built-ins are not edited
+        dialog.new.click()
+        dialog.name.setText("CALM")
+        dialog.steps.item(0, 0).setText("Calm")
+        dialog.add_step.click()
+        dialog.steps.item(1, 0).setText("Fix")
+        dialog.steps.cellWidget(1, 2).setCurrentText("resolution")
+        with qtbot.waitSignal(dialog.changed, timeout=5000):
+            dialog.save.click()
+        assert dialog.names.currentItem().text() == "CALM"
+        mine = [c for c in recovery.checklists(store) if c.name == "CALM"][0]
+        assert [(s.title, s.records.value) for s in mine.steps] == [("Calm", "note"), ("Fix", "resolution")]
+        dialog.add_step.click()  # a step with no name is refused, nothing saved
+        assert "every step needs a name" in refused(qtbot, dialog, dialog.save)
+        assert len([c for c in recovery.checklists(store) if c.name == "CALM"][0].steps) == 2
+    finally:
+        ops.shutdown()
+        store.close()

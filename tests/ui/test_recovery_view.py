@@ -18,9 +18,8 @@ def make_view(qtbot, store_path):  # noqa: ANN001, ANN201
     view = RecoveryView(ops, sue)
     qtbot.addWidget(view)
     view.resize(1300, 800)
-    view.show()
     with qtbot.waitSignal(view.refreshed):
-        view.refresh()
+        view.show()  # a view reads when it is first shown
     return view, store, plan
 
 
@@ -98,6 +97,22 @@ def test_double_click_opens_the_case_and_names_its_ticket(qtbot, store_path) -> 
         assert dialog.steps.item(3).text().startswith("➜ Resolve")
         assert dialog.steps.item(3).font().bold()
         dialog.close()
+    finally:
+        view.ops.shutdown()
+        store.close()
+
+
+def test_a_commit_elsewhere_refreshes_the_view(qtbot, store_path) -> None:  # noqa: ANN001
+    view, store, _ = make_view(qtbot, store_path)
+    try:
+        assert view.model.rowCount() == 2
+        with open_store(str(store_path)) as other:  # another console, another process: same file
+            sue = queries.agent_by_name(other, SUPERVISOR)
+            recovery.complete_step(other, 5, actor_id=sue.id, step="acknowledge", note="sorry")
+        with qtbot.waitSignal(view.refreshed, timeout=5000):
+            view.ops.poll()  # the console's live poll notices the commit and announces one change
+        assert view.model.rowCount() == 3
+        assert view.counts.text().startswith("3 open")
     finally:
         view.ops.shutdown()
         store.close()

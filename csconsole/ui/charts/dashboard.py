@@ -91,6 +91,7 @@ class DashboardView(QWidget):
         self._started = self._next_allowed = 0.0
         self._cooldown = QTimer(self, singleShot=True)
         self._cooldown.timeout.connect(self.refresh)
+        ops.changed.connect(self.refresh)  # it refreshes with the rest of the console
         pal = self.palette()
         self._bg = pal.color(QPalette.ColorRole.Base)
         self._fg = pal.color(QPalette.ColorRole.Text)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QSplitter,
     QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -19,6 +20,7 @@ from csconsole.domain import clock
 from csconsole.domain.rules import Agent
 from csconsole.services import recovery
 from csconsole.ui.operations import Operations
+from csconsole.ui.recovery.checklists import ChecklistDialog
 from csconsole.ui.recovery.dialog import RecoveryDialog
 from csconsole.ui.recovery.evaluation import EvaluationDialog
 from csconsole.ui.recovery.model import CaseColumn, RecoveryCasesModel
@@ -53,10 +55,12 @@ class RecoveryView(QWidget):
         self.dialog: RecoveryDialog | None = None
         self.evaluation: EvaluationDialog | None = None
         self.policy_dialog: PolicyDialog | None = None
+        self.checklist_dialog: ChecklistDialog | None = None
         self.snapshot: Snapshot | None = None
         self._loading = False
         self._again = False
-
+        self._dirty = True
+        ops.changed.connect(self.refresh)  # ours and other processes' commits alike
         self.show_combo = QComboBox(objectName="show")
         for label, _ in SHOW:
             self.show_combo.addItem(self.tr(label))
@@ -84,6 +88,8 @@ class RecoveryView(QWidget):
         self.continue_button = QPushButton(self.tr("&Continue case…"), objectName="continue")
         self.evaluate_button = QPushButton(self.tr("&Evaluate…"), objectName="evaluate")
         self.policies_button = QPushButton(self.tr("&Policies…"), objectName="policies")
+        self.checklists_button = QPushButton(self.tr("C&hecklists…"), objectName="checklists")
+        self.checklists_button.clicked.connect(self.open_checklists)
         self.continue_button.clicked.connect(self._continue_selected)
         self.evaluate_button.clicked.connect(self._evaluate_selected)
         self.policies_button.clicked.connect(self.open_policies)
@@ -104,7 +110,7 @@ class RecoveryView(QWidget):
         bar.addWidget(self.search, 1)
         bar.addWidget(self.counts)
         buttons = QHBoxLayout()
-        for button in (self.continue_button, self.evaluate_button, self.policies_button):
+        for button in (self.continue_button, self.evaluate_button, self.policies_button, self.checklists_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         top = QWidget()
@@ -139,10 +145,15 @@ class RecoveryView(QWidget):
         return recovery.CaseFilter(base.open_only, base.promises_overdue, base.follow_ups_due, self.search.text())
 
     def refresh(self) -> None:
+        """Re-read the lists; connected to the console's one change signal. While hidden, wait to be shown."""
+        if not self.isVisible():
+            self._dirty = True
+            return
         if self._loading:
             self._again = True
             return
         self._loading = True
+        self._dirty = False
         flt = self.current_filter()
 
         def job(store: Any) -> Snapshot:
@@ -151,6 +162,11 @@ class RecoveryView(QWidget):
                             recovery.proposals(store, now=now, limit=200), recovery.today(now))
 
         self.ops.read(job, self._loaded, self._failed)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
 
     def _failed(self, _message: str) -> None:
         self._loading = False
@@ -241,6 +257,13 @@ class RecoveryView(QWidget):
         dialog.changed.connect(self._written)
         dialog.finished.connect(dialog.deleteLater)
         self.policy_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_checklists(self) -> ChecklistDialog:
+        dialog = ChecklistDialog(self.ops, self)
+        dialog.finished.connect(dialog.deleteLater)
+        self.checklist_dialog = dialog
         dialog.open()
         return dialog
 
