@@ -15,7 +15,6 @@ from csconsole.store import netfs
 from csconsole.store.errors import StoreError
 from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024  # PRAGMA quick_check reads ~100 MB/s here
 
@@ -41,10 +40,13 @@ class Store:
         try:
             conn = _connect(file, read_only)
             store = cls(conn, file, read_only)
+            conn.execute("PRAGMA user_version").fetchone()  # SQLite's first read checks the header
             if not read_only:
                 store._refuse_if_damaged()
             store._prepare(create and not read_only)
         except sqlite3.DatabaseError as error:
+            if "file is not a database" in str(error):
+                raise StoreError(f"{file} is not a csconsole store (not an SQLite database)") from None
             raise StoreError(describe_sqlite_error(error, file)) from None
         if fallback:
             store.warnings.append(f"{file} cannot be written by you; it is open read-only")
@@ -180,14 +182,14 @@ def _check_file(file: Path, *, create: bool) -> None:
                 raise StoreError(f"cannot create {file}: folder {file.parent} does not exist")
             return
         raise StoreError(f"{file} does not exist")
+    # Never open() the file itself: closing any descriptor on it drops every POSIX lock this process
+    # holds there, including those of SQLite connections already open (another process could then
+    # checkpoint and delete the WAL under them). The header is checked by SQLite's first read instead.
     try:
-        with file.open("rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
+        empty = file.stat().st_size == 0
     except OSError as error:
         raise StoreError(f"cannot read {file}: {error.strerror}") from None
-    if header and header != SQLITE_MAGIC:
-        raise StoreError(f"{file} is not a csconsole store (not an SQLite database)")
-    if not header and not create:
+    if empty and not create:
         raise StoreError(f"{file} is not a csconsole store (the file is empty)")
 
 

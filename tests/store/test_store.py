@@ -124,3 +124,27 @@ def test_a_store_the_user_cannot_write_opens_read_only_with_a_warning(
         assert any("read-only" in w for w in store.warnings)
         with pytest.raises(StoreError, match="read-only"):
             people.add_queue(store, "Returns")
+
+
+def test_opening_a_second_store_keeps_the_first_ones_locks(floor: Floor) -> None:
+    """Closing any descriptor on the file drops this process's POSIX locks; opening a second Store
+    (as every background job does) must not, or another process deletes the WAL under the first."""
+    import subprocess
+    import sys
+
+    from csconsole.services import tickets
+
+    tid = tickets.create_ticket(floor.store, actor_id=None, customer="C", subject="s", channel="chat",
+                                priority="low", queue_id=floor.billing).ticket_ids[0]
+    seen = [floor.store.data_version()]
+    writer = (
+        "import sys\nfrom csconsole.services import open_store, tickets\n"
+        "s = open_store(sys.argv[1])\n"
+        "tickets.add_note(s, int(sys.argv[2]), actor_id=int(sys.argv[3]), note='from elsewhere')\ns.close()\n"
+    )
+    for _ in range(2):
+        open_store(str(floor.path), read_only=True).close()
+        subprocess.run([sys.executable, "-c", writer, str(floor.path), str(tid), str(floor.ana.id)],
+                       check=True, timeout=60)
+        seen.append(floor.store.data_version())
+    assert len(set(seen)) == 3, f"the first connection missed commits (data_version {seen})"
