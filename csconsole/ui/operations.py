@@ -1,7 +1,8 @@
 """The one way the console runs a service: off the GUI thread, on its own store connection.
 
-Each job opens its own Store (a connection is never shared between threads), runs, and reports back
-on the GUI thread. Writes then announce one ``changed`` signal; commits seen by the live poll of
+Each job borrows a Store from a small pool of worker connections (one job uses a connection at a
+time; reads get read-only ones, which open in well under a millisecond), runs, and reports back on
+the GUI thread. Writes then announce one ``changed`` signal; commits seen by the live poll of
 ``data_version`` (other processes, other consoles) take exactly the same path.
 """
 
@@ -38,10 +39,42 @@ class _Relay(QObject):
         self.lock = threading.Lock()
 
 
+class _Connections:
+    """Worker connections kept between jobs: opening a writable store costs tens of milliseconds."""
+
+    def __init__(self, path: str, read_only: bool) -> None:
+        self._path, self._read_only = path, read_only
+        self._idle: dict[bool, list[Store]] = {True: [], False: []}  # by "opened read-only"
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def borrow(self, write: bool) -> Store:
+        read_only = self._read_only or not write
+        with self._lock:
+            if self._idle[read_only]:
+                return self._idle[read_only].pop()
+        return open_store(self._path, read_only=read_only)
+
+    def give_back(self, store: Store) -> None:
+        with self._lock:
+            if not self._closed and not store.conn.in_transaction:
+                self._idle[store.read_only].append(store)
+                return
+        store.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            idle = self._idle[True] + self._idle[False]
+            self._idle = {True: [], False: []}
+        for store in idle:
+            store.close()
+
+
 class _Task(QRunnable):
-    def __init__(self, job_id: int, path: str, read_only: bool, job: Job, relay: _Relay) -> None:
+    def __init__(self, job_id: int, connections: _Connections, write: bool, job: Job, relay: _Relay) -> None:
         super().__init__()
-        self._job_id, self._path, self._read_only, self._job, self._relay = job_id, path, read_only, job, relay
+        self._job_id, self._connections, self._write, self._job, self._relay = job_id, connections, write, job, relay
         self.started = False
 
     def run(self) -> None:
@@ -49,8 +82,11 @@ class _Task(QRunnable):
         result: Any = None
         error: str | None = None
         try:
-            with open_store(self._path, read_only=self._read_only) as store:
+            store = self._connections.borrow(self._write)
+            try:
                 result = self._job(store)
+            finally:
+                self._connections.give_back(store)
         except (DomainError, StoreError) as refusal:
             error = str(refusal)
         except Exception as bug:  # noqa: BLE001 - shown to the user rather than lost in a thread
@@ -78,6 +114,7 @@ class Operations(QObject):
         self._view_pool = QThreadPool(self)
         self._view_pool.setMaxThreadCount(1)
         self._tasks: dict[int, _Task] = {}  # held until reported: the pools do not own them
+        self._connections = _Connections(str(store.path), store.read_only)
         self._keyed: dict[str, int] = {}  # latest job per key, so a newer request can replace a queued one
         self._relay = _Relay()
         self._relay.finished.connect(self._finished)
@@ -140,7 +177,7 @@ class Operations(QObject):
                 urgent: bool = False) -> int:
         job_id = next(self._ids)
         self._pending[job_id] = (done, failed, write)
-        task = _Task(job_id, str(self.store.path), self.read_only, job, self._relay)
+        task = _Task(job_id, self._connections, write, job, self._relay)
         task.setAutoDelete(False)
         self._tasks[job_id] = task
         (self._view_pool if urgent else self._pool).start(task)
@@ -177,4 +214,5 @@ class Operations(QObject):
             pool.clear()
         for pool in (self._view_pool, self._pool):
             pool.waitForDone(30_000)
+        self._connections.close()
         self._pending.clear()
