@@ -1,5 +1,1 @@
 """Charts (pyqtgraph, imported lazily so the console starts without it)."""
-
-from csconsole.ui.immortal import make_singletons_immortal
-
-make_singletons_immortal()  # PySide6 6.12 on Python 3.11 leaks references to None/True (see immortal.py)

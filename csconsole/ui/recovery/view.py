@@ -79,6 +79,7 @@ class RecoveryView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)  # compact, like the console
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -98,6 +99,7 @@ class RecoveryView(QWidget):
         self.proposals.setHorizontalHeaderLabels([self.tr("Ticket"), self.tr("Customer"), self.tr("Why")])
         self.proposals.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.proposals.verticalHeader().hide()
+        self.proposals.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.proposals.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.proposals.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.proposals.cellDoubleClicked.connect(self._proposal_activated)
