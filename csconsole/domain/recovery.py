@@ -299,3 +299,27 @@ def fold_cases(events: Iterable[Event]) -> dict[int, RecoveryCase]:
     for event in events:
         book.apply(event)
     return book.cases
+
+
+def describe(kind: str, data: dict[str, Any]) -> str | None:
+    """One plain line for a ticket's history; None for events that are not recovery or evaluation."""
+    if kind == EventKind.RECOVERY_STEP:
+        if data.get("action") == OPEN:
+            name = data.get("checklist", {}).get("name", "")
+            return f"Recovery case opened ({name})" + (f": {data['note']}" if data.get("note") else "")
+        title = str(data.get("step", "")).capitalize()
+        extra = ""
+        if data.get("promise"):
+            extra = f" — promised: {data['promise']} by {data.get('promised_by')}"
+        elif data.get("fix"):
+            goodwill = f", goodwill {data['goodwill_kind']} {data.get('goodwill_amount') or ''}".rstrip() \
+                if data.get("goodwill_kind") else ""
+            extra = f" — {data['fix']}{goodwill}; {data.get('outcome')}"
+        elif data.get("root_cause"):
+            extra = f" — root cause: {data['root_cause']}"
+        return f"Recovery · {title}: {data.get('note', '')}{extra}"
+    if kind == EventKind.EVALUATION:
+        policy = f"; policy {data['policy_score']}/5" if data.get("policy_score") is not None else ""
+        comment = f": {data['comment']}" if data.get("comment") else ""
+        return f"Evaluated: associate {data.get('associate_score')}/5{policy}{comment}"
+    return None

@@ -196,3 +196,19 @@ def test_evaluation_keeps_the_two_scores_apart() -> None:
         evaluation_data(associate_id=3, associate_score=4, policy_id=None, policy_score=2)
     with pytest.raises(BadInput, match="policy score"):
         evaluation_data(associate_id=3, associate_score=4, policy_id=2, policy_score=9)
+
+
+def test_history_lines_for_recovery_and_evaluation_events() -> None:
+    from csconsole.domain.recovery import describe
+
+    case = Case()
+    walk_aware(case)
+    lines = [describe(e.kind, e.data) for e in case.events]
+    assert lines[0] == "Recovery case opened (AWARE)"
+    assert lines[1] == "Recovery · Acknowledge: done"
+    assert lines[3] == "Recovery · Agree: done — promised: Refund the double charge by 2026-03-02"
+    assert lines[4] == "Recovery · Resolve: done — Refunded, goodwill voucher 25.0; recovered"
+    assert lines[5] == "Recovery · Evaluate: done — root cause: policy"
+    data = evaluation_data(associate_id=3, associate_score=5, policy_id=2, policy_score=1, comment="policy failed")
+    assert describe("evaluation", data) == "Evaluated: associate 5/5; policy 1/5: policy failed"
+    assert describe("reply", {"note": "x"}) is None
