@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
-from csconsole.domain.views import SlaFilter, TicketFilter
+from csconsole.domain.views import SlaFilter, TicketFilter, TicketRow
 from csconsole.services import Store, StoreError, queries
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import CHIPS, MENUS, SEPARATE_BEFORE, SPECS, A, Actions
@@ -51,6 +51,7 @@ from csconsole.ui.watchlist import WatchList
 from csconsole.ui.widgets.detail import DetailPane
 from csconsole.ui.widgets.filter_bar import FilterBar
 
+MAX_KEPT = 2_000  # selected tickets carried across a refresh or a filter change
 TICK_MS = 30_000  # ages and SLA countdowns move on
 
 
@@ -352,7 +353,7 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
 
     def apply_filter(self) -> None:
         """A different row set: counted and fetched off the GUI thread, then the table resets."""
-        self._keep = (self.selected_ticket_ids(), self.current_ticket_id())
+        self._keep = (self.selected_ticket_ids(limit=MAX_KEPT), self.current_ticket_id())
         self.table_model.set_query(self.current_filter())
         self._refresh_chip_counts()
 
@@ -424,7 +425,7 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
             self._show_detail(self.detail.ticket_id)
 
     def _before_refresh(self) -> None:
-        self._keep = (self.selected_ticket_ids(), self.current_ticket_id())
+        self._keep = (self.selected_ticket_ids(limit=MAX_KEPT), self.current_ticket_id())
 
     def _table_refreshed(self) -> None:
         self._load_visible()
@@ -466,9 +467,21 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
         self.table.setToolTip(self.tr("{0:,} tickets").format(self.table_model.rowCount()))
 
     # --- selection ---------------------------------------------------------------------------
-    def selected_ticket_ids(self) -> list[int]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [tid for r in rows if (tid := self.table_model.ticket_id(r)) is not None]
+    def selected_count(self) -> int:
+        """Rows selected, counted from the selection's ranges (a million-row selection stays cheap)."""
+        return sum(r.height() for r in self.table.selectionModel().selection())
+
+    def selected_rows(self, limit: int | None = None) -> list[TicketRow]:
+        """The selected rows that can be read (fetched on demand); at most ``limit`` of them."""
+        numbers: list[int] = []
+        for selected in self.table.selectionModel().selection():
+            numbers.extend(range(selected.top(), selected.bottom() + 1))
+            if limit is not None and len(numbers) >= limit:
+                break
+        return [row for n in sorted(set(numbers))[:limit] if (row := self.table_model.row_at(n)) is not None]
+
+    def selected_ticket_ids(self, limit: int | None = None) -> list[int]:
+        return [row.id for row in self.selected_rows(limit)]
 
     def current_ticket_id(self) -> int | None:
         index = self.table.currentIndex()
@@ -519,9 +532,13 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
     def _detail_for_selection(self) -> None:
         if self._closing:
             return
-        ids = self.selected_ticket_ids()
-        current = self.current_ticket_id()
-        self._show_detail(current if current in ids else (ids[0] if ids else None))
+        selection = self.table.selectionModel()
+        current = self.table.currentIndex()
+        if current.isValid() and selection.isRowSelected(current.row()):
+            self._show_detail(self.table_model.ticket_id(current.row()))
+        else:
+            ids = self.selected_ticket_ids(limit=1)
+            self._show_detail(ids[0] if ids else None)
 
     def _show_detail(self, ticket_id: int | None) -> None:
         if ticket_id is None:
@@ -536,7 +553,7 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
     def _update_enabled(self) -> None:
         if self._closing:
             return
-        has_ticket = bool(self.table.selectionModel().selectedRows()) if self.table.selectionModel() else False
+        has_ticket = self.table.selectionModel().hasSelection() if self.table.selectionModel() else False
         self.actions.update_enabled(read_only=self.store.read_only, has_ticket=has_ticket,
                                     has_identity=self.identity is not None, busy=self.ops.writing)
         can_write = not self.store.read_only and self.identity is not None and not self.ops.writing

@@ -66,19 +66,19 @@ class TicketWork:
 
     def reassign(self: MainWindow) -> None:
         me = self._me()
-        ids = self.selected_ticket_ids()
-        if me is None or not ids:
+        if me is None or not self.table.selectionModel().hasSelection():
             return
-        if len(ids) > MAX_BULK:
+        count = self.selected_count()
+        if count > MAX_BULK:
             self.show_message(self.tr("Select at most {0:,} tickets to reassign at once.").format(MAX_BULK), error=True)
             return
-        seqs = {}
-        for tid in ids:
-            row = self.table_model.row_of(tid)
-            found = self.table_model.row_at(row) if row is not None else None
-            if found:
-                seqs[tid] = found.last_seq
-        dialog = ReassignDialog(queries.agents_with_load(self.store), [self._label(t) for t in ids], self)
+        rows = self.selected_rows()
+        if len(rows) != count:  # rows not fetched yet (a jump before the anchors arrived)
+            self.show_message(self.tr("Some selected rows are still loading; try again in a moment."), error=True)
+            return
+        ids = [r.id for r in rows]
+        seqs = {r.id: r.last_seq for r in rows}  # what we saw: the store refuses if any changed since
+        dialog = ReassignDialog(queries.agents_with_load(self.store), [r.ref for r in rows], self)
 
         def accepted() -> None:
             to_id, reason = dialog.agent_id(), dialog.reason_text()

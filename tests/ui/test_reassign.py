@@ -131,3 +131,28 @@ def test_reassign_dialog_needs_an_agent_and_a_reason(qtbot, window) -> None:
     assert sum(shown.values()) == queries.tickets_count(window.store, TicketFilter(open_only=True)) - \
         queries.tickets_count(window.store, TicketFilter(open_only=True, unowned=True))
     dialog.reject()
+
+
+def test_select_all_and_reassign_across_pages(qtbot, big_store_path) -> None:
+    from tests.ui.conftest import open_window
+
+    window = open_window(qtbot, big_store_path)
+    try:
+        qtbot.waitUntil(lambda: window.table_model.anchors is not None, timeout=5000)
+        window.table.selectAll()
+        count = window.table_model.rowCount()
+        assert count > 200 and window.selected_count() == count  # more than two pages
+        before = {r.id: r.owner for r in window.selected_rows()}
+        assert len(before) == count
+        _reassign_via_dialog(qtbot, window, "Li Wei", "the whole floor while the others train")
+        moved = {t for t, owner in before.items() if owner != "Li Wei"}
+        qtbot.waitUntil(lambda: queries.tickets_count(window.store, TicketFilter(open_only=True, owner_id=queries.agent_by_name(
+            window.store, "Li Wei").id)) == count, timeout=10_000)
+        assert all(events_of(window.store, t)[-1].kind == "reassign" for t in list(moved)[:20])
+        qtbot.waitUntil(lambda: window.actions[A.UNDO].isEnabled(), timeout=5000)
+        window.actions[A.UNDO].trigger()
+        qtbot.waitUntil(lambda: {r.id: r.owner for r in queries.tickets_by_id(window.store, list(before))} == before,
+                        timeout=10_000)
+    finally:
+        window.close()
+        window.store.close()
