@@ -35,12 +35,14 @@ FIXES = ("Refunded in full", "Replacement delivered", "Engineer fixed the fault 
          "Fee waived and invoice corrected", "Price matched for twelve months", "Parcel collected and refunded")
 GOODWILL = (("voucher", 10.0), ("voucher", 25.0), ("credit", 15.0), ("refund", 50.0), ("gift", 0.0))
 NOTES = {
-    "note": ("Apologised for the runaround; no excuses.", "Customer explained in their own words: three calls, "
-             "no answer.", "Listened to the whole story; they felt ignored.", "Agreed the facts with the customer."),
+    "note": ("Apologised for the runaround; no excuses.",
+             "Customer explained in their own words: three calls, no answer.",
+             "Listened to the whole story; they felt ignored.",
+             "Agreed the facts with the customer."),
 }
-CHANGES = ("Raise the approval limit to $200", "Let agents waive fees up to $30", "Offer the discount to loyal "
-           "customers too", "Accept returns without the box when the item is unused", "Route these straight to "
-           "Technical", "Coach the agent on ownership")
+CHANGES = ("Raise the approval limit to $200", "Let agents waive fees up to $30",
+           "Offer the discount to loyal customers too", "Accept returns without the box when the item is unused",
+           "Route these straight to Technical", "Coach the agent on ownership")
 COMMENTS = ("Agent did everything right; the policy made them say no.", "Good ownership, slow follow-up.",
             "Should have escalated sooner.", "Textbook handling.", "Policy forced a second call.")
 

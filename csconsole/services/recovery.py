@@ -178,9 +178,9 @@ def _loyal(now: str) -> dict[str, object]:
     return {"loyal_cutoff": directory.loyal_since_cutoff(now), "loyal_resolved": directory.LOYAL_RESOLVED}
 
 
-def cases(store: Store, flt: CaseFilter = CaseFilter(), *, now: str | None = None, limit: int = 1000) -> list[CaseRow]:
+def cases(store: Store, flt: CaseFilter | None = None, *, now: str | None = None, limit: int = 1000) -> list[CaseRow]:
     moment = now or clock.now_text()
-    return rstore.case_rows(store.conn, flt, today=today(moment), loyal=_loyal(moment), limit=limit)
+    return rstore.case_rows(store.conn, flt or CaseFilter(), today=today(moment), loyal=_loyal(moment), limit=limit)
 
 
 def cases_of_ticket(store: Store, ticket_id: int) -> list[RecoveryCase]:

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from csconsole.domain import clock
 
-
 BOUNCE_BUCKETS = 6  # 0, 1, 2, 3, 4, 5+
 
 

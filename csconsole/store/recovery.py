@@ -366,7 +366,7 @@ def proposals(conn: sqlite3.Connection, *, now: str, loyal: dict[str, object], l
     Each arm is answered by its partial index (ix_tickets_bounced, ix_tickets_callbacks, ix_tickets_sla
     for a running clock past due); tickets that already have a case are left out.
     """
-    sql = f"""
+    sql = """
         WITH candidates(id) AS (
             SELECT id FROM tickets WHERE bounces >= 3
             UNION SELECT id FROM tickets WHERE contacts >= 3

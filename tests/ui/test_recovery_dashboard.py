@@ -44,7 +44,7 @@ def test_the_demo_store_makes_the_dashboard_alive(demo_path: Path) -> None:
         assert audit.rebuild(store) == 0
 
 
-def test_dashboard_shows_what_sql_gives(qtbot, demo_path: Path) -> None:  # noqa: ANN001
+def test_dashboard_shows_what_sql_gives(qtbot, demo_path: Path) -> None:
     store = open_store(str(demo_path), read_only=True)
     ops = Operations(store)
     view = DashboardView(ops)
@@ -101,7 +101,7 @@ def test_dashboard_shows_what_sql_gives(qtbot, demo_path: Path) -> None:  # noqa
         store.close()
 
 
-def test_a_hidden_dashboard_waits_until_shown(qtbot, demo_path: Path) -> None:  # noqa: ANN001
+def test_a_hidden_dashboard_waits_until_shown(qtbot, demo_path: Path) -> None:
     store = open_store(str(demo_path), read_only=True)
     ops = Operations(store)
     view = DashboardView(ops)

@@ -15,23 +15,23 @@ from tests.ui.recovery_helpers import REFUNDS
 TICKET = 2
 
 
-def setup(store_path):  # noqa: ANN001, ANN201
+def setup(store_path):
     store = open_store(str(store_path))
     recovery.add_policy(store, REFUNDS, owner="Finance")
     return store, Operations(store), queries.agent_by_name(store, SUPERVISOR)
 
 
-def events(store) -> int:  # noqa: ANN001
+def events(store) -> int:
     return int(store.conn.execute("SELECT count(*) FROM events").fetchone()[0])
 
 
-def step(qtbot, dialog: RecoveryDialog, note: str) -> None:  # noqa: ANN001
+def step(qtbot, dialog: RecoveryDialog, note: str) -> None:
     dialog.form.note.setPlainText(note)
     with qtbot.waitSignal(dialog.step_done, timeout=5000):
         dialog.do_step.click()
 
 
-def refused(qtbot, dialog, button) -> str:  # noqa: ANN001
+def refused(qtbot, dialog, button) -> str:
     with qtbot.waitSignal(dialog.refused, timeout=5000) as signal:
         button.click()
     assert dialog.refusal is not None and dialog.refusal.isVisible()
@@ -41,7 +41,7 @@ def refused(qtbot, dialog, button) -> str:  # noqa: ANN001
     return text
 
 
-def test_a_full_aware_walk(qtbot, store_path) -> None:  # noqa: ANN001
+def test_a_full_aware_walk(qtbot, store_path) -> None:
     store, ops, sue = setup(store_path)
     dialog = RecoveryDialog(ops, sue, TICKET, "T-2")
     qtbot.addWidget(dialog)
@@ -89,7 +89,7 @@ def test_a_full_aware_walk(qtbot, store_path) -> None:  # noqa: ANN001
         store.close()
 
 
-def test_a_custom_checklist_is_offered_and_the_identity_is_required(qtbot, store_path) -> None:  # noqa: ANN001
+def test_a_custom_checklist_is_offered_and_the_identity_is_required(qtbot, store_path) -> None:
     store, ops, sue = setup(store_path)
     recovery.save_checklist(store, "CALM", [("Calm", "Lower the temperature", "note"), ("Fix", "", "resolution")])
     nobody = RecoveryDialog(ops, None, TICKET, "T-2")
@@ -114,7 +114,7 @@ def test_a_custom_checklist_is_offered_and_the_identity_is_required(qtbot, store
         store.close()
 
 
-def test_evaluation_keeps_the_two_scores_apart(qtbot, store_path) -> None:  # noqa: ANN001
+def test_evaluation_keeps_the_two_scores_apart(qtbot, store_path) -> None:
     store, ops, sue = setup(store_path)
     dialog = EvaluationDialog(ops, sue, TICKET, "T-2", "Raj Patel")
     qtbot.addWidget(dialog)
@@ -145,7 +145,7 @@ def test_evaluation_keeps_the_two_scores_apart(qtbot, store_path) -> None:  # no
         store.close()
 
 
-def test_the_policy_register(qtbot, store_path) -> None:  # noqa: ANN001
+def test_the_policy_register(qtbot, store_path) -> None:
     store, ops, _ = setup(store_path)
     dialog = PolicyDialog(ops)
     qtbot.addWidget(dialog)
@@ -170,10 +170,10 @@ def test_the_policy_register(qtbot, store_path) -> None:  # noqa: ANN001
         store.close()
 
 
-def test_a_business_adds_its_own_checklist(qtbot, store_path) -> None:  # noqa: ANN001
+def test_a_business_adds_its_own_checklist(qtbot, store_path) -> None:
     from csconsole.ui.recovery.checklists import ChecklistDialog
 
-    store, ops, sue = setup(store_path)
+    store, ops, _ = setup(store_path)
     dialog = ChecklistDialog(ops)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -190,11 +190,11 @@ def test_a_business_adds_its_own_checklist(qtbot, store_path) -> None:  # noqa: 
         with qtbot.waitSignal(dialog.changed, timeout=5000):
             dialog.save.click()
         assert dialog.names.currentItem().text() == "CALM"
-        mine = [c for c in recovery.checklists(store) if c.name == "CALM"][0]
+        mine = next(c for c in recovery.checklists(store) if c.name == "CALM")
         assert [(s.title, s.records.value) for s in mine.steps] == [("Calm", "note"), ("Fix", "resolution")]
         dialog.add_step.click()  # a step with no name is refused, nothing saved
         assert "every step needs a name" in refused(qtbot, dialog, dialog.save)
-        assert len([c for c in recovery.checklists(store) if c.name == "CALM"][0].steps) == 2
+        assert len(next(c for c in recovery.checklists(store) if c.name == "CALM").steps) == 2
     finally:
         ops.shutdown()
         store.close()

@@ -10,7 +10,7 @@ from tests.ui.conftest import SUPERVISOR
 from tests.ui.recovery_helpers import seed_cases
 
 
-def make_view(qtbot, store_path):  # noqa: ANN001, ANN201
+def make_view(qtbot, store_path):
     store = open_store(str(store_path))
     sue = queries.agent_by_name(store, SUPERVISOR)
     plan = seed_cases(store, sue.id)
@@ -27,7 +27,7 @@ def cell(view: RecoveryView, row: int, column: CaseColumn) -> str:
     return str(view.model.index(row, column).data())
 
 
-def test_lists_and_filters(qtbot, qtmodeltester, store_path) -> None:  # noqa: ANN001
+def test_lists_and_filters(qtbot, qtmodeltester, store_path) -> None:
     view, store, plan = make_view(qtbot, store_path)
     try:
         assert view.model.rowCount() == 2  # open cases only
@@ -59,7 +59,7 @@ def test_lists_and_filters(qtbot, qtmodeltester, store_path) -> None:  # noqa: A
         store.close()
 
 
-def test_proposals_are_the_tickets_sql_proposes(qtbot, store_path) -> None:  # noqa: ANN001
+def test_proposals_are_the_tickets_sql_proposes(qtbot, store_path) -> None:
     view, store, _ = make_view(qtbot, store_path)
     try:
         expected = [p.ref for p in recovery.proposals(store)]
@@ -85,7 +85,7 @@ def test_proposals_are_the_tickets_sql_proposes(qtbot, store_path) -> None:  # n
         store.close()
 
 
-def test_double_click_opens_the_case_and_names_its_ticket(qtbot, store_path) -> None:  # noqa: ANN001
+def test_double_click_opens_the_case_and_names_its_ticket(qtbot, store_path) -> None:
     view, store, plan = make_view(qtbot, store_path)
     try:
         with qtbot.waitSignal(view.ticket_activated) as activated:
@@ -102,7 +102,7 @@ def test_double_click_opens_the_case_and_names_its_ticket(qtbot, store_path) -> 
         store.close()
 
 
-def test_a_commit_elsewhere_refreshes_the_view(qtbot, store_path) -> None:  # noqa: ANN001
+def test_a_commit_elsewhere_refreshes_the_view(qtbot, store_path) -> None:
     view, store, _ = make_view(qtbot, store_path)
     try:
         assert view.model.rowCount() == 2
