@@ -152,3 +152,21 @@ def test_progress_runs_to_the_end(demo: Path, tmp_path: Path) -> None:
         export(store, tmp_path / "pack", progress=lambda done, total: seen.append((done, total)))
     assert seen and seen[-1][0] == seen[-1][1]
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_the_pack_is_one_snapshot_while_a_writer_keeps_working(tmp_path: Path) -> None:
+    from tests.faults.harness import make_store, run_to_end, spawn, start_together
+
+    store = make_store(tmp_path / "busy.db", n_tickets=40)
+    writer = spawn("write", str(store), "400", "busy", "--together")
+    start_together([writer])
+    with open_store(str(store), read_only=True) as opened:
+        result = export(opened, tmp_path / "pack")
+    (outcome,) = run_to_end([writer])
+    assert len(outcome.acks) == 400 and outcome.refusals == []
+    with (tmp_path / "pack" / "events.csv").open(encoding="utf-8", newline="") as handle:
+        seqs = [int(row["seq"]) for row in csv.DictReader(handle)]
+    with (tmp_path / "pack" / "tickets.csv").open(encoding="utf-8", newline="") as handle:
+        last_seqs = [int(row["last_seq"]) for row in csv.DictReader(handle)]
+    head = result.report.chain_head.seq
+    assert seqs == list(range(1, head + 1)) and max(last_seqs) == head and result.report.chain_ok
