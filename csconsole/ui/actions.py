@@ -17,6 +17,8 @@ class A(Enum):
     OPEN_STORE = auto()
     NEW_STORE = auto()
     DEMO_STORE = auto()
+    NEW_QUEUE = auto()
+    NEW_AGENT = auto()
     IDENTITY = auto()
     QUIT = auto()
     UNDO = auto()
@@ -74,6 +76,8 @@ SPECS: dict[A, Spec] = {
     A.OPEN_STORE: Spec("&Open store…", "&File", "Ctrl+O"),
     A.NEW_STORE: Spec("&New empty store…", "&File"),
     A.DEMO_STORE: Spec("New &demo store…", "&File"),
+    A.NEW_QUEUE: Spec("Add a &queue…", "&File", writes=True, tip="A new queue tickets can wait in"),
+    A.NEW_AGENT: Spec("Add an &agent…", "&File", writes=True, tip="A rep, supervisor or manager on this floor"),
     A.IDENTITY: Spec("Who is at the &console…", "&File", "Ctrl+Shift+I"),
     A.QUIT: Spec("&Quit", "&File", "Ctrl+Q"),
     A.UNDO: Spec("&Undo", "&Edit", "Ctrl+Z", writes=True),
@@ -122,7 +126,7 @@ SPECS: dict[A, Spec] = {
 CHIPS: tuple[A, ...] = (A.CHIP_BOUNCED, A.CHIP_CALLBACK, A.CHIP_SLA, A.CHIP_UNOWNED, A.CHIP_WATCHED)
 MENUS: tuple[str, ...] = ("&File", "&Edit", "&View", "&Ticket", "&Help")
 # a separator goes before these in their menu
-SEPARATE_BEFORE = {A.IDENTITY, A.QUIT, A.FIND, A.CHIP_BOUNCED, A.OPEN_ONLY, A.THEME_SYSTEM, A.FOCUS_QUEUES,
+SEPARATE_BEFORE = {A.NEW_QUEUE, A.IDENTITY, A.QUIT, A.FIND, A.CHIP_BOUNCED, A.OPEN_ONLY, A.THEME_SYSTEM, A.FOCUS_QUEUES,
                    A.TAKE, A.REPLY, A.RESOLVE, A.WATCH, A.OPEN_RECOVERY, A.RECOVERY_PANEL}
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressBar,
     QSizePolicy,
     QSplitter,
     QTableView,
@@ -190,6 +191,15 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
         self.who_label = QLabel()
         self.counts_label = QLabel()
         self.refreshed_label = QLabel()
+        self.busy = QProgressBar()
+        self.busy.setObjectName("busy")
+        self.busy.setAccessibleName(self.tr("Working"))
+        self.busy.setRange(0, 0)  # indeterminate: a write or a query is running off the GUI thread
+        self.busy.setMaximumWidth(120)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
         for label in (self.who_label, self.counts_label, self.refreshed_label):
             self.statusBar().addPermanentWidget(label)
 
@@ -233,6 +243,7 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
         act = self.actions
         handlers: dict[A, Callable[[], None]] = {
             A.OPEN_STORE: self._open_store, A.NEW_STORE: self._new_store, A.DEMO_STORE: self._demo_store,
+            A.NEW_QUEUE: self.add_queue, A.NEW_AGENT: self.add_agent,
             A.IDENTITY: self.choose_identity, A.QUIT: self.close,
             A.UNDO: self.undo_stack.undo, A.REDO: self.undo_stack.redo,
             A.FIND: self._focus_search, A.REFRESH: self.refresh,
@@ -261,7 +272,11 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
         self.table_model.query_applied.connect(self._query_applied)
         self.table_model.about_to_refresh.connect(self._before_refresh)
         self.table_model.refreshed.connect(self._table_refreshed)
-        self.ops.busy_changed.connect(lambda _b: self._update_enabled())
+        self.ops.busy_changed.connect(lambda _b: (self._update_enabled(), self._update_busy()))
+        self._busy_timer = QTimer(self)  # quick queries never flash the indicator
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(150)
+        self._busy_timer.timeout.connect(self._update_busy)
         self.ops.write_failed.connect(lambda m: self.show_message(m, error=True))
         self.undo_stack.canUndoChanged.connect(lambda _c: self._update_enabled())
         self.undo_stack.canRedoChanged.connect(lambda _c: self._update_enabled())
@@ -355,9 +370,15 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
         """A different row set: counted and fetched off the GUI thread, then the table resets."""
         self._keep = (self.selected_ticket_ids(limit=MAX_KEPT), self.current_ticket_id())
         self.table_model.set_query(self.current_filter())
+        self._busy_timer.start()
         self._refresh_chip_counts()
 
+    def _update_busy(self) -> None:
+        if not self._closing:
+            self.busy.setVisible(self.ops.writing or self.table_model.loading)
+
     def _query_applied(self) -> None:
+        self._update_busy()
         self._load_visible()
         self._reselect(*self._keep)
         if not self.table.selectionModel().hasSelection():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
@@ -58,6 +58,30 @@ class SessionActions:
                                               self.tr("csconsole stores (*.db)"))
         if name:
             self.switch_store.emit("new:" + name, False)
+
+    def add_queue(self: MainWindow) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Add a queue"), self.tr("Name of the new queue:"))
+        if ok and name.strip():
+            self.ops.write(lambda s: people.add_queue(s, name),
+                           lambda q: self.show_message(self.tr("Queue {0} added").format(q.name)),
+                           lambda m: self.show_message(m, error=True))
+
+    def add_agent(self: MainWindow) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Add an agent"), self.tr("Full name:"))
+        if not ok or not name.strip():
+            return
+        roles = ["agent", "supervisor", "manager"]
+        role, ok = QInputDialog.getItem(self, self.tr("Add an agent"), self.tr("Role:"), roles, 0, False)
+        if not ok:
+            return
+        names = [self.tr("— no home queue")] + [q.name for q in queries.queues(self.store)]
+        home, ok = QInputDialog.getItem(self, self.tr("Add an agent"), self.tr("Home queue:"), names, 0, False)
+        if not ok:
+            return
+        queue_id = next((q.id for q in queries.queues(self.store) if q.name == home), None)
+        self.ops.write(lambda s: people.add_agent(s, name, role, queue_id),
+                       lambda a: self.show_message(self.tr("{0} added as {1}").format(a.name, a.role.value)),
+                       lambda m: self.show_message(m, error=True))
 
     def _demo_store(self: MainWindow) -> None:
         self.switch_store.emit("demo:", False)

@@ -168,7 +168,7 @@ class TicketWork:
             return
         queues_list = [(q.id, q.name) for q in queries.queues(self.store)]
         if not queues_list:
-            self.show_message(self.tr("This store has no queues yet; add one with the command line first."),
+            self.show_message(self.tr("This store has no queues yet; add one first (File > Add a queue)."),
                               error=True)
             return
         dialog = NewTicketDialog(queues_list, console_people.customer_names(self.store), self)

@@ -120,3 +120,37 @@ def test_new_ticket_for_a_new_customer(qtbot, window) -> None:
     qtbot.waitUntil(lambda: window.table_model.row_at(0).subject == "Parcel abducted", timeout=3000)
     row = window.table_model.row_at(0)
     assert (row.customer, row.queue, row.priority, row.channel) == ("Dana Scully", "Returns", "high", "chat")
+
+
+def test_an_empty_store_can_be_set_up_from_the_console(qtbot, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from csconsole.services import open_store, people
+    from csconsole.settings import Settings
+    from csconsole.ui.main_window import MainWindow
+
+    store = open_store(str(tmp_path / "new.db"), create=True)
+    me = people.add_agent(store, "Nia Okoye", "supervisor")
+    window = MainWindow(store, Settings(), me)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        window.actions[A.NEW_TICKET].trigger()
+        qtbot.waitUntil(lambda: "no queues yet" in window.last_message, timeout=3000)
+        monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Billing", True))
+        window.actions[A.NEW_QUEUE].trigger()
+        qtbot.waitUntil(lambda: window.queues_model.rowCount() == 2, timeout=3000)  # "All queues" and Billing
+        monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ola Berg", True))
+        monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, label, items, *a, **k: (
+            "agent" if "Role" in label else "Billing", True))
+        window.actions[A.NEW_AGENT].trigger()
+        qtbot.waitUntil(lambda: any(a.name == "Ola Berg" for a in queries.agents(window.store)), timeout=3000)
+        ola = queries.agent_by_name(window.store, "Ola Berg")
+        assert ola.role.value == "agent" and ola.queue_id == queries.queue_by_name(window.store, "Billing").id
+        qtbot.waitUntil(lambda: window.actions[A.NEW_TICKET].isEnabled(), timeout=3000)
+        window.actions[A.NEW_TICKET].trigger()
+        assert isinstance(window.active_dialog, NewTicketDialog)
+        window.active_dialog.reject()
+    finally:
+        window.close()
+        store.close()
