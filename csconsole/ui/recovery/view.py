@@ -108,6 +108,7 @@ class RecoveryView(QWidget):
 
         self.proposals = QTableWidget(0, 3, objectName="proposals")
         self.proposals.setHorizontalHeaderLabels([self.tr("Ticket"), self.tr("Customer"), self.tr("Why")])
+        self.proposals.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.proposals.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.proposals.verticalHeader().hide()
         self.proposals.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
