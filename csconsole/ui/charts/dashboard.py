@@ -136,10 +136,10 @@ class DashboardView(QWidget):
         self.bounce_plot.getAxis("bottom").setTicks([list(enumerate(BOUNCE_LABELS))])
         self.bounce_plot.setLogMode(y=False)
 
-        self.breach_plot = self._plot(self.tr("SLA breaches per day"), date_axis=True)
+        self.breach_plot = self._plot(self.tr("SLA breached, by day opened"), date_axis=True)
         self.breach_bars = self.breach_plot.plot(stepMode="center", fillLevel=0, brush=QColor(look.RED),
                                                  pen=pg.mkPen(look.RED))
-        self.repeat_plot = self._plot(self.tr("Repeat-contact rate per day (%)"), date_axis=True)
+        self.repeat_plot = self._plot(self.tr("Repeat contacts, by day opened (%)"), date_axis=True)
         self.repeat_line = self.repeat_plot.plot(pen=pg.mkPen(look.AMBER, width=2), symbol="o", symbolSize=4,
                                                  symbolBrush=QColor(look.AMBER), symbolPen=None)
 
