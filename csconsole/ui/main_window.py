@@ -385,7 +385,10 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
             if self.table_model.rowCount():
                 self.select_row(0)  # the detail pane always tells the story of a visible ticket
             else:
-                self.detail.show_nothing(self.tr("No tickets match these filters."))
+                empty = queries.tickets_count(self.store, TicketFilter()) == 0
+                self.detail.show_nothing(
+                    self.tr("No tickets yet. Add a queue (File menu), then open a ticket (Ctrl+N).") if empty
+                    else self.tr("No tickets match these filters."))
         self._show_counts_in_title()
 
     def _search_changed(self, text: str) -> None:

@@ -53,8 +53,9 @@ class DetailPane(QScrollArea):
         self.events.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.events.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.event_count = 0
-        for w in (self.title, self.header, self.flags, _section(self.tr("Holder path")), self.path,
-                  _section(self.tr("Customer contacts")), self.contacts, _section(self.tr("History (newest first)")), self.events):
+        self._story = [_section(self.tr("Holder path")), self.path, _section(self.tr("Customer contacts")),
+                       self.contacts, _section(self.tr("History (newest first)")), self.events]
+        for w in (self.title, self.header, self.flags, *self._story):
             layout.addWidget(w)
         layout.addStretch(1)
         self.setWidget(body)
@@ -68,11 +69,15 @@ class DetailPane(QScrollArea):
         self.path.set_steps([])
         self.events.clear()
         self.event_count = 0
+        for w in self._story:
+            w.hide()  # no ticket, no story: headings over nothing read as a broken pane
 
     def show_detail(self, detail: TicketDetail) -> None:
         row = detail.row
         now = clock.now_text()
         self.ticket_id = row.id
+        for w in self._story:
+            w.show()
         self.title.setText(f"<span style='font-size:large'><b>{escape(row.ref)}</b> — {escape(row.subject)}</span>")
         loyal = ""
         if row.customer_tier is Tier.LOYAL:
