@@ -20,6 +20,7 @@ class A(Enum):
     NEW_QUEUE = auto()
     NEW_AGENT = auto()
     IDENTITY = auto()
+    SET_PIN = auto()
     QUIT = auto()
     UNDO = auto()
     REDO = auto()
@@ -79,6 +80,8 @@ SPECS: dict[A, Spec] = {
     A.NEW_QUEUE: Spec("Add a &queue…", "&File", writes=True, tip="A new queue tickets can wait in"),
     A.NEW_AGENT: Spec("Add an &agent…", "&File", writes=True, tip="A rep, supervisor or manager on this floor"),
     A.IDENTITY: Spec("Who is at the &console…", "&File", "Ctrl+Shift+I"),
+    A.SET_PIN: Spec("Set my console &PIN…", "&File", writes=True,
+                    tip="Keep others from acting as you at a shared workstation"),
     A.QUIT: Spec("&Quit", "&File", "Ctrl+Q"),
     A.UNDO: Spec("&Undo", "&Edit", "Ctrl+Z", writes=True),
     A.REDO: Spec("&Redo", "&Edit", "Ctrl+Shift+Z", writes=True),

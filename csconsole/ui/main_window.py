@@ -244,7 +244,7 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
         handlers: dict[A, Callable[[], None]] = {
             A.OPEN_STORE: self._open_store, A.NEW_STORE: self._new_store, A.DEMO_STORE: self._demo_store,
             A.NEW_QUEUE: self.add_queue, A.NEW_AGENT: self.add_agent,
-            A.IDENTITY: self.choose_identity, A.QUIT: self.close,
+            A.IDENTITY: self.choose_identity, A.SET_PIN: self.set_my_pin, A.QUIT: self.close,
             A.UNDO: self.undo_stack.undo, A.REDO: self.undo_stack.redo,
             A.FIND: self._focus_search, A.REFRESH: self.refresh,
             A.FOCUS_QUEUES: self.queues_view.setFocus, A.FOCUS_TABLE: self.table.setFocus,

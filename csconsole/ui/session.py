@@ -8,10 +8,11 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
-from csconsole.services import StoreError, people, queries
+from csconsole.services import StoreError, people, pin, queries
 from csconsole.settings import Prefs
 from csconsole.ui import theme
 from csconsole.ui.actions import A
+from csconsole.ui.dialogs.pin import PinDialog
 from csconsole.ui.dialogs.start import IdentityDialog
 
 if TYPE_CHECKING:
@@ -34,7 +35,36 @@ class SessionActions:
             except (DomainError, StoreError) as error:
                 self.show_message(str(error), error=True)
                 return
-            self.set_identity(agent)
+            if self.store.read_only or not pin.has_pin(self.store, agent.id):
+                self.set_identity(agent)
+                return
+            ask = PinDialog(agent.name, unlock=True, parent=self)
+
+            def unlocked() -> None:
+                if pin.verify_pin(self.store, agent.id, ask.current.text()):
+                    self.set_identity(agent)
+                else:
+                    self.show_message(self.tr("That is not the PIN of {0}; nothing changed.").format(agent.name),
+                                      error=True)
+
+            self._open_dialog(ask, unlocked)
+
+        self._open_dialog(dialog, accepted)
+
+    def set_my_pin(self: MainWindow) -> None:
+        me = self.identity
+        if me is None:
+            return
+        if not me.role.may_supervise:
+            self.show_message(self.tr("Only supervisors and managers have a console PIN."), error=True)
+            return
+        dialog = PinDialog(me.name, unlock=False, has_pin=pin.has_pin(self.store, me.id), parent=self)
+
+        def accepted() -> None:
+            new, current = dialog.new.text(), dialog.current.text() or None
+            self.ops.write(lambda s: pin.set_pin(s, me.id, new, current=current),
+                           lambda _r: self.show_message(self.tr("Your console PIN is set.")),
+                           lambda m: self.show_message(m, error=True))
 
         self._open_dialog(dialog, accepted)
 

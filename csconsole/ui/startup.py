@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
-from csconsole.services import Store, StoreError, open_store, people, queries
+from csconsole.services import Store, StoreError, open_store, people, pin, queries
 from csconsole.settings import Prefs, Settings
 from csconsole.ui import theme
+from csconsole.ui.dialogs.pin import PinDialog
 from csconsole.ui.dialogs.start import (
     IdentityDialog,
     StoreChooser,
@@ -22,6 +23,8 @@ from csconsole.ui.dialogs.start import (
     default_store_path,
 )
 from csconsole.ui.main_window import MainWindow
+
+PIN_TRIES = 3
 
 
 def writable(path: Path) -> bool:
@@ -78,15 +81,24 @@ class Console(QObject):
         return True
 
     def identify(self, store: Store) -> Agent | None:
-        """The remembered supervisor if this store knows them; otherwise ask (never in read-only mode)."""
+        """The remembered supervisor if this store knows them; otherwise ask (never in read-only mode).
+        A supervisor who set a console PIN is asked for it (three tries)."""
         name = self.settings.get(Prefs.IDENTITY)
+        agent: Agent | None = None
         if name:
             try:
-                return queries.agent_by_name(store, name)
+                agent = queries.agent_by_name(store, name)
             except DomainError:
-                pass
-        if store.read_only:
+                agent = None
+        if agent is None and store.read_only:
             return None
+        if agent is None:
+            agent = self._ask_identity(store, name)
+        if agent is None or store.read_only or not pin.has_pin(store, agent.id):
+            return agent
+        return agent if self._unlock(store, agent) else None
+
+    def _ask_identity(self, store: Store, name: str) -> Agent | None:
         dialog = IdentityDialog(queries.agents(store), name)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             chosen, is_new = dialog.chosen()
@@ -98,6 +110,17 @@ class Console(QObject):
             self.settings.set(Prefs.IDENTITY, agent.name)
             return agent
         return None  # the console opens anyway; writing actions stay off until someone signs in
+
+    def _unlock(self, store: Store, agent: Agent) -> bool:
+        message = ""
+        for _ in range(PIN_TRIES):
+            dialog = PinDialog(agent.name, unlock=True, message=message)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return False
+            if pin.verify_pin(store, agent.id, dialog.current.text()):
+                return True
+            message = self.tr("That is not the PIN of {0}. Try again.").format(agent.name)
+        return False
 
     def show(self, store: Store, identity: Agent | None) -> None:
         old = self.window

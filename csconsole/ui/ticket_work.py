@@ -51,8 +51,12 @@ class TicketWork:
         self.active_dialog = dialog
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(accepted)
-        dialog.finished.connect(lambda _code: setattr(self, "active_dialog", None))
+        dialog.finished.connect(lambda _code: self._dialog_closed(dialog))
         dialog.open()
+
+    def _dialog_closed(self: MainWindow, dialog: QDialog) -> None:
+        if self.active_dialog is dialog:  # a dialog opened from its accepted() handler stays current
+            self.active_dialog = None
 
     def _one_ticket(self: MainWindow) -> int | None:
         current = self.current_ticket_id()

@@ -1,0 +1,73 @@
+"""The console PIN: set from the File menu, asked when a supervisor who has one signs in."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+
+from csconsole.services import pin, queries
+from csconsole.settings import Prefs, Settings
+from csconsole.ui.actions import A
+from csconsole.ui.dialogs.pin import PinDialog
+from csconsole.ui.dialogs.start import IdentityDialog
+from tests.ui.conftest import SUPERVISOR
+
+
+def test_set_my_pin_from_the_menu(qtbot, window) -> None:
+    me = window.identity
+    assert not pin.has_pin(window.store, me.id)
+    window.actions[A.SET_PIN].trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, PinDialog)
+    dialog.new.setText("2580")
+    dialog.again.setText("2581")
+    assert not dialog.buttons.buttons()[0].isEnabled()  # the two must match
+    dialog.again.setText("2580")
+    dialog.accept()
+    qtbot.waitUntil(lambda: pin.has_pin(window.store, me.id), timeout=5000)
+    assert pin.verify_pin(window.store, me.id, "2580") and not pin.verify_pin(window.store, me.id, "0000")
+
+
+def _switch_to(qtbot, window, name: str, typed: str) -> None:
+    window.actions[A.IDENTITY].trigger()
+    chooser = window.active_dialog
+    assert isinstance(chooser, IdentityDialog)
+    for row in range(chooser.list.count()):
+        if chooser.list.item(row).text().startswith(name):
+            chooser.list.setCurrentRow(row)
+    chooser.accept()
+    ask = window.active_dialog
+    assert isinstance(ask, PinDialog) and ask.unlock
+    ask.current.setText(typed)
+    ask.accept()
+
+
+def test_switching_to_a_supervisor_with_a_pin_needs_it(qtbot, window) -> None:
+    max_roy = queries.agent_by_name(window.store, "Max Roy")
+    pin.set_pin(window.store, max_roy.id, "7391")
+    _switch_to(qtbot, window, "Max Roy", "7390")
+    assert "not the PIN" in window.last_message
+    assert window.identity.name == SUPERVISOR
+    _switch_to(qtbot, window, "Max Roy", "7391")
+    assert window.identity.name == "Max Roy"
+    assert Settings().get(Prefs.IDENTITY) == "Max Roy"
+
+
+def test_start_up_asks_for_the_remembered_supervisors_pin(store_path, monkeypatch) -> None:
+    from csconsole.services import open_store
+    from csconsole.ui.startup import Console
+
+    with open_store(str(store_path)) as store:
+        sue = queries.agent_by_name(store, SUPERVISOR)
+        pin.set_pin(store, sue.id, "4826")
+        settings = Settings()
+        settings.set(Prefs.IDENTITY, SUPERVISOR)
+        typed = iter(["1357", "4826"])
+
+        def answer(dialog: PinDialog) -> int:
+            dialog.current.setText(next(typed))
+            return QDialog.DialogCode.Accepted
+
+        monkeypatch.setattr(PinDialog, "exec", answer)
+        assert Console(settings).identify(store) == sue  # a wrong try, then the right one
+        typed = iter(["1357", "1358", "1359"])
+        assert Console(settings).identify(store) is None  # three wrong tries: nobody signed in
