@@ -152,6 +152,16 @@ def _rss_mb(pid: int) -> float | None:
 
 
 def dbbrowser(path: Path, result: SizeResult) -> None:
+    """Best of two attempts: DB Browser's window now and then never maps on this shared machine."""
+    for _ in range(2):
+        for key in DBBROWSER_KEYS:
+            result.figures.pop(key, None)
+        _dbbrowser_once(path, result)
+        if result.value("dbbrowser_first_rows_ms") is not None:
+            return
+
+
+def _dbbrowser_once(path: Path, result: SizeResult) -> None:
     """Launch ``sqlitebrowser -R -t tickets`` under Xvfb; time the window's appearance with xdotool, and
     its first painted rows as the first screenshot after which the screen stays unchanged (best effort:
     screenshots every ~50-150 ms, so the figure is coarse)."""
@@ -183,7 +193,8 @@ def dbbrowser(path: Path, result: SizeResult) -> None:
                 break
             time.sleep(0.02)
         if window_ms is None:
-            result.skip(DBBROWSER_KEYS, "DB Browser's window did not appear within 60 s")
+            state = "still running" if app.poll() is None else f"exited with {app.returncode}"
+            result.skip(DBBROWSER_KEYS, f"DB Browser's window did not appear within 60 s ({state})")
             return
         result.put("dbbrowser_window_ms", window_ms, "from launch to its window mapped (xdotool search)", 1)
         shots: list[tuple[float, bytes]] = []

@@ -42,7 +42,7 @@ def _where(flt: TicketFilter, now: str) -> tuple[str, dict[str, object]]:
         clauses.append("t.status = :status")
         params["status"] = flt.status
     elif flt.open_only or flt.unowned:
-        clauses.append(f"t.status IN {OPEN_SQL}")
+        clauses.append(_OPEN_CLAUSE)
     if flt.min_bounces is not None:
         clauses.append("t.bounces >= :min_bounces")
         params["min_bounces"] = flt.min_bounces
@@ -81,6 +81,10 @@ def _where(flt: TicketFilter, now: str) -> tuple[str, dict[str, object]]:
 OPEN_CHIPS_INDEX = "ix_tickets_open_chips"
 
 
+_OPEN_CLAUSE = f"t.status IN {OPEN_SQL}"
+_OPEN_STATUSES = tuple(s.strip(" '") for s in OPEN_SQL.strip("()").split(","))
+
+
 def _within_open(flt: TicketFilter) -> bool:
     """The filter keeps to open tickets in a way the open-chips index can serve on its own."""
     return (flt.status is None and (flt.open_only or flt.unowned) and flt.ticket_ids is None
@@ -96,8 +100,11 @@ def _count_source(conn: sqlite3.Connection, flt: TicketFilter) -> str:
     also holds closed tickets, and reads each one's row for its status: ~150 ms at 1M tickets. Scanning
     the open-chips index instead reads only open tickets, and no rows."""
     chip = flt.min_bounces is not None or flt.min_contacts is not None or flt.sla is not None
-    if chip and _within_open(flt) and _has_index(conn, OPEN_CHIPS_INDEX):
-        return f"tickets t INDEXED BY {OPEN_CHIPS_INDEX}"
+    if chip and _within_open(flt):
+        if _has_index(conn, OPEN_CHIPS_INDEX):
+            return f"tickets t INDEXED BY {OPEN_CHIPS_INDEX}"
+        if flt.queue_id is None:  # without it, reading each open ticket's row beats each bounced one's
+            return "tickets t INDEXED BY ix_tickets_status"
     return "tickets t"
 
 
@@ -130,6 +137,14 @@ def _order_sql(order: Order) -> tuple[str, str]:
     return f"{column} {direction}, t.id {direction}", column
 
 
+def _merged_by_status(conn: sqlite3.Connection, flt: TicketFilter, order: Order) -> bool:
+    """Without the open-chips index, all queues' open tickets by number are read as three runs of
+    ``ix_tickets_status`` (one per open status, each already in id order), each cut at ``limit``, and
+    merged: ~3 pages of index entries instead of sorting every open ticket for each page."""
+    return (order.key is SortKey.ID and flt.queue_id is None and _within_open(flt)
+            and not _has_index(conn, OPEN_CHIPS_INDEX) and _has_index(conn, "ix_tickets_status"))
+
+
 def page(
     conn: sqlite3.Connection,
     flt: TicketFilter,
@@ -151,10 +166,16 @@ def page(
             params["after_value"] = after[0]
         params["after_id"] = after[1]
     params.update(_loyal_params(now), limit=limit)
-    sql = (
-        f"SELECT {_ROW_COLUMNS} FROM {_page_source(conn, flt, order)} JOIN customers c ON c.id = t.customer_id"
-        f"{where} ORDER BY {order_by} LIMIT :limit"
-    )
+    select = f"SELECT {_ROW_COLUMNS} FROM {{source}} JOIN customers c ON c.id = t.customer_id"
+    if _merged_by_status(conn, flt, order):
+        runs = " UNION ALL ".join(
+            "SELECT id FROM (SELECT t.id FROM tickets t INDEXED BY ix_tickets_status"
+            f"{where.replace(_OPEN_CLAUSE, 't.status = ' + repr(status))} ORDER BY {order_by} LIMIT :limit)"
+            for status in _OPEN_STATUSES
+        )
+        sql = f"{select.format(source='tickets t')} WHERE t.id IN ({runs}) ORDER BY {order_by} LIMIT :limit"
+    else:
+        sql = f"{select.format(source=_page_source(conn, flt, order))}{where} ORDER BY {order_by} LIMIT :limit"
     return _rows(conn, conn.execute(sql, params).fetchall())
 
 
