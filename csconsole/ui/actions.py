@@ -19,6 +19,7 @@ class A(Enum):
     DEMO_STORE = auto()
     NEW_QUEUE = auto()
     NEW_AGENT = auto()
+    SLA_TARGETS = auto()
     IDENTITY = auto()
     SET_PIN = auto()
     QUIT = auto()
@@ -79,6 +80,8 @@ SPECS: dict[A, Spec] = {
     A.DEMO_STORE: Spec("New &demo store…", "&File"),
     A.NEW_QUEUE: Spec("Add a &queue…", "&File", writes=True, tip="A new queue tickets can wait in"),
     A.NEW_AGENT: Spec("Add an &agent…", "&File", writes=True, tip="A rep, supervisor or manager on this floor"),
+    A.SLA_TARGETS: Spec("&SLA targets of this queue…", "&File", writes=True,
+                        tip="Minutes a customer of the selected queue may wait, per priority"),
     A.IDENTITY: Spec("Who is at the &console…", "&File", "Ctrl+Shift+I"),
     A.SET_PIN: Spec("Set my console &PIN…", "&File", writes=True,
                     tip="Keep others from acting as you at a shared workstation"),

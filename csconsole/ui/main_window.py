@@ -129,6 +129,7 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         self.queues_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.queues_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 
         self.table = QTableView()
         self.table.setObjectName("ticket_table")
@@ -243,7 +244,7 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
         act = self.actions
         handlers: dict[A, Callable[[], None]] = {
             A.OPEN_STORE: self._open_store, A.NEW_STORE: self._new_store, A.DEMO_STORE: self._demo_store,
-            A.NEW_QUEUE: self.add_queue, A.NEW_AGENT: self.add_agent,
+            A.NEW_QUEUE: self.add_queue, A.NEW_AGENT: self.add_agent, A.SLA_TARGETS: self.edit_sla_targets,
             A.IDENTITY: self.choose_identity, A.SET_PIN: self.set_my_pin, A.QUIT: self.close,
             A.UNDO: self.undo_stack.undo, A.REDO: self.undo_stack.redo,
             A.FIND: self._focus_search, A.REFRESH: self.refresh,
@@ -267,6 +268,7 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
         self.queues_view.selectionModel().currentRowChanged.connect(self._queue_picked)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._sort_changed)
+        self.queues_view.addAction(act[A.SLA_TARGETS])
         self.ops.changed.connect(self.on_changed)
         self.ops.read_failed.connect(lambda m: self.show_message(m, error=True, modal=False))
         self.table_model.query_applied.connect(self._query_applied)

@@ -8,11 +8,12 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
-from csconsole.services import StoreError, people, pin, queries
+from csconsole.services import StoreError, people, pin, preferences, queries
 from csconsole.settings import Prefs
 from csconsole.ui import theme
 from csconsole.ui.actions import A
 from csconsole.ui.dialogs.pin import PinDialog
+from csconsole.ui.dialogs.sla import SlaDialog
 from csconsole.ui.dialogs.start import IdentityDialog
 
 if TYPE_CHECKING:
@@ -95,6 +96,23 @@ class SessionActions:
             self.ops.write(lambda s: people.add_queue(s, name),
                            lambda q: self.show_message(self.tr("Queue {0} added").format(q.name)),
                            lambda m: self.show_message(m, error=True))
+
+    def edit_sla_targets(self: MainWindow) -> None:
+        stats = self.queues_model.stats_at(self.queues_view.currentIndex().row())
+        if stats is None or stats.queue_id < 0:
+            self.show_message(self.tr("Pick a queue on the left first."), error=True)
+            return
+        queue_id = stats.queue_id
+        dialog = SlaDialog(stats.name, preferences.queue_targets(self.store, queue_id), self)
+
+        def accepted() -> None:
+            minutes = dialog.values()
+            self.ops.write(lambda s: preferences.set_queue_targets(s, queue_id, minutes),
+                           lambda moved: self.show_message(
+                               self.tr("SLA targets of {0} saved; {1} open tickets re-timed").format(stats.name, moved)),
+                           lambda m: self.show_message(m, error=True))
+
+        self._open_dialog(dialog, accepted)
 
     def add_agent(self: MainWindow) -> None:
         name, ok = QInputDialog.getText(self, self.tr("Add an agent"), self.tr("Full name:"))

@@ -154,3 +154,20 @@ def test_an_empty_store_can_be_set_up_from_the_console(qtbot, tmp_path, monkeypa
     finally:
         window.close()
         store.close()
+
+
+def test_sla_targets_of_a_queue(qtbot, window) -> None:
+    from csconsole.services import preferences
+    from csconsole.ui.dialogs.sla import SlaDialog
+
+    billing = queries.queue_by_name(window.store, "Billing")
+    qtbot.waitUntil(lambda: window.queues_model.rowCount() == 4, timeout=3000)
+    window.queues_view.setCurrentIndex(window.queues_model.index(window.queues_model.row_of(billing.id), 0))
+    window.actions[A.SLA_TARGETS].trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, SlaDialog)
+    assert dialog.minutes["urgent"].value() == 15  # the default shows until a queue has its own
+    dialog.minutes["urgent"].setValue(10)
+    dialog.accept()
+    qtbot.waitUntil(lambda: preferences.queue_targets(window.store, billing.id)["urgent"] == 10, timeout=3000)
+    assert preferences.queue_targets(window.store, queries.queue_by_name(window.store, "Returns").id)["urgent"] == 15
