@@ -272,6 +272,7 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
         self.ops.changed.connect(self.on_changed)
         self.ops.read_failed.connect(lambda m: self.show_message(m, error=True, modal=False))
         self.table_model.query_applied.connect(self._query_applied)
+        self.table_model.failed.connect(lambda m: (self.show_message(m, error=True, modal=False), self._update_busy()))
         self.table_model.about_to_refresh.connect(self._before_refresh)
         self.table_model.refreshed.connect(self._table_refreshed)
         self.ops.busy_changed.connect(lambda _b: (self._update_enabled(), self._update_busy()))

@@ -37,7 +37,7 @@ def test_paging_by_key_matches_sql_order_and_stays_bounded(qtbot, big_store_path
     monkeypatch.setattr(ticket_table, "WALK_LIMIT", 1)  # as on a big store: too far to walk
     with open_store(str(big_store_path)) as store:
         jobs: list[tuple] = []  # work the model sends off the GUI thread, run here when the test says
-        model = TicketTableModel(store, lambda job, done, **_: jobs.append((job, done)))
+        model = TicketTableModel(store, lambda job, done, failed=None, **_: jobs.append((job, done)))
         model.set_query(TicketFilter())
         assert model.loading and model.rowCount() == 0
         job, done = jobs.pop(0)
@@ -62,3 +62,16 @@ def test_paging_walks_forward_without_anchors(big_store_path) -> None:
         truth = [r.id for r in queries.tickets_page(store, TicketFilter(), order=queries.Order(SortKey.CREATED),
                                                      limit=1000)]
         assert [model.ticket_id(r) for r in range(model.rowCount())] == truth
+
+
+def test_a_failed_query_is_reported_and_does_not_block_refreshes(store_path) -> None:
+    with open_store(str(store_path)) as store:
+        messages: list[str] = []
+
+        def broken(job, done, failed=None, **_) -> None:
+            failed("the store vanished")
+
+        model = TicketTableModel(store, broken)
+        model.failed.connect(messages.append)
+        model.set_query(TicketFilter())
+        assert messages == ["the store vanished"] and not model.loading

@@ -27,8 +27,9 @@ WALK_LIMIT = 8  # pages we may fetch in sequence to reach one, before anchors ar
 
 Index = QModelIndex | QPersistentModelIndex
 class Runner(Protocol):
-    def __call__(self, job: Callable[[Store], Any], done: Callable[[Any], None], *,
-                 urgent: bool = False, key: str | None = None) -> None: ...
+    def __call__(self, job: Callable[[Store], Any], done: Callable[[Any], None],
+                 failed: Callable[[str], None] | None = None, *, urgent: bool = False,
+                 key: str | None = None) -> None: ...
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ATTENTION_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -130,6 +131,7 @@ class TicketTableModel(QAbstractTableModel):
     about_to_refresh = Signal()  # the rows are about to be re-read: remember what is selected
     refreshed = Signal()  # after a live refresh: the count and the visible rows are current
     anchors_ready = Signal()
+    failed = Signal(str)  # a query could not run (a vanished or damaged file): the message
 
     def __init__(self, store: Store, run: Runner | None = None, parent: Any = None) -> None:
         super().__init__(parent)
@@ -167,7 +169,11 @@ class TicketTableModel(QAbstractTableModel):
         if self._run is None:
             done(job(self._store))
         else:
-            self._run(job, done, urgent=True, key=key)
+            self._run(job, done, self._query_failed, urgent=True, key=key)
+
+    def _query_failed(self, message: str) -> None:
+        self.loading = False  # or no refresh would ever run again
+        self.failed.emit(message)
 
     def set_query(self, flt: TicketFilter, order: Order | None = None) -> None:
         """A new row set: count and first page, then a reset (different rows, not the same rows moved)."""
@@ -255,7 +261,7 @@ class TicketTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, len(Column) - 1))
 
         self._run(lambda store: queries.page_anchors(store, flt, order=order, step=PAGE, now=now), arrived,
-                  key="anchors")
+                  self.failed.emit, key="anchors")
 
     # --- rows -------------------------------------------------------------------------------
     def _view(self, row: int) -> _View | None:
