@@ -110,8 +110,10 @@ def _records(file: Path, text: str, expected: tuple[str, ...], problems: Problem
             problems.add(1, column, "missing column")
     for column in names:
         if column not in expected:
-            # repr() keeps a header of control characters or NULs from breaking the one-line message
-            problems.add(1, (column if column.isprintable() else repr(column)) or "-", "unknown column")
+            if column and column.isprintable() and ":" not in column:
+                problems.add(1, column, "unknown column")
+            else:  # NULs, control characters or ':' would break the one-line FILE:ROW:FIELD message
+                problems.add(1, "-", f"unknown column {column!r}")
     problems.raise_if_any()
     records: list[tuple[int, dict[str, str]]] = []
     line = 1
