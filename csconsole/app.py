@@ -4,6 +4,9 @@ from __future__ import annotations
 
 
 def main(argv: list[str] | None = None) -> int:
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a bundled app's child processes (the demo's story writer) start here
     from csconsole.cli import main as cli_main
 
     return cli_main(argv)

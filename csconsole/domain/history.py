@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from csconsole.domain import recovery
 from csconsole.domain.views import NO_OWNER, PathStep
 from csconsole.domain.words import EventKind
 
@@ -85,4 +86,6 @@ def summary(kind: str, data: Mapping[str, object], queues: Names, agents: Names)
             return f"Escalated to {data.get('priority')}: {note}"
         case EventKind.NOTE:
             return f"Note: {note}"
+        case EventKind.RECOVERY_STEP | EventKind.EVALUATION:
+            return recovery.describe(kind, dict(data)) or str(kind)
     return f"{kind}{': ' + note if note else ''}"

@@ -8,19 +8,25 @@ again and again, some SLAs are breached, and the recent ones are still open.
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.queues
+import queue
 import random
+import sqlite3
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
+from csconsole.domain.recovery import RecoveryCase
+from csconsole.domain.sla import SlaTargets
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import Role
-from csconsole.io.demo_recovery import DemoRecovery
-from csconsole.store.bulk import BulkLoader
+from csconsole.io.demo_recovery import DemoRecovery, insert_derived, insert_policies
+from csconsole.store.bulk import BulkLoader, EventRow, encode_ticket
 
 Progress = Callable[[int, int], None]
 
@@ -92,34 +98,79 @@ def _weighted(rng: random.Random, table: tuple[tuple[str, int], ...]) -> Callabl
     return pick
 
 
+PARALLEL_FROM = 50_000  # from this size the stories are written in a second process while this one stores
+BATCH = 10_000  # tickets a producer hands over at a time
+
+
 def build_demo(
     path: Path, *, tickets: int = 20_000, seed: int = 7, now: datetime | None = None,
-    progress: Progress | None = None,
+    progress: Progress | None = None, parallel: bool | None = None,
 ) -> DemoSummary:
-    """Create the demo store at ``path`` (which must not exist yet)."""
+    """Create the demo store at ``path`` (which must not exist yet).
+
+    Large stores are built by two processes: a producer writes the tickets' stories (the CPU-heavy half:
+    the floor's patterns and every derived number) while this process chains their hashes and stores
+    them. Both ways give the same store, byte for byte in its events, for the same seed and ``now``.
+    """
     if path.exists():
         raise BadInput(f"{path} already exists; the demo never overwrites a store")
     if not path.parent.exists():
         raise BadInput(f"folder {path.parent} does not exist")
     started = time.perf_counter()
     anchor = now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    end = int(anchor.timestamp())
     loader = BulkLoader(path)
     try:
-        summary = _populate(loader, random.Random(seed), tickets, end, progress)
+        floor = _lay_out(loader.conn, random.Random(seed), tickets, int(anchor.timestamp()))
+        use_child = tickets >= PARALLEL_FROM if parallel is None else parallel
+        batches = _stories_in_child(floor) if use_child else _stories(floor)
+        for batch in batches:
+            loader.add_rows(batch.tickets, batch.events)
+            for customer_id, count in batch.resolved.items():
+                floor.resolved[customer_id] = floor.resolved.get(customer_id, 0) + count
+            if batch.cases or batch.evaluations:
+                insert_derived(loader.conn, batch.cases, batch.evaluations)
+            if progress:
+                progress(loader.tickets, tickets)
+        loader.conn.executemany("UPDATE customers SET resolved_tickets = ? WHERE id = ?",
+                                [(v, k) for k, v in floor.resolved.items()])
         loader.finish()
     except BaseException:
         loader.abandon()
         raise
-    return DemoSummary(tickets, loader.events, summary[0], len(QUEUES), summary[1], time.perf_counter() - started)
+    return DemoSummary(tickets, loader.events, floor.agents, len(QUEUES), floor.customer_count,
+                       time.perf_counter() - started)
 
 
-def _populate(loader: BulkLoader, rng: random.Random, total: int, end: int,
-              progress: Progress | None) -> tuple[int, int]:
-    conn = loader.conn
+@dataclass
+class _Floor:
+    """Everything the story producer needs, picklable (it may run in another process)."""
+
+    total: int
+    end: int
+    rng_state: object
+    staff: dict[str, list[int]]
+    supervisors: list[int]
+    queue_ids: dict[str, int]
+    customer_count: int
+    agents: int
+    policy_ids: list[int]
+    resolved: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Batch:
+    tickets: list[tuple[object, ...]]
+    events: list[EventRow]
+    resolved: dict[int, int]  # customer id → tickets resolved or closed in this batch
+    cases: list[RecoveryCase] = field(default_factory=list)
+    evaluations: list[Event] = field(default_factory=list)
+
+
+def _lay_out(conn: sqlite3.Connection, rng: random.Random, total: int, end: int) -> _Floor:
+    """Queues, agents, customers and policies: the floor the tickets happen on."""
     queue_ids = {}
     for name in QUEUES:
-        queue_ids[name] = conn.execute("INSERT INTO queues (name) VALUES (?)", (name,)).lastrowid
+        queue_ids[name] = int(conn.execute("INSERT INTO queues (name) VALUES (?)", (name,)).lastrowid or 0)
     # ~60 agents: 4 per queue plus the leads; names unique.
     staff: dict[str, list[int]] = {q: [] for q in QUEUES}
     supervisors: list[int] = []
@@ -133,10 +184,10 @@ def _populate(loader: BulkLoader, rng: random.Random, total: int, end: int,
                 used.add(name)
                 break
         qid = queue_ids[queue] if queue else None
-        agent_id = conn.execute("INSERT INTO agents (name, role, queue_id) VALUES (?, ?, ?)",
-                                (name, role.value, qid)).lastrowid
-        if role is Role.AGENT:
-            staff[queue].append(agent_id)  # type: ignore[index]
+        agent_id = int(conn.execute("INSERT INTO agents (name, role, queue_id) VALUES (?, ?, ?)",
+                                    (name, role.value, qid)).lastrowid or 0)
+        if role is Role.AGENT and queue is not None:
+            staff[queue].append(agent_id)
         else:
             supervisors.append(agent_id)
     # Customers: about one per three tickets; tenure up to six years; a few come back often.
@@ -151,34 +202,78 @@ def _populate(loader: BulkLoader, rng: random.Random, total: int, end: int,
             name += f" {round_ + 1}"
         customers.append((i + 1, name, clock.from_epoch(since), 0))
     conn.executemany("INSERT INTO customers (id, name, since, resolved_tickets) VALUES (?, ?, ?, ?)", customers)
+    return _Floor(total, end, rng.getstate(), staff, supervisors, queue_ids, customer_count, len(plan),
+                  insert_policies(conn, end))
 
+
+def _stories(floor: _Floor) -> Iterator[_Batch]:
+    """Every ticket's events, numbered and folded, in batches. No database: runs anywhere."""
+    rng = random.Random()
+    rng.setstate(floor.rng_state)  # type: ignore[arg-type]
     channel = _weighted(rng, CHANNELS)
     priority = _weighted(rng, PRIORITIES)
     queue_weights = tuple((q, w) for q, w in zip(QUEUES, (20, 18, 10, 9, 3, 8, 10, 6, 4, 5, 2, 5), strict=True))
     pick_queue = _weighted(rng, queue_weights)
-    resolved_per_customer: dict[int, int] = {}
-    start = end - DAYS * 86400
-    gen = _TicketStory(rng, staff, supervisors, queue_ids, end)
+    start = floor.end - DAYS * 86400
+    gen = _TicketStory(rng, floor.staff, floor.supervisors, floor.queue_ids, floor.end)
     # Service recovery (issue 4) draws from its own seeded stream so the tickets stay as they were.
-    recovery = DemoRecovery(conn, sum(rng.getstate()[1][:4]), supervisors, end)
-    for n in range(1, total + 1):
-        # Tickets spread over 30 days, denser recently and on weekdays.
-        created = start + int((rng.random() ** 0.9) * (end - start - 600))
+    recovery = DemoRecovery(sum(rng.getstate()[1][:4]), floor.supervisors, floor.end, floor.policy_ids)
+    targets = SlaTargets()
+    seq = 0
+    batch = _Batch([], [], {})
+    for n in range(1, floor.total + 1):
+        # Tickets spread over 30 days, denser recently.
+        created = start + int((rng.random() ** 0.9) * (floor.end - start - 600))
         queue = pick_queue()
-        customer_id = 1 + int((rng.random() ** 2) * customer_count) % customer_count
+        customer_id = 1 + int((rng.random() ** 2) * floor.customer_count) % floor.customer_count
         events = gen.story(n, created, queue, customer_id, channel(), priority())
         recovery.extend(events)
-        state = loader.add_ticket(n, f"T-{n:07d}", events)
+        state, row, rows = encode_ticket(n, f"T-{n:07d}", events, targets, seq)
+        seq += len(rows)
+        batch.tickets.append(row)
+        batch.events.extend(rows)
         if state.is_done:
-            resolved_per_customer[customer_id] = resolved_per_customer.get(customer_id, 0) + 1
-        if progress and n % 5000 == 0:
-            progress(n, total)
-    recovery.finish(conn)
-    conn.executemany("UPDATE customers SET resolved_tickets = ? WHERE id = ?",
-                     [(v, k) for k, v in resolved_per_customer.items()])
-    if progress:
-        progress(total, total)
-    return len(plan), customer_count
+            batch.resolved[customer_id] = batch.resolved.get(customer_id, 0) + 1
+        if len(batch.tickets) >= BATCH:
+            yield batch
+            batch = _Batch([], [], {})
+    batch.cases, batch.evaluations = recovery.derived()
+    yield batch
+
+
+def _produce(floor: _Floor, out: multiprocessing.queues.Queue) -> None:  # type: ignore[type-arg]
+    """The producer process: stories into the queue, then None; an error travels as its message."""
+    try:
+        for batch in _stories(floor):
+            out.put(batch)
+        out.put(None)
+    except BaseException as error:  # noqa: BLE001 - reported by the consumer, who owns the user's terminal
+        out.put(f"{type(error).__name__}: {error}")
+
+
+def _stories_in_child(floor: _Floor) -> Iterator[_Batch]:
+    # spawn, not fork: the console calls this from a worker thread of a Qt process.
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue(maxsize=4)  # bounded: the producer waits rather than filling memory
+    producer = context.Process(target=_produce, args=(floor, out), name="csconsole-demo-stories", daemon=True)
+    producer.start()
+    try:
+        while True:
+            try:
+                item = out.get(timeout=5)
+            except queue.Empty:
+                if not producer.is_alive():
+                    raise RuntimeError("the demo's story process stopped unexpectedly") from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, str):
+                raise RuntimeError(f"the demo's story process failed: {item}")
+            yield item
+    finally:
+        if producer.is_alive():
+            producer.terminate()
+        producer.join(timeout=10)
 
 
 class _TicketStory:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from csconsole.domain import clock
 from csconsole.domain.checklists import AWARE, HEARD, LEARN, Checklist, Records
-from csconsole.domain.recovery import CaseBook, RootCause, open_data
+from csconsole.domain.recovery import CaseBook, RecoveryCase, RootCause, open_data
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import EventKind
 from csconsole.store import recovery as rstore
@@ -67,17 +67,12 @@ def _damping(count: int, target: int) -> float:
 class DemoRecovery:
     """Adds recovery and evaluation events to a small share of demo tickets, then their derived rows."""
 
-    def __init__(self, conn: sqlite3.Connection, seed: int, supervisors: list[int], end: int) -> None:
+    def __init__(self, seed: int, supervisors: list[int], end: int, policy_ids: list[int]) -> None:
         self.rng = random.Random(seed)  # its own stream: the rest of the demo stays as it was
         self.supervisors = supervisors
         self.end = end
         self.today = datetime.fromtimestamp(end, UTC).date()
-        created = clock.from_epoch(end - 60 * 86400)
-        conn.executemany(
-            "INSERT INTO policies (name, description, owner, active, created_at) VALUES (?, ?, ?, 1, ?)",
-            [(n, d, o, created) for n, d, o, _ in POLICIES],
-        )
-        self.policy_ids = [int(r[0]) for r in conn.execute("SELECT id FROM policies ORDER BY id")]
+        self.policy_ids = policy_ids
         self.quality = dict(zip(self.policy_ids, (q for *_, q in POLICIES), strict=True))
         self._touched: list[list[Event]] = []
         self.cases = self.evaluations = 0
@@ -167,15 +162,28 @@ class DemoRecovery:
                             rng.choice(self.supervisors), data))
         return True
 
-    def finish(self, conn: sqlite3.Connection) -> tuple[int, int]:
-        """Insert the derived rows of every case and evaluation; returns (cases, evaluations)."""
+    def derived(self) -> tuple[list[RecoveryCase], list[Event]]:
+        """The derived rows of every case and evaluation, once the events are numbered (have a seq)."""
         book = CaseBook()
         evaluations: list[Event] = []
-        for events in self._touched:  # the loader has numbered them (seq) by now
+        for events in self._touched:
             for event in events:
                 if event.kind == EventKind.RECOVERY_STEP:
                     book.apply(event)
                 elif event.kind == EventKind.EVALUATION:
                     evaluations.append(event)
-        rstore.bulk_insert(conn, book.cases.values(), evaluations)
-        return len(book.cases), len(evaluations)
+        return list(book.cases.values()), evaluations
+
+
+def insert_policies(conn: sqlite3.Connection, end: int) -> list[int]:
+    """The demo's policy register; returns the policies' ids in the order of POLICIES."""
+    created = clock.from_epoch(end - 60 * 86400)
+    conn.executemany(
+        "INSERT INTO policies (name, description, owner, active, created_at) VALUES (?, ?, ?, 1, ?)",
+        [(n, d, o, created) for n, d, o, _ in POLICIES],
+    )
+    return [int(r[0]) for r in conn.execute("SELECT id FROM policies ORDER BY id")]
+
+
+def insert_derived(conn: sqlite3.Connection, cases: list[RecoveryCase], evaluations: list[Event]) -> None:
+    rstore.bulk_insert(conn, cases, evaluations)

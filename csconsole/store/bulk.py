@@ -25,6 +25,27 @@ _INSERT_TICKET = (
 _INSERT_EVENT = "INSERT INTO events (seq, ticket_id, kind, at, actor_id, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
+EventRow = tuple[int, int, str, str, int | None, str]  # seq, ticket, kind, at, actor, canonical data
+
+
+def encode_ticket(
+    ticket_id: int, ref: str, events: Sequence[Event], targets: SlaTargets, last_seq: int
+) -> tuple[TicketState, tuple[object, ...], list[EventRow]]:
+    """Number a new ticket's events after ``last_seq`` and fold them: (state, ticket row, event rows).
+
+    Pure (no database), so a producer process can do it while the loader writes.
+    """
+    state = TicketState(ticket_id)
+    canonical_data = chain.canonical_data
+    rows: list[EventRow] = []
+    for event in events:
+        last_seq += 1
+        event.seq = last_seq
+        apply(state, event, targets)
+        rows.append((last_seq, ticket_id, event.kind, event.at, event.actor, canonical_data(event.data)))
+    return state, (ticket_id, ref, *state_values(state)), rows
+
+
 class BulkLoader:
     """Append whole tickets (all their events at once); call ``finish`` to index and publish the file."""
 
@@ -43,7 +64,6 @@ class BulkLoader:
         conn.execute("PRAGMA cache_size = -200000")
         drop_indexes(self.store.db)
         self.conn: sqlite3.Connection = conn
-        self.targets = SlaTargets()
         self._head = chain.head(conn)
         self._tickets: list[tuple[object, ...]] = []
         self._events: list[tuple[object, ...]] = []
@@ -51,28 +71,22 @@ class BulkLoader:
         self.events = 0
         self.conn.execute("BEGIN")
 
-    def add_ticket(self, ticket_id: int, ref: str, events: Sequence[Event]) -> TicketState:
-        state = TicketState(ticket_id)
+    def add_rows(self, tickets: list[tuple[object, ...]], events: list[EventRow]) -> None:
+        """Tickets and their events as ``encode_ticket`` made them; the hash chain is computed here."""
         prev = self._head.hash
-        seq = self._head.seq
-        canonical_data = chain.canonical_data
         canonical_event = chain.canonical_event
         link = chain.link
         rows = self._events
-        for event in events:
-            seq += 1
-            event.seq = seq
-            apply(state, event, self.targets)
-            data = canonical_data(event.data)
-            prev = link(prev, canonical_event(seq, ticket_id, event.kind, event.at, event.actor, data))
-            rows.append((seq, ticket_id, event.kind, event.at, event.actor, data, prev))
-        self._head = chain.Head(seq, prev)
-        self._tickets.append((ticket_id, ref, *state_values(state)))
-        self.tickets += 1
+        for seq, ticket_id, kind, at, actor, data in events:
+            prev = link(prev, canonical_event(seq, ticket_id, kind, at, actor, data))
+            rows.append((seq, ticket_id, kind, at, actor, data, prev))
+        if events:
+            self._head = chain.Head(events[-1][0], prev)
+        self._tickets.extend(tickets)
+        self.tickets += len(tickets)
         self.events += len(events)
         if len(self._tickets) >= self.BATCH:
             self.flush()
-        return state
 
     def flush(self) -> None:
         self.conn.executemany(_INSERT_TICKET, self._tickets)
@@ -88,6 +102,9 @@ class BulkLoader:
         self.conn.execute("ANALYZE")
         self.conn.execute("PRAGMA journal_mode = WAL")
         self.store.close()
+        # A -wal left by an earlier file of that name would be replayed into this one and corrupt it.
+        for stale in (Path(f"{self.final_path}-wal"), Path(f"{self.final_path}-shm")):
+            stale.unlink(missing_ok=True)
         os.replace(self.tmp_path, self.final_path)
 
     def abandon(self) -> None:

@@ -148,3 +148,13 @@ def test_rebuild_finds_nothing_to_correct_after_normal_work(floor: Floor) -> Non
     floor.store.conn.execute("UPDATE tickets SET bounces = 9")
     assert audit.rebuild(floor.store) == 1
     assert queries.tickets_by_id(floor.store, [tid])[0].bounces == 0
+
+
+def test_history_tells_recovery_steps_in_plain_words(floor: Floor) -> None:
+    from csconsole.services import recovery
+
+    tid = new(floor)
+    tickets.take(floor.store, tid, actor_id=floor.ana.id)
+    recovery.open_recovery(floor.store, tid, actor_id=floor.sue.id)
+    lines = [e.summary for e in queries.ticket_detail(floor.store, tid).events]
+    assert lines[-1].startswith("Recovery case opened (AWARE")
