@@ -12,7 +12,7 @@ from csconsole.domain import clock
 from csconsole.domain.errors import BadInput, RuleViolation, StaleTicket
 from csconsole.domain.rules import check_active, check_status_change
 from csconsole.domain.ticket import Event, Holder
-from csconsole.domain.words import EventKind, Status, parse_enum
+from csconsole.domain.words import EventKind, Priority, Status, parse_enum
 from csconsole.services.changes import Change, TicketChange
 from csconsole.store import directory
 from csconsole.store.ledger import Ledger, load_state
@@ -90,3 +90,32 @@ def restore_status(
         seq = ledger.record(state, event)
         return Change(f"status:{target.value}",
                       (TicketChange(ticket_id, (seq,), before[0], state.holder, before[1], state.status),))
+
+
+def restore_priority(
+    store: Store,
+    ticket_id: int,
+    *,
+    actor_id: int,
+    priority: str,
+    expected_seq: int,
+    note: str,
+    at: str | None = None,
+) -> Change:
+    """Put a ticket's priority back (an ``escalate`` event to the earlier level), refusing when it changed
+    since ``expected_seq``."""
+    level = parse_enum(Priority, priority, "priority")
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = directory.agent(conn, actor_id)
+        check_active(actor)
+        state = load_state(conn, ticket_id)
+        if state is None or state.last_seq != expected_seq:
+            raise StaleTicket(f"ticket {ticket_id} changed since (someone acted on it); the undo was not applied")
+        if state.is_done:
+            raise RuleViolation(f"ticket {ticket_id} is {state.status}; its priority stays as it was")
+        before = state.holder, state.status
+        event = Event(ticket_id, EventKind.ESCALATE, at or clock.now_text(), actor.id,
+                      {"priority": level.value, "note": note})
+        seq = ledger.record(state, event)
+        return Change("escalate", (TicketChange(ticket_id, (seq,), before[0], state.holder, before[1], state.status),))

@@ -96,3 +96,20 @@ class StatusCommand(_ServiceCommand):
         note = ("Redo: " if forward else "Undo: ") + self.text()
         return lambda store: console_undo.restore_status(
             store, ticket, actor_id=actor, status=status, expected_seq=seq, note=note)
+
+
+class PriorityCommand(_ServiceCommand):
+    """Escalate: undo puts the earlier priority back (the SLA clock follows it)."""
+
+    def __init__(self, text: str, ops: Operations, stack: QUndoStack, change: Change, actor_id: int,
+                 report: Report, *, before: str, after: str) -> None:
+        super().__init__(text, ops, stack, change, actor_id, report)
+        self._ticket = change.tickets[0].ticket_id
+        self._before, self._after = before, after
+
+    def _job(self, forward: bool) -> Callable[[Store], Change]:
+        priority = self._after if forward else self._before
+        ticket, seq, actor = self._ticket, self._seqs[self._ticket], self._actor_id
+        note = ("Redo: " if forward else "Undo: ") + self.text()
+        return lambda store: console_undo.restore_priority(
+            store, ticket, actor_id=actor, priority=priority, expected_seq=seq, note=note)

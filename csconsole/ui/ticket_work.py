@@ -7,15 +7,17 @@ Each action opens a small non-blocking dialog, then runs the same service the CL
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QDialog
 
 from csconsole.services import Store, console_people, queries, tickets
 from csconsole.services.changes import Change
 from csconsole.ui.actions import A
-from csconsole.ui.commands import HolderCommand, StatusCommand
+from csconsole.ui.commands import HolderCommand, PriorityCommand, StatusCommand
 from csconsole.ui.dialogs.forms import NewTicketDialog, TextDialog, TransferDialog
 from csconsole.ui.dialogs.reassign import ReassignDialog
 
@@ -35,7 +37,8 @@ class TicketWork:
         return self.identity.id
 
     def _run(self: MainWindow, job: Callable[[Store], Change], what: str,
-             command: type[HolderCommand | StatusCommand] | None = None) -> None:
+             command: Callable[..., QUndoCommand] | None = None) -> None:
+        """Run ``job``; when it succeeds, ``command`` (a factory) puts what it did on the undo stack."""
         me = self.identity.id if self.identity else 0
 
         def done(change: Change) -> None:
@@ -155,14 +158,15 @@ class TicketWork:
         me, tid = self._me(), self._one_ticket()
         if me is None or tid is None:
             return
-        row = self.table_model.row_at(self.table_model.row_of(tid) or 0)
-        dialog = TextDialog(self.tr("Escalate"), self.tr("Why it is escalated"),
-                            priority=row.priority if row else "normal", parent=self)
+        rows = queries.tickets_by_id(self.store, [tid])
+        before = rows[0].priority if rows else "normal"
+        dialog = TextDialog(self.tr("Escalate"), self.tr("Why it is escalated"), priority=before, parent=self)
 
         def accepted() -> None:
             level, note = dialog.priority.currentText() if dialog.priority else "high", dialog.value()
             self._run(lambda s: tickets.escalate(s, tid, actor_id=me, priority=level, note=note),
-                      self.tr("Escalate {0}").format(self._label(tid)))
+                      self.tr("Escalate {0} to {1}").format(self._label(tid), level),
+                      partial(PriorityCommand, before=before, after=level))
 
         self._open_dialog(dialog, accepted)
 

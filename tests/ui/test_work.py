@@ -83,6 +83,7 @@ def test_an_agent_cannot_close_what_they_do_not_own(qtbot, store_path) -> None:
 def test_reply_note_contact_and_escalate(qtbot, window) -> None:
     tid = _select(window, lambda r: r.status == "open" and r.priority in ("low", "normal"))
     contacts = queries.tickets_by_id(window.store, [tid])[0].contacts
+    original = queries.tickets_by_id(window.store, [tid])[0].priority
     for action, text, kind in ((A.REPLY, "We sent a new modem.", "reply"), (A.NOTE, "Call back at 5", "note"),
                                (A.CONTACT, "Called again, upset", "contact")):
         qtbot.waitUntil(lambda a=action: window.actions[a].isEnabled(), timeout=3000)  # the last write is done
@@ -102,6 +103,12 @@ def test_reply_note_contact_and_escalate(qtbot, window) -> None:
     dialog.accept()
     qtbot.waitUntil(lambda: _last_event(window, tid).kind == "escalate", timeout=3000)
     assert queries.tickets_by_id(window.store, [tid])[0].priority == "urgent"
+    before = queries.tickets_by_id(window.store, [tid])[0]
+    qtbot.waitUntil(lambda: window.actions[A.UNDO].isEnabled(), timeout=3000)
+    window.actions[A.UNDO].trigger()  # an escalation is undone by a new escalate event to the old level
+    qtbot.waitUntil(lambda: queries.tickets_by_id(window.store, [tid])[0].priority == original, timeout=3000)
+    assert _last_event(window, tid).kind == "escalate"
+    assert queries.tickets_by_id(window.store, [tid])[0].last_seq > before.last_seq
 
 
 def test_new_ticket_for_a_new_customer(qtbot, window) -> None:
