@@ -108,3 +108,25 @@ def test_attention_tints_follow_a_switch_to_dark(qtbot, window) -> None:
         assert light.lightness() > 200
     finally:
         theme.apply("system")
+
+
+def test_a_remembered_sort_survives_the_next_start(qtbot, store_path: Path) -> None:
+    from csconsole.domain.views import SortKey, TicketFilter
+    from csconsole.services import queries
+
+    first = open_window(qtbot, store_path)
+    first.table.sortByColumn(9, Qt.SortOrder.DescendingOrder)  # bounces, most first
+    qtbot.waitUntil(lambda: first.table_model.order.key is SortKey.BOUNCES and not first.table_model.loading,
+                    timeout=3000)
+    first.close()
+    first.store.close()
+    second = open_window(qtbot, store_path)
+    try:
+        qtbot.waitUntil(lambda: not second.table_model.loading, timeout=3000)
+        assert second.table_model.order == queries.Order(SortKey.BOUNCES, descending=True)
+        shown = [second.table_model.row_at(r).bounces for r in range(second.table_model.rowCount())]
+        assert shown == sorted(shown, reverse=True) and shown[0] == max(
+            r.bounces for r in queries.all_tickets(second.store, TicketFilter(open_only=True)))
+    finally:
+        second.close()
+        second.store.close()

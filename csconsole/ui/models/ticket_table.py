@@ -139,6 +139,8 @@ class TicketTableModel(QAbstractTableModel):
         self._run = run
         self._filter = TicketFilter(open_only=True)
         self._order = Order(SortKey.ID, descending=True)
+        self._asked_order = self._order  # the latest order asked for, maybe still on its way
+        self._asked_filter = self._filter  # likewise
         self._count = 0
         # each page holds rows; a row becomes a _View the first time it is painted
         self._pages: OrderedDict[int, list[TicketRow | _View]] = OrderedDict()
@@ -159,7 +161,7 @@ class TicketTableModel(QAbstractTableModel):
 
     @property
     def order(self) -> Order:
-        return self._order
+        return self._asked_order
 
     @property
     def anchors(self) -> list[Key] | None:
@@ -177,7 +179,8 @@ class TicketTableModel(QAbstractTableModel):
 
     def set_query(self, flt: TicketFilter, order: Order | None = None) -> None:
         """A new row set: count and first page, then a reset (different rows, not the same rows moved)."""
-        order = order or self._order
+        order = order or self._asked_order
+        self._asked_order, self._asked_filter = order, flt
         now = clock.now_text()
         self._generation += 1
         generation = self._generation
@@ -366,8 +369,8 @@ class TicketTableModel(QAbstractTableModel):
         if key is None:
             return
         wanted = Order(key, descending=order == Qt.SortOrder.DescendingOrder)
-        if wanted != self._order:
-            self.set_query(self._filter, wanted)
+        if wanted != self._asked_order:
+            self.set_query(self._asked_filter, wanted)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # Called thousands of times per paint: plain int comparisons on a view built once per fetch.
