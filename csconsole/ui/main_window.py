@@ -523,10 +523,14 @@ class MainWindow(TicketWork, SessionActions, Panels, QMainWindow):
     def _reselect(self, ids: list[int], current: int | None = None) -> None:
         selection = self.table.selectionModel()
         wanted = QItemSelection()
+        found = 0
         for tid in ids:
             row = self.table_model.row_of(tid)
             if row is not None:
+                found += 1
                 wanted.select(self.table_model.index(row, 0), self.table_model.index(row, len(Column) - 1))
+        if found < len(ids) and selection.hasSelection():
+            return  # some lie outside the rows held (scrolled far away): keep the selection as it stands
         selection.blockSignals(True)
         selection.select(wanted, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         if current is not None and (row := self.table_model.row_of(current)) is not None:
