@@ -62,9 +62,12 @@ class TicketWork:
             self.active_dialog = None
 
     def _one_ticket(self: MainWindow) -> int | None:
-        current = self.current_ticket_id()
-        ids = self.selected_ticket_ids()
-        return current if current in ids else (ids[0] if ids else None)
+        """The ticket a one-ticket action acts on: the current row if selected, else the first selected."""
+        current = self.table.currentIndex()
+        if current.isValid() and self.table.selectionModel().isRowSelected(current.row()):
+            return self.table_model.ticket_id(current.row())
+        ids = self.selected_ticket_ids(limit=1)
+        return ids[0] if ids else None
 
     def _label(self: MainWindow, ticket_id: int) -> str:
         row = self.table_model.row_of(ticket_id)
@@ -92,7 +95,7 @@ class TicketWork:
             if to_id is None:
                 return
             name = dialog.agent_name()
-            what = (self.tr("Reassign {0} to {1}").format(self._label(ids[0]), name) if len(ids) == 1
+            what = (self.tr("Reassign {0} to {1}").format(rows[0].ref, name) if len(ids) == 1
                     else self.tr("Reassign {0} tickets to {1}").format(len(ids), name))
             self._run(lambda s: tickets.reassign(s, ids, actor_id=me, to_id=to_id, reason=reason,
                                                  expected_seqs=seqs), what, HolderCommand)
