@@ -156,3 +156,25 @@ def test_select_all_and_reassign_across_pages(qtbot, big_store_path) -> None:
     finally:
         window.close()
         window.store.close()
+
+
+def test_reassign_by_keyboard_alone(qtbot, window) -> None:
+    row = _owned_rows(window, 1)[0]
+    window.select_row(row)
+    ticket = window.table_model.row_at(row)
+    before = len(events_of(window.store, ticket.id))
+    window.activateWindow()
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.active_dialog is not None and window.active_dialog.isVisible(), timeout=3000)
+    dialog = window.active_dialog
+    qtbot.keyClicks(dialog.search, "a")  # filters, and picks the first agent left
+    first = dialog.agent_name()
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Down)  # the next one, without leaving the filter
+    chosen = dialog.agent_name()
+    assert first and chosen and chosen != first
+    dialog.detail.setFocus()
+    qtbot.keyClicks(dialog.detail, "covers the evening shift")
+    qtbot.keyClick(dialog.detail, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(events_of(window.store, ticket.id)) == before + 1, timeout=5000)
+    assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == chosen

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -42,7 +43,8 @@ class ReassignDialog(QDialog):
         self._proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._proxy.setFilterKeyColumn(-1)
         self._proxy.setSortRole(Qt.ItemDataRole.EditRole)
-        self.search.textChanged.connect(self._proxy.setFilterFixedString)
+        self.search.textChanged.connect(self._filter_agents)
+        self.search.installEventFilter(self)  # Up and Down in the filter move through the agents
         self.agents = QTableView()
         self.agents.setModel(self._proxy)
         self.agents.setAccessibleName(self.tr("Agents with their open load"))
@@ -80,6 +82,19 @@ class ReassignDialog(QDialog):
         self.resize(560, 460)
         self.search.setFocus()
         self._validate()
+
+    def _filter_agents(self, text: str) -> None:
+        self._proxy.setFilterFixedString(text)
+        if self.agent_id() is None and self._proxy.rowCount():
+            self.agents.selectRow(0)  # keyboard users type a few letters and go on to the reason
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.search and event.type() == QEvent.Type.KeyPress:
+            key = event.key()  # type: ignore[attr-defined]
+            if key in (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+                QApplication.sendEvent(self.agents, event)
+                return True
+        return super().eventFilter(watched, event)
 
     def select_agent(self, name: str) -> bool:
         for row in range(self._proxy.rowCount()):
