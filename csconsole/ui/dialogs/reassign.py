@@ -53,6 +53,7 @@ class ReassignDialog(QDialog):
         self.agents.setSortingEnabled(True)
         self.agents.sortByColumn(AgentColumn.LOAD, Qt.SortOrder.AscendingOrder)
         self.agents.verticalHeader().hide()
+        self.agents.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.agents.horizontalHeader().setSectionResizeMode(AgentColumn.NAME, QHeaderView.ResizeMode.Stretch)
         self.agents.setMinimumHeight(220)
         self.agents.selectionModel().selectionChanged.connect(self._validate)
