@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,11 @@ MAX_FIELD = 10_000  # characters; longer is not a note, it is a mistake
 MAX_PROBLEMS = 200
 
 Progress = Callable[[int, int], None]
+
+
+class ImportCancelled(DomainError):
+    def __init__(self) -> None:
+        super().__init__("import cancelled; nothing was written")
 
 
 class ImportRejected(DomainError):
@@ -265,7 +271,8 @@ class Names:
 
 
 def import_csv(
-    store: Store, file: Path, *, agents_file: Path | None = None, progress: Progress | None = None
+    store: Store, file: Path, *, agents_file: Path | None = None, progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> ImportResult:
     problems = Problems(file)
     agents = _read_agents(agents_file) if agents_file else []
@@ -300,8 +307,11 @@ def import_csv(
                 if state is None:
                     state = states[row.ticket] = load_state(conn, ids[row.ticket])  # type: ignore[assignment]
                 ledger.record(state, _event(row, state, names))
-            if progress and (done % 1000 == 0 or done == len(rows)):
-                progress(done, len(rows))
+            if done % 1000 == 0 or done == len(rows):
+                if cancel is not None and cancel.is_set():
+                    raise ImportCancelled()  # leaves store.write(): everything rolls back
+                if progress:
+                    progress(done, len(rows))
         findings: list[Finding] = []
         for ref in dict.fromkeys(r.ticket for r in rows):
             findings += rule_breaches(ids[ref], load_events(conn, ids[ref]), names.roles, ledger.targets)

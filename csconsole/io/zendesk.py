@@ -46,7 +46,7 @@ from csconsole.domain.errors import BadInput, DomainError
 from csconsole.domain.findings import Finding, rule_breaches
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import EventKind, Role, Status
-from csconsole.io.csv_import import ImportRejected, ImportResult, Names, Problems, Progress
+from csconsole.io.csv_import import ImportCancelled, ImportRejected, ImportResult, Names, Problems, Progress
 from csconsole.store import zendesk_schema
 from csconsole.store.ledger import Ledger, load_events, load_state
 from csconsole.store.store import Store
@@ -71,11 +71,6 @@ CHANNELS = {"email": "email", "web": "email", "voice": "phone", "chat": "chat", 
 ROLES = {"end-user": None, "agent": Role.AGENT, "admin": Role.SUPERVISOR}
 COMMENT_TYPES = ("Comment", "VoiceComment")
 _PAGE = re.compile(r"^(?P<stem>[a-z_]+)(?:[-_](?P<page>\d+))?\.json$")
-
-
-class ImportCancelled(DomainError):
-    def __init__(self) -> None:
-        super().__init__("import cancelled; nothing was written")
 
 
 @dataclass

@@ -181,3 +181,26 @@ def test_rebuild_and_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["rebuild", str(db)]) == 0
     assert "0 tickets had drifted" in capsys.readouterr().out
     assert main(["audit", "verify", str(db)]) == 0
+
+
+def test_a_cancelled_csv_import_writes_nothing(imported: Path, tmp_path: Path) -> None:
+    import threading
+
+    from csconsole.io.csv_import import ImportCancelled, import_csv
+    from csconsole.services import open_store
+
+    rows = "".join(f"N-{i},2026-03-02T09:00:00Z,created,,Billing,,C{i},s,chat,low,,\n" for i in range(2500))
+    log = tmp_path / "big.csv"
+    log.write_text(HEADER + rows)
+    cancel = threading.Event()
+    seen: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        seen.append(done)
+        cancel.set()  # the user presses Cancel after the first progress report
+
+    before = sha(imported)
+    with open_store(str(imported)) as store, pytest.raises(ImportCancelled):
+        import_csv(store, log, progress=progress, cancel=cancel)
+    assert seen == [1000]
+    assert sha(imported) == before
