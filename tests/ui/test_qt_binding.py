@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Signal
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
@@ -15,13 +15,27 @@ class _Emitter(QObject):
     fired = Signal()
 
 
+class _EmptyModel(QAbstractTableModel):
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 1
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
+        return None  # an empty cell: what views ask for thousands of times a paint
+
+
 def test_void_calls_and_emits_keep_none_and_true_alive(qtbot: QtBot) -> None:
     label = QLabel()
     qtbot.addWidget(label)
     emitter = _Emitter()
+    model = _EmptyModel()  # held: an index outlives nothing
+    cell = model.index(0, 0)
     none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
     for _ in range(CALLS):
         label.setText("x")
         emitter.fired.emit()
-    assert sys.getrefcount(None) - none_before > -CALLS // 2, "each void Qt call drops a reference to None"
+        cell.data(0x0100)
+    assert sys.getrefcount(None) - none_before > -CALLS // 2, "void calls or None from data() drop None"
     assert sys.getrefcount(True) - true_before > -CALLS // 2, "each signal emit drops a reference to True"
