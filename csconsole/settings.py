@@ -10,6 +10,8 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from csconsole.domain.rules import REASSIGN_REASONS
+
 T = TypeVar("T")
 
 ORGANIZATION = "csconsole"
@@ -38,6 +40,10 @@ class Prefs:
     POLL_MS = Setting[int]("live/poll_ms", int, 250, "how often to look for commits by others")
     THEME = Setting[str]("view/theme", str, "system", "system, light or dark")
     WATCHED = Setting[str]("tickets/watched", str, "", "ids of tickets I watch, per store (JSON)")
+    REASONS = Setting[list]("tickets/reassign_reasons", list, list(REASSIGN_REASONS),
+                            "reasons offered when reassigning, in order")
+    CHECKLIST = Setting[str]("recovery/checklist", str, "", "checklist proposed for a new recovery case")
+    IMPORT_FOLDER = Setting[str]("import/folder", str, "", "where the last import was picked from")
 
 
 class Settings:
@@ -53,6 +59,9 @@ class Settings:
             return setting.default
         if setting.kind is bool and isinstance(raw, str):  # INI files hand booleans back as text
             return raw.lower() in ("true", "1", "yes")  # type: ignore[return-value]
+        if setting.kind is list:  # INI hands a one-item list back as a plain string
+            items = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else []
+            return [str(i) for i in items if str(i).strip()] or list(setting.default)  # type: ignore[return-value]
         if setting.kind is QByteArray:
             return raw if isinstance(raw, QByteArray) else setting.default  # type: ignore[return-value]
         try:

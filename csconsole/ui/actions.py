@@ -22,11 +22,14 @@ class A(Enum):
     SLA_TARGETS = auto()
     IDENTITY = auto()
     SET_PIN = auto()
+    IMPORT_CSV = auto()
+    IMPORT_ZENDESK = auto()
     QUIT = auto()
     UNDO = auto()
     REDO = auto()
     FIND = auto()
     REFRESH = auto()
+    PREFERENCES = auto()
     CHIP_BOUNCED = auto()
     CHIP_CALLBACK = auto()
     CHIP_SLA = auto()
@@ -55,6 +58,7 @@ class A(Enum):
     WATCH = auto()
     OPEN_RECOVERY = auto()
     EVALUATE = auto()
+    CROSSCHECK = auto()
     SHORTCUTS = auto()
     ABOUT = auto()
 
@@ -62,7 +66,7 @@ class A(Enum):
 @dataclass(frozen=True)
 class Spec:
     text: str
-    menu: str  # "&File", "&Edit", "&View", "&Ticket", "&Help"
+    menu: str  # "&File", "&Edit", "&View", "&Ticket", "&Tools", "&Help"
     shortcut: str = ""
     writes: bool = False
     needs_ticket: bool = False
@@ -85,11 +89,17 @@ SPECS: dict[A, Spec] = {
     A.IDENTITY: Spec("Who is at the &console…", "&File", "Ctrl+Shift+I"),
     A.SET_PIN: Spec("Set my console &PIN…", "&File", writes=True,
                     tip="Keep others from acting as you at a shared workstation"),
+    A.IMPORT_CSV: Spec("&Import CSV event log…", "&File", writes=True,
+                       tip="Add tickets and their history from a CSV event log (all or nothing)"),
+    A.IMPORT_ZENDESK: Spec("Import &Zendesk export…", "&File", writes=True,
+                           tip="Add tickets, agents and groups from a Zendesk export: a folder or a .zip"),
     A.QUIT: Spec("&Quit", "&File", "Ctrl+Q"),
     A.UNDO: Spec("&Undo", "&Edit", "Ctrl+Z", writes=True),
     A.REDO: Spec("&Redo", "&Edit", "Ctrl+Shift+Z", writes=True),
     A.FIND: Spec("&Find tickets", "&Edit", "Ctrl+F", tip="Search by reference, subject or customer"),
     A.REFRESH: Spec("Re&fresh", "&Edit", "F5"),
+    A.PREFERENCES: Spec("&Preferences…", "&Edit", "Ctrl+,",
+                        tip="Theme, refresh, SLA targets, reassignment reasons, recovery checklists"),
     A.CHIP_BOUNCED: Spec("&Bounced > 2", "&View", "Ctrl+1", checkable=True, tip="Bounced three times or more"),
     A.CHIP_CALLBACK: Spec("Senior &callback", "&View", "Ctrl+2", checkable=True,
                           tip="The customer contacted us three times or more"),
@@ -125,14 +135,16 @@ SPECS: dict[A, Spec] = {
                           tip="Open or continue the recovery case of this ticket (AWARE)"),
     A.EVALUATE: Spec("E&valuate…", "&Ticket", "Ctrl+Shift+E", writes=True, needs_ticket=True,
                      tip="Score the associate and the policy separately"),
+    A.CROSSCHECK: Spec("&Zendesk cross-check…", "&Tools",
+                       tip="Where csconsole's counts of imported tickets differ from Zendesk's own"),
     A.SHORTCUTS: Spec("&Keyboard shortcuts", "&Help", "F1"),
     A.ABOUT: Spec("&About csconsole", "&Help"),
 }
 
 CHIPS: tuple[A, ...] = (A.CHIP_BOUNCED, A.CHIP_CALLBACK, A.CHIP_SLA, A.CHIP_UNOWNED, A.CHIP_WATCHED)
-MENUS: tuple[str, ...] = ("&File", "&Edit", "&View", "&Ticket", "&Help")
+MENUS: tuple[str, ...] = ("&File", "&Edit", "&View", "&Ticket", "&Tools", "&Help")
 # a separator goes before these in their menu
-SEPARATE_BEFORE = {A.NEW_QUEUE, A.IDENTITY, A.QUIT, A.FIND, A.CHIP_BOUNCED, A.OPEN_ONLY, A.THEME_SYSTEM, A.FOCUS_QUEUES,
+SEPARATE_BEFORE = {A.NEW_QUEUE, A.IDENTITY, A.IMPORT_CSV, A.QUIT, A.PREFERENCES, A.FIND, A.CHIP_BOUNCED, A.OPEN_ONLY, A.THEME_SYSTEM, A.FOCUS_QUEUES,
                    A.TAKE, A.REPLY, A.RESOLVE, A.WATCH, A.OPEN_RECOVERY, A.RECOVERY_PANEL}
 
 
@@ -170,5 +182,12 @@ class Actions:
                 enabled = enabled and has_ticket
             action.setEnabled(enabled)
 
-    def shortcut_table(self) -> list[tuple[str, str]]:
-        return [(_t(s.text).replace("&", ""), s.shortcut) for s in SPECS.values() if s.shortcut]
+    def shortcut_table(self) -> list[tuple[str, str, str]]:
+        """(menu, action, shortcut) for every action with a shortcut, read from the live QActions, in menu order."""
+        rows = []
+        for menu in MENUS:
+            for key, action in self._actions.items():
+                if SPECS[key].menu == menu and not action.shortcut().isEmpty():
+                    rows.append((_t(menu).replace("&", ""), action.text().replace("&", "").rstrip("…"),
+                                 action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
+        return rows

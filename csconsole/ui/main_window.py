@@ -31,6 +31,8 @@ from csconsole.domain.views import SlaFilter, TicketFilter, TicketRow
 from csconsole.services import Store, StoreError, queries
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import CHIPS, A, Actions
+from csconsole.ui.help import HelpActions
+from csconsole.ui.importing import ImportActions, ImportWorker
 from csconsole.ui.models.queues import ALL_QUEUES, QUEUE_ID_ROLE, QueuesModel
 from csconsole.ui.models.ticket_table import PAGE, SORT_KEYS, Column, TicketTableModel
 from csconsole.ui.operations import Operations
@@ -45,7 +47,7 @@ MAX_KEPT = 2_000  # selected tickets carried across a refresh or a filter change
 TICK_MS = 30_000  # ages and SLA countdowns move on
 
 
-class MainWindow(WindowLayout, TicketWork, SessionActions, Panels, QMainWindow):
+class MainWindow(WindowLayout, TicketWork, SessionActions, ImportActions, HelpActions, Panels, QMainWindow):
     switch_store = Signal(str, bool)  # path, read-only: the start-up code reopens the console
     message_shown = Signal(str, bool)  # text, is_error (tests and the status bar listen)
 
@@ -64,6 +66,8 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, Panels, QMainWindow):
         self.active_dialog: QDialog | None = None  # the open, non-blocking dialog (tests drive it)
         self._queue_id = ALL_QUEUES
         self._search = ""
+        self.import_worker: ImportWorker | None = None
+        self.disagreements_by_ticket: dict[int, list] = {}  # Zendesk cross-check, for the detail pane
 
         self.queues_model = QueuesModel(self)
         self.table_model = TicketTableModel(store, self.ops.read, self)
@@ -86,6 +90,7 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, Panels, QMainWindow):
         self._tick.start(TICK_MS)
         self.apply_filter()
         self._refresh_side_panels()
+        self.load_crosscheck()
         self._update_enabled()
         for warning in store.warnings:
             self.show_message(warning, error=True, modal=False)
@@ -104,7 +109,9 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, Panels, QMainWindow):
             A.TRANSFER: self.transfer, A.REPLY: self.reply, A.NOTE: self.add_note, A.CONTACT: self.log_contact,
             A.ESCALATE: self.escalate, A.RESOLVE: lambda: self.set_status("resolved"),
             A.CLOSE: lambda: self.set_status("closed"), A.REOPEN: lambda: self.set_status("open"),
-            A.SHORTCUTS: self._show_shortcuts, A.ABOUT: self._about,
+            A.SHORTCUTS: self.show_shortcuts, A.ABOUT: self.show_about,
+            A.IMPORT_CSV: self.ask_import_csv, A.IMPORT_ZENDESK: self.ask_import_zendesk,
+            A.CROSSCHECK: self.show_crosscheck, A.PREFERENCES: self.show_preferences,
             A.THEME_SYSTEM: lambda: self._set_theme("system"), A.THEME_LIGHT: lambda: self._set_theme("light"),
             A.THEME_DARK: lambda: self._set_theme("dark"),
         }
@@ -143,6 +150,9 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, Panels, QMainWindow):
         self.save_layout()
         self._closing = True
         self._tick.stop()
+        if self.import_worker is not None:  # an import in flight rolls back rather than outlive the window
+            self.import_worker.cancel.set()
+            self.import_worker.wait()
         self.ops.shutdown()
         # Children are destroyed before our connections go: let none of them call back into us.
         for emitter in (self.undo_stack, self.ops, self.table_model, self.table.selectionModel(),
@@ -374,6 +384,7 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, Panels, QMainWindow):
             return
         try:
             self.detail.show_detail(queries.ticket_detail(self.store, ticket_id))
+            self.detail.set_zendesk(self.zendesk_line(ticket_id))
         except (DomainError, StoreError) as error:
             self.detail.show_nothing(str(error))
         self.actions[A.WATCH].setChecked(ticket_id in self.watch.ids)
@@ -383,7 +394,8 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, Panels, QMainWindow):
             return
         has_ticket = self.table.selectionModel().hasSelection() if self.table.selectionModel() else False
         self.actions.update_enabled(read_only=self.store.read_only, has_ticket=has_ticket,
-                                    has_identity=self.identity is not None, busy=self.ops.writing)
+                                    has_identity=self.identity is not None,
+                                    busy=self.ops.writing or self.import_worker is not None)
         can_write = not self.store.read_only and self.identity is not None and not self.ops.writing
         self.actions[A.UNDO].setEnabled(can_write and self.undo_stack.canUndo())
         self.actions[A.REDO].setEnabled(can_write and self.undo_stack.canRedo())

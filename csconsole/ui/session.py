@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
-from csconsole.services import StoreError, people, pin, preferences, queries
+from csconsole.services import StoreError, people, pin, preferences, queries, recovery
 from csconsole.settings import Prefs
 from csconsole.ui import theme
 from csconsole.ui.actions import A
 from csconsole.ui.dialogs.pin import PinDialog
+from csconsole.ui.dialogs.preferences import Choices, PreferencesDialog, QueueTargets
 from csconsole.ui.dialogs.sla import SlaDialog
 from csconsole.ui.dialogs.start import IdentityDialog
 
@@ -140,12 +142,55 @@ class SessionActions:
             self.actions[key].setChecked(value == name)
         theme.apply(name)
 
-    def _show_shortcuts(self: MainWindow) -> None:
-        rows = "".join(f"<tr><td>{t}</td><td><b>{s}</b></td></tr>" for t, s in self.actions.shortcut_table())
-        QMessageBox.information(self, self.tr("Keyboard shortcuts"), f"<table>{rows}</table>")
+    # --- preferences -------------------------------------------------------------------------
+    def preference_choices(self: MainWindow) -> Choices:
+        """What is in force now: this console's QSettings and the store's SLA targets."""
+        targets = [QueueTargets(q.id, q.name, preferences.queue_targets(self.store, q.id))
+                   for q in queries.queues(self.store)]
+        return Choices(self.settings.get(Prefs.THEME), self.settings.get(Prefs.POLL_MS),
+                       self.settings.get(Prefs.REASONS), self.settings.get(Prefs.CHECKLIST), targets)
 
-    def _about(self: MainWindow) -> None:
-        from csconsole import __version__
+    def show_preferences(self: MainWindow) -> None:
+        who = self.tr("{0} ({1})").format(self.identity.name, self.identity.role.value) if self.identity \
+            else self.tr("nobody")
+        checklists = [c.name for c in recovery.checklists(self.store)]
+        dialog = PreferencesDialog(self.preference_choices(), checklists, who, read_only=self.store.read_only,
+                                   parent=self)
+        dialog.set_pin.setEnabled(not self.store.read_only and self.identity is not None)
+        # Identity and PIN have their own dialogs (with the PIN check): the buttons lead there.
+        dialog.identity_requested.connect(lambda: (dialog.reject(), self.actions[A.IDENTITY].trigger()))
+        dialog.pin_requested.connect(lambda: (dialog.reject(), self.actions[A.SET_PIN].trigger()))
+        dialog.checklists_requested.connect(lambda: self._edit_checklists(dialog))
+        self._open_dialog(dialog, lambda: self.save_preferences(dialog.choices(), dialog.changed_targets()))
 
-        QMessageBox.about(self, self.tr("About csconsole"),
-                          self.tr("csconsole {0}: the floor supervisor's console.").format(__version__))
+    def _edit_checklists(self: MainWindow, dialog: PreferencesDialog) -> None:
+        from csconsole.ui.recovery.checklists import ChecklistDialog  # the recovery view's own editor
+
+        editor = ChecklistDialog(self.ops, dialog)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chosen = dialog.checklist.currentText()
+        editor.finished.connect(lambda _c: dialog.set_checklists(
+            [c.name for c in recovery.checklists(self.store)], chosen))
+        self.checklist_editor = editor
+        editor.open()
+
+    def save_preferences(self: MainWindow, choices: Choices, changed: list[QueueTargets]) -> None:
+        """This console's settings at once; changed SLA targets in the store, in one background write."""
+        if choices.theme != self.settings.get(Prefs.THEME):
+            self._set_theme(choices.theme)
+        if choices.poll_ms != self.settings.get(Prefs.POLL_MS):
+            self.settings.set(Prefs.POLL_MS, choices.poll_ms)
+            self.ops.start_polling(choices.poll_ms)
+        self.settings.set(Prefs.REASONS, choices.reasons)
+        self.settings.set(Prefs.CHECKLIST, choices.checklist)
+        self.settings.sync()
+        if not changed or self.store.read_only:
+            self.show_message(self.tr("Preferences saved."))
+            return
+
+        def job(store: object) -> int:
+            return sum(preferences.set_queue_targets(store, q.queue_id, dict(q.minutes)) for q in changed)
+
+        self.ops.write(job, lambda moved: self.show_message(
+            self.tr("Preferences saved; SLA targets of {0} queues changed, {1} open tickets re-timed")
+            .format(len(changed), moved)), lambda m: self.show_message(m, error=True))

@@ -22,6 +22,7 @@ from csconsole.ui.dialogs.start import (
     data_dir,
     default_store_path,
 )
+from csconsole.ui.help import set_identity
 from csconsole.ui.main_window import MainWindow
 
 PIN_TRIES = 3
@@ -145,9 +146,7 @@ class Console(QObject):
 def run(db: str | None, *, read_only: bool, demo: bool) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
-    app.setOrganizationName("csconsole")
-    app.setApplicationName("csconsole")
-    app.setApplicationDisplayName("csconsole")
+    set_identity(app)  # names, desktop file name and icon, once
     settings = Settings()
     name = settings.get(Prefs.THEME)
     if name != "system":

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog
 
 from csconsole.services import Store, console_people, queries, tickets
 from csconsole.services.changes import Change
+from csconsole.settings import Prefs
 from csconsole.ui.actions import A
 from csconsole.ui.commands import HolderCommand, PriorityCommand, StatusCommand
 from csconsole.ui.dialogs.forms import NewTicketDialog, TextDialog, TransferDialog
@@ -88,7 +89,8 @@ class TicketWork:
             return
         ids = [r.id for r in rows]
         seqs = {r.id: r.last_seq for r in rows}  # what we saw: the store refuses if any changed since
-        dialog = ReassignDialog(queries.agents_with_load(self.store), [r.ref for r in rows], self)
+        dialog = ReassignDialog(queries.agents_with_load(self.store), [r.ref for r in rows], self,
+                                reasons=self.settings.get(Prefs.REASONS))
 
         def accepted() -> None:
             to_id, reason = dialog.agent_id(), dialog.reason_text()

@@ -24,7 +24,8 @@ from csconsole.ui.models.agents import AGENT_ID_ROLE, AgentColumn, AgentsModel
 
 
 class ReassignDialog(QDialog):
-    def __init__(self, loads: list[AgentLoad], ticket_labels: list[str], parent: QWidget | None = None) -> None:
+    def __init__(self, loads: list[AgentLoad], ticket_labels: list[str], parent: QWidget | None = None,
+                 reasons: list[str] | None = None) -> None:
         super().__init__(parent)
         count = len(ticket_labels)
         self.setWindowTitle(self.tr("Reassign ticket") if count == 1 else self.tr("Reassign {0} tickets").format(count))
@@ -59,7 +60,7 @@ class ReassignDialog(QDialog):
         self.agents.selectionModel().selectionChanged.connect(self._validate)
 
         self.reason = QComboBox()
-        self.reason.addItems(list(REASSIGN_REASONS))
+        self.reason.addItems(reasons or list(REASSIGN_REASONS))  # Preferences → Reassignment reasons
         self.reason.setAccessibleName(self.tr("Reason"))
         self.detail = QLineEdit()
         self.detail.setPlaceholderText(self.tr("What the new owner should know (required)"))

@@ -35,6 +35,7 @@ from csconsole.domain.checklists import Checklist, Records, Step
 from csconsole.domain.recovery import Outcome, RecoveryCase, RootCause
 from csconsole.domain.rules import Agent
 from csconsole.services import recovery
+from csconsole.settings import Prefs, Settings
 from csconsole.ui.operations import Operations
 
 GOODWILL_KINDS = ("", "refund", "voucher", "credit", "gift", "free upgrade")
@@ -176,6 +177,10 @@ class RecoveryDialog(QDialog):
         for item in self.checklists:
             self.checklist.addItem(item.name)
         self.checklist.setToolTip(self.tr("A case keeps the checklist it was opened with"))
+        self.checklist.setAccessibleName(self.tr("Checklist"))
+        preferred = self.checklist.findText(Settings().get(Prefs.CHECKLIST))  # Preferences → Recovery
+        if preferred >= 0:
+            self.checklist.setCurrentIndex(preferred)
         self.progress = QLabel(objectName="progress")
         self.steps = QListWidget(objectName="steps")
         self.steps.setMaximumWidth(260)

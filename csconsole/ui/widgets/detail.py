@@ -42,6 +42,10 @@ class DetailPane(QScrollArea):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.flags = QLabel()
         self.flags.setWordWrap(True)
+        self.zendesk = QLabel(objectName="zendesk_line")  # where our counts and Zendesk's differ
+        self.zendesk.setWordWrap(True)
+        self.zendesk.setAccessibleName(self.tr("Zendesk cross-check"))
+        self.zendesk.hide()
         self.path = PathTimeline()
         self.contacts = QLabel()
         self.contacts.setWordWrap(True)
@@ -55,7 +59,7 @@ class DetailPane(QScrollArea):
         self.event_count = 0
         self._story = [_section(self.tr("Holder path")), self.path, _section(self.tr("Customer contacts")),
                        self.contacts, _section(self.tr("History (newest first)")), self.events]
-        for w in (self.title, self.header, self.flags, *self._story):
+        for w in (self.title, self.header, self.flags, self.zendesk, *self._story):
             layout.addWidget(w)
         layout.addStretch(1)
         self.setWidget(body)
@@ -66,11 +70,17 @@ class DetailPane(QScrollArea):
         self.title.setText(f"<i>{escape(message or self.tr('Select a ticket to see its story.'))}</i>")
         for label in (self.header, self.flags, self.contacts):
             label.clear()
+        self.set_zendesk("")
         self.path.set_steps([])
         self.events.clear()
         self.event_count = 0
         for w in self._story:
             w.hide()  # no ticket, no story: headings over nothing read as a broken pane
+
+    def set_zendesk(self, line: str) -> None:
+        """A small line under the flags: what Zendesk counts where our events count otherwise."""
+        self.zendesk.setText(f"<small>{escape(line)}</small>" if line else "")
+        self.zendesk.setVisible(bool(line))
 
     def show_detail(self, detail: TicketDetail) -> None:
         row = detail.row

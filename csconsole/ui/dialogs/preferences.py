@@ -1,0 +1,265 @@
+"""Edit → Preferences: this console's own settings (QSettings, declared in csconsole/settings.py) and the
+floor's business settings kept in the store (SLA targets per queue and priority, recovery checklists).
+
+The dialog only collects values; ``Preferences.save`` in the window writes them (the store through
+services, off the GUI thread).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csconsole.domain.rules import REASSIGN_REASONS
+from csconsole.domain.sla import DEFAULT_TARGETS
+from csconsole.domain.words import Priority
+from csconsole.services.preferences import MAX_TARGET_MINUTES
+
+THEMES = ("system", "light", "dark")
+
+
+@dataclass(frozen=True)
+class QueueTargets:
+    queue_id: int
+    name: str
+    minutes: Mapping[str, int]  # priority → minutes in force
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the dialog shows when it opens, and hands back when accepted."""
+
+    theme: str
+    poll_ms: int
+    reasons: list[str]
+    checklist: str
+    targets: list[QueueTargets]
+
+
+class PreferencesDialog(QDialog):
+    identity_requested = Signal()
+    pin_requested = Signal()
+    checklists_requested = Signal()
+
+    def __init__(self, now: Choices, checklists: Sequence[str], who: str, *, read_only: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("preferences_dialog")
+        self.setWindowTitle(self.tr("Preferences"))
+        self._targets = now.targets
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("preference_tabs")
+        self.tabs.setAccessibleName(self.tr("Preference pages"))
+        self.tabs.addTab(self._console_page(now, who), self.tr("This &console"))
+        self.tabs.addTab(self._sla_page(now.targets, read_only), self.tr("&SLA targets"))
+        self.tabs.addTab(self._reasons_page(now.reasons), self.tr("&Reassignment"))
+        self.tabs.addTab(self._recovery_page(checklists, now.checklist, read_only), self.tr("Reco&very"))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.buttons)
+        self.resize(680, 460)
+
+    # --- pages ---------------------------------------------------------------------------------------
+    def _console_page(self, now: Choices, who: str) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        note = QLabel(self.tr("These belong to you on this computer; other consoles on the same store keep their own."))
+        note.setWordWrap(True)
+        form.addRow(note)
+        self.theme = QComboBox(objectName="theme")
+        for name, label in zip(THEMES, (self.tr("Follow the system"), self.tr("Light"), self.tr("Dark")), strict=True):
+            self.theme.addItem(label, name)
+        self.theme.setCurrentIndex(max(0, self.theme.findData(now.theme)))
+        self.theme.setAccessibleName(self.tr("Theme"))
+        self.theme.setAccessibleDescription(self.tr("Colours of the console: the system's, light or dark"))
+        form.addRow(self.tr("&Theme:"), self.theme)
+        self.poll = QSpinBox(objectName="poll_ms")
+        self.poll.setRange(50, 60_000)
+        self.poll.setSingleStep(50)
+        self.poll.setSuffix(self.tr(" ms"))
+        self.poll.setValue(now.poll_ms)
+        self.poll.setAccessibleName(self.tr("Live refresh interval in milliseconds"))
+        self.poll.setAccessibleDescription(self.tr("How often the console looks for changes made by others"))
+        self.poll.setToolTip(self.poll.accessibleDescription())
+        form.addRow(self.tr("&Look for changes every:"), self.poll)
+        self.who = QLabel(who, objectName="who")
+        self.change_identity = QPushButton(self.tr("C&hange who is at the console…"), objectName="change_identity")
+        self.change_identity.setAccessibleDescription(self.tr("Sign in as someone else (asks for their PIN)"))
+        self.change_identity.clicked.connect(self.identity_requested)
+        self.set_pin = QPushButton(self.tr("Set my console &PIN…"), objectName="set_pin")
+        self.set_pin.setAccessibleDescription(self.tr("Keep others from acting as you at a shared workstation"))
+        self.set_pin.clicked.connect(self.pin_requested)
+        row = QHBoxLayout()
+        row.addWidget(self.change_identity)
+        row.addWidget(self.set_pin)
+        row.addStretch(1)
+        form.addRow(self.tr("At the console:"), self.who)
+        form.addRow("", row)
+        return page
+
+    def _sla_page(self, targets: list[QueueTargets], read_only: bool) -> QWidget:
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        intro = QLabel(self.tr("Minutes a customer may wait for a response, per queue and priority. Kept in the "
+                               "store for every console; open tickets move to new targets at once."))
+        intro.setWordWrap(True)
+        outer.addWidget(intro)
+        grid_widget = QWidget()
+        grid = QGridLayout(grid_widget)
+        self.sla: dict[tuple[int, str], QSpinBox] = {}
+        priorities = list(Priority)
+        for column, priority in enumerate(priorities, 1):
+            head = QLabel(f"<b>{priority.value.capitalize()}</b>")
+            head.setToolTip(self.tr("Default: {0} min").format(DEFAULT_TARGETS[priority]))
+            grid.addWidget(head, 0, column, Qt.AlignmentFlag.AlignCenter)
+        for row, queue in enumerate(targets, 1):
+            grid.addWidget(QLabel(queue.name), row, 0)
+            for column, priority in enumerate(priorities, 1):
+                box = QSpinBox()
+                box.setObjectName(f"sla_{queue.queue_id}_{priority.value}")
+                box.setRange(1, MAX_TARGET_MINUTES)
+                box.setSuffix(self.tr(" min"))
+                box.setValue(queue.minutes.get(priority.value, DEFAULT_TARGETS[priority]))
+                box.setAccessibleName(self.tr("{0}, {1} target in minutes").format(queue.name, priority.value))
+                box.setToolTip(self.tr("Default: {0} min").format(DEFAULT_TARGETS[priority]))
+                box.setEnabled(not read_only)
+                self.sla[(queue.queue_id, priority.value)] = box
+                grid.addWidget(box, row, column)  # added row by row: Tab walks each queue's priorities in turn
+        grid.setRowStretch(len(targets) + 1, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(grid_widget)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        outer.addWidget(scroll, 1)
+        if not targets:
+            outer.addWidget(QLabel(self.tr("No queues yet: add one from the File menu.")))
+        self.sla_defaults = QPushButton(self.tr("&Defaults for every queue"), objectName="sla_defaults")
+        self.sla_defaults.setAccessibleDescription(self.tr("Put every target back to the default minutes"))
+        self.sla_defaults.clicked.connect(self._sla_to_defaults)
+        self.sla_defaults.setEnabled(not read_only and bool(targets))
+        outer.addWidget(self.sla_defaults, 0, Qt.AlignmentFlag.AlignLeft)
+        if read_only:
+            outer.addWidget(QLabel(self.tr("The store is open read-only: targets cannot be changed here.")))
+        return page
+
+    def _reasons_page(self, reasons: list[str]) -> QWidget:
+        page = QWidget()
+        outer = QVBoxLayout(page)
+        label = QLabel(self.tr("Reasons offered when &reassigning tickets, in this order (double-click or F2 "
+                               "to edit):"))
+        label.setWordWrap(True)
+        self.reasons = QListWidget(objectName="reasons")
+        self.reasons.setAccessibleName(self.tr("Reassignment reasons"))
+        self.reasons.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        label.setBuddy(self.reasons)
+        self._fill_reasons(reasons)
+        buttons = QVBoxLayout()
+        for text, name, slot, tip in (
+            (self.tr("&Add"), "reason_add", self._add_reason, self.tr("Add a reason at the end and edit it")),
+            (self.tr("Re&move"), "reason_remove", self._remove_reason, self.tr("Remove the selected reason")),
+            (self.tr("&Up"), "reason_up", lambda: self._move_reason(-1), self.tr("Move the selected reason up")),
+            (self.tr("Do&wn"), "reason_down", lambda: self._move_reason(1), self.tr("Move the selected reason down")),
+            (self.tr("De&faults"), "reason_defaults", lambda: self._fill_reasons(list(REASSIGN_REASONS)),
+             self.tr("Put back the standard reasons")),
+        ):
+            button = QPushButton(text, objectName=name)
+            button.setAccessibleDescription(tip)
+            button.clicked.connect(slot)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.reasons, 1)
+        row.addLayout(buttons)
+        outer.addWidget(label)
+        outer.addLayout(row, 1)
+        return page
+
+    def _recovery_page(self, checklists: Sequence[str], chosen: str, read_only: bool) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.checklist = QComboBox(objectName="default_checklist")
+        self.checklist.setAccessibleName(self.tr("Checklist for new recovery cases"))
+        self.checklist.setAccessibleDescription(self.tr("Proposed when a recovery case is opened; it can still be "
+                                                        "changed for that case"))
+        self.set_checklists(checklists, chosen)
+        form.addRow(self.tr("Checklist for &new cases:"), self.checklist)
+        self.edit_checklists = QPushButton(self.tr("&Edit checklists…"), objectName="edit_checklists")
+        self.edit_checklists.setAccessibleDescription(self.tr("Add or change the floor's own recovery checklists"))
+        self.edit_checklists.setEnabled(not read_only)
+        self.edit_checklists.clicked.connect(self.checklists_requested)
+        form.addRow("", self.edit_checklists)
+        return page
+
+    # --- helpers -------------------------------------------------------------------------------------
+    def set_checklists(self, names: Sequence[str], chosen: str) -> None:
+        self.checklist.clear()
+        self.checklist.addItems(list(names))
+        self.checklist.setCurrentIndex(max(0, self.checklist.findText(chosen)))
+
+    def _fill_reasons(self, reasons: list[str]) -> None:
+        self.reasons.clear()
+        for reason in reasons:
+            self._reason_item(reason)
+
+    def _reason_item(self, text: str) -> QListWidgetItem:
+        item = QListWidgetItem(text, self.reasons)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+        return item
+
+    def _add_reason(self) -> None:
+        item = self._reason_item(self.tr("New reason"))
+        self.reasons.setCurrentItem(item)
+        self.reasons.editItem(item)
+
+    def _remove_reason(self) -> None:
+        row = self.reasons.currentRow()
+        if row >= 0:
+            self.reasons.takeItem(row)
+
+    def _move_reason(self, by: int) -> None:
+        row = self.reasons.currentRow()
+        if row < 0 or not 0 <= row + by < self.reasons.count():
+            return
+        item = self.reasons.takeItem(row)
+        self.reasons.insertItem(row + by, item)
+        self.reasons.setCurrentRow(row + by)
+
+    def _sla_to_defaults(self) -> None:
+        for (_queue, priority), box in self.sla.items():
+            box.setValue(DEFAULT_TARGETS[Priority(priority)])
+
+    # --- what was chosen -----------------------------------------------------------------------------
+    def choices(self) -> Choices:
+        reasons = [t for i in range(self.reasons.count()) if (t := self.reasons.item(i).text().strip())]
+        targets = [QueueTargets(q.queue_id, q.name, {p.value: self.sla[(q.queue_id, p.value)].value()
+                                                     for p in Priority}) for q in self._targets]
+        return Choices(str(self.theme.currentData()), self.poll.value(), reasons or list(REASSIGN_REASONS),
+                       self.checklist.currentText(), targets)
+
+    def changed_targets(self) -> list[QueueTargets]:
+        """The queues whose targets were changed in the dialog."""
+        before = {q.queue_id: dict(q.minutes) for q in self._targets}
+        return [q for q in self.choices().targets if dict(q.minutes) != before[q.queue_id]]

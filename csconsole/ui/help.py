@@ -1,0 +1,146 @@
+"""Help menu: the keyboard shortcuts sheet (read from the live actions, so it cannot drift) and About.
+
+Also the application's identity, set once at start-up: names, desktop file name and window icon.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from csconsole import __version__, resources
+from csconsole.services import audit
+
+if TYPE_CHECKING:
+    from csconsole.ui.main_window import MainWindow
+
+APP_NAME = "csconsole"
+
+
+def app_icon() -> QIcon:
+    """Every size of the app icon (the SVG for any other size); an empty icon when resources are missing."""
+    icon = QIcon()
+    try:
+        files = resources.icon_files()
+    except FileNotFoundError:
+        return icon
+    for size, path in files.items():
+        icon.addFile(str(path), QSize(size, size) if size else QSize())
+    return icon
+
+
+def set_identity(app: QGuiApplication) -> None:
+    """Names, the desktop file (so Wayland and the task bar match the window to csconsole.desktop), the icon."""
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    QCoreApplication.setApplicationVersion(__version__)
+    QGuiApplication.setApplicationDisplayName(APP_NAME)
+    QGuiApplication.setDesktopFileName(APP_NAME)
+    app.setWindowIcon(app_icon())
+
+
+class ShortcutsDialog(QDialog):
+    """Every action with a shortcut, by menu; type to filter."""
+
+    def __init__(self, rows: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("shortcuts_dialog")
+        self.setWindowTitle(self.tr("Keyboard shortcuts"))
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(self.tr("Type to filter…"))
+        self.filter.setAccessibleName(self.tr("Filter shortcuts"))
+        self.filter.setClearButtonEnabled(True)
+        self.table = QTableWidget(len(rows), 3)
+        self.table.setObjectName("shortcuts")
+        self.table.setAccessibleName(self.tr("Keyboard shortcuts"))
+        self.table.setHorizontalHeaderLabels([self.tr("Menu"), self.tr("Action"), self.tr("Shortcut")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.filter.textChanged.connect(self._filter)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.resize(520, 600)
+
+    def shortcuts(self) -> list[tuple[str, str]]:
+        return [(self.table.item(r, 1).text(), self.table.item(r, 2).text()) for r in range(self.table.rowCount())]
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for row in range(self.table.rowCount()):
+            words = " ".join(self.table.item(row, c).text().lower() for c in range(3))
+            self.table.setRowHidden(row, bool(needle) and needle not in words)
+
+
+class AboutDialog(QDialog):
+    def __init__(self, store_path: str, schema: int, head: audit.chain.Head | None, read_only: bool,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("about_dialog")
+        self.setWindowTitle(self.tr("About csconsole"))
+        icon = QLabel()
+        icon.setPixmap(app_icon().pixmap(64, 64))
+        chain = (self.tr("event {0:,}, hash {1}").format(head.seq, head.hash) if head is not None
+                 else self.tr("not readable"))
+        mode = self.tr(" (open read-only)") if read_only else ""
+        self.text = QLabel(
+            f"<h3>csconsole {escape(__version__)}</h3>"
+            f"<p>{escape(self.tr('The floor supervisor’s console: every ticket’s story, bounces and SLA at a glance.'))}</p>"
+            f"<table cellspacing='4'>"
+            f"<tr><td>{escape(self.tr('Store'))}</td><td><b>{escape(store_path)}</b>{escape(mode)}</td></tr>"
+            f"<tr><td>{escape(self.tr('Schema version'))}</td><td>{schema}</td></tr>"
+            f"<tr><td>{escape(self.tr('Audit chain head'))}</td><td><tt>{escape(chain)}</tt></td></tr>"
+            f"</table><p><small>{escape(self.tr('Check the chain with: csconsole verify STORE'))}</small></p>")
+        self.text.setObjectName("about_text")
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                          | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.text.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.text.setAccessibleName(self.tr("About csconsole and this store"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.text)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+
+class HelpActions:
+    """Mixed into MainWindow."""
+
+    def show_shortcuts(self: MainWindow) -> None:
+        self._open_dialog(ShortcutsDialog(self.actions.shortcut_table(), self), lambda: None)
+
+    def show_about(self: MainWindow) -> None:
+        try:
+            head: audit.chain.Head | None = audit.head(self.store)
+        except Exception:  # noqa: BLE001 - About must open even on a damaged store
+            head = None
+        self._open_dialog(AboutDialog(str(self.store.path), self.store.schema_version(), head,
+                                      self.store.read_only, self), lambda: None)
