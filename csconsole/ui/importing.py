@@ -103,14 +103,14 @@ class ImportActions:
             self.import_zendesk_export(Path(name))
 
     def import_csv_file(self: MainWindow, path: Path, agents: Path | None = None) -> ImportWorker | None:
-        return self._start_import(path, lambda store, progress, cancel: import_csv(
+        return self.start_import(path, lambda store, progress, cancel: import_csv(
             store, path, agents_file=agents, progress=progress, cancel=cancel), zendesk=False)
 
     def import_zendesk_export(self: MainWindow, path: Path) -> ImportWorker | None:
-        return self._start_import(path, lambda store, progress, cancel: import_zendesk(
+        return self.start_import(path, lambda store, progress, cancel: import_zendesk(
             store, path, progress=progress, cancel=cancel), zendesk=True)
 
-    def _start_import(self: MainWindow, path: Path, run: Callable[..., Any], *, zendesk: bool) -> ImportWorker | None:
+    def start_import(self: MainWindow, path: Path, run: Callable[..., Any], *, zendesk: bool) -> ImportWorker | None:
         if self.store.read_only or self.identity is None:
             self.show_message(self.tr("Imports need a writable store and someone at the console."), error=True)
             return None

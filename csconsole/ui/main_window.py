@@ -347,6 +347,8 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, ImportActions, HelpAc
         selection.blockSignals(False)
         self.table.viewport().update()
         self._update_enabled()
+        if found and self.current_ticket_id() != self.detail.ticket_id:
+            self._detail_timer.start()  # signals were blocked: the detail must still follow (show_ticket)
 
     def select_row(self, row: int) -> None:
         """Select one row, whatever keys are held (QTableView.selectRow would extend with Ctrl down)."""
