@@ -39,7 +39,9 @@ def app_icon() -> QIcon:
         files = resources.icon_files()
     except FileNotFoundError:
         return icon
-    for size, path in files.items():
+    # PNGs first: the first file picks the icon engine, and the PNG one keeps every size (the SVG after
+    # them still scales to sizes in between).
+    for size, path in sorted(files.items(), key=lambda item: item[0] == 0):
         icon.addFile(str(path), QSize(size, size) if size else QSize())
     return icon
 

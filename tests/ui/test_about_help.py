@@ -1,0 +1,50 @@
+"""Help menu: the shortcuts sheet lists every action with a shortcut; About names the store and its chain head."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from csconsole import __version__
+from csconsole.services import audit
+from csconsole.ui.actions import A
+from csconsole.ui.help import AboutDialog, ShortcutsDialog, app_icon, set_identity
+
+
+def test_the_shortcuts_sheet_lists_every_action_with_a_shortcut(qtbot, window) -> None:
+    window.actions[A.SHORTCUTS].trigger()
+    sheet = window.active_dialog
+    assert isinstance(sheet, ShortcutsDialog)
+    listed = set(sheet.shortcuts())
+    expected = {(action.text().replace("&", "").rstrip("…"),
+                 action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
+                for _key, action in window.actions.items() if not action.shortcut().isEmpty()}
+    assert listed == expected
+    assert ("Preferences", QKeySequence("Ctrl+,").toString(QKeySequence.SequenceFormat.NativeText)) in listed
+    assert len(listed) > 30
+    sheet.filter.setText("recovery")
+    visible = [r for r in range(sheet.table.rowCount()) if not sheet.table.isRowHidden(r)]
+    assert visible and all("recovery" in " ".join(sheet.table.item(r, c).text().lower() for c in range(3))
+                           for r in visible)
+
+
+def test_about_shows_the_chain_head_of_the_store(qtbot, window) -> None:
+    window.actions[A.ABOUT].trigger()
+    about = window.active_dialog
+    assert isinstance(about, AboutDialog)
+    head = audit.head(window.store)
+    text = about.text.text()
+    assert head.hash in text and f"{head.seq:,}" in text
+    assert str(window.store.path) in text
+    assert f"<td>{window.store.schema_version()}</td>" in text
+    assert __version__ in text
+
+
+def test_the_application_identity(qtbot) -> None:
+    app = QApplication.instance()
+    set_identity(app)
+    assert QApplication.desktopFileName() == "csconsole"
+    assert QApplication.applicationName() == "csconsole"
+    sizes = {s.width() for s in app_icon().availableSizes()}
+    assert {16, 32, 48, 64, 128, 256} <= sizes
+    assert not app.windowIcon().isNull()

@@ -1,0 +1,116 @@
+"""Edit → Preferences: QSettings and the store's SLA targets written, read back, and shown again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
+
+from csconsole.domain.rules import REASSIGN_REASONS
+from csconsole.services import open_store, preferences, queries
+from csconsole.settings import Prefs, Settings
+from csconsole.ui.actions import A
+from csconsole.ui.dialogs.preferences import PreferencesDialog
+from csconsole.ui.dialogs.reassign import ReassignDialog
+from tests.ui.conftest import open_window
+
+
+def _open(qtbot, window) -> PreferencesDialog:
+    window.actions[A.PREFERENCES].trigger()
+    dialog = window.active_dialog
+    assert isinstance(dialog, PreferencesDialog)
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def _ok(dialog: PreferencesDialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+
+def test_preferences_round_trip(qtbot, store_path: Path) -> None:
+    settings = Settings()
+    settings.set(Prefs.THEME, "dark")  # as if chosen earlier; the window does not apply it (start-up does)
+    settings.sync()
+    window = open_window(qtbot, store_path)
+    try:
+        billing = next(q for q in queries.queues(window.store) if q.name == "Billing")
+        dialog = _open(qtbot, window)
+        assert dialog.theme.currentData() == "dark"
+        assert dialog.poll.value() == Prefs.POLL_MS.default
+        assert [dialog.reasons.item(i).text() for i in range(dialog.reasons.count())] == list(REASSIGN_REASONS)
+        urgent = dialog.sla[(billing.id, "urgent")]
+        assert urgent.value() == preferences.queue_targets(window.store, billing.id)["urgent"]
+
+        dialog.theme.setCurrentIndex(dialog.theme.findData("system"))
+        dialog.poll.setValue(1500)
+        dialog.reasons.setCurrentRow(0)
+        dialog.findChild(QWidget, "reason_remove").click()
+        dialog.findChild(QWidget, "reason_add").click()
+        dialog.reasons.item(dialog.reasons.count() - 1).setText("Holiday cover")
+        dialog.checklist.setCurrentText("HEARD")
+        urgent.setValue(17)
+        assert [q.name for q in dialog.changed_targets()] == ["Billing"]
+        _ok(dialog)
+        qtbot.waitUntil(lambda: "Preferences saved" in window.last_message, timeout=5000)
+
+        # written: QSettings as another console start would read them, the targets in the store
+        again = Settings()
+        assert again.get(Prefs.THEME) == "system"
+        assert again.get(Prefs.POLL_MS) == 1500
+        reasons = again.get(Prefs.REASONS)
+        assert reasons == [*REASSIGN_REASONS[1:], "Holiday cover"]
+        assert again.get(Prefs.CHECKLIST) == "HEARD"
+        with open_store(str(store_path), read_only=True) as other:
+            assert preferences.queue_targets(other, billing.id)["urgent"] == 17
+
+        # read back: the dialog shows what was saved
+        dialog = _open(qtbot, window)
+        assert dialog.theme.currentData() == "system"
+        assert dialog.poll.value() == 1500
+        assert [dialog.reasons.item(i).text() for i in range(dialog.reasons.count())] == reasons
+        assert dialog.checklist.currentText() == "HEARD"
+        assert dialog.sla[(billing.id, "urgent")].value() == 17
+        dialog.reject()
+
+        # and the reassign dialog offers the reasons chosen
+        window.select_row(0)
+        qtbot.waitUntil(lambda: window.actions[A.REASSIGN].isEnabled(), timeout=5000)
+        window.actions[A.REASSIGN].trigger()
+        reassign = window.active_dialog
+        assert isinstance(reassign, ReassignDialog)
+        assert [reassign.reason.itemText(i) for i in range(reassign.reason.count())] == reasons
+        reassign.reject()
+    finally:
+        window.close()
+        window.store.close()
+
+
+def test_cancel_changes_nothing_and_read_only_keeps_targets_locked(qtbot, store_path: Path) -> None:
+    window = open_window(qtbot, store_path, read_only=True)
+    try:
+        dialog = _open(qtbot, window)
+        assert all(not box.isEnabled() for box in dialog.sla.values())
+        assert not dialog.edit_checklists.isEnabled()
+        dialog.poll.setValue(4000)
+        dialog.reject()
+        assert Settings().get(Prefs.POLL_MS) == Prefs.POLL_MS.default
+    finally:
+        window.close()
+        window.store.close()
+
+
+def test_every_control_is_named_and_reachable_by_tab(qtbot, window) -> None:
+    dialog = _open(qtbot, window)
+    named = [dialog.theme, dialog.poll, dialog.reasons, dialog.checklist, *dialog.sla.values()]
+    assert all(w.accessibleName() for w in named)
+    # Tab from the theme reaches the poll interval and the identity buttons on the first page
+    dialog.theme.setFocus()
+    seen = []
+    widget = dialog.theme
+    for _ in range(12):
+        widget = widget.nextInFocusChain()
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.isVisible() and widget.isEnabled():
+            seen.append(widget.objectName())
+    assert {"poll_ms", "change_identity", "set_pin"} <= set(seen)
+    dialog.reject()
