@@ -188,6 +188,7 @@ class Actions:
         for menu in MENUS:
             for key, action in self._actions.items():
                 if SPECS[key].menu == menu and not action.shortcut().isEmpty():
-                    rows.append((_t(menu).replace("&", ""), action.text().replace("&", "").rstrip("…"),
+                    # the spec's text: live texts carry counts ("Unowned (9)") or the undo step
+                    rows.append((_t(menu).replace("&", ""), _t(SPECS[key].text).replace("&", "").rstrip("…"),
                                  action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
         return rows

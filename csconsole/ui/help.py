@@ -75,6 +75,7 @@ class ShortcutsDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setTabKeyNavigation(False)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         for row, values in enumerate(rows):
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
@@ -99,6 +100,11 @@ class ShortcutsDialog(QDialog):
             self.table.setRowHidden(row, bool(needle) and needle not in words)
 
 
+def _keep(label: str) -> str:
+    """A label that never wraps (Qt's rich text ignores nowrap on cells)."""
+    return escape(label).replace(" ", "&nbsp;")
+
+
 class AboutDialog(QDialog):
     def __init__(self, store_path: str, schema: int, head: audit.chain.Head | None, read_only: bool,
                  parent: QWidget | None = None) -> None:
@@ -114,10 +120,11 @@ class AboutDialog(QDialog):
             f"<h3>csconsole {escape(__version__)}</h3>"
             f"<p>{escape(self.tr('The floor supervisor’s console: every ticket’s story, bounces and SLA at a glance.'))}</p>"
             f"<table cellspacing='4'>"
-            f"<tr><td>{escape(self.tr('Store'))}</td><td><b>{escape(store_path)}</b>{escape(mode)}</td></tr>"
-            f"<tr><td>{escape(self.tr('Schema version'))}</td><td>{schema}</td></tr>"
-            f"<tr><td>{escape(self.tr('Audit chain head'))}</td><td><tt>{escape(chain)}</tt></td></tr>"
-            f"</table><p><small>{escape(self.tr('Check the chain with: csconsole verify STORE'))}</small></p>")
+            f"<tr><td>{_keep(self.tr('Store'))}</td><td><b>{escape(store_path)}</b>{escape(mode)}</td></tr>"
+            f"<tr><td>{_keep(self.tr('Schema version'))}</td><td>{schema}</td></tr>"
+            f"<tr><td>{_keep(self.tr('Audit chain head'))}</td><td><tt>{escape(chain)}</tt></td></tr>"
+            f"</table><p><small>{escape(self.tr('Check the chain with: csconsole audit verify {0}').format(store_path))}"
+            f"</small></p>")
         self.text.setObjectName("about_text")
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse

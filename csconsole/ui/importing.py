@@ -132,7 +132,8 @@ class ImportActions:
             if not worker.cancel.is_set():
                 dialog.setMaximum(total)
                 dialog.setValue(done)
-                dialog.setLabelText(self.tr("Importing ticket {0:,} of {1:,}…").format(done, total))
+                dialog.setLabelText((self.tr("Importing ticket {0:,} of {1:,}…") if zendesk
+                                     else self.tr("Importing row {0:,} of {1:,}…")).format(done, total))
 
         def cancelled() -> None:
             worker.cancel.set()
@@ -171,13 +172,14 @@ class ImportActions:
                               error=True)
             return
         result = outcome.result
-        lines = [self.tr("{0:,} events on {1:,} tickets ({2:,} new).").format(result.events, result.tickets,
-                                                                            result.new_tickets),
-                 self.tr("{0:,} rule breaches found in their history.").format(len(result.findings))]
+        # "label: number" lines: no plural forms to get wrong before there are translations
+        lines = [self.tr("Tickets: {0:,} ({1:,} new) · events: {2:,}").format(result.tickets, result.new_tickets,
+                                                                          result.events),
+                 self.tr("Rule breaches found in their history: {0:,}").format(len(result.findings))]
         if isinstance(result, ZendeskImportResult):
-            lines.append(self.tr("{0:,} tickets skipped (deleted, or nothing new).").format(result.skipped))
-            lines.append(self.tr("{0:,} tickets carry Zendesk's own counts; {1:,} of the counts disagree with "
-                                 "ours.").format(result.metrics, len(outcome.disagreements or [])))
+            lines.append(self.tr("Skipped (deleted in Zendesk, or nothing new): {0:,}").format(result.skipped))
+            lines.append(self.tr("Tickets carrying Zendesk's own counts: {0:,} · counts that disagree with ours: "
+                                 "{1:,}").format(result.metrics, len(outcome.disagreements or [])))
             self._set_crosscheck(outcome.disagreements or [])
         summary = ImportSummaryDialog(path.name, lines, outcome.findings, outcome.disagreements if zendesk else None,
                                       self)
@@ -216,7 +218,12 @@ class ImportActions:
         """'Zendesk counts 3 assignee stations; csconsole counts 2…' for the detail pane, or ''."""
         from csconsole.ui.dialogs.import_report import metric_name
 
-        found = getattr(self, "disagreements_by_ticket", {}).get(ticket_id, [])
-        parts = [self.tr("Zendesk counts {0} {1}; csconsole counts {2}").format(
-            d.zendesk, metric_name(self, d.metric), d.ours) for d in found]
-        return " · ".join(parts)
+        parts = []
+        for d in self.disagreements_by_ticket.get(ticket_id, []):
+            what = metric_name(self, d.metric)
+            if d.metric == "bounces":
+                parts.append(self.tr("Zendesk's stations imply {0} {1}; csconsole counts {2}").format(
+                    d.zendesk, what, d.ours))
+            else:
+                parts.append(self.tr("Zendesk counts {0} {1}; csconsole counts {2}").format(d.zendesk, what, d.ours))
+        return "\n".join(parts)

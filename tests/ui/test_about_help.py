@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from csconsole import __version__
 from csconsole.services import audit
-from csconsole.ui.actions import A
+from csconsole.ui.actions import SPECS, A
 from csconsole.ui.help import AboutDialog, ShortcutsDialog, app_icon, set_identity
 
 
@@ -16,9 +16,9 @@ def test_the_shortcuts_sheet_lists_every_action_with_a_shortcut(qtbot, window) -
     sheet = window.active_dialog
     assert isinstance(sheet, ShortcutsDialog)
     listed = set(sheet.shortcuts())
-    expected = {(action.text().replace("&", "").rstrip("…"),
+    expected = {(SPECS[key].text.replace("&", "").rstrip("…"),
                  action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
-                for _key, action in window.actions.items() if not action.shortcut().isEmpty()}
+                for key, action in window.actions.items() if not action.shortcut().isEmpty()}
     assert listed == expected
     assert ("Preferences", QKeySequence("Ctrl+,").toString(QKeySequence.SequenceFormat.NativeText)) in listed
     assert len(listed) > 30

@@ -38,7 +38,7 @@ def test_a_csv_log_imports_and_its_tickets_appear(qtbot, window, tmp_path: Path)
     _finish(qtbot, window)
     summary = window.active_dialog
     assert isinstance(summary, ImportSummaryDialog)
-    assert "3 events on 2 tickets (2 new)" in summary.summary.text()
+    assert "Tickets: 2 (2 new) · events: 3" in summary.summary.text()
     assert _refs(window, "IMP-") == ["IMP-1", "IMP-2"]
     window.filter_bar.search.setText("IMP-1")
     qtbot.waitUntil(lambda: window.table_model.rowCount() == 1
@@ -118,7 +118,7 @@ def test_zendesk_export_import_shows_the_disagreements(qtbot, window, tmp_path: 
     cells = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
     ref = f"ZD-{first['ticket_id']}"
     assert [ref, "assignee stations", str(first["assignee_stations"] - 2), str(first["assignee_stations"])] in cells
-    assert "11 tickets carry Zendesk's own counts" in summary.summary.text()
+    assert "Tickets carrying Zendesk's own counts: 11 · counts that disagree with ours: 2" in summary.summary.text()
 
     # the detail pane of that ticket says so, and Tools → Zendesk cross-check lists it
     summary.close()
@@ -142,7 +142,7 @@ def test_the_untouched_fixture_agrees_with_zendesk(qtbot, window) -> None:
     summary = window.active_dialog
     assert isinstance(summary, ImportSummaryDialog)
     assert summary.disagreements is None  # no table: nothing to list
-    assert "0 of the counts disagree" in summary.summary.text()
+    assert "counts that disagree with ours: 0" in summary.summary.text()
 
 
 def test_imports_are_off_in_read_only_mode(qtbot, store_path: Path, tmp_path: Path) -> None:

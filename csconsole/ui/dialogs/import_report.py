@@ -142,7 +142,7 @@ class ImportSummaryDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("import_summary")
         self.setWindowTitle(self.tr("Import done"))
-        self.summary = QLabel("<b>" + self.tr("{0} imported.").format(source) + "</b><br>" + "<br>".join(lines))
+        self.summary = QLabel("<b>" + self.tr("“{0}” imported.").format(source) + "</b><br>" + "<br>".join(lines))
         self.summary.setObjectName("import_summary_text")
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
@@ -150,6 +150,7 @@ class ImportSummaryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         self.findings = _lines_box(findings, self.tr("Rule breaches found in the imported history"))
+        self.findings.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)  # sentences, not columns
         self.findings.setMinimumHeight(90)
         if findings:
             label = QLabel(self.tr("&Rule breaches in the imported history (kept as findings):"))

@@ -86,6 +86,7 @@ class PreferencesDialog(QDialog):
     def _console_page(self, now: Choices, who: str) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         note = QLabel(self.tr("These belong to you on this computer; other consoles on the same store keep their own."))
         note.setWordWrap(True)
         form.addRow(note)
@@ -93,6 +94,7 @@ class PreferencesDialog(QDialog):
         for name, label in zip(THEMES, (self.tr("Follow the system"), self.tr("Light"), self.tr("Dark")), strict=True):
             self.theme.addItem(label, name)
         self.theme.setCurrentIndex(max(0, self.theme.findData(now.theme)))
+        self.theme.setMinimumWidth(220)
         self.theme.setAccessibleName(self.tr("Theme"))
         self.theme.setAccessibleDescription(self.tr("Colours of the console: the system's, light or dark"))
         form.addRow(self.tr("&Theme:"), self.theme)
@@ -200,10 +202,12 @@ class PreferencesDialog(QDialog):
     def _recovery_page(self, checklists: Sequence[str], chosen: str, read_only: bool) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.checklist = QComboBox(objectName="default_checklist")
         self.checklist.setAccessibleName(self.tr("Checklist for new recovery cases"))
         self.checklist.setAccessibleDescription(self.tr("Proposed when a recovery case is opened; it can still be "
                                                         "changed for that case"))
+        self.checklist.setMinimumWidth(220)
         self.set_checklists(checklists, chosen)
         form.addRow(self.tr("Checklist for &new cases:"), self.checklist)
         self.edit_checklists = QPushButton(self.tr("&Edit checklists…"), objectName="edit_checklists")

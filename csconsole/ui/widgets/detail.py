@@ -79,7 +79,7 @@ class DetailPane(QScrollArea):
 
     def set_zendesk(self, line: str) -> None:
         """A small line under the flags: what Zendesk counts where our events count otherwise."""
-        self.zendesk.setText(f"<small>{escape(line)}</small>" if line else "")
+        self.zendesk.setText(f"<small>≠ {'<br>≠ '.join(map(escape, line.splitlines()))}</small>" if line else "")
         self.zendesk.setVisible(bool(line))
 
     def show_detail(self, detail: TicketDetail) -> None:
