@@ -12,6 +12,7 @@ from csconsole.domain.rules import Agent
 from csconsole.services import StoreError, people, pin, preferences, queries, recovery
 from csconsole.settings import Prefs
 from csconsole.ui import theme
+from csconsole.ui.accessibility import name_controls
 from csconsole.ui.actions import A
 from csconsole.ui.dialogs.pin import PinDialog
 from csconsole.ui.dialogs.preferences import Choices, PreferencesDialog, QueueTargets
@@ -172,6 +173,7 @@ class SessionActions:
         editor.finished.connect(lambda _c: dialog.set_checklists(
             [c.name for c in recovery.checklists(self.store)], chosen))
         self.checklist_editor = editor
+        name_controls(editor)
         editor.open()
 
     def save_preferences(self: MainWindow, choices: Choices, changed: list[QueueTargets]) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog
 from csconsole.services import Store, console_people, queries, tickets
 from csconsole.services.changes import Change
 from csconsole.settings import Prefs
+from csconsole.ui.accessibility import name_controls
 from csconsole.ui.actions import A
 from csconsole.ui.commands import HolderCommand, PriorityCommand, StatusCommand
 from csconsole.ui.dialogs.forms import NewTicketDialog, TextDialog, TransferDialog
@@ -53,6 +54,7 @@ class TicketWork:
     def _open_dialog(self: MainWindow, dialog: QDialog, accepted: Callable[[], None]) -> None:
         """Window-modal and non-blocking: live updates continue behind it, and tests can drive it."""
         self.active_dialog = dialog
+        name_controls(dialog)  # screen readers announce each field by the label beside it
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(accepted)
         dialog.finished.connect(lambda _code: self._dialog_closed(dialog))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QDialog
 
 from csconsole import __version__
 from csconsole.services import audit
@@ -48,3 +48,31 @@ def test_the_application_identity(qtbot) -> None:
     sizes = {s.width() for s in app_icon().availableSizes()}
     assert {16, 32, 48, 64, 128, 256} <= sizes
     assert not app.windowIcon().isNull()
+
+
+def test_every_dialog_names_its_controls_for_screen_readers(qtbot, window) -> None:
+    """Each dialog the console opens: no visible control a screen reader would announce without a name."""
+    from csconsole.ui.accessibility import unnamed
+
+    window.select_row(0)
+    qtbot.waitUntil(lambda: window.actions[A.TAKE].isEnabled(), timeout=5000)
+    checked = []
+    for key in (A.PREFERENCES, A.NEW_TICKET, A.REASSIGN, A.TRANSFER, A.REPLY, A.NOTE, A.CONTACT, A.ESCALATE,
+                A.SHORTCUTS, A.ABOUT, A.IDENTITY, A.SET_PIN, A.OPEN_RECOVERY):
+        window.active_dialog = None
+        window.actions[key].trigger()
+        dialog = window.active_dialog
+        if dialog is None and key is A.OPEN_RECOVERY:
+            dialog = window.panel(A.RECOVERY_PANEL).findChild(QDialog, "recovery_dialog")
+        assert dialog is not None, key
+        qtbot.waitExposed(dialog)
+        assert unnamed(dialog) == [], (key, [(type(w).__name__, w.objectName()) for w in unnamed(dialog)])
+        checked.append(key)
+        dialog.reject()
+    view = window.panel(A.RECOVERY_PANEL)
+    for opener in (view.open_checklists, view.open_policies):
+        dialog = opener()
+        qtbot.waitExposed(dialog)
+        assert unnamed(dialog) == [], [(type(w).__name__, w.objectName()) for w in unnamed(dialog)]
+        dialog.reject()
+    assert len(checked) == 13

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from csconsole.domain import clock
 from csconsole.domain.rules import Agent
 from csconsole.services import recovery
+from csconsole.ui.accessibility import name_controls
 from csconsole.ui.operations import Operations
 from csconsole.ui.recovery.checklists import ChecklistDialog
 from csconsole.ui.recovery.dialog import RecoveryDialog
@@ -255,6 +256,7 @@ class RecoveryView(QWidget):
         dialog.step_done.connect(self._written)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
+        name_controls(dialog)  # fields named by their labels, for screen readers
         dialog.open()
         return dialog
 
@@ -263,6 +265,7 @@ class RecoveryView(QWidget):
         dialog.evaluated.connect(self._written)
         dialog.finished.connect(dialog.deleteLater)
         self.evaluation = dialog
+        name_controls(dialog)  # fields named by their labels, for screen readers
         dialog.open()
         return dialog
 
@@ -271,6 +274,7 @@ class RecoveryView(QWidget):
         dialog.changed.connect(self._written)
         dialog.finished.connect(dialog.deleteLater)
         self.policy_dialog = dialog
+        name_controls(dialog)  # fields named by their labels, for screen readers
         dialog.open()
         return dialog
 
@@ -278,6 +282,7 @@ class RecoveryView(QWidget):
         dialog = ChecklistDialog(self.ops, self)
         dialog.finished.connect(dialog.deleteLater)
         self.checklist_dialog = dialog
+        name_controls(dialog)  # fields named by their labels, for screen readers
         dialog.open()
         return dialog
 
