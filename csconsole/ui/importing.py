@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QThread, Signal
-from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from csconsole.domain.errors import DomainError
 from csconsole.io.csv_import import ImportCancelled, ImportRejected, import_csv
@@ -86,7 +86,7 @@ class ImportActions:
         else:
             name, _ = QFileDialog.getOpenFileName(self, title, start, filters)
         if name:
-            self.settings.set(Prefs.IMPORT_FOLDER, str(Path(name).parent))
+            self.settings.set(Prefs.IMPORT_FOLDER, str(Path(name).parent))  # the next import starts there
         return name
 
     def ask_import_csv(self: MainWindow) -> None:
@@ -95,10 +95,20 @@ class ImportActions:
             self.import_csv_file(Path(name))
 
     def ask_import_zendesk(self: MainWindow) -> None:
-        name = self._pick_import(self.tr("Import Zendesk export (a .zip; Cancel to pick a folder)"),
-                                 self.tr("Zendesk exports (*.zip);;All files (*)"))
-        if not name:
+        # One file dialog cannot offer both a .zip and a folder: ask which first.
+        ask = QMessageBox(QMessageBox.Icon.Question, self.tr("Import Zendesk export"),
+                          self.tr("Is the Zendesk export a .zip file or a folder of JSON files (tickets.json, "
+                                  "ticket_audits.json, users.json…)?"), QMessageBox.StandardButton.Cancel, self)
+        as_zip = ask.addButton(self.tr("A .&zip file…"), QMessageBox.ButtonRole.AcceptRole)
+        as_folder = ask.addButton(self.tr("A &folder…"), QMessageBox.ButtonRole.AcceptRole)
+        ask.setDefaultButton(as_zip)
+        ask.exec()
+        if ask.clickedButton() is as_zip:
+            name = self._pick_import(self.tr("Import Zendesk export"), self.tr("Zendesk exports (*.zip);;All files (*)"))
+        elif ask.clickedButton() is as_folder:
             name = self._pick_import(self.tr("Import Zendesk export: the folder of JSON files"), "", folder=True)
+        else:
+            return
         if name:
             self.import_zendesk_export(Path(name))
 

@@ -8,7 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from csconsole.domain.rules import REASSIGN_REASONS
-from csconsole.services import open_store, preferences, queries
+from csconsole.domain.views import TicketFilter
+from csconsole.services import open_store, preferences, queries, recovery
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import A
 from csconsole.ui.dialogs.preferences import PreferencesDialog
@@ -114,3 +115,23 @@ def test_every_control_is_named_and_reachable_by_tab(qtbot, window) -> None:
             seen.append(widget.objectName())
     assert {"poll_ms", "change_identity", "set_pin"} <= set(seen)
     dialog.reject()
+
+
+def test_the_chosen_checklist_is_proposed_for_a_new_case(qtbot, window) -> None:
+    dialog = _open(qtbot, window)
+    dialog.tabs.setCurrentIndex(3)
+    assert dialog.checklist.count() >= 3  # AWARE, HEARD, LEARN ship with the store
+    dialog.checklist.setCurrentText("LEARN")
+    _ok(dialog)
+    qtbot.waitUntil(lambda: "Preferences saved" in window.last_message, timeout=5000)
+    tid = next(r.id for r in queries.all_tickets(window.store, TicketFilter())
+               if not recovery.cases_of_ticket(window.store, r.id))
+    window.show_ticket(tid)
+    qtbot.waitUntil(lambda: window.current_ticket_id() == tid and window.actions[A.OPEN_RECOVERY].isEnabled(),
+                    timeout=5000)
+    window.actions[A.OPEN_RECOVERY].trigger()
+    case = window.panel(A.RECOVERY_PANEL).findChild(QWidget, "recovery_dialog")
+    assert case is not None
+    assert case.checklist.currentText() == "LEARN"
+    assert case.current_checklist.name == "LEARN"
+    case.reject()
