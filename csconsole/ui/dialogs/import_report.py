@@ -116,7 +116,8 @@ class CrossCheckDialog(QDialog):
                            "(assignee and group stations, reopens, public replies, bounces).").format(checked)
         else:
             said = self.tr("{0} of the counts of {1} imported tickets differ from Zendesk's own. Bounces are "
-                           "compared with what Zendesk's stations imply.").format(len(disagreements), checked)
+                           "compared with what Zendesk's stations imply. Enter or a double-click shows the "
+                           "ticket.").format(len(disagreements), checked)
         self.summary = QLabel(said)
         self.summary.setWordWrap(True)
         self.summary.setObjectName("crosscheck_summary")
@@ -161,7 +162,7 @@ class ImportSummaryDialog(QDialog):
             self.findings.hide()
         self.disagreements: DisagreementsTable | None = None
         if disagreements:
-            label = QLabel(self.tr("Counts where csconsole and &Zendesk disagree:"))
+            label = QLabel(self.tr("Counts where csconsole and &Zendesk disagree (Enter shows the ticket):"))
             self.disagreements = DisagreementsTable(disagreements)
             self.disagreements.ticket_activated.connect(self.ticket_activated)
             label.setBuddy(self.disagreements)
