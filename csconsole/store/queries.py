@@ -103,8 +103,8 @@ def _count_source(conn: sqlite3.Connection, flt: TicketFilter) -> str:
     if chip and _within_open(flt):
         if _has_index(conn, OPEN_CHIPS_INDEX):
             return f"tickets t INDEXED BY {OPEN_CHIPS_INDEX}"
-        if flt.queue_id is None:  # without it, reading each open ticket's row beats each bounced one's
-            return "tickets t INDEXED BY ix_tickets_status"
+        if flt.queue_id is None and _has_index(conn, "ix_tickets_status"):
+            return "tickets t INDEXED BY ix_tickets_status"  # each open ticket's row, not each bounced one's
     return "tickets t"
 
 
