@@ -76,11 +76,10 @@ def _where(flt: TicketFilter, now: str) -> tuple[str, dict[str, object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-# A covering partial index over open tickets (id first, then every column a chip filters on). Stores that
-# have it answer every open-view page and chip count from it; without it the planner's choice stands.
+# A covering partial index over open tickets (id first, then every column a chip filters on), proposed for
+# the schema (docs/performance.md). Stores that have it answer every open-view page and chip count from
+# it; stores without it get the next best plan from the indexes they have.
 OPEN_CHIPS_INDEX = "ix_tickets_open_chips"
-
-
 _OPEN_CLAUSE = f"t.status IN {OPEN_SQL}"
 _OPEN_STATUSES = tuple(s.strip(" '") for s in OPEN_SQL.strip("()").split(","))
 
