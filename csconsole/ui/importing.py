@@ -27,7 +27,7 @@ from csconsole.ui.dialogs.import_report import CrossCheckDialog, ImportSummaryDi
 if TYPE_CHECKING:
     from csconsole.ui.main_window import MainWindow
 
-Importer = Callable[..., Any]  # (store, path, *, progress, cancel) -> ImportResult
+AGENTS_FILE = "agents.csv"  # DESIGN §6: the optional roles file, offered when it sits beside the log
 
 
 @dataclass
@@ -91,8 +91,17 @@ class ImportActions:
 
     def ask_import_csv(self: MainWindow) -> None:
         name = self._pick_import(self.tr("Import CSV event log"), self.tr("CSV event logs (*.csv);;All files (*)"))
-        if name:
-            self.import_csv_file(Path(name))
+        if not name:
+            return
+        log = Path(name)
+        agents = log.with_name(AGENTS_FILE)
+        use_agents: Path | None = None
+        if agents.is_file() and agents != log and QMessageBox.question(
+                self, self.tr("Import CSV event log"),
+                self.tr("Give the agents their roles and home queues from {0} beside it (name,role,queue)?")
+                .format(AGENTS_FILE)) == QMessageBox.StandardButton.Yes:
+            use_agents = agents
+        self.import_csv_file(log, use_agents)
 
     def ask_import_zendesk(self: MainWindow) -> None:
         # One file dialog cannot offer both a .zip and a folder: ask which first.

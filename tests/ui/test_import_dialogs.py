@@ -156,3 +156,16 @@ def test_imports_are_off_in_read_only_mode(qtbot, store_path: Path, tmp_path: Pa
     finally:
         window.close()
         window.store.close()
+
+
+def test_a_csv_log_with_its_agents_file(qtbot, window, tmp_path: Path) -> None:
+    log = tmp_path / "log.csv"
+    log.write_text(HEADER
+                   + "AG-1,2026-03-02T09:00:00Z,created,,Billing,,Acme Ltd,Charged twice,phone,high,,\n"
+                   + "AG-1,2026-03-02T09:05:00Z,take,Nia Cole,Billing,,,,,,,\n")
+    agents = tmp_path / "agents.csv"
+    agents.write_text("name,role,queue\nNia Cole,supervisor,Billing\n")
+    window.import_csv_file(log, agents)
+    _finish(qtbot, window)
+    assert isinstance(window.active_dialog, ImportSummaryDialog)
+    assert queries.agent_by_name(window.store, "Nia Cole").role.value == "supervisor"
