@@ -282,10 +282,8 @@ def main() -> int:
 
 
 def _csconsole() -> list[str]:
-    import shutil
-
-    script = shutil.which("csconsole")
-    return [script] if script else [sys.executable, "-c", "import sys; from csconsole.cli import main; sys.exit(main())"]
+    """The ``csconsole`` command through this interpreter (the checkout being measured)."""
+    return [sys.executable, "-c", "import sys; from csconsole.cli import main; sys.exit(main())"]
 
 
 # Another process: reassign one ticket to the next agent, print the moment the commit returned.

@@ -198,9 +198,8 @@ def measure_writes(path: Path, result: SizeResult, *, singles: int, bulk: int) -
 
 
 def cli_command() -> list[str]:
-    """The installed ``csconsole`` command (what a user runs), or the same entry point through Python."""
-    script = shutil.which("csconsole")
-    return [script] if script else [sys.executable, "-c", "import sys; from csconsole.cli import main; sys.exit(main())"]
+    """The ``csconsole`` command through this interpreter: the checkout being measured, whatever PATH holds."""
+    return [sys.executable, "-c", "import sys; from csconsole.cli import main; sys.exit(main())"]
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
