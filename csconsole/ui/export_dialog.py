@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
@@ -77,19 +77,23 @@ def default_folder(parent_dir: Path, store_path: str, now: datetime | None = Non
     return parent_dir / f"audit-pack-{Path(store_path).stem}-{stamp}"
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ExportAuditPack", text)
+
+
 def export_audit_pack(
     parent: QWidget | None, store_path: str, out_dir: Path | None = None, *, confirm: bool = True
 ) -> ExportRun | None:
     """Ask where (unless ``out_dir``), then export with a progress dialog; returns the run in flight."""
     if out_dir is None:
-        chosen = QFileDialog.getExistingDirectory(parent, "Where should the audit pack go?")
+        chosen = QFileDialog.getExistingDirectory(parent, _tr("Where should the audit pack go?"))
         if not chosen:
             return None
         out_dir = default_folder(Path(chosen), store_path)
     run = ExportRun(store_path, out_dir, parent)
-    dialog = QProgressDialog("Writing the audit pack: every table, the findings, the report…", "Cancel",
+    dialog = QProgressDialog(_tr("Writing the audit pack: every table, the findings, the report…"), _tr("Cancel"),
                              0, STEPS, parent)
-    dialog.setWindowTitle("Export audit pack")
+    dialog.setWindowTitle(_tr("Export audit pack"))
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
@@ -103,16 +107,16 @@ def export_audit_pack(
         if not confirm:
             return
         if result is None:
-            QMessageBox.warning(parent, "Export audit pack", f"The audit pack was not written: {message}")
+            QMessageBox.warning(parent, _tr("Export audit pack"), _tr("The audit pack was not written: {0}").format(message))
             return
         report = result.report
-        chain = (f"The audit chain verifies: head {report.chain_head.seq} {report.chain_head.hash}."
-                 if report.chain_ok else f"The audit chain does NOT verify: {report.chain_problem}")
-        text = (f"Written to {result.out_dir}: {len(result.files)} files and manifest.json. {chain} "
-                f"{report.findings_total} rule breaches are listed as findings.")
+        chain = (_tr("The audit chain verifies: head {0} {1}.").format(report.chain_head.seq, report.chain_head.hash)
+                 if report.chain_ok else _tr("The audit chain does NOT verify: {0}").format(report.chain_problem))
+        text = _tr("Written to {0}: {1} files and manifest.json. {2} {3} rule breaches are listed as findings.").format(
+            result.out_dir, len(result.files), chain, report.findings_total)
         icon = QMessageBox.Icon.Information if report.chain_ok else QMessageBox.Icon.Warning
-        box = QMessageBox(icon, "Export audit pack", text, parent=parent)
-        show = box.addButton("Show folder", QMessageBox.ButtonRole.ActionRole)
+        box = QMessageBox(icon, _tr("Export audit pack"), text, parent=parent)
+        show = box.addButton(_tr("Show folder"), QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Close)
         box.exec()
         if box.clickedButton() is show:
