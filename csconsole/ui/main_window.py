@@ -29,6 +29,7 @@ from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
 from csconsole.domain.views import SlaFilter, TicketFilter, TicketRow
 from csconsole.services import Store, StoreError, queries
+from csconsole.services.crosscheck import Disagreement
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import CHIPS, A, Actions
 from csconsole.ui.help import HelpActions
@@ -67,7 +68,7 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, ImportActions, HelpAc
         self._queue_id = ALL_QUEUES
         self._search = ""
         self.import_worker: ImportWorker | None = None
-        self.disagreements_by_ticket: dict[int, list] = {}  # Zendesk cross-check, for the detail pane
+        self.disagreements_by_ticket: dict[int, list[Disagreement]] = {}  # Zendesk cross-check, for the detail
 
         self.queues_model = QueuesModel(self)
         self.table_model = TicketTableModel(store, self.ops.read, self)
