@@ -199,6 +199,7 @@ class ImportActions:
             lines.append(self.tr("Skipped (deleted in Zendesk, or nothing new): {0:,}").format(result.skipped))
             lines.append(self.tr("Tickets carrying Zendesk's own counts: {0:,} · counts that disagree with ours: "
                                  "{1:,}").format(result.metrics, len(outcome.disagreements or [])))
+            self.zendesk_checked = outcome.checked
             self._set_crosscheck(outcome.disagreements or [])
         summary = ImportSummaryDialog(path.name, lines, outcome.findings, outcome.disagreements if zendesk else None,
                                       self)
@@ -214,6 +215,8 @@ class ImportActions:
     # --- the cross-check -----------------------------------------------------------------------------
     def _set_crosscheck(self: MainWindow, disagreements: list[crosscheck.Disagreement]) -> None:
         """Remember the disagreements per ticket, for the detail pane's Zendesk line."""
+        if self._closing:
+            return
         self.disagreements_by_ticket = {}
         for d in disagreements:
             self.disagreements_by_ticket.setdefault(d.ticket_id, []).append(d)
@@ -221,11 +224,17 @@ class ImportActions:
             self._show_detail(self.detail.ticket_id)
 
     def load_crosscheck(self: MainWindow) -> None:
-        """In the background at start-up: a store without Zendesk tickets answers at once."""
-        self.ops.read(crosscheck.check, lambda check: self._set_crosscheck(check.disagreements), key="crosscheck")
+        """In the background at start-up (a store without Zendesk tickets answers at once), then on the
+        window's slow tick while the store holds Zendesk tickets: work on them moves our counts."""
+        def got(check: crosscheck.CrossCheck) -> None:
+            self.zendesk_checked = check.checked
+            self._set_crosscheck(check.disagreements)
+
+        self.ops.read(crosscheck.check, got, key="crosscheck")
 
     def show_crosscheck(self: MainWindow) -> None:
         def got(check: crosscheck.CrossCheck) -> None:
+            self.zendesk_checked = check.checked
             self._set_crosscheck(check.disagreements)
             dialog = CrossCheckDialog(check.checked, check.disagreements, self)
             dialog.ticket_activated.connect(self.show_ticket)

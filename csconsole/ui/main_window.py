@@ -69,6 +69,7 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, ImportActions, HelpAc
         self._search = ""
         self.import_worker: ImportWorker | None = None
         self.disagreements_by_ticket: dict[int, list[Disagreement]] = {}  # Zendesk cross-check, for the detail
+        self.zendesk_checked = 0  # imported tickets carrying Zendesk's counts, as last cross-checked
 
         self.queues_model = QueuesModel(self)
         self.table_model = TicketTableModel(store, self.ops.read, self)
@@ -270,6 +271,8 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, ImportActions, HelpAc
     def _on_tick(self) -> None:
         self.table_model.tick()
         self._refresh_side_panels()
+        if self.zendesk_checked:
+            self.load_crosscheck()
 
     def _refresh_side_panels(self) -> None:
         def got(stats: queries.FloorStats) -> None:

@@ -169,3 +169,18 @@ def test_a_csv_log_with_its_agents_file(qtbot, window, tmp_path: Path) -> None:
     _finish(qtbot, window)
     assert isinstance(window.active_dialog, ImportSummaryDialog)
     assert queries.agent_by_name(window.store, "Nia Cole").role.value == "supervisor"
+
+
+def test_work_after_the_import_shows_up_in_the_cross_check(qtbot, window, writer) -> None:
+    from csconsole.services import tickets
+
+    window.import_zendesk_export(FIXTURE)
+    _finish(qtbot, window)
+    assert window.zendesk_checked == 11 and window.disagreements_by_ticket == {}
+    ticket = next(r for r in queries.all_tickets(writer, TicketFilter(open_only=True)) if r.ref.startswith("ZD-"))
+    raj = queries.agent_by_name(writer, "Raj Patel")
+    tickets.transfer(writer, ticket.id, actor_id=raj.id, queue_id=raj.queue_id, owner_id=raj.id,
+                     note="taking it over")  # our counts move on; Zendesk's stay as exported
+    window.load_crosscheck()  # what the window's slow tick does while the store holds Zendesk tickets
+    qtbot.waitUntil(lambda: ticket.id in window.disagreements_by_ticket, timeout=5000)
+    assert {d.metric for d in window.disagreements_by_ticket[ticket.id]} >= {"assignee_stations"}
