@@ -8,7 +8,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSize, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,6 +54,23 @@ def set_identity(app: QGuiApplication) -> None:
     QGuiApplication.setApplicationDisplayName(APP_NAME)
     QGuiApplication.setDesktopFileName(APP_NAME)
     app.setWindowIcon(app_icon())
+
+
+def install_translations(app: QCoreApplication) -> list[str]:
+    """Qt's own texts and ours in the user's language, where a translation ships (resources/translations,
+    ``csconsole_<locale>.qm`` built by lrelease); every string already goes through tr(). Returns what loaded."""
+    loaded = []
+    places = [("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))]
+    try:
+        places.append(("csconsole", str(resources.root() / "translations")))
+    except FileNotFoundError:
+        pass
+    for name, folder in places:
+        translator = QTranslator(app)
+        if translator.load(QLocale(), name, "_", folder):
+            app.installTranslator(translator)
+            loaded.append(name)
+    return loaded
 
 
 class ShortcutsDialog(QDialog):

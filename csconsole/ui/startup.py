@@ -22,7 +22,7 @@ from csconsole.ui.dialogs.start import (
     data_dir,
     default_store_path,
 )
-from csconsole.ui.help import set_identity
+from csconsole.ui.help import install_translations, set_identity
 from csconsole.ui.main_window import MainWindow
 
 PIN_TRIES = 3
@@ -147,6 +147,7 @@ def run(db: str | None, *, read_only: bool, demo: bool) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     set_identity(app)  # names, desktop file name and icon, once
+    install_translations(app)
     settings = Settings()
     name = settings.get(Prefs.THEME)
     if name != "system":
