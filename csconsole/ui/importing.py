@@ -62,7 +62,7 @@ class ImportWorker(QThread):
         try:
             with open_store(self._path) as store:
                 result = self._run(store, self._progress, self.cancel)
-                self.outcome.result = result
+                self.outcome.result = result  # committed: from here on a failure must not say "nothing written"
                 refs = {r.id: r.ref for r in queries.tickets_by_id(store, sorted({f.ticket_id for f in result.findings}))}
                 self.outcome.findings = [f"{refs.get(f.ticket_id, f.ticket_id)} {f.at}: {f.rule} ({f.detail})"
                                          for f in result.findings]
@@ -133,7 +133,7 @@ class ImportActions:
         if self.store.read_only or self.identity is None:
             self.show_message(self.tr("Imports need a writable store and someone at the console."), error=True)
             return None
-        if getattr(self, "import_worker", None) is not None:
+        if self.import_worker is not None:
             self.show_message(self.tr("An import is already running."), error=True)
             return None
         worker = ImportWorker(str(self.store.path), run, zendesk, self)
@@ -186,9 +186,14 @@ class ImportActions:
             self._show_report(ProblemsDialog(path.name, error.problems, self))
             self.show_message(self.tr("Import of {0} refused; nothing was written.").format(path.name), error=False)
             return
-        if error is not None:
+        if error is not None and outcome.result is None:
             self.show_message(self.tr("Import of {0} failed; nothing was written: {1}").format(path.name, error),
                               error=True)
+            return
+        if error is not None:
+            self.ops.poll()
+            self.show_message(self.tr("{0} was imported, but its summary could not be read: {1}")
+                              .format(path.name, error), error=True)
             return
         result = outcome.result
         # "label: number" lines: no plural forms to get wrong before there are translations
