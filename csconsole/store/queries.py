@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from csconsole.domain.views import QueueStats, SlaFilter, SortKey, TicketFilter, TicketRow
+from csconsole.domain.views import NO_OWNER, QueueStats, SlaFilter, SortKey, TicketFilter, TicketRow
 from csconsole.domain.words import Tier
 from csconsole.store import directory
 from csconsole.store.schema import OPEN_SQL
@@ -217,17 +217,11 @@ def _loyal_params(now: str) -> dict[str, object]:
     return {"loyal_cutoff": directory.loyal_since_cutoff(now), "loyal_resolved": directory.LOYAL_RESOLVED}
 
 
-_NO_OWNER = "—"
-_ROW_FIELDS = tuple(f.name for f in fields(TicketRow))
-
-
 def _rows(conn: sqlite3.Connection, raw: list[tuple[object, ...]]) -> list[TicketRow]:
-    """TicketRows from raw tuples. This is the Python half of every page, so it is kept lean: a path seen
-    once in the page is labelled once, and rows are built without the frozen dataclass's per-field
-    ``object.__setattr__`` (TicketRow is a plain frozen dataclass: same fields, same equality)."""
+    """TicketRows from raw tuples: the Python half of every page, kept lean (a path seen once in the
+    page is labelled once; TicketRow is a named tuple, built in one call)."""
     queue_names, agent_names = directory.names(conn)
     labels: dict[object, tuple[str, ...]] = {}
-    new = object.__new__
     loyal_tier, standard_tier = Tier.LOYAL, Tier.STANDARD
     rows = []
     for (tid, ref, subject, customer, loyal, qid, oid, status, priority, channel, created, updated,
@@ -235,16 +229,14 @@ def _rows(conn: sqlite3.Connection, raw: list[tuple[object, ...]]) -> list[Ticke
         holders = labels.get(path)
         if holders is None:
             holders = labels[path] = tuple(
-                f"{queue_names.get(q, '?')}/{agent_names.get(o, '?') if o is not None else _NO_OWNER}"
+                f"{queue_names.get(q, '?')}/{agent_names.get(o, '?') if o is not None else NO_OWNER}"
                 for q, o in json.loads(str(path))
             )
-        row = new(TicketRow)
-        row.__dict__.update(zip(_ROW_FIELDS, (
+        rows.append(TicketRow(
             tid, ref, subject, customer, loyal_tier if loyal else standard_tier, queue_names.get(qid, "?"),
             agent_names.get(oid) if oid is not None else None, status, priority, channel, created, updated,
             due, risk, bounces, pingpongs, contacts, holders, last_seq,
-        ), strict=True))
-        rows.append(row)
+        ))
     return rows
 
 
