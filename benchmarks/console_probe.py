@@ -28,37 +28,6 @@ from typing import Any
 TIMEOUT_S = 60.0
 
 
-def pad_none_refcount() -> None:
-    """Work around a PySide6 6.12 / Python 3.11 refcount bug that would abort this probe.
-
-    Each ``processEvents()`` call and each call of a Python override of a Qt virtual (our event filter)
-    takes one reference from ``None`` without giving it back; None starts near 5,000 references, so after
-    a few thousand calls CPython aborts with "none_dealloc". The probe makes many such calls, so it
-    gives None a very large count up front (what Python 3.12 does by making None immortal). Timing is
-    unaffected. (The console itself is exposed through its paintEvent overrides: see docs/performance.md.)
-    """
-    import ctypes
-
-    if sys.version_info < (3, 12):
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
-
-
-def keep_posix_locks() -> None:
-    """Stand-in for a store.py fix reported to the lead: ``Store.open`` reads the file header with
-    Python's ``open()``/``close()``; on POSIX that close drops every lock this process holds on the file,
-    including the console's own SQLite connection's (each background job opens a Store). Another process
-    may then checkpoint and reset the WAL under the console, which stops seeing commits (data_version
-    frozen) and new connections in the process read "database disk image is malformed". With this, the
-    check only stats the file, which takes no lock and drops none."""
-    from csconsole.store import store as store_module
-
-    def check_file(file: Path, *, create: bool) -> None:
-        if not file.exists() and not create:
-            raise store_module.StoreError(f"{file} does not exist")
-
-    store_module._check_file = check_file
-
-
 def log(text: str) -> None:
     print(f"probe {time.time() - T_MAIN:7.2f}s {text}", file=sys.stderr, flush=True)
 
@@ -86,12 +55,7 @@ def main() -> int:
     parser.add_argument("--queue", default="Billing")
     parser.add_argument("--csv", help="a CSV event log to import from another process while we watch")
     parser.add_argument("--live-reps", type=int, default=3)
-    parser.add_argument("--lock-workaround", action="store_true",
-                        help="check store files without opening them (see keep_posix_locks)")
     args = parser.parse_args()
-    pad_none_refcount()
-    if args.lock_workaround:
-        keep_posix_locks()
     out: dict[str, Any] = {"t0": args.t0, "t_main": T_MAIN, "t_process": process_start_epoch()}
 
     from PySide6.QtCore import QEvent, QObject, QTimer

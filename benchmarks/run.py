@@ -30,7 +30,7 @@ from benchmarks import peers
 from benchmarks.event_log import write_event_log
 from benchmarks.figures import QUICK_FILTERS, SPECS, SizeResult, as_json, markdown, table
 from benchmarks.store_figures import QUEUE, measure_cli, measure_reads, measure_writes
-from benchmarks.stores import ROOT, BuiltStore, demo_store, scratch_copy, with_proposed_indexes
+from benchmarks.stores import ROOT, BuiltStore, demo_store, scratch_copy
 
 PROBE_KEYS = ("cold_start_ms", "first_page_after_window_ms", "console_import_ms", "gui_page_fetch_max_ms",
               "gui_scroll_end_ms", "rss_scrolled_mb", "live_commit_ms", "import_stall_ms",
@@ -74,7 +74,7 @@ def _finite(value: Any) -> float | None:
     return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
-def run_probe(path: Path, result: SizeResult, *, quick: bool, lock_workaround: bool) -> None:
+def run_probe(path: Path, result: SizeResult, *, quick: bool) -> None:
     """The real console in a subprocess (offscreen), on the scratch copy ``path``."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     identity = conn.execute("SELECT name FROM agents WHERE role = 'supervisor' ORDER BY id LIMIT 1").fetchone()[0]
@@ -89,8 +89,6 @@ def run_probe(path: Path, result: SizeResult, *, quick: bool, lock_workaround: b
            "PYTHONPATH": os.pathsep.join([str(ROOT_DIR), os.environ.get("PYTHONPATH", "")])}
     cmd = [sys.executable, "-m", "benchmarks.console_probe", "--db", str(path), "--identity", identity,
            "--queue", QUEUE, "--csv", str(csv_file), "--live-reps", "2" if quick else "3"]
-    if lock_workaround:
-        cmd.append("--lock-workaround")
     t0 = time.time()
     done = subprocess.run([*cmd, "--t0", repr(t0)], capture_output=True, text=True, cwd=ROOT_DIR, env=env,
                           timeout=900, check=False)
@@ -148,8 +146,6 @@ def measure_size(tickets: int, args: argparse.Namespace, notes: list[str]) -> Si
     reps = 5 if args.quick else 25
     log(f"{tickets:,} tickets: store")
     built: BuiltStore = demo_store(tickets, args.seed, reuse=args.reuse)
-    if args.proposed_index:
-        built = with_proposed_indexes(built)
     result = SizeResult(tickets, built.events, str(built.path))
     result.put("build_s", built.build_seconds,
                f"reused; measured when built at {built.built_at}" if built.reused else "built in this run", 1)
@@ -163,7 +159,7 @@ def measure_size(tickets: int, args: argparse.Namespace, notes: list[str]) -> Si
     measure_writes(scratch, result, singles=singles, bulk=bulk)
     if not args.skip_gui:
         log(f"{tickets:,} tickets: console probe")
-        run_probe(scratch, result, quick=args.quick, lock_workaround=not args.no_lock_workaround)
+        run_probe(scratch, result, quick=args.quick)
     else:
         result.skip(PROBE_KEYS, "--skip-gui")
     log(f"{tickets:,} tickets: audit verify, export")
@@ -193,22 +189,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the sqlite3 shell, Datasette and DB Browser (bare sqlite3 always runs)")
     parser.add_argument("--skip-gui", action="store_true", help="skip the console probe")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke test)")
-    parser.add_argument("--proposed-index", action="store_true",
-                        help="measure a copy of each store with the index proposed in docs/performance.md")
-    parser.add_argument("--no-lock-workaround", action="store_true",
-                        help="run the console exactly as it is (see console_probe.keep_posix_locks)")
     args = parser.parse_args(argv)
     sizes = sorted(int(n.replace("_", "")) for n in args.tickets.split(",") if n.strip())
     ROOT.mkdir(parents=True, exist_ok=True)
     notes = ["Shared 2-core machine: timings are noisy; compare runs made back to back."]
-    if not args.no_lock_workaround and not args.skip_gui:
-        notes.append("Console probe ran with keep_posix_locks (Store.open's header read drops SQLite's POSIX "
-                     "locks; reported as a bug): without it the console misses commits after the first.")
-    if args.proposed_index:
-        notes.append("Measured on copies of the stores with the proposed ix_tickets_open_chips index "
-                     "(benchmarks/stores.py PROPOSED_INDEXES), not yet in the schema.")
     info = machine()
-    info["proposed_index"] = args.proposed_index
     results = []
     for n in sizes:
         try:

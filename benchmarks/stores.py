@@ -7,10 +7,9 @@ Each store ``demo-<tickets>-s<seed>.db`` has a sidecar ``.json`` recording how l
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from csconsole.io.demo import build_demo
@@ -58,27 +57,6 @@ def upgrade(path: Path) -> None:
     for leftover in (Path(f"{path}-wal"), Path(f"{path}-shm")):  # closed cleanly: nothing left in them
         if leftover.exists() and leftover.stat().st_size == 0:
             leftover.unlink()
-
-
-# The index proposed for the schema in docs/performance.md; --proposed-index measures a copy that has it.
-PROPOSED_INDEXES = (
-    ("CREATE INDEX IF NOT EXISTS ix_tickets_open_chips ON tickets(id, queue_id, owner_id, bounces, contacts, "
-     "sla_risk_at, sla_due_at) WHERE status IN ('new','open','pending')"),
-)
-
-
-def with_proposed_indexes(built: BuiltStore) -> BuiltStore:
-    """A copy of the store with the proposed indexes (kept and reused while it is newer than the store)."""
-    target = built.path.with_name(f"{built.path.stem}-ix.db")
-    if not target.exists() or target.stat().st_mtime < built.path.stat().st_mtime:
-        copy = scratch_copy(built, "ix-building")
-        with Store.open(copy) as store:
-            for statement in PROPOSED_INDEXES:
-                store.conn.execute(statement)
-            store.conn.execute("ANALYZE")
-        os.replace(copy, target)
-    upgrade(target)
-    return replace(built, path=target)
 
 
 def scratch_copy(built: BuiltStore, name: str) -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.queues
-import queue
 import random
 import sqlite3
 import time
@@ -18,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Empty
 
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
@@ -261,7 +261,7 @@ def _stories_in_child(floor: _Floor) -> Iterator[_Batch]:
         while True:
             try:
                 item = out.get(timeout=5)
-            except queue.Empty:
+            except Empty:
                 if not producer.is_alive():
                     raise RuntimeError("the demo's story process stopped unexpectedly") from None
                 continue

@@ -42,7 +42,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from csconsole.domain import clock
-from csconsole.domain.errors import BadInput, DomainError
+from csconsole.domain.errors import BadInput
 from csconsole.domain.findings import Finding, rule_breaches
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import EventKind, Role, Status

@@ -10,7 +10,7 @@ import json
 import sqlite3
 from csconsole.domain import clock
 from csconsole.domain.sla import AT_RISK_SHARE, SlaTargets
-from csconsole.domain.ticket import DONE, Event, TicketState, apply, fold
+from csconsole.domain.ticket import Event, TicketState, apply, fold
 from csconsole.store import chain
 
 STATE_COLUMNS = (

@@ -42,7 +42,7 @@ def _where(flt: TicketFilter, now: str) -> tuple[str, dict[str, object]]:
         clauses.append("t.status = :status")
         params["status"] = flt.status
     elif flt.open_only or flt.unowned:
-        clauses.append(_OPEN_CLAUSE)
+        clauses.append(f"t.status IN {OPEN_SQL}")
     if flt.min_bounces is not None:
         clauses.append("t.bounces >= :min_bounces")
         params["min_bounces"] = flt.min_bounces
@@ -76,12 +76,7 @@ def _where(flt: TicketFilter, now: str) -> tuple[str, dict[str, object]]:
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
-# A covering partial index over open tickets (id first, then every column a chip filters on), proposed for
-# the schema (docs/performance.md). Stores that have it answer every open-view page and chip count from
-# it; stores without it get the next best plan from the indexes they have.
-OPEN_CHIPS_INDEX = "ix_tickets_open_chips"
-_OPEN_CLAUSE = f"t.status IN {OPEN_SQL}"
-_OPEN_STATUSES = tuple(s.strip(" '") for s in OPEN_SQL.strip("()").split(","))
+OPEN_CHIPS_INDEX = "ix_tickets_open_chips"  # open tickets, id first, then every column a chip filters on
 
 
 def _within_open(flt: TicketFilter) -> bool:
@@ -90,39 +85,30 @@ def _within_open(flt: TicketFilter) -> bool:
             and not flt.search.strip())
 
 
-def _has_index(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)).fetchone() is not None
-
-
-def _count_source(conn: sqlite3.Connection, flt: TicketFilter) -> str:
+def _count_source(flt: TicketFilter) -> str:
     """Chip counts (bounces, contacts, SLA): left alone, SQLite picks the partial index of the chip, which
     also holds closed tickets, and reads each one's row for its status: ~150 ms at 1M tickets. Scanning
     the open-chips index instead reads only open tickets, and no rows."""
     chip = flt.min_bounces is not None or flt.min_contacts is not None or flt.sla is not None
     if chip and _within_open(flt):
-        if _has_index(conn, OPEN_CHIPS_INDEX):
-            return f"tickets t INDEXED BY {OPEN_CHIPS_INDEX}"
-        if flt.queue_id is None and _has_index(conn, "ix_tickets_status"):
-            return "tickets t INDEXED BY ix_tickets_status"  # each open ticket's row, not each bounced one's
+        return f"tickets t INDEXED BY {OPEN_CHIPS_INDEX}"
     return "tickets t"
 
 
-def _page_source(conn: sqlite3.Connection, flt: TicketFilter, order: Order) -> str:
+def _page_source(flt: TicketFilter, order: Order) -> str:
     """Open tickets by number come from an index already in that order, so a page is the next 100 index
     entries; left to itself SQLite may pick a status index and sort every open ticket for each page.
-    All queues: the open-chips index (when the store has it); one queue: its open (or unowned) index."""
+    All queues: the open-chips index; one queue: its open (or unowned) index."""
     if order.key is not SortKey.ID or not _within_open(flt):
         return "tickets t"
     if flt.queue_id is None:
-        index = OPEN_CHIPS_INDEX
-    else:
-        index = "ix_tickets_unowned" if flt.unowned else "ix_tickets_open"
-    return f"tickets t INDEXED BY {index}" if _has_index(conn, index) else "tickets t"
+        return f"tickets t INDEXED BY {OPEN_CHIPS_INDEX}"
+    return f"tickets t INDEXED BY {'ix_tickets_unowned' if flt.unowned else 'ix_tickets_open'}"
 
 
 def count(conn: sqlite3.Connection, flt: TicketFilter, now: str) -> int:
     where, params = _where(flt, now)
-    return int(conn.execute(f"SELECT count(*) FROM {_count_source(conn, flt)}{where}", params).fetchone()[0])
+    return int(conn.execute(f"SELECT count(*) FROM {_count_source(flt)}{where}", params).fetchone()[0])
 
 
 def _order_sql(order: Order) -> tuple[str, str]:
@@ -134,14 +120,6 @@ def _order_sql(order: Order) -> tuple[str, str]:
     if order.key is SortKey.ID:
         return f"t.id {direction}", "t.id"
     return f"{column} {direction}, t.id {direction}", column
-
-
-def _merged_by_status(conn: sqlite3.Connection, flt: TicketFilter, order: Order) -> bool:
-    """Without the open-chips index, all queues' open tickets by number are read as three runs of
-    ``ix_tickets_status`` (one per open status, each already in id order), each cut at ``limit``, and
-    merged: ~3 pages of index entries instead of sorting every open ticket for each page."""
-    return (order.key is SortKey.ID and flt.queue_id is None and _within_open(flt)
-            and not _has_index(conn, OPEN_CHIPS_INDEX) and _has_index(conn, "ix_tickets_status"))
 
 
 def page(
@@ -165,16 +143,10 @@ def page(
             params["after_value"] = after[0]
         params["after_id"] = after[1]
     params.update(_loyal_params(now), limit=limit)
-    select = f"SELECT {_ROW_COLUMNS} FROM {{source}} JOIN customers c ON c.id = t.customer_id"
-    if _merged_by_status(conn, flt, order):
-        runs = " UNION ALL ".join(
-            "SELECT id FROM (SELECT t.id FROM tickets t INDEXED BY ix_tickets_status"
-            f"{where.replace(_OPEN_CLAUSE, 't.status = ' + repr(status))} ORDER BY {order_by} LIMIT :limit)"
-            for status in _OPEN_STATUSES
-        )
-        sql = f"{select.format(source='tickets t')} WHERE t.id IN ({runs}) ORDER BY {order_by} LIMIT :limit"
-    else:
-        sql = f"{select.format(source=_page_source(conn, flt, order))}{where} ORDER BY {order_by} LIMIT :limit"
+    sql = (
+        f"SELECT {_ROW_COLUMNS} FROM {_page_source(flt, order)} JOIN customers c ON c.id = t.customer_id"
+        f"{where} ORDER BY {order_by} LIMIT :limit"
+    )
     return _rows(conn, conn.execute(sql, params).fetchall())
 
 
@@ -192,7 +164,7 @@ def anchors(conn: sqlite3.Connection, flt: TicketFilter, now: str, *, order: Ord
     params["step"] = step
     sql = (
         f"SELECT v, id FROM (SELECT {sort_expr} AS v, t.id AS id, "
-        f"row_number() OVER (ORDER BY {order_by}) - 1 AS rn FROM {_page_source(conn, flt, order)}{where}) "
+        f"row_number() OVER (ORDER BY {order_by}) - 1 AS rn FROM {_page_source(flt, order)}{where}) "
         "WHERE rn % :step = 0"
     )
     return [(v, i) for v, i in conn.execute(sql, params)]

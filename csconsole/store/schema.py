@@ -18,7 +18,7 @@ OPEN_SQL = "('new','open','pending')"
 @MIGRATIONS(name="0001_initial")
 def _initial(db: Database) -> None:
     db.executescript(
-        f"""
+        """
         CREATE TABLE queues (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
@@ -81,6 +81,12 @@ def _initial(db: Database) -> None:
     create_indexes(db)
 
 
+OPEN_CHIPS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_tickets_open_chips "
+    "ON tickets(id, queue_id, owner_id, bounces, contacts, sla_risk_at, sla_due_at) "
+    f"WHERE status IN {OPEN_SQL}"
+)
+
 INDEXES: tuple[str, ...] = (
     "CREATE INDEX IF NOT EXISTS ix_events_ticket ON events(ticket_id, seq)",
     "CREATE INDEX IF NOT EXISTS ix_tickets_queue_status ON tickets(queue_id, status, id)",
@@ -96,6 +102,7 @@ INDEXES: tuple[str, ...] = (
     "WHERE sla_due_at IS NOT NULL",
     f"CREATE INDEX IF NOT EXISTS ix_tickets_open_stats ON tickets(queue_id, sla_due_at, sla_risk_at, created_at) "
     f"WHERE status IN {OPEN_SQL}",
+    OPEN_CHIPS_INDEX,
 )
 
 
@@ -194,5 +201,13 @@ def _zendesk_pins_open_stats(db: Database) -> None:
     )
 
 
+@MIGRATIONS(name="0004_open_chips")
+def _open_chips(db: Database) -> None:
+    """Open tickets with every column a chip filters on: chip counts and all-queue pages read only open
+    tickets from it, never a ticket row (DESIGN §7: a filter change repainted in < 50 ms at 1M)."""
+    db.execute(OPEN_CHIPS_INDEX)
+    db.execute("ANALYZE")
+
+
 # The number of migrations above; a store whose user_version is larger was written by a newer csconsole.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4

@@ -15,11 +15,6 @@ from csconsole.store import queries
 from csconsole.store.queries import OPEN_CHIPS_INDEX, Order
 
 NOW = "2026-03-02T12:00:00Z"
-# The index proposed for the schema (docs/performance.md); the store-level code uses it when present.
-CHIPS_INDEX_SQL = (
-    f"CREATE INDEX {OPEN_CHIPS_INDEX} ON tickets(id, queue_id, owner_id, bounces, contacts, sla_risk_at, "
-    "sla_due_at) WHERE status IN ('new','open','pending')"
-)
 OPEN = TicketFilter(open_only=True)
 OPEN_SQL = "status IN ('new','open','pending')"
 # Each filter with the plain SQL condition it means: the reference the routed queries must agree with.
@@ -65,34 +60,21 @@ def _plan(conn, sql: str, params: dict[str, object]) -> str:
     return " | ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
 
 
-def test_pages_counts_and_anchors_match_plain_sql_with_and_without_the_index(demo: Path, tmp_path: Path) -> None:
-    with_index = tmp_path / "indexed.db"
-    with_index.write_bytes(demo.read_bytes())
-    indexed = open_store(str(with_index))
-    indexed.conn.execute(CHIPS_INDEX_SQL)
-    plain = open_store(str(demo), read_only=True)
-    for name, (flt, condition) in FILTERS.items():
-        for order, order_sql in ORDERS.items():
-            expected = [i for (i,) in plain.conn.execute(f"SELECT id FROM tickets WHERE {condition} ORDER BY {order_sql}")]
-            for store in (plain, indexed):
+def test_pages_counts_and_anchors_match_plain_sql(demo: Path) -> None:
+    with open_store(str(demo), read_only=True) as store:
+        for name, (flt, condition) in FILTERS.items():
+            for order, order_sql in ORDERS.items():
+                expected = [i for (i,) in store.conn.execute(
+                    f"SELECT id FROM tickets WHERE {condition} ORDER BY {order_sql}")]
                 assert queries.count(store.conn, flt, NOW) == len(expected), (name, order)
                 assert _everything(store.conn, flt, order) == expected, (name, order)
                 anchors = queries.anchors(store.conn, flt, NOW, order=order, step=25)
                 assert [a[1] for a in anchors] == expected[::25], (name, order)
-    assert queries.count(plain.conn, OPEN.with_(min_bounces=3), NOW) > 0  # the demo has such tickets
-    indexed.close()
-    plain.close()
+        assert queries.count(store.conn, OPEN.with_(min_bounces=3), NOW) > 0  # the demo has such tickets
 
 
-@pytest.mark.parametrize("with_chips_index", [True, False])
-def test_open_view_pages_walk_an_index_in_order_rather_than_sort(
-    demo: Path, tmp_path: Path, with_chips_index: bool,
-) -> None:
-    copy = tmp_path / "copy.db"
-    copy.write_bytes(demo.read_bytes())
-    store = open_store(str(copy))
-    if with_chips_index:
-        store.conn.execute(CHIPS_INDEX_SQL)
+def test_open_view_pages_walk_an_index_in_order_and_chip_counts_read_only_open_tickets(demo: Path) -> None:
+    store = open_store(str(demo), read_only=True)
     seen: list[tuple[str, dict[str, object]]] = []
 
     class Recording:
@@ -108,9 +90,8 @@ def test_open_view_pages_walk_an_index_in_order_rather_than_sort(
         sql, params = next(s for s in seen if "LIMIT" in s[0])
         plan = _plan(store.conn, sql, params)
         assert "TEMP B-TREE" not in plan, (flt, plan)
-        if with_chips_index:
-            seen.clear()
-            queries.count(Recording(), flt.with_(min_contacts=3), NOW)  # type: ignore[arg-type]
-            count_plan = _plan(store.conn, *seen[-1])
-            assert OPEN_CHIPS_INDEX in count_plan or "COVERING" in count_plan, count_plan
+        seen.clear()
+        queries.count(Recording(), flt.with_(min_contacts=3), NOW)  # type: ignore[arg-type]
+        count_plan = _plan(store.conn, *seen[-1])
+        assert OPEN_CHIPS_INDEX in count_plan or "COVERING" in count_plan, count_plan
     store.close()
