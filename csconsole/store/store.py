@@ -16,6 +16,7 @@ from csconsole.store.errors import StoreError
 from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
+_CHECKED_FILES: set[tuple[int, int]] = set()  # (device, inode) of files quick_check found sound
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024  # PRAGMA quick_check reads ~100 MB/s here
 
 
@@ -63,13 +64,17 @@ class Store:
         Checked on open while the file is small enough to check in a blink (the fault suite found
         writes landing in a store damaged in the middle); a large store is checked by ``audit verify``.
         """
-        if self.path.exists() and self.path.stat().st_size > QUICK_CHECK_MAX_BYTES:
+        info = self.path.stat()
+        identity = (info.st_dev, info.st_ino)
+        if info.st_size > QUICK_CHECK_MAX_BYTES or identity in _CHECKED_FILES:
             return
         problems = self.quick_check()
-        if problems:
-            detail = problems[0]
-            raise StoreError(detail if " is damaged " in detail
-                             else f"{self.path} is damaged ({detail}); restore it from a backup")
+        if not problems:
+            _CHECKED_FILES.add(identity)  # once a process: every background job opens its own Store
+            return
+        detail = problems[0]
+        raise StoreError(detail if " is damaged " in detail
+                         else f"{self.path} is damaged ({detail}); restore it from a backup")
 
     def _prepare(self, create: bool) -> None:
         conn = self.conn
