@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.rules import REASSIGN_REASONS
 
 T = TypeVar("T")
@@ -43,6 +44,9 @@ class Prefs:
     REASONS = Setting[list]("tickets/reassign_reasons", list, list(REASSIGN_REASONS),
                             "reasons offered when reassigning, in order")
     CHECKLIST = Setting[str]("recovery/checklist", str, "", "checklist proposed for a new recovery case")
+    TRIGGER_BOUNCES = Setting[int]("recovery/min_bounces", int, 3, "propose a recovery case from this many bounces")
+    TRIGGER_CONTACTS = Setting[int]("recovery/min_contacts", int, 3, "... or from this many customer contacts")
+    TRIGGER_LOYAL_BREACH = Setting[bool]("recovery/loyal_breach", bool, True, "... or a loyal customer's breached SLA")
     IMPORT_FOLDER = Setting[str]("import/folder", str, "", "where the last import was picked from")
 
 
@@ -71,6 +75,10 @@ class Settings:
 
     def set(self, setting: Setting[T], value: T) -> None:
         self._q.setValue(setting.key, value)
+
+    def recovery_triggers(self) -> RecoveryTriggers:
+        return RecoveryTriggers(max(1, self.get(Prefs.TRIGGER_BOUNCES)), max(1, self.get(Prefs.TRIGGER_CONTACTS)),
+                                self.get(Prefs.TRIGGER_LOYAL_BREACH))
 
     def sync(self) -> None:
         self._q.sync()

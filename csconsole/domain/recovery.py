@@ -271,6 +271,20 @@ def advance(case: RecoveryCase, event: Event) -> None:
     case.last_seq = event.seq or case.last_seq
 
 
+@dataclass(frozen=True)
+class RecoveryTriggers:
+    """When the console proposes a recovery case (DESIGN: bounces >= 3, contacts >= 3, a breached SLA on a
+    loyal customer). Thresholds below 3 are allowed; the indexes serve 3 and above directly."""
+
+    min_bounces: int = 3
+    min_contacts: int = 3
+    loyal_breach: bool = True
+
+    def __post_init__(self) -> None:
+        if self.min_bounces < 1 or self.min_contacts < 1:
+            raise BadInput("recovery triggers start at 1 bounce and 1 contact")
+
+
 class CaseBook:
     """Folds ``recovery_step`` events of any number of tickets, in seq order, into cases."""
 

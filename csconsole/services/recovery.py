@@ -15,6 +15,7 @@ from csconsole.domain.checklists import Checklist, make_checklist
 from csconsole.domain.errors import NotFound, RuleViolation
 from csconsole.domain.recovery import (
     RecoveryCase,
+    RecoveryTriggers,
     advance,
     check_can_open,
     check_complete,
@@ -227,9 +228,12 @@ def open_recoveries_count(store: Store) -> int:
     return int(store.conn.execute("SELECT count(*) FROM recovery_cases WHERE completed_at IS NULL").fetchone()[0])
 
 
-def proposals(store: Store, *, now: str | None = None, limit: int = 200) -> list[Proposal]:
+def proposals(
+    store: Store, *, now: str | None = None, triggers: RecoveryTriggers = RecoveryTriggers(), limit: int = 200
+) -> list[Proposal]:
+    """Tickets that need a recovery case and have none, by the floor's triggers."""
     moment = now or clock.now_text()
-    return rstore.proposals(store.conn, now=moment, loyal=_loyal(moment), limit=limit)
+    return rstore.proposals(store.conn, now=moment, loyal=_loyal(moment), triggers=triggers, limit=limit)
 
 
 def checklists(store: Store) -> list[Checklist]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from csconsole.domain.checklists import BUILT_IN, Checklist, Records
 from csconsole.domain.errors import BadInput, NotFound
-from csconsole.domain.recovery import CaseBook, RecoveryCase, fold_cases
+from csconsole.domain.recovery import CaseBook, RecoveryCase, RecoveryTriggers, fold_cases
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import EventKind
 
@@ -360,22 +360,29 @@ class Proposal:
     reasons: tuple[str, ...]
 
 
-def proposals(conn: sqlite3.Connection, *, now: str, loyal: dict[str, object], limit: int = 200) -> list[Proposal]:
-    """Tickets bounced >= 3 times, with >= 3 contacts, or a breached SLA on a loyal customer.
+def proposals(
+    conn: sqlite3.Connection, *, now: str, loyal: dict[str, object], triggers: RecoveryTriggers = RecoveryTriggers(),
+    limit: int = 200,
+) -> list[Proposal]:
+    """Tickets bounced >= N times, with >= M contacts, or (when on) a breached SLA on a loyal customer.
 
-    Each arm is answered by its partial index (ix_tickets_bounced, ix_tickets_callbacks, ix_tickets_sla
-    for a running clock past due); tickets that already have a case are left out.
+    Each arm is answered by its partial index (ix_tickets_bounced, ix_tickets_callbacks for thresholds of
+    3 and above, ix_tickets_sla for a running clock past due); tickets that already have a case are left out.
     """
-    sql = """
-        WITH candidates(id) AS (
-            SELECT id FROM tickets WHERE bounces >= 3
-            UNION SELECT id FROM tickets WHERE contacts >= 3
+    bounced = "bounces >= :min_bounces" + (" AND bounces >= 3" if triggers.min_bounces >= 3 else "")
+    called = "contacts >= :min_contacts" + (" AND contacts >= 3" if triggers.min_contacts >= 3 else "")
+    loyal_arms = """
             UNION SELECT t.id FROM tickets t JOIN customers c ON c.id = t.customer_id
                   WHERE t.sla_due_at IS NOT NULL AND t.sla_due_at <= :now
                     AND (c.since <= :loyal_cutoff OR c.resolved_tickets >= :loyal_resolved)
             UNION SELECT t.id FROM tickets t JOIN customers c ON c.id = t.customer_id
                   WHERE t.sla_breaches > 0 AND t.status IN ('new','open','pending')
-                    AND (c.since <= :loyal_cutoff OR c.resolved_tickets >= :loyal_resolved)
+                    AND (c.since <= :loyal_cutoff OR c.resolved_tickets >= :loyal_resolved)""" \
+        if triggers.loyal_breach else ""
+    sql = f"""
+        WITH candidates(id) AS (
+            SELECT id FROM tickets WHERE {bounced}
+            UNION SELECT id FROM tickets WHERE {called}{loyal_arms}
         )
         SELECT t.id, t.ref, t.subject, c.name,
                (c.since <= :loyal_cutoff OR c.resolved_tickets >= :loyal_resolved),
@@ -386,14 +393,15 @@ def proposals(conn: sqlite3.Connection, *, now: str, loyal: dict[str, object], l
     """
     out = []
     for tid, ref, subject, customer, is_loyal, bounces, contacts, breached in conn.execute(
-        sql, {**loyal, "now": now, "limit": limit}
+        sql, {**loyal, "now": now, "limit": limit, "min_bounces": triggers.min_bounces,
+              "min_contacts": triggers.min_contacts}
     ):
         reasons = []
-        if bounces >= 3:
+        if bounces >= triggers.min_bounces:
             reasons.append(f"bounced {bounces} times")
-        if contacts >= 3:
+        if contacts >= triggers.min_contacts:
             reasons.append(f"{contacts} contacts")
-        if breached and is_loyal:
+        if breached and is_loyal and triggers.loyal_breach:
             reasons.append("SLA breached on a loyal customer")
         out.append(Proposal(int(tid), str(ref), str(subject), str(customer), bool(is_loyal), int(bounces),
                             int(contacts), bool(breached), tuple(reasons)))

@@ -149,7 +149,8 @@ class SessionActions:
         targets = [QueueTargets(q.id, q.name, preferences.queue_targets(self.store, q.id))
                    for q in queries.queues(self.store)]
         return Choices(self.settings.get(Prefs.THEME), self.settings.get(Prefs.POLL_MS),
-                       self.settings.get(Prefs.REASONS), self.settings.get(Prefs.CHECKLIST), targets)
+                       self.settings.get(Prefs.REASONS), self.settings.get(Prefs.CHECKLIST), targets,
+                       self.settings.recovery_triggers())
 
     def show_preferences(self: MainWindow) -> None:
         who = self.tr("{0} ({1})").format(self.identity.name, self.identity.role.value) if self.identity \
@@ -185,7 +186,11 @@ class SessionActions:
             self.ops.start_polling(choices.poll_ms)
         self.settings.set(Prefs.REASONS, choices.reasons)
         self.settings.set(Prefs.CHECKLIST, choices.checklist)
+        self.settings.set(Prefs.TRIGGER_BOUNCES, choices.triggers.min_bounces)
+        self.settings.set(Prefs.TRIGGER_CONTACTS, choices.triggers.min_contacts)
+        self.settings.set(Prefs.TRIGGER_LOYAL_BREACH, choices.triggers.loyal_breach)
         self.settings.sync()
+        self.ops.changed.emit()  # the recovery view re-reads its proposals
         if not changed or self.store.read_only:
             self.show_message(self.tr("Preferences saved."))
             return

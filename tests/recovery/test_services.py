@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.errors import BadInput, NotFound, RuleViolation
 from csconsole.services import audit, dashboard, recovery, tickets
 from tests.recovery.conftest import RecoveryFloor, new_ticket
@@ -133,6 +134,10 @@ def test_proposals_name_the_tickets_that_need_a_case(rf: RecoveryFloor) -> None:
         tickets.transfer(floor.store, bounced, actor_id=floor.ana.id, queue_id=queue, owner_id=owner, note="yours")
     found = {p.ticket_id: p.reasons for p in recovery.proposals(floor.store)}
     assert found == {callbacks: ("3 contacts",), bounced: ("bounced 3 times",)}
+    stricter = RecoveryTriggers(min_bounces=4, min_contacts=3, loyal_breach=False)
+    assert [p.ticket_id for p in recovery.proposals(floor.store, triggers=stricter)] == [callbacks]
+    looser = RecoveryTriggers(min_bounces=2, min_contacts=2)
+    assert {p.ticket_id for p in recovery.proposals(floor.store, triggers=looser)} == {callbacks, bounced}
     recovery.open_recovery(floor.store, bounced, actor_id=floor.sue.id)
     assert [p.ticket_id for p in recovery.proposals(floor.store)] == [callbacks]
 

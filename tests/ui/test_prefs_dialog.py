@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
+from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.rules import REASSIGN_REASONS
 from csconsole.domain.views import TicketFilter
 from csconsole.services import open_store, preferences, queries, recovery
@@ -50,6 +51,9 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
         dialog.findChild(QWidget, "reason_add").click()
         dialog.reasons.item(dialog.reasons.count() - 1).setText("Holiday cover")
         dialog.checklist.setCurrentText("HEARD")
+        assert (dialog.trigger_bounces.value(), dialog.trigger_contacts.value()) == (3, 3)
+        dialog.trigger_bounces.setValue(4)
+        dialog.trigger_loyal.setChecked(False)
         urgent.setValue(17)
         assert [q.name for q in dialog.changed_targets()] == ["Billing"]
         _ok(dialog)
@@ -62,6 +66,7 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
         reasons = again.get(Prefs.REASONS)
         assert reasons == [*REASSIGN_REASONS[1:], "Holiday cover"]
         assert again.get(Prefs.CHECKLIST) == "HEARD"
+        assert again.recovery_triggers() == RecoveryTriggers(min_bounces=4, min_contacts=3, loyal_breach=False)
         with open_store(str(store_path), read_only=True) as other:
             assert preferences.queue_targets(other, billing.id)["urgent"] == 17
 

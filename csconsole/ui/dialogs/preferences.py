@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.rules import REASSIGN_REASONS
 from csconsole.domain.sla import DEFAULT_TARGETS
 from csconsole.domain.words import Priority
@@ -54,6 +56,7 @@ class Choices:
     reasons: list[str]
     checklist: str
     targets: list[QueueTargets]
+    triggers: RecoveryTriggers = RecoveryTriggers()
 
 
 class PreferencesDialog(QDialog):
@@ -73,7 +76,7 @@ class PreferencesDialog(QDialog):
         self.tabs.addTab(self._console_page(now, who), self.tr("This &console"))
         self.tabs.addTab(self._sla_page(now.targets, read_only), self.tr("&SLA targets"))
         self.tabs.addTab(self._reasons_page(now.reasons), self.tr("&Reassignment"))
-        self.tabs.addTab(self._recovery_page(checklists, now.checklist, read_only), self.tr("Reco&very"))
+        self.tabs.addTab(self._recovery_page(checklists, now.checklist, now.triggers, read_only), self.tr("Reco&very"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -199,7 +202,8 @@ class PreferencesDialog(QDialog):
         outer.addLayout(row, 1)
         return page
 
-    def _recovery_page(self, checklists: Sequence[str], chosen: str, read_only: bool) -> QWidget:
+    def _recovery_page(self, checklists: Sequence[str], chosen: str, triggers: RecoveryTriggers,
+                       read_only: bool) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
@@ -215,6 +219,21 @@ class PreferencesDialog(QDialog):
         self.edit_checklists.setEnabled(not read_only)
         self.edit_checklists.clicked.connect(self.checklists_requested)
         form.addRow("", self.edit_checklists)
+        form.addRow(QLabel(self.tr("Propose a recovery case for a ticket that has…")))
+        self.trigger_bounces = QSpinBox(objectName="trigger_bounces", minimum=1, maximum=20,
+                                        value=triggers.min_bounces)
+        self.trigger_bounces.setAccessibleName(self.tr("Bounces that propose a recovery case"))
+        self.trigger_bounces.setSuffix(self.tr(" bounces or more"))
+        form.addRow(self.tr("&Bounced:"), self.trigger_bounces)
+        self.trigger_contacts = QSpinBox(objectName="trigger_contacts", minimum=1, maximum=20,
+                                         value=triggers.min_contacts)
+        self.trigger_contacts.setAccessibleName(self.tr("Customer contacts that propose a recovery case"))
+        self.trigger_contacts.setSuffix(self.tr(" contacts or more"))
+        form.addRow(self.tr("C&alled:"), self.trigger_contacts)
+        self.trigger_loyal = QCheckBox(self.tr("a breached SLA on a &loyal customer"), objectName="trigger_loyal")
+        self.trigger_loyal.setChecked(triggers.loyal_breach)
+        self.trigger_loyal.setAccessibleName(self.tr("Propose a case when a loyal customer's SLA is breached"))
+        form.addRow("", self.trigger_loyal)
         return page
 
     # --- helpers -------------------------------------------------------------------------------------
@@ -260,8 +279,10 @@ class PreferencesDialog(QDialog):
         reasons = [t for i in range(self.reasons.count()) if (t := self.reasons.item(i).text().strip())]
         targets = [QueueTargets(q.queue_id, q.name, {p.value: self.sla[(q.queue_id, p.value)].value()
                                                      for p in Priority}) for q in self._targets]
+        triggers = RecoveryTriggers(self.trigger_bounces.value(), self.trigger_contacts.value(),
+                                    self.trigger_loyal.isChecked())
         return Choices(str(self.theme.currentData()), self.poll.value(), reasons or list(REASSIGN_REASONS),
-                       self.checklist.currentText(), targets)
+                       self.checklist.currentText(), targets, triggers)
 
     def changed_targets(self) -> list[QueueTargets]:
         """The queues whose targets were changed in the dialog."""

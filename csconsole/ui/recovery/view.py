@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from csconsole.domain import clock
 from csconsole.domain.rules import Agent
 from csconsole.services import recovery
+from csconsole.settings import Settings
 from csconsole.ui.accessibility import name_controls
 from csconsole.ui.operations import Operations
 from csconsole.ui.recovery.checklists import ChecklistDialog
@@ -170,11 +171,12 @@ class RecoveryView(QWidget):
         self._loading = True
         self._dirty = False
         flt = self.current_filter()
+        triggers = Settings().recovery_triggers()  # Preferences → Recovery
 
         def job(store: Any) -> Snapshot:
             now = clock.now_text()
             return Snapshot(recovery.cases(store, flt, now=now, limit=2000), recovery.counts(store, now),
-                            recovery.proposals(store, now=now, limit=200), recovery.today(now))
+                            recovery.proposals(store, now=now, triggers=triggers, limit=200), recovery.today(now))
 
         self.ops.read(job, self._loaded, self._failed)
 
