@@ -18,6 +18,11 @@ def add_agent(store: Store, name: str, role: str, queue_id: int | None = None) -
         return directory.add_agent(conn, text, level, queue_id)
 
 
+def customer_names(store: Store, prefix: str = "", *, limit: int = 200) -> list[str]:
+    """For the new-ticket picker: customers whose name starts with ``prefix``."""
+    return directory.customer_names(store.conn, prefix, limit=limit)
+
+
 def add_queue(store: Store, name: str) -> directory.Queue:
     text = require_text(name, "the queue's name")
     with store.write() as conn:

@@ -98,6 +98,20 @@ def customer_by_name(conn: sqlite3.Connection, name: str) -> Customer | None:
     return None if row is None else Customer(*row)
 
 
+def like_escape(text: str) -> str:
+    """``text`` as a literal inside a LIKE pattern with ESCAPE '\\'."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def customer_names(conn: sqlite3.Connection, prefix: str = "", *, limit: int = 200) -> list[str]:
+    """Customer names starting with ``prefix`` (bounded: a picker never holds the whole table)."""
+    like = like_escape(prefix) + "%"
+    rows = conn.execute(
+        "SELECT name FROM customers WHERE name LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?", (like, limit)
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
 def add_customer(conn: sqlite3.Connection, name: str, since: str) -> Customer:
     cursor = conn.execute("INSERT INTO customers (name, since) VALUES (?, ?)", (name.strip(), since))
     return Customer(int(cursor.lastrowid or 0), name.strip(), since, 0)

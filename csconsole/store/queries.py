@@ -68,7 +68,7 @@ def _where(flt: TicketFilter, now: str) -> tuple[str, dict[str, object]]:
     if flt.search.strip():
         text = flt.search.strip()
         params["search_exact"] = text
-        params["search_like"] = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        params["search_like"] = "%" + directory.like_escape(text) + "%"
         clauses.append(
             "(t.ref = :search_exact OR t.subject LIKE :search_like ESCAPE '\\' "
             "OR t.customer_id IN (SELECT id FROM customers WHERE name LIKE :search_like ESCAPE '\\'))"

@@ -18,6 +18,7 @@ from csconsole.domain.errors import BadInput, NotFound
 from csconsole.domain.recovery import CaseBook, RecoveryCase, RecoveryTriggers, fold_cases
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import EventKind
+from csconsole.store import directory
 
 CASE_COLUMNS = (
     "id", "ticket_id", "checklist", "steps_done", "steps_total", "next_step", "opened_at", "opened_by",
@@ -308,9 +309,10 @@ def case_rows(
         params["ticket"] = flt.ticket_id
     text = flt.text.strip()
     if text:
-        clauses.append("(t.ref LIKE :text OR c.name LIKE :text OR t.subject LIKE :text OR r.checklist LIKE :text"
-                       " OR coalesce(p.name, '') LIKE :text)")
-        params["text"] = f"%{text}%"
+        clauses.append("(t.ref LIKE :text ESCAPE '\\' OR c.name LIKE :text ESCAPE '\\' "
+                       "OR t.subject LIKE :text ESCAPE '\\' OR r.checklist LIKE :text ESCAPE '\\' "
+                       "OR coalesce(p.name, '') LIKE :text ESCAPE '\\')")
+        params["text"] = f"%{directory.like_escape(text)}%"
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     if text:
         sql = f"{_CASE_COLUMNS} FROM recovery_cases r {_CASE_JOINS}{where} ORDER BY {_CASE_ORDER} LIMIT :limit"

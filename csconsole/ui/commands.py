@@ -1,7 +1,7 @@
 """Undoable actions. Each command holds ticket ids and the holders or statuses before and after.
 
 A command is pushed only after its action succeeded, so its first redo() does nothing. Undo and
-redo are new audited writes (``console_undo``) that carry the last event seq we saw of each
+redo are new audited writes (``services.undo``) that carry the last event seq we saw of each
 ticket: when someone acted on a ticket since, the store refuses, nothing is written, and the
 command is put back where it was on the stack (its state unchanged).
 """
@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from csconsole.domain.ticket import Holder
-from csconsole.services import Store, console_undo
+from csconsole.services import Store, undo
 from csconsole.services.changes import Change
 from csconsole.ui.operations import Operations
 
@@ -76,7 +76,7 @@ class HolderCommand(_ServiceCommand):
         holders = dict(self._after if forward else self._before)
         seqs, actor = dict(self._seqs), self._actor_id
         note = ("Redo: " if forward else "Undo: ") + self.text()
-        return lambda store: console_undo.restore_holders(
+        return lambda store: undo.restore_holders(
             store, holders, actor_id=actor, expected_seqs=seqs, note=note)
 
 
@@ -94,7 +94,7 @@ class StatusCommand(_ServiceCommand):
         status = self._after_status if forward else self._before_status
         ticket, seq, actor = self._ticket, self._seqs[self._ticket], self._actor_id
         note = ("Redo: " if forward else "Undo: ") + self.text()
-        return lambda store: console_undo.restore_status(
+        return lambda store: undo.restore_status(
             store, ticket, actor_id=actor, status=status, expected_seq=seq, note=note)
 
 
@@ -111,5 +111,5 @@ class PriorityCommand(_ServiceCommand):
         priority = self._after if forward else self._before
         ticket, seq, actor = self._ticket, self._seqs[self._ticket], self._actor_id
         note = ("Redo: " if forward else "Undo: ") + self.text()
-        return lambda store: console_undo.restore_priority(
+        return lambda store: undo.restore_priority(
             store, ticket, actor_id=actor, priority=priority, expected_seq=seq, note=note)

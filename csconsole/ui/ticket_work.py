@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QDialog
 
-from csconsole.services import Store, console_people, queries, tickets
+from csconsole.services import Store, people, queries, tickets
 from csconsole.services.changes import Change
 from csconsole.settings import Prefs
 from csconsole.ui.accessibility import name_controls
@@ -186,7 +186,7 @@ class TicketWork:
             self.show_message(self.tr("This store has no queues yet; add one first (File > Add a queue)."),
                               error=True)
             return
-        dialog = NewTicketDialog(queues_list, console_people.customer_names(self.store), self)
+        dialog = NewTicketDialog(queues_list, people.customer_names(self.store), self)
 
         def accepted() -> None:
             values = dialog.values()

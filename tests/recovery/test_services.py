@@ -195,3 +195,11 @@ def test_dashboard_figures_come_from_sql(rf: RecoveryFloor) -> None:
     assert board.depth.total[-1] == 2 and board.depth.by_queue == {
         "Billing": board.depth.by_queue["Billing"], "Tech": board.depth.by_queue["Tech"]}
     assert board.depth.by_queue["Tech"][-1] == 1 and len(board.depth.hours) == 72
+
+
+def test_recovery_search_takes_wildcards_literally(rf: RecoveryFloor) -> None:
+    floor = rf.floor
+    tid = new_ticket(floor, "Eve 100% Fine")
+    recovery.open_recovery(floor.store, tid, actor_id=floor.sue.id)
+    assert len(recovery.cases(floor.store, recovery.CaseFilter(text="100%"), now=NOW)) == 1
+    assert recovery.cases(floor.store, recovery.CaseFilter(text="1_0"), now=NOW) == []  # not "any one character"
