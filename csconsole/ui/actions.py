@@ -24,6 +24,7 @@ class A(Enum):
     SET_PIN = auto()
     IMPORT_CSV = auto()
     IMPORT_ZENDESK = auto()
+    EXPORT_PACK = auto()
     QUIT = auto()
     UNDO = auto()
     REDO = auto()
@@ -93,6 +94,8 @@ SPECS: dict[A, Spec] = {
                        tip="Add tickets and their history from a CSV event log (all or nothing)"),
     A.IMPORT_ZENDESK: Spec("Import &Zendesk export…", "&File", writes=True,
                            tip="Add tickets, agents and groups from a Zendesk export: a folder or a .zip"),
+    A.EXPORT_PACK: Spec("&Export audit pack…", "&File",
+                        tip="Tables as CSV, findings, report.pdf, manifest.json; the store is not changed"),
     A.QUIT: Spec("&Quit", "&File", "Ctrl+Q"),
     A.UNDO: Spec("&Undo", "&Edit", "Ctrl+Z", writes=True),
     A.REDO: Spec("&Redo", "&Edit", "Ctrl+Shift+Z", writes=True),

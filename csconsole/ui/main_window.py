@@ -97,6 +97,12 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, ImportActions, HelpAc
         for warning in store.warnings:
             self.show_message(warning, error=True, modal=False)
 
+    def export_audit_pack(self) -> None:
+        """File → Export audit pack: off the GUI thread, with progress; works in read-only mode too."""
+        from csconsole.ui.export_dialog import export_audit_pack  # Qt's PDF machinery only when asked
+
+        export_audit_pack(self, str(self.store.path))
+
     def _connect(self) -> None:
         act = self.actions
         handlers: dict[A, Callable[[], None]] = {
@@ -113,6 +119,7 @@ class MainWindow(WindowLayout, TicketWork, SessionActions, ImportActions, HelpAc
             A.CLOSE: lambda: self.set_status("closed"), A.REOPEN: lambda: self.set_status("open"),
             A.SHORTCUTS: self.show_shortcuts, A.ABOUT: self.show_about,
             A.IMPORT_CSV: self.ask_import_csv, A.IMPORT_ZENDESK: self.ask_import_zendesk,
+            A.EXPORT_PACK: self.export_audit_pack,
             A.CROSSCHECK: self.show_crosscheck, A.PREFERENCES: self.show_preferences,
             A.THEME_SYSTEM: lambda: self._set_theme("system"), A.THEME_LIGHT: lambda: self._set_theme("light"),
             A.THEME_DARK: lambda: self._set_theme("dark"),

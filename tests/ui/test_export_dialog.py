@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from csconsole.ui.export_dialog import ExportRun, export_audit_pack
@@ -44,3 +45,32 @@ def test_a_cancelled_export_keeps_nothing(qtbot: QtBot, tmp_path: Path) -> None:
     result, message = finished.args
     assert result is None and "cancelled" in message
     assert not any((tmp_path / "pack").iterdir())
+
+
+def test_file_export_audit_pack_works_in_a_read_only_console(
+    qtbot: QtBot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from csconsole.ui.actions import A
+    from tests.ui.conftest import open_window
+
+    before = _sha(store_path)
+    folder = tmp_path / "packs"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(folder))
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    window = open_window(qtbot, store_path, read_only=True)
+    try:
+        action = window.actions[A.EXPORT_PACK]
+        assert action.isEnabled(), "exporting writes nothing: it is allowed read-only"
+        action.trigger()
+        qtbot.waitUntil(lambda: bool(shown), timeout=60_000)
+        (pack,) = folder.iterdir()
+        assert (pack / "manifest.json").exists() and (pack / "report.pdf").exists()
+        assert "manifest.json" in shown[0] and "verifies" in shown[0]
+    finally:
+        window.close()
+        window.store.close()
+    assert _sha(store_path) == before
