@@ -8,6 +8,17 @@ def open_store(path: str, *, read_only: bool = False, create: bool = False) -> S
     return Store.open(path, read_only=read_only, create=create)
 
 
+def database_failure(error: BaseException, path: str) -> str | None:
+    """A plain message for a failure SQLite raised while reading (a damaged page, a full disk...), or
+    None when ``error`` is not SQLite's: callers above the store need not know sqlite3."""
+    import sqlite3
+    from pathlib import Path
+
+    from csconsole.store.store import describe_sqlite_error
+
+    return describe_sqlite_error(error, Path(path)) if isinstance(error, sqlite3.Error) else None
+
+
 def open_for_reading(path: str) -> Store:
     """Open read-only, first bringing an older store's schema up to date when the file is writable.
 
@@ -23,4 +34,4 @@ def open_for_reading(path: str) -> Store:
     return Store.open(path, read_only=True)
 
 
-__all__ = ["Store", "StoreError", "open_for_reading", "open_store"]
+__all__ = ["Store", "StoreError", "database_failure", "open_for_reading", "open_store"]

@@ -26,7 +26,8 @@ from csconsole.store.ledger import Ledger, load_state
 from csconsole.store.store import Store
 
 
-def _ticket(ledger: Ledger, ticket_id: int, expected_seq: int | None = None) -> TicketState:
+def ticket_state(ledger: Ledger, ticket_id: int, expected_seq: int | None = None) -> TicketState:
+    """The ticket's state inside a write; StaleTicket when it moved past ``expected_seq``."""
     state = load_state(ledger.conn, ticket_id)
     if state is None:
         raise NotFound(f"no ticket with id {ticket_id}")
@@ -37,13 +38,14 @@ def _ticket(ledger: Ledger, ticket_id: int, expected_seq: int | None = None) -> 
     return state
 
 
-def _actor(ledger: Ledger, actor_id: int) -> Agent:
+def active_agent(ledger: Ledger, actor_id: int) -> Agent:
     agent = directory.agent(ledger.conn, actor_id)
     check_active(agent)
     return agent
 
 
-def _record(ledger: Ledger, state: TicketState, events: Sequence[Event]) -> TicketChange:
+def record(ledger: Ledger, state: TicketState, events: Sequence[Event]) -> TicketChange:
+    """Append ``events`` to one ticket and say what changed."""
     before_holder, before_status = state.holder, state.status
     seqs = tuple(ledger.record(state, event) for event in events)
     return TicketChange(state.ticket_id, seqs, before_holder, state.holder, before_status, state.status)
@@ -69,7 +71,7 @@ def create_ticket(
     with store.write() as conn:
         ledger = Ledger(conn)
         if actor_id is not None:
-            _actor(ledger, actor_id)
+            active_agent(ledger, actor_id)
         known = directory.customer_by_name(conn, name) or directory.add_customer(conn, name, when)
         if not conn.execute("SELECT 1 FROM queues WHERE id = ?", (queue_id,)).fetchone():
             raise NotFound(f"no queue with id {queue_id}")
@@ -90,14 +92,14 @@ def create_ticket(
 def take(store: Store, ticket_id: int, *, actor_id: int, at: str | None = None) -> Change:
     with store.write() as conn:
         ledger = Ledger(conn)
-        actor = _actor(ledger, actor_id)
-        state = _ticket(ledger, ticket_id)
+        actor = active_agent(ledger, actor_id)
+        state = ticket_state(ledger, ticket_id)
         check_can_take(state, actor)
         if state.owner_id == actor.id:
             raise RuleViolation(f"{actor.name} already owns ticket {ticket_id}")
         event = Event(ticket_id, EventKind.TAKE, at or clock.now_text(), actor.id,
                       {"queue": state.queue_id, "owner": actor.id})
-        return Change("take", (_record(ledger, state, [event]),))
+        return Change("take", (record(ledger, state, [event]),))
 
 
 def transfer(
@@ -112,18 +114,18 @@ def transfer(
 ) -> Change:
     with store.write() as conn:
         ledger = Ledger(conn)
-        actor = _actor(ledger, actor_id)
-        state = _ticket(ledger, ticket_id)
+        actor = active_agent(ledger, actor_id)
+        state = ticket_state(ledger, ticket_id)
         text = check_can_transfer(state, note)
         if not conn.execute("SELECT 1 FROM queues WHERE id = ?", (queue_id,)).fetchone():
             raise NotFound(f"no queue with id {queue_id}")
         if owner_id is not None:
-            _actor(ledger, owner_id)
+            active_agent(ledger, owner_id)
         if (queue_id, owner_id) == state.holder:
             raise RuleViolation(f"ticket {ticket_id} is already there")
         event = Event(ticket_id, EventKind.TRANSFER, at or clock.now_text(), actor.id,
                       {"queue": queue_id, "owner": owner_id, "note": text})
-        return Change("transfer", (_record(ledger, state, [event]),))
+        return Change("transfer", (record(ledger, state, [event]),))
 
 
 def reassign(
@@ -146,17 +148,17 @@ def reassign(
     when = at or clock.now_text()
     with store.write() as conn:
         ledger = Ledger(conn)
-        actor = _actor(ledger, actor_id)
-        target = _actor(ledger, to_id)
+        actor = active_agent(ledger, actor_id)
+        target = active_agent(ledger, to_id)
         changes: list[TicketChange] = []
         for ticket_id in dict.fromkeys(ticket_ids):
-            state = _ticket(ledger, ticket_id, (expected_seqs or {}).get(ticket_id))
+            state = ticket_state(ledger, ticket_id, (expected_seqs or {}).get(ticket_id))
             text = check_can_reassign(state, actor, reason)
             if state.owner_id == target.id:
                 continue
             event = Event(ticket_id, EventKind.REASSIGN, when, actor.id,
                           {"queue": state.queue_id, "owner": target.id, "reason": text})
-            changes.append(_record(ledger, state, [event]))
+            changes.append(record(ledger, state, [event]))
         if not changes:
             raise RuleViolation(f"{target.name} already owns {'that ticket' if len(ticket_ids) == 1 else 'those tickets'}")
         return Change("reassign", tuple(changes))
@@ -167,25 +169,25 @@ def contact(store: Store, ticket_id: int, *, note: str = "", at: str | None = No
     when = at or clock.now_text()
     with store.write() as conn:
         ledger = Ledger(conn)
-        state = _ticket(ledger, ticket_id)
+        state = ticket_state(ledger, ticket_id)
         events = []
         if state.is_done or state.status == Status.PENDING:
             events.append(Event(ticket_id, EventKind.STATUS, when, None,
                                 {"status": Status.OPEN.value, "note": "customer contacted us again"}))
         events.append(Event(ticket_id, EventKind.CONTACT, when, None, {"note": note.strip()}))
-        return Change("contact", (_record(ledger, state, events),))
+        return Change("contact", (record(ledger, state, events),))
 
 
 def reply(store: Store, ticket_id: int, *, actor_id: int, note: str, at: str | None = None) -> Change:
     text = require_text(note, "the reply")
     with store.write() as conn:
         ledger = Ledger(conn)
-        actor = _actor(ledger, actor_id)
-        state = _ticket(ledger, ticket_id)
+        actor = active_agent(ledger, actor_id)
+        state = ticket_state(ledger, ticket_id)
         if state.status == Status.CLOSED:
             raise RuleViolation(f"ticket {ticket_id} is closed; reopen it to reply")
         event = Event(ticket_id, EventKind.REPLY, at or clock.now_text(), actor.id, {"note": text})
-        return Change("reply", (_record(ledger, state, [event]),))
+        return Change("reply", (record(ledger, state, [event]),))
 
 
 def set_status(
@@ -195,12 +197,12 @@ def set_status(
     target = parse_enum(Status, status, "status")
     with store.write() as conn:
         ledger = Ledger(conn)
-        actor = _actor(ledger, actor_id)
-        state = _ticket(ledger, ticket_id)
+        actor = active_agent(ledger, actor_id)
+        state = ticket_state(ledger, ticket_id)
         check_status_change(state, actor, target)
         event = Event(ticket_id, EventKind.STATUS, at or clock.now_text(), actor.id,
                       {"status": target.value, "note": note.strip()})
-        return Change(f"status:{target.value}", (_record(ledger, state, [event]),))
+        return Change(f"status:{target.value}", (record(ledger, state, [event]),))
 
 
 def escalate(
@@ -210,20 +212,20 @@ def escalate(
     text = require_text(note, "a note saying why it is escalated")
     with store.write() as conn:
         ledger = Ledger(conn)
-        actor = _actor(ledger, actor_id)
-        state = _ticket(ledger, ticket_id)
+        actor = active_agent(ledger, actor_id)
+        state = ticket_state(ledger, ticket_id)
         if state.is_done:
             raise RuleViolation(f"ticket {ticket_id} is {state.status}; reopen it before escalating")
         event = Event(ticket_id, EventKind.ESCALATE, at or clock.now_text(), actor.id,
                       {"priority": level.value, "note": text})
-        return Change("escalate", (_record(ledger, state, [event]),))
+        return Change("escalate", (record(ledger, state, [event]),))
 
 
 def add_note(store: Store, ticket_id: int, *, actor_id: int, note: str, at: str | None = None) -> Change:
     text = require_text(note, "the note")
     with store.write() as conn:
         ledger = Ledger(conn)
-        actor = _actor(ledger, actor_id)
-        state = _ticket(ledger, ticket_id)
+        actor = active_agent(ledger, actor_id)
+        state = ticket_state(ledger, ticket_id)
         event = Event(ticket_id, EventKind.NOTE, at or clock.now_text(), actor.id, {"note": text})
-        return Change("note", (_record(ledger, state, [event]),))
+        return Change("note", (record(ledger, state, [event]),))

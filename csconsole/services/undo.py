@@ -6,16 +6,16 @@ an undo never overwrites someone else's later action.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from csconsole.domain import clock
-from csconsole.domain.errors import BadInput, RuleViolation, StaleTicket
-from csconsole.domain.rules import check_active, check_status_change
-from csconsole.domain.ticket import Event, Holder
+from csconsole.domain.errors import BadInput, RuleViolation
+from csconsole.domain.rules import Agent, check_status_change
+from csconsole.domain.ticket import Event, Holder, TicketState
 from csconsole.domain.words import EventKind, Priority, Status, parse_enum
 from csconsole.services.changes import Change, TicketChange
-from csconsole.store import directory
-from csconsole.store.ledger import Ledger, load_state
+from csconsole.services.tickets import active_agent, record, ticket_state
+from csconsole.store.ledger import Ledger
 from csconsole.store.store import Store
 
 
@@ -35,15 +35,10 @@ def restore_holders(
     when = at or clock.now_text()
     with store.write() as conn:
         ledger = Ledger(conn)
-        actor = directory.agent(conn, actor_id)
-        check_active(actor)
+        actor = active_agent(ledger, actor_id)
         changes: list[TicketChange] = []
         for ticket_id, (queue_id, owner_id) in holders.items():
-            state = load_state(conn, ticket_id)
-            if state is None or state.last_seq != expected_seqs.get(ticket_id, state.last_seq):
-                raise StaleTicket(
-                    f"ticket {ticket_id} changed since (someone acted on it); the undo was not applied"
-                )
+            state = ticket_state(ledger, ticket_id, expected_seqs.get(ticket_id))
             if state.status == Status.CLOSED:
                 raise RuleViolation(f"ticket {ticket_id} is closed; it cannot be moved back")
             if state.holder == (queue_id, owner_id):
@@ -54,68 +49,52 @@ def restore_holders(
             else:
                 event = Event(ticket_id, EventKind.TRANSFER, when, actor.id,
                               {"queue": queue_id, "owner": owner_id, "note": note})
-            before = state.holder, state.status
-            seq = ledger.record(state, event)
-            changes.append(TicketChange(ticket_id, (seq,), before[0], state.holder, before[1], state.status))
+            changes.append(record(ledger, state, [event]))
         if not changes:
             raise RuleViolation("those tickets are already where the undo would put them")
         return Change("restore", tuple(changes))
 
 
+def _restore_one(
+    store: Store, ticket_id: int, actor_id: int, expected_seq: int, action: str,
+    build: Callable[[TicketState, Agent], Event],
+) -> Change:
+    with store.write() as conn:
+        ledger = Ledger(conn)
+        actor = active_agent(ledger, actor_id)
+        state = ticket_state(ledger, ticket_id, expected_seq)
+        return Change(action, (record(ledger, state, [build(state, actor)]),))
+
+
 def restore_status(
-    store: Store,
-    ticket_id: int,
-    *,
-    actor_id: int,
-    status: str,
-    expected_seq: int,
-    note: str,
+    store: Store, ticket_id: int, *, actor_id: int, status: str, expected_seq: int, note: str,
     at: str | None = None,
 ) -> Change:
     """Set a ticket's status back, refusing when the ticket changed since ``expected_seq``."""
     target = parse_enum(Status, status, "status")
     if target == Status.NEW:
         target = Status.OPEN  # a ticket cannot go back to new; open is the nearest honest state
-    with store.write() as conn:
-        ledger = Ledger(conn)
-        actor = directory.agent(conn, actor_id)
-        check_active(actor)
-        state = load_state(conn, ticket_id)
-        if state is None or state.last_seq != expected_seq:
-            raise StaleTicket(f"ticket {ticket_id} changed since (someone acted on it); the undo was not applied")
+
+    def build(state: TicketState, actor: Agent) -> Event:
         check_status_change(state, actor, target)
-        before = state.holder, state.status
-        event = Event(ticket_id, EventKind.STATUS, at or clock.now_text(), actor.id,
-                      {"status": target.value, "note": note})
-        seq = ledger.record(state, event)
-        return Change(f"status:{target.value}",
-                      (TicketChange(ticket_id, (seq,), before[0], state.holder, before[1], state.status),))
+        return Event(ticket_id, EventKind.STATUS, at or clock.now_text(), actor.id,
+                     {"status": target.value, "note": note})
+
+    return _restore_one(store, ticket_id, actor_id, expected_seq, f"status:{target.value}", build)
 
 
 def restore_priority(
-    store: Store,
-    ticket_id: int,
-    *,
-    actor_id: int,
-    priority: str,
-    expected_seq: int,
-    note: str,
+    store: Store, ticket_id: int, *, actor_id: int, priority: str, expected_seq: int, note: str,
     at: str | None = None,
 ) -> Change:
     """Put a ticket's priority back (an ``escalate`` event to the earlier level), refusing when it changed
     since ``expected_seq``."""
     level = parse_enum(Priority, priority, "priority")
-    with store.write() as conn:
-        ledger = Ledger(conn)
-        actor = directory.agent(conn, actor_id)
-        check_active(actor)
-        state = load_state(conn, ticket_id)
-        if state is None or state.last_seq != expected_seq:
-            raise StaleTicket(f"ticket {ticket_id} changed since (someone acted on it); the undo was not applied")
+
+    def build(state: TicketState, actor: Agent) -> Event:
         if state.is_done:
             raise RuleViolation(f"ticket {ticket_id} is {state.status}; its priority stays as it was")
-        before = state.holder, state.status
-        event = Event(ticket_id, EventKind.ESCALATE, at or clock.now_text(), actor.id,
-                      {"priority": level.value, "note": note})
-        seq = ledger.record(state, event)
-        return Change("escalate", (TicketChange(ticket_id, (seq,), before[0], state.holder, before[1], state.status),))
+        return Event(ticket_id, EventKind.ESCALATE, at or clock.now_text(), actor.id,
+                     {"priority": level.value, "note": note})
+
+    return _restore_one(store, ticket_id, actor_id, expected_seq, "escalate", build)

@@ -17,7 +17,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from csconsole.domain.errors import DomainError
-from csconsole.services import Store, StoreError, open_store
+from csconsole.services import Store, StoreError, database_failure, open_store
 
 Job = Callable[[Store], Any]
 Done = Callable[[Any], None]
@@ -47,6 +47,10 @@ class _Connections:
         self._idle: dict[bool, list[Store]] = {True: [], False: []}  # by "opened read-only"
         self._lock = threading.Lock()
         self._closed = False
+
+    @property
+    def path(self) -> str:
+        return self._path
 
     def borrow(self, write: bool) -> Store:
         read_only = self._read_only or not write
@@ -90,8 +94,10 @@ class _Task(QRunnable):
         except (DomainError, StoreError) as refusal:
             error = str(refusal)
         except Exception as bug:  # noqa: BLE001 - shown to the user rather than lost in a thread
-            error = f"unexpected error: {bug}"
-            traceback.print_exc()
+            error = database_failure(bug, self._connections.path)
+            if error is None:
+                error = f"unexpected error: {bug}"
+                traceback.print_exc()
         with self._relay.lock:
             self._relay.outcomes[self._job_id] = (result, error)
         self._relay.finished.emit(self._job_id)
