@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -95,6 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list or (args_list[0].startswith("-") and args_list[0] not in ("-h", "--help", "--version")):
         args_list.insert(0, "gui")
+    args: argparse.Namespace | None = None
     try:
         args = build_parser().parse_args(args_list)
         return HANDLERS[args.command](args)
@@ -104,19 +104,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as error:
         print(f"csconsole: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except sqlite3.DatabaseError as error:  # damage met on a page the open did not read
-        from csconsole.store.store import describe_sqlite_error
-
-        where = getattr(args, "path", None) or getattr(args, "db", None) or "the store"
-        print(f"csconsole: {describe_sqlite_error(error, Path(where))}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("csconsole: interrupted; nothing half-written (every change is one transaction)", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
     except Exception as error:  # noqa: BLE001 - the last guard: a plain line, never a traceback
-        print(f"csconsole: unexpected error: {type(error).__name__}: {error}", file=sys.stderr)
+        from csconsole.services import database_failure
+
+        where = getattr(args, "path", None) or getattr(args, "db", None) or "the store"
+        # e.g. damage met on a page the open did not read
+        plain = database_failure(error, str(where)) or f"unexpected error: {type(error).__name__}: {error}"
+        print(f"csconsole: {plain}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 
