@@ -286,9 +286,9 @@ def _summary(conn: sqlite3.Connection, report: ReportData) -> None:
     report.events = report.tables.get("events", 0)
     report.customers = report.tables.get("customers", 0)
     report.agents = report.tables.get("agents", 0)
-    report.period_start = conn.execute("SELECT min(created_at) FROM tickets").fetchone()[0]
-    last = conn.execute("SELECT at FROM events ORDER BY seq DESC LIMIT 1").fetchone()
-    report.period_end = last[0] if last else None
+    # Not the last event's time: an import of older history is appended after newer work.
+    report.period_start, report.period_end = conn.execute(
+        "SELECT min(created_at), max(updated_at) FROM tickets").fetchone()
     report.statuses = dict(conn.execute(
         "SELECT status, count(*) FROM tickets GROUP BY status ORDER BY 2 DESC"
     ).fetchall())

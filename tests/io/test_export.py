@@ -175,3 +175,13 @@ def test_the_pack_is_one_snapshot_while_a_writer_keeps_working(tmp_path: Path) -
         last_seqs = [int(row["last_seq"]) for row in csv.DictReader(handle)]
     head = result.report.chain_head.seq
     assert seqs == list(range(1, head + 1)) and max(last_seqs) == head and result.report.chain_ok
+
+
+def test_the_period_spans_the_whole_history_even_when_older_history_was_imported_last(
+    demo: Path, tmp_path: Path
+) -> None:
+    with open_store(str(demo), read_only=True) as store:
+        report = export(store, tmp_path / "pack").report
+        first, last = store.conn.execute("SELECT min(at), max(at) FROM events").fetchone()
+    assert (report.period_start, report.period_end) == (first, last)
+    assert report.period_start.startswith("2026-03-02")  # the imported H-1 history, older than the demo
