@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 from csconsole.domain import clock, history
 from csconsole.domain.errors import NotFound
+from csconsole.domain.recovery import RecoveryCase, fold_cases
 from csconsole.domain.rules import Agent
+from csconsole.domain.ticket import Event
 from csconsole.domain.views import EventView, PathStep, QueueStats, TicketFilter, TicketRow
 from csconsole.store import directory, queries
 from csconsole.store.queries import Key, Order
@@ -105,6 +107,7 @@ class TicketDetail:
     customer_since: str
     path: list[PathStep]
     events: list[EventView]
+    recovery_cases: list[RecoveryCase]  # oldest first; folded from the ticket's own events
 
 
 def ticket_detail(store: Store, ticket_id: int, now: str | None = None) -> TicketDetail:
@@ -122,7 +125,8 @@ def ticket_detail(store: Store, ticket_id: int, now: str | None = None) -> Ticke
                   history.summary(kind, data, queue_names, agent_names))
         for seq, kind, at, actor, data in raw
     ]
-    return TicketDetail(row, customer.since if customer else "", steps, events)
+    cases = fold_cases(Event(ticket_id, kind, at, actor, data, seq) for seq, kind, at, actor, data in raw)
+    return TicketDetail(row, customer.since if customer else "", steps, events, list(cases.values()))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from csconsole.domain import clock
+from csconsole.domain.recovery import RecoveryCase
 from csconsole.domain.views import EventView
 from csconsole.domain.words import EventKind, SlaState, Tier
 from csconsole.services.queries import TicketDetail
@@ -46,6 +47,10 @@ class DetailPane(QScrollArea):
         self.zendesk.setWordWrap(True)
         self.zendesk.setAccessibleName(self.tr("Zendesk cross-check"))
         self.zendesk.hide()
+        self.recovery = QLabel(objectName="recovery_line")  # the ticket's service-recovery case(s)
+        self.recovery.setWordWrap(True)
+        self.recovery.setAccessibleName(self.tr("Service recovery"))
+        self.recovery.hide()
         self.path = PathTimeline()
         self.contacts = QLabel()
         self.contacts.setWordWrap(True)
@@ -59,7 +64,7 @@ class DetailPane(QScrollArea):
         self.event_count = 0
         self._story = [_section(self.tr("Holder path")), self.path, _section(self.tr("Customer contacts")),
                        self.contacts, _section(self.tr("History (newest first)")), self.events]
-        for w in (self.title, self.header, self.flags, self.zendesk, *self._story):
+        for w in (self.title, self.header, self.flags, self.zendesk, self.recovery, *self._story):
             layout.addWidget(w)
         layout.addStretch(1)
         self.setWidget(body)
@@ -71,11 +76,27 @@ class DetailPane(QScrollArea):
         for label in (self.header, self.flags, self.contacts):
             label.clear()
         self.set_zendesk("")
+        self.recovery.clear()
+        self.recovery.hide()
         self.path.set_steps([])
         self.events.clear()
         self.event_count = 0
         for w in self._story:
             w.hide()  # no ticket, no story: headings over nothing read as a broken pane
+
+    def _case_line(self, case: RecoveryCase) -> str:
+        """One line a case: its checklist and progress, then what was promised or how it ended."""
+        done, total = case.progress
+        nxt = case.next_step
+        parts = [self.tr("Recovery ({0}): {1}/{2} steps").format(escape(case.checklist.name), done, total),
+                 self.tr("next: {0}").format(escape(nxt.title)) if nxt else self.tr("complete")]
+        for step in case.done:
+            if step.fields.get("promise"):
+                parts.append(self.tr("promised: {0} by {1}").format(escape(str(step.fields["promise"])),
+                                                                     escape(str(step.fields.get("promised_by")))))
+            if step.fields.get("outcome"):
+                parts.append(self.tr("outcome: {0}").format(escape(str(step.fields["outcome"]))))
+        return " · ".join(parts)
 
     def set_zendesk(self, line: str) -> None:
         """A small line under the flags: what Zendesk counts where our events count otherwise."""
@@ -116,6 +137,8 @@ class DetailPane(QScrollArea):
         colour = look.ink(look.AMBER).name()
         self.flags.setText(f"<span style='color:{colour}'>{escape(' · '.join(warnings))}</span>" if warnings else "")
         self.path.set_steps(detail.path)
+        self.recovery.setText("<br>".join(self._case_line(c) for c in detail.recovery_cases))
+        self.recovery.setVisible(bool(detail.recovery_cases))
         contacts = [e for e in detail.events if e.kind in (EventKind.CONTACT, EventKind.CREATED)]
         def said(e: EventView) -> str:
             if e.kind == EventKind.CREATED:
