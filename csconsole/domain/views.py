@@ -24,6 +24,7 @@ class SortKey(StrEnum):
     BOUNCES = "bounces"
     CONTACTS = "contacts"
     SLA_DUE = "sla_due_at"
+    PRIORITY = "priority"  # by rank: urgent, high, normal, low
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,10 @@ class Priority(StrEnum):
     LOW = "low"
 
 
+# Most urgent first: the order a supervisor sorts by.
+PRIORITY_RANK: dict[str, int] = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+
+
 class Status(StrEnum):
     NEW = "new"
     OPEN = "open"

@@ -12,16 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from csconsole.domain.views import NO_OWNER, QueueStats, SlaFilter, SortKey, TicketFilter, TicketRow
-from csconsole.domain.words import Tier
+from csconsole.domain.words import PRIORITY_RANK, Tier
 from csconsole.store import directory
-from csconsole.store.schema import OPEN_SQL
+from csconsole.store.schema import OPEN_SQL, PRIORITY_RANK_SQL
 
 _ROW_COLUMNS = (
     "t.id, t.ref, t.subject, c.name, (c.since <= :loyal_cutoff OR c.resolved_tickets >= :loyal_resolved), "
     "t.queue_id, t.owner_id, t.status, t.priority, t.channel, t.created_at, t.updated_at, "
     "t.sla_due_at, t.sla_risk_at, t.bounces, t.pingpongs, t.contacts, t.path, t.last_seq"
 )
-_NULLABLE_SORTS = {SortKey.SLA_DUE}
+# Sort keys that are not a plain column: NULL due times sort as if last; priority sorts by rank.
+_SORT_EXPRESSIONS = {
+    SortKey.SLA_DUE: "coalesce(t.sla_due_at, '9999')",
+    SortKey.PRIORITY: PRIORITY_RANK_SQL.replace("priority", "t.priority", 1),
+}
 
 Key = tuple[object, int]
 
@@ -96,14 +100,25 @@ def _count_source(flt: TicketFilter) -> str:
 
 
 def _page_source(flt: TicketFilter, order: Order) -> str:
-    """Open tickets by number come from an index already in that order, so a page is the next 100 index
-    entries; left to itself SQLite may pick a status index and sort every open ticket for each page.
-    All queues: the open-chips index; one queue: its open (or unowned) index."""
-    if order.key is not SortKey.ID or not _within_open(flt):
+    """Which index a page walks. Left to itself SQLite may pick a status index and sort every open ticket
+    for each page, or a chip's index that also holds closed tickets.
+
+    - Every ticket (or every open one) by priority: the rank index, already in that order.
+    - Open tickets of all queues: the open-chips index — in id order it is the page itself; under a chip
+      in another order only open tickets are read and sorted (5 ms for the bounced ones at 1M, not 75).
+    - Other sorts: the planner, which has an index for every sortable column.
+    - Open tickets of one queue by number: its open (or unowned) index, in id order.
+    """
+    plain = flt == TicketFilter(open_only=flt.open_only, status=flt.status)
+    if order.key is SortKey.PRIORITY and plain:
+        return "tickets t INDEXED BY ix_tickets_priority"
+    if not _within_open(flt):
         return "tickets t"
-    if flt.queue_id is None:
+    if flt.queue_id is None and (order.key is SortKey.ID or not plain):
         return f"tickets t INDEXED BY {OPEN_CHIPS_INDEX}"
-    return f"tickets t INDEXED BY {'ix_tickets_unowned' if flt.unowned else 'ix_tickets_open'}"
+    if order.key is SortKey.ID:
+        return f"tickets t INDEXED BY {'ix_tickets_unowned' if flt.unowned else 'ix_tickets_open'}"
+    return "tickets t"
 
 
 def count(conn: sqlite3.Connection, flt: TicketFilter, now: str) -> int:
@@ -113,9 +128,7 @@ def count(conn: sqlite3.Connection, flt: TicketFilter, now: str) -> int:
 
 def _order_sql(order: Order) -> tuple[str, str]:
     """(ORDER BY clause, the sort expression). NULLs of a nullable key sort as if last."""
-    column = f"t.{order.key.value}"
-    if order.key in _NULLABLE_SORTS:
-        column = f"coalesce({column}, '9999')"
+    column = _SORT_EXPRESSIONS.get(order.key, f"t.{order.key.value}")
     direction = "DESC" if order.descending else "ASC"
     if order.key is SortKey.ID:
         return f"t.id {direction}", "t.id"
@@ -154,6 +167,8 @@ def key_of(row: TicketRow, order: Order) -> Key:
     """The paging key of a row under ``order``."""
     if order.key is SortKey.SLA_DUE:
         return (row.sla_due_at or "9999", row.id)
+    if order.key is SortKey.PRIORITY:
+        return (PRIORITY_RANK.get(row.priority, 3), row.id)
     return (getattr(row, order.key.value), row.id)
 
 

@@ -81,6 +81,21 @@ def _initial(db: Database) -> None:
     create_indexes(db)
 
 
+# Priority as its rank (urgent first); the same text in the index and in queries, so the index serves them.
+PRIORITY_RANK_SQL = (
+    "(CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END)"
+)
+# Every sortable column of the ticket table, for views over all tickets (open or not): a page is read
+# in order by key instead of sorting a million rows (2 s a page at 1M without them).
+SORT_INDEXES: tuple[str, ...] = (
+    f"CREATE INDEX IF NOT EXISTS ix_tickets_priority ON tickets({PRIORITY_RANK_SQL}, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_created ON tickets(created_at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_updated ON tickets(updated_at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_bounces ON tickets(bounces, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_contacts ON tickets(contacts, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_due ON tickets(coalesce(sla_due_at, '9999'), id)",
+)
+
 OPEN_CHIPS_INDEX = (
     "CREATE INDEX IF NOT EXISTS ix_tickets_open_chips "
     "ON tickets(id, queue_id, owner_id, bounces, contacts, sla_risk_at, sla_due_at) "
@@ -103,6 +118,7 @@ INDEXES: tuple[str, ...] = (
     f"CREATE INDEX IF NOT EXISTS ix_tickets_open_stats ON tickets(queue_id, sla_due_at, sla_risk_at, created_at) "
     f"WHERE status IN {OPEN_SQL}",
     OPEN_CHIPS_INDEX,
+    *SORT_INDEXES,
 )
 
 
@@ -209,5 +225,12 @@ def _open_chips(db: Database) -> None:
     db.execute("ANALYZE")
 
 
+@MIGRATIONS(name="0005_sort_indexes")
+def _sort_indexes(db: Database) -> None:
+    """Sorting any column over all tickets reads pages by key (priority by rank: urgent first)."""
+    for statement in SORT_INDEXES:
+        db.execute(statement)
+
+
 # The number of migrations above; a store whose user_version is larger was written by a newer csconsole.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5

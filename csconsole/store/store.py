@@ -42,8 +42,7 @@ class Store:
             conn = _connect(file, read_only)
             store = cls(conn, file, read_only)
             conn.execute("PRAGMA user_version").fetchone()  # SQLite's first read checks the header
-            if not read_only:
-                store._refuse_if_damaged()
+            store._refuse_if_damaged()
             store._prepare(create and not read_only)
         except sqlite3.DatabaseError as error:
             if "file is not a database" in str(error):
@@ -59,7 +58,8 @@ class Store:
         return store
 
     def _refuse_if_damaged(self) -> None:
-        """Never write into a damaged file: new work would bury the damage and be lost with it.
+        """Never work on a damaged file: new work would bury the damage and be lost with it, and a reader
+        would see only the pages that happen to be whole.
 
         Checked on open while the file is small enough to check in a blink (the fault suite found
         writes landing in a store damaged in the middle); a large store is checked by ``audit verify``.

@@ -30,10 +30,15 @@ FILTERS = {
     "queue_unowned": (OPEN.with_(queue_id=2, unowned=True), f"{OPEN_SQL} AND queue_id = 2 AND owner_id IS NULL"),
     "everything": (TicketFilter(), "1"),
 }
+RANK = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END"
 ORDERS = {
     Order(SortKey.ID, descending=True): "id DESC",
     Order(SortKey.ID): "id",
     Order(SortKey.CREATED, descending=True): "created_at DESC, id DESC",
+    Order(SortKey.PRIORITY): f"{RANK}, id",
+    Order(SortKey.PRIORITY, descending=True): f"{RANK} DESC, id DESC",
+    Order(SortKey.SLA_DUE): "coalesce(sla_due_at, '9999'), id",
+    Order(SortKey.BOUNCES, descending=True): "bounces DESC, id DESC",
 }
 
 

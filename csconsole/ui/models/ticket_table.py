@@ -54,6 +54,7 @@ SORT_KEYS: dict[Column, SortKey] = {
     Column.REF: SortKey.ID,
     Column.AGE: SortKey.CREATED,
     Column.SLA: SortKey.SLA_DUE,
+    Column.PRIORITY: SortKey.PRIORITY,
     Column.BOUNCES: SortKey.BOUNCES,
     Column.CONTACTS: SortKey.CONTACTS,
 }
