@@ -20,7 +20,6 @@ class SlaFilter(StrEnum):
 class SortKey(StrEnum):
     ID = "id"
     CREATED = "created_at"
-    UPDATED = "updated_at"
     BOUNCES = "bounces"
     CONTACTS = "contacts"
     SLA_DUE = "sla_due_at"

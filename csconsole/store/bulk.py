@@ -62,6 +62,7 @@ class BulkLoader:
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("PRAGMA cache_size = -200000")
+        conn.execute("PRAGMA threads = 2")  # index builds sort with a helper thread
         drop_indexes(self.store.db)
         self.conn: sqlite3.Connection = conn
         self._head = chain.head(conn)

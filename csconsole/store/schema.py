@@ -90,7 +90,6 @@ PRIORITY_RANK_SQL = (
 SORT_INDEXES: tuple[str, ...] = (
     f"CREATE INDEX IF NOT EXISTS ix_tickets_priority ON tickets({PRIORITY_RANK_SQL}, id)",
     "CREATE INDEX IF NOT EXISTS ix_tickets_created ON tickets(created_at, id)",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_updated ON tickets(updated_at, id)",
     "CREATE INDEX IF NOT EXISTS ix_tickets_bounces ON tickets(bounces, id)",
     "CREATE INDEX IF NOT EXISTS ix_tickets_contacts ON tickets(contacts, id)",
     "CREATE INDEX IF NOT EXISTS ix_tickets_due ON tickets(coalesce(sla_due_at, '9999'), id)",
