@@ -16,7 +16,7 @@ from csconsole.store.errors import StoreError
 from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 10_000
-_CHECKED_FILES: set[tuple[int, int]] = set()  # (device, inode) of files quick_check found sound
+_CHECKED_FILES: set[tuple[int, int, int, int]] = set()  # files quick_check found sound, as they were
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024  # PRAGMA quick_check reads ~100 MB/s here
 
 
@@ -65,7 +65,7 @@ class Store:
         writes landing in a store damaged in the middle); a large store is checked by ``audit verify``.
         """
         info = self.path.stat()
-        identity = (info.st_dev, info.st_ino)
+        identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)  # changed bytes: check again
         if info.st_size > QUICK_CHECK_MAX_BYTES or identity in _CHECKED_FILES:
             return
         problems = self.quick_check()
@@ -151,12 +151,15 @@ class Store:
         return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
 
     def quick_check(self) -> list[str]:
-        """Problems PRAGMA quick_check finds; empty when the file is sound."""
+        """Problems PRAGMA quick_check finds, one line each; empty when the file is sound."""
         try:
             rows = [row[0] for row in self.conn.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as error:
             return [describe_sqlite_error(error, self.path)]
-        return [] if rows == ["ok"] else rows
+        if rows == ["ok"]:
+            return []
+        lines = (line.strip() for row in rows for line in str(row).splitlines())
+        return [line for line in lines if line and not line.startswith("***")]  # "*** in database main ***"
 
     def close(self) -> None:
         self.conn.close()

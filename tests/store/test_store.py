@@ -148,3 +148,19 @@ def test_opening_a_second_store_keeps_the_first_ones_locks(floor: Floor) -> None
                        check=True, timeout=60)
         seen.append(floor.store.data_version())
     assert len(set(seen)) == 3, f"the first connection missed commits (data_version {seen})"
+
+
+def test_quick_check_problems_are_one_line_each(tmp_path: Path) -> None:
+    """SQLite packs several findings into one row; a user's message must stay one plain line."""
+    import random
+
+    from tests.faults.harness import make_store
+
+    path = make_store(tmp_path / "store.db", n_tickets=300)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2:len(data) // 2 + 8192] = random.Random(5).randbytes(8192)
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError) as refused:
+        open_store(str(path), read_only=True)
+    message = str(refused.value)
+    assert "\n" not in message and "damaged" in message and "***" not in message
