@@ -116,3 +116,26 @@ def test_a_commit_elsewhere_refreshes_the_view(qtbot, store_path) -> None:
     finally:
         view.ops.shutdown()
         store.close()
+
+
+def test_proposals_follow_the_recovery_triggers_in_preferences(qtbot, store_path) -> None:
+    from csconsole.domain.recovery import RecoveryTriggers
+    from csconsole.settings import Prefs, Settings
+
+    settings = Settings()
+    settings.set(Prefs.TRIGGER_BOUNCES, 4)
+    settings.set(Prefs.TRIGGER_LOYAL_BREACH, False)
+    settings.sync()
+    view, store, _ = make_view(qtbot, store_path)
+    try:
+        stricter = RecoveryTriggers(min_bounces=4, min_contacts=3, loyal_breach=False)
+        shown = [view.proposals.item(r, 0).text() for r in range(view.proposals.rowCount())]
+        assert shown == [p.ref for p in recovery.proposals(store, triggers=stricter)]
+        label = view.proposed_label.text()
+        assert "bounced 4+ times, 3+ contacts" in label and "loyal" not in label
+    finally:
+        view.ops.shutdown()
+        store.close()
+        for setting in (Prefs.TRIGGER_BOUNCES, Prefs.TRIGGER_LOYAL_BREACH):
+            settings.set(setting, setting.default)
+        settings.sync()

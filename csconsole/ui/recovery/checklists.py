@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from csconsole.domain.checklists import BUILT_IN, Checklist, Records
 from csconsole.services import recovery
+from csconsole.ui.refusal import refusal_box
 from csconsole.ui.operations import Operations
 
 RECORDS = [r.value for r in Records]
@@ -153,9 +154,5 @@ class ChecklistDialog(QDialog):
         self.changed.emit()
 
     def _refuse(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Not saved"), message, QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("refusal")
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()
-        self.refusal = box
+        self.refusal = refusal_box(self, self.tr("Not saved"), message)
         self.refused.emit(message)

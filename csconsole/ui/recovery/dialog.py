@@ -36,6 +36,7 @@ from csconsole.domain.recovery import Outcome, RecoveryCase, RootCause
 from csconsole.domain.rules import Agent
 from csconsole.services import recovery
 from csconsole.settings import Prefs, Settings
+from csconsole.ui.refusal import refusal_box
 from csconsole.ui.operations import Operations
 
 GOODWILL_KINDS = ("", "refund", "voucher", "credit", "gift", "free upgrade")
@@ -280,12 +281,7 @@ class RecoveryDialog(QDialog):
 
     def _refuse(self, message: str) -> None:
         self._render_button()
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Not recorded"), message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("refusal")
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()
-        self.refusal = box
+        self.refusal = refusal_box(self, self.tr("Not recorded"), message)
         self.refused.emit(message)
 
     def _render_button(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from csconsole.domain.rules import Agent
 from csconsole.services import recovery
+from csconsole.ui.refusal import refusal_box
 from csconsole.ui.operations import Operations
 
 SCORE_WORDS = {1: "1 poor", 2: "2", 3: "3 fair", 4: "4", 5: "5 excellent"}
@@ -137,10 +138,5 @@ class EvaluationDialog(QDialog):
         self.accept()
 
     def _refuse(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Not recorded"), message,
-                          QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("refusal")
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()
-        self.refusal = box
+        self.refusal = refusal_box(self, self.tr("Not recorded"), message)
         self.refused.emit(message)

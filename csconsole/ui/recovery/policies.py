@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from csconsole.services import recovery
+from csconsole.ui.refusal import refusal_box
 from csconsole.ui.operations import Operations
 
 
@@ -126,9 +127,5 @@ class PolicyDialog(QDialog):
         self.changed.emit()
 
     def _refuse(self, message: str) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Not saved"), message, QMessageBox.StandardButton.Ok, self)
-        box.setObjectName("refusal")
-        box.setWindowModality(Qt.WindowModality.WindowModal)
-        box.open()
-        self.refusal = box
+        self.refusal = refusal_box(self, self.tr("Not saved"), message)
         self.refused.emit(message)

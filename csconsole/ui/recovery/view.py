@@ -139,8 +139,8 @@ class RecoveryView(QWidget):
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         proposed = QHBoxLayout()
-        proposed.addWidget(QLabel(self.tr("<b>Proposed</b> — bounced 3+ times, 3+ contacts, or SLA breached on a "
-                                          "loyal customer; no case yet")))
+        self.proposed_label = QLabel(objectName="proposed_label")  # says the triggers in force
+        proposed.addWidget(self.proposed_label)
         proposed.addStretch(1)
         proposed.addWidget(self.open_button)
         bottom_layout.addLayout(proposed)
@@ -172,6 +172,9 @@ class RecoveryView(QWidget):
         self._dirty = False
         flt = self.current_filter()
         triggers = Settings().recovery_triggers()  # Preferences → Recovery
+        loyal = self.tr(", or SLA breached on a loyal customer") if triggers.loyal_breach else ""
+        self.proposed_label.setText(self.tr("<b>Proposed</b> — bounced {0}+ times, {1}+ contacts{2}; no case yet")
+                                    .format(triggers.min_bounces, triggers.min_contacts, loyal))
 
         def job(store: Any) -> Snapshot:
             now = clock.now_text()
@@ -185,8 +188,9 @@ class RecoveryView(QWidget):
         if self._dirty:
             self.refresh()
 
-    def _failed(self, _message: str) -> None:
+    def _failed(self, message: str) -> None:
         self._loading = False
+        self.counts.setText(self.tr("Could not read the recovery cases: {0}").format(message))
 
     def _loaded(self, snap: Snapshot) -> None:
         self._loading = False
