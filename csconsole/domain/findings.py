@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from csconsole.domain.ticket import Event, TicketState, apply
+from csconsole.domain.ticket import Event, replay
 from csconsole.domain.sla import SlaTargets
 from csconsole.domain.words import EventKind, Role, Status
 
@@ -27,13 +27,11 @@ def rule_breaches(
 ) -> list[Finding]:
     """Walk a ticket's events and name every one that broke a rule of DESIGN §2."""
     found: list[Finding] = []
-    state = TicketState(ticket_id)
-    sla = targets or SlaTargets()
 
     def add(event: Event, rule: str, detail: str) -> None:
         found.append(Finding(ticket_id, event.seq, event.at, rule, detail))
 
-    for event in events:
+    for event, state in replay(ticket_id, events, targets or SlaTargets()):
         role = roles.get(event.actor) if event.actor is not None else None
         supervises = role is not None and role.may_supervise
         kind = event.kind
@@ -54,5 +52,4 @@ def rule_breaches(
                 verb = "close" if event.data.get("status") == Status.CLOSED else "resolve"
                 add(event, f"{verb} by someone neither owner nor supervisor",
                     "only the owner or a supervisor may resolve or close a ticket")
-        apply(state, event, sla)
     return found

@@ -86,6 +86,10 @@ def summary(kind: str, data: Mapping[str, object], queues: Names, agents: Names)
             return f"Escalated to {data.get('priority')}: {note}"
         case EventKind.NOTE:
             return f"Note: {note}"
+        case EventKind.REVERT:
+            count = len(data.get("reverts") or ())  # type: ignore[arg-type]
+            what = "the action before" if count == 1 else f"the {count} actions before"
+            return f"Undone: {what}{': ' + note if note else ''}"
         case EventKind.RECOVERY_STEP | EventKind.EVALUATION:
             return recovery.describe(kind, dict(data)) or str(kind)
     return f"{kind}{': ' + note if note else ''}"

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from csconsole.domain.errors import BadInput, RuleViolation
-from csconsole.domain.ticket import TicketState
-from csconsole.domain.words import Role, Status
+from csconsole.domain.ticket import Event, TicketState, effective, reverted_seqs
+from csconsole.domain.words import EventKind, Role, Status
+
+# What an undo may take back: moves, status changes, escalations, and an undo itself (redo). Replies,
+# contacts and notes happened with the customer; recovery steps and evaluations keep their own record.
+REVERTIBLE_KINDS = frozenset({
+    EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN, EventKind.STATUS, EventKind.ESCALATE,
+    EventKind.REVERT,
+})
 
 # The short list a supervisor picks a reassignment reason from; free text may follow.
 REASSIGN_REASONS: tuple[str, ...] = (
@@ -83,3 +91,39 @@ def check_status_change(ticket: TicketState, actor: Agent, status: Status) -> No
 def check_active(actor: Agent) -> None:
     if not actor.active:
         raise RuleViolation(f"{actor.name} is not an active agent")
+
+
+def check_can_revert(events: Sequence[Event], seqs: Collection[int], actor: Agent) -> list[Event]:
+    """The events of one ticket that ``actor`` may take back, in order; RuleViolation otherwise.
+
+    Only the ticket's latest standing events may be taken back (a correction, not a rewrite of older
+    history), and only by whoever did them or by a supervisor or manager.
+    """
+    if not seqs:
+        raise BadInput("nothing to undo")
+    by_seq = {event.seq: event for event in events}
+    ticket = events[0].ticket_id if events else 0
+    missing = sorted(seq for seq in seqs if seq not in by_seq)
+    if missing:
+        raise RuleViolation(f"event {missing[0]} is not part of ticket {ticket}")
+    reverted = reverted_seqs(events)
+    targets = [by_seq[seq] for seq in sorted(seqs)]
+    for event in targets:
+        if event.seq in reverted:
+            raise RuleViolation(f"ticket {ticket}: that {event.kind} was already undone")
+        if event.kind not in REVERTIBLE_KINDS:
+            raise RuleViolation(f"ticket {ticket}: a {event.kind} cannot be undone")
+        if event.actor != actor.id and not actor.role.may_supervise:
+            raise RuleViolation(
+                f"{actor.name} did not do that {event.kind} on ticket {ticket}; only who did it or a "
+                "supervisor may undo it"
+            )
+    # What stands after the first target, reverts aside (an undone action and its undo cancel out).
+    first = targets[0].seq or 0
+    later = [e for e in effective(events) if (e.seq or 0) > first and e.seq not in seqs]
+    if later:
+        raise RuleViolation(
+            f"ticket {ticket} changed since (a {later[0].kind} at {later[0].at}); only its latest "
+            "actions can be undone"
+        )
+    return targets

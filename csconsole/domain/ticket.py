@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,17 +74,69 @@ class TicketState:
         return self.status in DONE
 
 
-def fold(ticket_id: int, events: list[Event], targets: SlaTargets) -> TicketState:
-    """The state a ticket's events, in order, lead to."""
+def reverted_seqs(events: Sequence[Event]) -> frozenset[int]:
+    """The seqs of events taken back by a ``revert`` that itself stands.
+
+    A revert names earlier events of its ticket (``data["reverts"]``); reverting a revert (redo) makes
+    them stand again. Reverts only name earlier events, so one backwards pass decides every event.
+    """
+    if not any(event.kind == EventKind.REVERT for event in events):
+        return frozenset()
+    reverted: set[int] = set()
+    for event in reversed(events):
+        if event.kind == EventKind.REVERT and event.seq not in reverted:
+            reverted.update(int(seq) for seq in event.data.get("reverts", ()))
+    return frozenset(reverted)
+
+
+def effective(events: Sequence[Event]) -> list[Event]:
+    """The events that shape the ticket: neither taken back nor a revert (DESIGN §1: an undo is a
+    correction, not a handoff the customer lived through)."""
+    reverted = reverted_seqs(events)
+    if not reverted:
+        return [event for event in events if event.kind != EventKind.REVERT]
+    return [event for event in events if event.kind != EventKind.REVERT and event.seq not in reverted]
+
+
+def fold(ticket_id: int, events: Sequence[Event], targets: SlaTargets) -> TicketState:
+    """The state a ticket's events, in order, lead to. Reverted events count for nothing: bounces,
+    ping-pongs, path, contacts, status and clocks are what they were before the mistake; only
+    ``last_seq`` and ``updated_at`` move on to the last event of all."""
     state = TicketState(ticket_id)
-    for event in events:
+    for event in effective(events):
         apply(state, event, targets)
+    if events:
+        last = events[-1]
+        state.updated_at = last.at
+        if last.seq is not None:
+            state.last_seq = last.seq
     return state
 
 
+def replay(ticket_id: int, events: Sequence[Event], targets: SlaTargets) -> Iterator[tuple[Event, TicketState]]:
+    """Each event with the ticket's state just before it, as it stood then (reverts included).
+
+    For walks that judge each event against its moment (audit findings); the state yielded is live
+    and advances after the caller resumes.
+    """
+    state = TicketState(ticket_id)
+    for index, event in enumerate(events):
+        yield event, state
+        if event.kind == EventKind.REVERT:
+            state = fold(ticket_id, events[: index + 1], targets)
+        else:
+            apply(state, event, targets)
+
+
 def apply(state: TicketState, event: Event, targets: SlaTargets) -> bool:
-    """Advance ``state`` by one event. Returns True when the event was a handoff (a bounce)."""
+    """Advance ``state`` by one event. Returns True when the event was a handoff (a bounce).
+
+    A ``revert`` cannot be applied to a state alone (it needs the events it takes back): fold the
+    ticket's events instead, as the ledger does when it appends one.
+    """
     kind = event.kind
+    if kind == EventKind.REVERT:
+        raise ValueError("a revert changes a ticket only through fold() over its events")
     data = event.data
     at = event.at
     handoff = False

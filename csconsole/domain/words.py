@@ -65,6 +65,7 @@ class EventKind(StrEnum):
     NOTE = "note"
     RECOVERY_STEP = "recovery_step"
     EVALUATION = "evaluation"
+    REVERT = "revert"  # a correction: names the events it takes back (undo), which then count for nothing
 
 
 HOLDER_KINDS = frozenset({EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN})
