@@ -127,3 +127,14 @@ def check_can_revert(events: Sequence[Event], seqs: Collection[int], actor: Agen
             "actions can be undone"
         )
     return targets
+
+
+def check_can_reply(ticket: TicketState) -> None:
+    if ticket.status == Status.CLOSED:
+        raise RuleViolation(f"ticket {ticket.ticket_id} is closed; reopen it to reply")
+
+
+def check_can_escalate(ticket: TicketState) -> None:
+    """A priority changes only while the ticket is worked (escalating, or an undo putting it back)."""
+    if ticket.is_done:
+        raise RuleViolation(f"ticket {ticket.ticket_id} is {ticket.status}; reopen it before changing its priority")

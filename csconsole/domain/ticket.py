@@ -12,11 +12,11 @@ from typing import Any
 
 from csconsole.domain import clock
 from csconsole.domain.sla import AT_RISK_SHARE, SlaTargets
-from csconsole.domain.words import EventKind, Status
+from csconsole.domain.words import OPEN_STATUSES, EventKind, Status
 
 Holder = tuple[int, int | None]  # (queue id, owner id or None)
 
-DONE = (Status.RESOLVED.value, Status.CLOSED.value)
+DONE = tuple(s.value for s in Status if s not in OPEN_STATUSES)  # resolved, closed
 CLOCK_STOPPERS = (Status.PENDING.value, Status.RESOLVED.value, Status.CLOSED.value)
 
 

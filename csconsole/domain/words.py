@@ -47,9 +47,11 @@ class Status(StrEnum):
 
     @property
     def is_done(self) -> bool:
-        return self in (Status.RESOLVED, Status.CLOSED)
+        return self not in OPEN_STATUSES
 
 
+# The statuses of a ticket still being worked; the rest are done. The one definition: the store's SQL
+# (store/fragments.py) and the domain's ``DONE`` are spelled from it.
 OPEN_STATUSES: tuple[Status, ...] = (Status.NEW, Status.OPEN, Status.PENDING)
 
 
