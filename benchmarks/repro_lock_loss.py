@@ -35,7 +35,7 @@ def main() -> int:
         path = Path(folder) / "demo.db"
         build_demo(path, tickets=500, seed=1)
         console = open_store(str(path))  # the GUI thread's connection, kept open
-        ticket = console.conn.execute("SELECT max(id) FROM tickets WHERE status = 'open'").fetchone()[0]
+        ticket = console._conn.execute("SELECT max(id) FROM tickets WHERE status = 'open'").fetchone()[0]
         versions = [console.data_version()]
         for n in (1, 2, 3):
             open_store(str(path), read_only=True).close()  # what every background job does

@@ -4,6 +4,7 @@ reassigns, and the CLI's audit verify and export. Each records the exact SQL it 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -12,11 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from benchmarks.figures import SizeResult, median, percentile
 from csconsole.domain import clock
-from csconsole.domain.views import SlaFilter, SortKey, TicketFilter
+from csconsole.domain.read_models import SlaFilter, SortKey, TicketFilter
 from csconsole.services import open_store, queries, tickets
 from csconsole.store import queries as store_queries
 from csconsole.store.store import Store
@@ -45,32 +45,33 @@ class Statement:
         return text
 
 
-class _Recorder:
-    """Stands in for the connection handed to csconsole.store.queries and remembers what it executed."""
+def connection(store: Store) -> sqlite3.Connection:
+    """The store's own connection: the statement the store ran is timed on it, bare (no TicketRows)."""
+    return store._conn
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-        self.statements: list[Statement] = []
 
-    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
-        self.statements.append(Statement(sql, dict(params) if isinstance(params, dict) else {}))
-        return self._conn.execute(sql, params)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._conn, name)
+def _named(sql: str, params: list[object]) -> Statement:
+    """The store's ``?`` statement with named parameters (``:p1``...), as Datasette's API takes them."""
+    parts = re.split(r"('(?:[^']|'')*')", sql)  # leave quoted text alone
+    names: dict[str, object] = {}
+    for i in range(0, len(parts), 2):
+        pieces = parts[i].split("?")
+        for n in range(1, len(pieces)):
+            names[f"p{len(names) + 1}"] = params[len(names)]
+            pieces[n] = f":p{len(names)}" + pieces[n]
+        parts[i] = "".join(pieces)
+    if len(names) != len(params):
+        raise ValueError(f"{len(params)} parameters for {len(names)} placeholders")
+    return Statement("".join(parts), names)
 
 
 def captured_page_sql(store: Store, flt: TicketFilter, now: str, *, order: queries.Order = CONSOLE_ORDER,
                       after: queries.Key | None = None) -> Statement:
-    recorder = _Recorder(store.conn)
-    store_queries.page(recorder, flt, now, order=order, after=after, limit=PAGE)  # type: ignore[arg-type]
-    return next(s for s in recorder.statements if "LIMIT :limit" in s.sql)
+    return _named(*store_queries.page_statement(store, flt, now, order=order, after=after, limit=PAGE))
 
 
 def captured_count_sql(store: Store, flt: TicketFilter, now: str) -> Statement:
-    recorder = _Recorder(store.conn)
-    store_queries.count(recorder, flt, now)  # type: ignore[arg-type]
-    return recorder.statements[-1]
+    return _named(*store_queries.count_statement(store, flt, now))
 
 
 def evict(path: Path) -> None:
@@ -121,7 +122,7 @@ def measure_reads(path: Path, result: SizeResult, *, reps: int) -> dict[str, Sta
     result.put("first_page_query_warm_ms", median(warm), f"median of {reps}, rows built as TicketRow", reps)
     statements = {"first_page": captured_page_sql(store, CONSOLE_FILTER, now)}
     first = statements["first_page"]
-    sql_only = repeat_ms(lambda: store.conn.execute(first.sql, first.params).fetchall(), reps)
+    sql_only = repeat_ms(lambda: connection(store).execute(first.sql, first.params).fetchall(), reps)
     result.put("first_page_sql_ms", median(sql_only), f"median of {reps}: the statement tickets_page runs, "
                "executed on the store's connection and fetched as tuples", reps)
 
@@ -172,7 +173,7 @@ def measure_writes(path: Path, result: SizeResult, *, singles: int, bulk: int) -
     store = open_store(str(path))
     supervisor = next(a for a in queries.agents(store) if a.role.may_supervise)
     agents = [a for a in queries.agents(store) if not a.role.may_supervise][:2]
-    ids = [int(r[0]) for r in store.conn.execute(
+    ids = [int(r[0]) for r in connection(store).execute(
         "SELECT id FROM tickets WHERE status != 'closed' ORDER BY id DESC LIMIT ?", (singles + bulk,))]
     if len(ids) < singles + bulk:
         raise RuntimeError(f"only {len(ids)} tickets can be reassigned in this store")

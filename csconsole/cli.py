@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TextIO
 from csconsole import __version__, cli_recovery
 from csconsole.domain import clock
 from csconsole.domain.errors import DomainError
-from csconsole.domain.views import SlaFilter, TicketFilter, TicketRow
+from csconsole.domain.read_models import SlaFilter, TicketFilter, TicketRow
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 COMMANDS = ("gui", "demo", "import", "tickets", "reassign", "stats", "audit", "rebuild", "export",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from csconsole.domain import recovery
-from csconsole.domain.views import NO_OWNER, PathStep
+from csconsole.domain.read_models import NO_OWNER, PathStep
 from csconsole.domain.words import EventKind
 
 Names = Mapping[int, str]

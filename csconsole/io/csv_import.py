@@ -2,7 +2,8 @@
 
 The whole file is read and checked first; any structural problem rejects it with
 ``FILE:ROW:FIELD: message`` lines and nothing is written. A file that passes is written in one
-transaction. Rule breaches in the history are kept as they happened and reported as findings.
+transaction (one import session of the store). Rule breaches in the history are kept as they happened
+and reported as findings.
 """
 
 from __future__ import annotations
@@ -10,18 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from csconsole.domain import clock
-from csconsole.domain.errors import BadInput, DomainError
+from csconsole.domain.errors import BadInput
 from csconsole.domain.findings import Finding, rule_breaches
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import Channel, EventKind, Priority, Role, Status
-from csconsole.store import directory
-from csconsole.store.ledger import Ledger, load_events, load_state
+from csconsole.io.import_outcome import ImportCancelled, ImportRejected, ImportResult, Problems, Progress
+from csconsole.store.import_session import ImportSession, existing_tickets, import_session
 from csconsole.store.store import Store
+
+__all__ = ["COLUMNS", "MAX_FIELD", "ImportCancelled", "ImportRejected", "ImportResult", "import_csv"]
 
 COLUMNS = ("ticket", "at", "kind", "actor", "queue", "owner", "customer", "subject", "channel", "priority",
            "status", "note")
@@ -29,30 +31,6 @@ AGENT_COLUMNS = ("name", "role", "queue")
 IMPORTABLE = (EventKind.CREATED, EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN, EventKind.CONTACT,
               EventKind.REPLY, EventKind.STATUS, EventKind.ESCALATE, EventKind.NOTE)
 MAX_FIELD = 10_000  # characters; longer is not a note, it is a mistake
-MAX_PROBLEMS = 200
-
-Progress = Callable[[int, int], None]
-
-
-class ImportCancelled(DomainError):
-    def __init__(self) -> None:
-        super().__init__("import cancelled; nothing was written")
-
-
-class ImportRejected(DomainError):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__(problems[0] if problems else "import rejected")
-        self.problems = problems
-
-
-@dataclass
-class ImportResult:
-    tickets: int
-    new_tickets: int
-    events: int
-    findings: list[Finding] = field(default_factory=list)
-
-
 @dataclass(frozen=True)
 class _Row:
     line: int
@@ -68,22 +46,6 @@ class _Row:
     priority: str
     status: str
     note: str
-
-
-class Problems:
-    """Collects ``FILE:ROW:FIELD: message`` lines; ROW is a line number (CSV) or a JSON path (Zendesk)."""
-
-    def __init__(self, file: Path | str) -> None:
-        self.file = file
-        self.lines: list[str] = []
-
-    def add(self, line: int | str, column: str, message: str) -> None:
-        if len(self.lines) < MAX_PROBLEMS:
-            self.lines.append(f"{self.file}:{line}:{column}: {message}")
-
-    def raise_if_any(self) -> None:
-        if self.lines:
-            raise ImportRejected(self.lines)
 
 
 def _read_text(file: Path, problems: Problems) -> str:
@@ -239,37 +201,6 @@ def _read_agents(file: Path) -> list[tuple[int, str, Role, str]]:
     return agents
 
 
-class Names:
-    """Find-or-create of queues, agents and customers inside the import transaction."""
-
-    def __init__(self, ledger: Ledger) -> None:
-        self.conn = ledger.conn
-        self.queues = {q.name.lower(): q.id for q in directory.queues(self.conn)}
-        self.agents = {a.name.lower(): a.id for a in directory.agents(self.conn)}
-        self.roles = {a.id: a.role for a in directory.agents(self.conn)}
-        self.customers: dict[str, int] = {}
-
-    def queue(self, name: str) -> int:
-        key = name.strip().lower()
-        if key not in self.queues:
-            self.queues[key] = directory.add_queue(self.conn, name).id
-        return self.queues[key]
-
-    def agent(self, name: str, role: Role = Role.AGENT, queue: str = "") -> int:
-        key = name.strip().lower()
-        if key not in self.agents:
-            agent = directory.add_agent(self.conn, name, role, self.queue(queue) if queue else None)
-            self.agents[key] = agent.id
-            self.roles[agent.id] = role
-        return self.agents[key]
-
-    def customer(self, name: str, at: str) -> int:
-        if name not in self.customers:
-            known = directory.customer_by_name(self.conn, name) or directory.add_customer(self.conn, name, at)
-            self.customers[name] = known.id
-        return self.customers[name]
-
-
 def import_csv(
     store: Store, file: Path, *, agents_file: Path | None = None, progress: Progress | None = None,
     cancel: threading.Event | None = None,
@@ -279,59 +210,42 @@ def import_csv(
     rows = _parse_rows(file, problems)
     problems.raise_if_any()
     refs = sorted({r.ticket for r in rows})
-    existing = _existing(store, refs)
+    existing = existing_tickets(store, refs)
     _check_order(rows, existing, problems)
     problems.raise_if_any()
 
-    with store.write() as conn:
-        ledger = Ledger(conn)
-        names = Names(ledger)
+    with import_session(store) as session:
         for _, name, role, queue in agents:
-            agent_id = names.agent(name, role, queue)
-            directory.set_agent_role(conn, agent_id, role, names.queue(queue) if queue else None)
-            names.roles[agent_id] = role
+            session.set_role(session.agent(name, role, queue), role, queue)
         states: dict[str, TicketState] = {}
         ids: dict[str, int] = {ref: tid for ref, (tid, _) in existing.items()}
-        next_id = ledger.new_ticket_id()
+        next_id = session.new_ticket_id()
         for done, row in enumerate(rows, 1):
             if row.kind == EventKind.CREATED:
                 ticket_id = ids[row.ticket] = next_id
                 next_id += 1
-                actor = None if not row.actor or row.actor == row.customer else names.agent(row.actor)
+                actor = None if not row.actor or row.actor == row.customer else session.agent(row.actor)
                 created = Event(ticket_id, EventKind.CREATED, row.at, actor, {
-                    "customer": names.customer(row.customer, row.at), "subject": row.subject,
-                    "channel": row.channel, "priority": row.priority, "queue": names.queue(row.queue)})
-                states[row.ticket] = ledger.open_ticket(ticket_id, row.ticket, created)
+                    "customer": session.customer(row.customer, row.at), "subject": row.subject,
+                    "channel": row.channel, "priority": row.priority, "queue": session.queue(row.queue)})
+                states[row.ticket] = session.open_ticket(ticket_id, row.ticket, created)
             else:
                 state = states.get(row.ticket)
                 if state is None:
-                    state = states[row.ticket] = load_state(conn, ids[row.ticket])  # type: ignore[assignment]
-                ledger.record(state, _event(row, state, names))
+                    state = states[row.ticket] = session.state(ids[row.ticket])
+                session.record(state, _event(row, state, session))
             if done % 1000 == 0 or done == len(rows):
                 if cancel is not None and cancel.is_set():
-                    raise ImportCancelled()  # leaves store.write(): everything rolls back
+                    raise ImportCancelled()  # leaves the import session: everything rolls back
                 if progress:
                     progress(done, len(rows))
         findings: list[Finding] = []
         for ref in dict.fromkeys(r.ticket for r in rows):
-            findings += rule_breaches(ids[ref], load_events(conn, ids[ref]), names.roles, ledger.targets)
+            findings += rule_breaches(ids[ref], session.events(ids[ref]), session.roles, session.targets)
     return ImportResult(len(states), len(ids) - len(existing), len(rows), findings)
 
 
-def _existing(store: Store, refs: list[str]) -> dict[str, tuple[int, str]]:
-    """Tickets of the file already in the store: ref → (id, time of its last event)."""
-    found: dict[str, tuple[int, str]] = {}
-    for start in range(0, len(refs), 500):
-        chunk = refs[start:start + 500]
-        marks = ",".join("?" * len(chunk))
-        for ref, tid, at in store.conn.execute(
-            f"SELECT ref, id, updated_at FROM tickets WHERE ref IN ({marks})", chunk
-        ):
-            found[ref] = (tid, at)
-    return found
-
-
-def _event(row: _Row, state: TicketState, names: Names) -> Event:
+def _event(row: _Row, state: TicketState, names: ImportSession) -> Event:
     kind = row.kind
     actor = None if kind == EventKind.CONTACT else names.agent(row.actor)
     data: dict[str, object]

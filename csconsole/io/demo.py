@@ -11,7 +11,6 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.queues
 import random
-import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,7 +25,9 @@ from csconsole.domain.sla import SlaTargets
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import Role
 from csconsole.io.demo_recovery import DemoRecovery, insert_derived, insert_policies
-from csconsole.store.bulk import BulkLoader, EventRow, encode_ticket
+from csconsole.store import directory
+from csconsole.store.sqlite.bulk import BulkLoader, EventRow, encode_ticket
+from csconsole.store.store import Store
 
 Progress = Callable[[int, int], None]
 
@@ -120,7 +121,7 @@ def build_demo(
     anchor = now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     loader = BulkLoader(path)
     try:
-        floor = _lay_out(loader.conn, random.Random(seed), tickets, int(anchor.timestamp()))
+        floor = _lay_out(loader.store, random.Random(seed), tickets, int(anchor.timestamp()))
         use_child = tickets >= PARALLEL_FROM if parallel is None else parallel
         batches = _stories_in_child(floor) if use_child else _stories(floor)
         for batch in batches:
@@ -128,11 +129,10 @@ def build_demo(
             for customer_id, count in batch.resolved.items():
                 floor.resolved[customer_id] = floor.resolved.get(customer_id, 0) + count
             if batch.cases or batch.evaluations:
-                insert_derived(loader.conn, batch.cases, batch.evaluations)
+                insert_derived(loader.store, batch.cases, batch.evaluations)
             if progress:
                 progress(loader.tickets, tickets)
-        loader.conn.executemany("UPDATE customers SET resolved_tickets = ? WHERE id = ?",
-                                [(v, k) for k, v in floor.resolved.items()])
+        directory.set_resolved_tickets(loader.store, floor.resolved)
         loader.finish()
     except BaseException:
         loader.abandon()
@@ -166,11 +166,11 @@ class _Batch:
     evaluations: list[Event] = field(default_factory=list)
 
 
-def _lay_out(conn: sqlite3.Connection, rng: random.Random, total: int, end: int) -> _Floor:
+def _lay_out(store: Store, rng: random.Random, total: int, end: int) -> _Floor:
     """Queues, agents, customers and policies: the floor the tickets happen on."""
     queue_ids = {}
     for name in QUEUES:
-        queue_ids[name] = int(conn.execute("INSERT INTO queues (name) VALUES (?)", (name,)).lastrowid or 0)
+        queue_ids[name] = directory.add_queue(store, name).id
     # ~60 agents: 4 per queue plus the leads; names unique.
     staff: dict[str, list[int]] = {q: [] for q in QUEUES}
     supervisors: list[int] = []
@@ -184,8 +184,7 @@ def _lay_out(conn: sqlite3.Connection, rng: random.Random, total: int, end: int)
                 used.add(name)
                 break
         qid = queue_ids[queue] if queue else None
-        agent_id = int(conn.execute("INSERT INTO agents (name, role, queue_id) VALUES (?, ?, ?)",
-                                    (name, role.value, qid)).lastrowid or 0)
+        agent_id = directory.add_agent(store, name, role, qid).id
         if role is Role.AGENT and queue is not None:
             staff[queue].append(agent_id)
         else:
@@ -201,9 +200,9 @@ def _lay_out(conn: sqlite3.Connection, rng: random.Random, total: int, end: int)
         if round_:
             name += f" {round_ + 1}"
         customers.append((i + 1, name, clock.from_epoch(since), 0))
-    conn.executemany("INSERT INTO customers (id, name, since, resolved_tickets) VALUES (?, ?, ?, ?)", customers)
+    directory.add_customers(store, customers)
     return _Floor(total, end, rng.getstate(), staff, supervisors, queue_ids, customer_count, len(plan),
-                  insert_policies(conn, end))
+                  insert_policies(store, end))
 
 
 def _stories(floor: _Floor) -> Iterator[_Batch]:

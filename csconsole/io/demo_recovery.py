@@ -9,7 +9,6 @@ The derived rows are folded with the same domain code the services use and inser
 from __future__ import annotations
 
 import random
-import sqlite3
 from datetime import UTC, datetime
 
 from csconsole.domain import clock
@@ -17,7 +16,8 @@ from csconsole.domain.checklists import AWARE, HEARD, LEARN, Checklist, Records
 from csconsole.domain.recovery import CaseBook, RecoveryCase, RootCause, open_data
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import EventKind
-from csconsole.store import recovery as rstore
+from csconsole.store import policies, recovery_cases
+from csconsole.store.store import Store
 
 # (name, description, owner, how well it serves customers 1-5 on average)
 POLICIES = (
@@ -175,15 +175,10 @@ class DemoRecovery:
         return list(book.cases.values()), evaluations
 
 
-def insert_policies(conn: sqlite3.Connection, end: int) -> list[int]:
+def insert_policies(store: Store, end: int) -> list[int]:
     """The demo's policy register; returns the policies' ids in the order of POLICIES."""
-    created = clock.from_epoch(end - 60 * 86400)
-    conn.executemany(
-        "INSERT INTO policies (name, description, owner, active, created_at) VALUES (?, ?, ?, 1, ?)",
-        [(n, d, o, created) for n, d, o, _ in POLICIES],
-    )
-    return [int(r[0]) for r in conn.execute("SELECT id FROM policies ORDER BY id")]
+    return policies.add_policies(store, [(n, d, o) for n, d, o, _ in POLICIES], clock.from_epoch(end - 60 * 86400))
 
 
-def insert_derived(conn: sqlite3.Connection, cases: list[RecoveryCase], evaluations: list[Event]) -> None:
-    rstore.bulk_insert(conn, cases, evaluations)
+def insert_derived(store: Store, found: list[RecoveryCase], evaluations: list[Event]) -> None:
+    recovery_cases.bulk_insert(store, found, evaluations)

@@ -1,7 +1,12 @@
-"""Use cases the console and the command line call. No Qt here; nothing lower is called from above."""
+"""Use cases the console and the command line call. No Qt here; nothing lower is called from above.
 
-from csconsole.store.errors import StoreError
-from csconsole.store.store import Store
+What a caller needs beside the use cases, and nothing more of the store: ``open_store`` and
+``open_for_reading`` give the handle every use case takes (``Store``: its path, whether it is read-only,
+its warnings, ``close``; the connection stays the store's own), ``StoreError`` is what opening or
+writing refuses with, and ``database_failure`` turns an engine's error into the plain line a user reads.
+"""
+
+from csconsole.store import Store, StoreError, describe_failure
 
 
 def open_store(path: str, *, read_only: bool = False, create: bool = False) -> Store:
@@ -9,14 +14,9 @@ def open_store(path: str, *, read_only: bool = False, create: bool = False) -> S
 
 
 def database_failure(error: BaseException, path: str) -> str | None:
-    """A plain message for a failure SQLite raised while reading (a damaged page, a full disk...), or
-    None when ``error`` is not SQLite's: callers above the store need not know sqlite3."""
-    import sqlite3
-    from pathlib import Path
-
-    from csconsole.store.store import describe_sqlite_error
-
-    return describe_sqlite_error(error, Path(path)) if isinstance(error, sqlite3.Error) else None
+    """A plain message for a failure the store's engine raised while reading (a damaged page, a full
+    disk...), or None when ``error`` is not the engine's: callers above the store need not know it."""
+    return describe_failure(error, path)
 
 
 def open_for_reading(path: str) -> Store:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from csconsole.store import chain, ledger
-from csconsole.store import recovery as recovery_store
+from csconsole.store import chain, ledger, recovery_cases
 from csconsole.store.store import Store
 
 Verdict = chain.Verdict
@@ -11,18 +10,18 @@ Head = chain.Head
 
 
 def verify(store: Store, expected_head: str | None = None) -> chain.Verdict:
-    with store.read() as conn:
-        return chain.verify(conn, expected_head)
+    with store.read():
+        return chain.verify(store, expected_head)
 
 
 def head(store: Store) -> chain.Head:
-    return chain.head(store.conn)
+    return chain.head(store)
 
 
 def rebuild(store: Store) -> int:
     """Recompute every derived column from the events; returns how many tickets had drifted."""
-    with store.write() as conn:
-        return ledger.rebuild(conn) + recovery_store.rebuild(conn)
+    with store.atomic():
+        return ledger.rebuild(store) + recovery_cases.rebuild(store)
 
 
 def quick_check(store: Store) -> list[str]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from csconsole.domain.errors import NotFound
 from csconsole.domain.ticket import DONE, Event
 from csconsole.domain.words import HOLDER_KINDS, EventKind
-from csconsole.store import directory, zendesk_schema
+from csconsole.store import directory, queries, zendesk_schema
 from csconsole.store.ledger import load_events
 from csconsole.store.store import Store
 
@@ -114,16 +114,16 @@ class CrossCheck:
 
 def check(store: Store) -> CrossCheck:
     """Compare every imported ticket that carries Zendesk's metrics with our events and ticket row."""
-    with store.read() as conn:
-        rows = zendesk_schema.with_metrics(conn)
+    with store.read():
+        rows = zendesk_schema.with_metrics(store)
         try:
-            no_group: int | None = directory.queue_by_name(conn, zendesk_schema.NO_GROUP).id
+            no_group: int | None = directory.queue_by_name(store, zendesk_schema.NO_GROUP).id
         except NotFound:
             no_group = None
         found: list[Disagreement] = []
         for row in rows:
-            ref, bounces = conn.execute("SELECT ref, bounces FROM tickets WHERE id = ?", (row.ticket_id,)).fetchone()
-            ours = count(load_events(conn, row.ticket_id), no_group)
+            ref, bounces = queries.ref_and_bounces(store, row.ticket_id)
+            ours = count(load_events(store, row.ticket_id), no_group)
             pairs = [("assignee_stations", ours.assignee_stations, row.assignee_stations),
                      ("group_stations", ours.group_stations, row.group_stations),
                      ("reopens", ours.reopens, row.reopens), ("replies", ours.replies, row.replies)]

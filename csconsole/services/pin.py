@@ -1,7 +1,7 @@
 """An optional console PIN per supervisor or manager, for shared workstations.
 
 A guardrail, not encryption: it keeps a passer-by at an unlocked shared workstation from acting as a
-supervisor. The store itself stays a plain SQLite file that anyone with access to the disk can read.
+supervisor. The store itself stays a plain database that anyone with access to the disk can read.
 Only an Argon2id hash of the PIN is kept (argon2-cffi, OWASP's parameters: 19 MiB, 2 passes, 1 lane),
 in the ``agent_pins`` table (migration 0003).
 """
@@ -37,7 +37,7 @@ def check_pin_text(pin: str) -> str:
 
 
 def _supervisor(store: Store, agent_id: int) -> Agent:
-    agent = directory.agent(store.conn, agent_id)
+    agent = directory.agent(store, agent_id)
     if not agent.role.may_supervise:
         raise RuleViolation(
             f"{agent.name} is an {agent.role.value}; only supervisors and managers have a console PIN"
@@ -46,7 +46,7 @@ def _supervisor(store: Store, agent_id: int) -> Agent:
 
 
 def _stored(store: Store, agent_id: int) -> str | None:
-    return pins.stored_hash(store.conn, agent_id)
+    return pins.stored_hash(store, agent_id)
 
 
 def has_pin(store: Store, agent_id: int) -> bool:
@@ -84,21 +84,21 @@ def set_pin(store: Store, agent_id: int, pin: str, *, current: str | None = None
 
 def clear_pin(store: Store, agent_id: int, *, current: str | None = None, by: int | None = None) -> None:
     """Remove a PIN: with the current PIN, or by a manager (for a supervisor who forgot theirs)."""
-    agent = directory.agent(store.conn, agent_id)
+    agent = directory.agent(store, agent_id)
     stored = _stored(store, agent_id)
     if stored is None:
         return
     if by is not None and by != agent_id:
-        manager = directory.agent(store.conn, by)
+        manager = directory.agent(store, by)
         if manager.role is not Role.MANAGER:
             raise RuleViolation(f"only a manager may clear the PIN of {agent.name}")
     elif not _matches(stored, (current or "").strip()):
         raise RuleViolation(f"the current PIN of {agent.name} is not that; the PIN was kept")
-    with store.write() as conn:
-        pins.delete_hash(conn, agent_id)
+    with store.atomic():
+        pins.delete_hash(store, agent_id)
 
 
 def _save(store: Store, agent_id: int, digest: str) -> None:
-    with store.write() as conn:
-        pins.save_hash(conn, agent_id, digest)
+    with store.atomic():
+        pins.save_hash(store, agent_id, digest)
 

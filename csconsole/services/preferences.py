@@ -18,7 +18,7 @@ MAX_TARGET_MINUTES = 7 * 24 * 60
 
 def queue_targets(store: Store, queue_id: int) -> dict[str, int]:
     """The targets in force for a queue, per priority (its own where set, else the defaults)."""
-    targets = ledger.sla_targets(store.conn)
+    targets = ledger.sla_targets(store)
     return {p.value: targets.minutes(queue_id, p.value) for p in Priority}
 
 
@@ -31,9 +31,8 @@ def set_queue_targets(store: Store, queue_id: int, minutes: Mapping[str, int | N
         if value is not None and not 1 <= int(value) <= MAX_TARGET_MINUTES:
             raise BadInput(f"the {priority.value} target must be 1 to {MAX_TARGET_MINUTES} minutes, not {value}")
         clean[priority] = None if value is None or value == DEFAULT_TARGETS[priority] else int(value)
-    with store.write() as conn:
-        if queue_id not in {q.id for q in directory.queues(conn)}:
+    with store.atomic():
+        if not directory.queue_exists(store, queue_id):
             raise NotFound(f"no queue with id {queue_id}")
-        for priority, value in clean.items():
-            conn.execute(f"UPDATE queues SET sla_{priority.value} = ? WHERE id = ?", (value, queue_id))
-        return ledger.retime_sla(conn, queue_id)
+        directory.set_sla_targets(store, queue_id, {p.value: v for p, v in clean.items()})
+        return ledger.retime_sla(store, queue_id)

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 
 from csconsole.domain import clock, history
 from csconsole.domain.errors import NotFound
+from csconsole.domain.read_models import EventView, Key, Order, PathStep, QueueStats, TicketFilter, TicketRow
 from csconsole.domain.recovery import RecoveryCase, fold_cases
 from csconsole.domain.rules import Agent
 from csconsole.domain.ticket import Event
-from csconsole.domain.views import EventView, PathStep, QueueStats, TicketFilter, TicketRow
 from csconsole.store import directory, queries
-from csconsole.store.queries import Key, Order
 from csconsole.store.store import Store
 
 __all__ = ["Key", "Order"]
@@ -22,19 +21,19 @@ def tickets_page(
     store: Store, flt: TicketFilter, *, order: Order = Order(), after: Key | None = None, limit: int = 100,
     now: str | None = None,
 ) -> list[TicketRow]:
-    return queries.page(store.conn, flt, now or clock.now_text(), order=order, after=after, limit=limit)
+    return queries.page(store, flt, now or clock.now_text(), order=order, after=after, limit=limit)
 
 
 def tickets_count(store: Store, flt: TicketFilter, now: str | None = None) -> int:
-    return queries.count(store.conn, flt, now or clock.now_text())
+    return queries.count(store, flt, now or clock.now_text())
 
 
 def tickets_by_id(store: Store, ids: list[int], now: str | None = None) -> list[TicketRow]:
-    return queries.rows_by_id(store.conn, ids, now or clock.now_text())
+    return queries.rows_by_id(store, ids, now or clock.now_text())
 
 
 def page_anchors(store: Store, flt: TicketFilter, *, order: Order, step: int, now: str | None = None) -> list[Key]:
-    return queries.anchors(store.conn, flt, now or clock.now_text(), order=order, step=step)
+    return queries.anchors(store, flt, now or clock.now_text(), order=order, step=step)
 
 
 def key_of(row: TicketRow, order: Order) -> Key:
@@ -46,7 +45,7 @@ def all_tickets(store: Store, flt: TicketFilter, *, batch: int = 1000, now: str 
     moment = now or clock.now_text()
     after: Key | None = None
     while True:
-        rows = queries.page(store.conn, flt, moment, after=after, limit=batch)
+        rows = queries.page(store, flt, moment, after=after, limit=batch)
         yield from rows
         if len(rows) < batch:
             return
@@ -56,17 +55,16 @@ def all_tickets(store: Store, flt: TicketFilter, *, batch: int = 1000, now: str 
 def find_ticket(store: Store, ref_or_id: str) -> int:
     """A ticket by its reference, or by its number."""
     text = ref_or_id.strip()
-    found = queries.ticket_id_by_ref(store.conn, text)
+    found = queries.ticket_id_by_ref(store, text)
     if found is None and text.isdigit():
-        row = store.conn.execute("SELECT id FROM tickets WHERE id = ?", (int(text),)).fetchone()
-        found = None if row is None else int(row[0])
+        found = int(text) if queries.ticket_exists(store, int(text)) else None
     if found is None:
         raise NotFound(f"no ticket {text!r}")
     return found
 
 
 def queue_stats(store: Store, now: str | None = None) -> list[QueueStats]:
-    return queries.queue_stats(store.conn, now or clock.now_text())
+    return queries.queue_stats(store, now or clock.now_text())
 
 
 @dataclass(frozen=True)
@@ -77,28 +75,28 @@ class AgentLoad:
 
 
 def agents_with_load(store: Store) -> list[AgentLoad]:
-    queue_names, _ = directory.names(store.conn)
-    loads = queries.agent_loads(store.conn)
+    queue_names, _ = directory.names(store)
+    loads = queries.agent_loads(store)
     return [
         AgentLoad(a, queue_names.get(a.queue_id) if a.queue_id is not None else None, loads.get(a.id, 0))
-        for a in directory.agents(store.conn)
+        for a in directory.agents(store)
     ]
 
 
 def agents(store: Store) -> list[Agent]:
-    return directory.agents(store.conn)
+    return directory.agents(store)
 
 
 def agent_by_name(store: Store, name: str) -> Agent:
-    return directory.agent_by_name(store.conn, name)
+    return directory.agent_by_name(store, name)
 
 
 def queues(store: Store) -> list[directory.Queue]:
-    return directory.queues(store.conn)
+    return directory.queues(store)
 
 
 def queue_by_name(store: Store, name: str) -> directory.Queue:
-    return directory.queue_by_name(store.conn, name)
+    return directory.queue_by_name(store, name)
 
 
 @dataclass(frozen=True)
@@ -111,14 +109,15 @@ class TicketDetail:
 
 
 def ticket_detail(store: Store, ticket_id: int, now: str | None = None) -> TicketDetail:
-    with store.read() as conn:
-        rows = queries.rows_by_id(conn, [ticket_id], now or clock.now_text())
+    with store.read():
+        rows = queries.rows_by_id(store, [ticket_id], now or clock.now_text())
         if not rows:
             raise NotFound(f"no ticket with id {ticket_id}")
         row = rows[0]
-        customer = directory.customer_by_name(conn, row.customer)
-        queue_names, agent_names = directory.names(conn)
-        raw = [(seq, kind, at, actor, json.loads(data)) for seq, kind, at, actor, data in queries.event_rows(conn, ticket_id)]
+        customer = directory.customer_by_name(store, row.customer)
+        queue_names, agent_names = directory.names(store)
+        raw = [(seq, kind, at, actor, json.loads(data))
+               for seq, kind, at, actor, data in queries.event_rows(store, ticket_id)]
     steps = history.path_steps([(k, a, who, d) for _, k, a, who, d in raw], queue_names, agent_names, row.customer)
     events = [
         EventView(seq, kind, at, history.actor_name(actor, agent_names, row.customer), data,
@@ -140,13 +139,13 @@ class FloorStats:
 
 def floor_stats(store: Store, now: str | None = None) -> FloorStats:
     moment = now or clock.now_text()
-    with store.read() as conn:
-        per_queue = queries.queue_stats(conn, moment)
+    with store.read():
+        per_queue = queries.queue_stats(store, moment)
         open_flt = TicketFilter(open_only=True)
         return FloorStats(
             queues=per_queue,
-            bounced_over_two=queries.count(conn, open_flt.with_(min_bounces=3), moment),
-            senior_callbacks=queries.count(conn, open_flt.with_(min_contacts=3), moment),
+            bounced_over_two=queries.count(store, open_flt.with_(min_bounces=3), moment),
+            senior_callbacks=queries.count(store, open_flt.with_(min_contacts=3), moment),
             breached=sum(q.breached for q in per_queue),
             open_tickets=sum(q.depth for q in per_queue),
         )

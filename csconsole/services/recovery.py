@@ -28,10 +28,13 @@ from csconsole.domain.rules import Agent, require_text
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import EventKind
 from csconsole.services.changes import Change, TicketChange
-from csconsole.store import directory
-from csconsole.store import recovery as rstore
+from csconsole.store import case_list, checklist_register, directory, recovery_cases
+from csconsole.store import policies as policy_register
+from csconsole.store import proposals as proposal_list
+from csconsole.store.case_list import CaseFilter, CaseRow, RecoveryCounts
 from csconsole.store.ledger import Ledger, load_state
-from csconsole.store.recovery import CaseFilter, CaseRow, Policy, Proposal, RecoveryCounts
+from csconsole.store.policies import Policy
+from csconsole.store.proposals import Proposal
 from csconsole.store.store import Store
 
 __all__ = [
@@ -51,8 +54,8 @@ def today(now: str | None = None) -> str:
     return (now or clock.now_text())[:10]
 
 
-def _supervisor(conn: Any, actor_id: int) -> Agent:
-    actor = directory.agent(conn, actor_id)
+def _supervisor(store: Store, actor_id: int) -> Agent:
+    actor = directory.agent(store, actor_id)
     if not actor.active:
         raise RuleViolation(f"{actor.name} is no longer active")
     if not actor.role.may_supervise:
@@ -61,7 +64,7 @@ def _supervisor(conn: Any, actor_id: int) -> Agent:
 
 
 def _record(ledger: Ledger, ticket_id: int, event: Event, action: str) -> Change:
-    state = load_state(ledger.conn, ticket_id)
+    state = load_state(ledger.store, ticket_id)
     if state is None:
         raise NotFound(f"no ticket with id {ticket_id}")
     holder, status = state.holder, state.status
@@ -78,23 +81,23 @@ def open_recovery(
     at: str | None = None,
 ) -> StepResult:
     """Open a recovery case on a ticket with the named checklist (AWARE by default)."""
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         result = _open(ledger, ticket_id, actor_id, checklist, note, at or clock.now_text())
     return result
 
 
 def _open(ledger: Ledger, ticket_id: int, actor_id: int, checklist: str | None, note: str, at: str) -> StepResult:
-    conn = ledger.conn
-    actor = _supervisor(conn, actor_id)
-    if load_state(conn, ticket_id) is None:
+    store = ledger.store
+    actor = _supervisor(store, actor_id)
+    if load_state(store, ticket_id) is None:
         raise NotFound(f"no ticket with id {ticket_id}")
-    chosen = rstore.checklist(conn, checklist) if checklist else rstore.checklists(conn)[0]
-    check_can_open(rstore.cases_of_ticket(conn, ticket_id), ticket_id)
+    chosen = checklist_register.checklist(store, checklist) if checklist else checklist_register.checklists(store)[0]
+    check_can_open(recovery_cases.cases_of_ticket(store, ticket_id), ticket_id)
     event = Event(ticket_id, EventKind.RECOVERY_STEP, at, actor.id, open_data(chosen, note))
     change = _record(ledger, ticket_id, event, "recovery:open")
     case = open_case(event)
-    rstore.save_case(conn, case)
+    recovery_cases.save_case(store, case)
     return StepResult(change, case)
 
 
@@ -109,11 +112,10 @@ def complete_step(
     """
     when = at or clock.now_text()
     values = dict(fields or {})
-    with store.write() as conn:
-        ledger = Ledger(conn)
-        actor = _supervisor(conn, actor_id)
-        cases = rstore.cases_of_ticket(conn, ticket_id)
-        case = _current(cases)
+    with store.atomic():
+        ledger = Ledger(store)
+        actor = _supervisor(store, actor_id)
+        case = _current(recovery_cases.cases_of_ticket(store, ticket_id))
         if case is None:
             case = _open(ledger, ticket_id, actor_id, checklist, "", when).case
         elif checklist and checklist.strip().lower() != case.checklist.name.lower():
@@ -121,26 +123,26 @@ def complete_step(
                 f"recovery case {case.id} was opened with {case.checklist.name}; it keeps that checklist"
             )
         if values.get("policy") not in (None, ""):
-            values["policy"] = _active_policy(conn, values["policy"]).id
+            values["policy"] = _active_policy(store, values["policy"]).id
         else:
             values["policy"] = None
         data = check_step(case, step, note, values)
         event = Event(ticket_id, EventKind.RECOVERY_STEP, when, actor.id, data)
         change = _record(ledger, ticket_id, event, f"recovery:{data['step']}")
         advance(case, event)
-        rstore.save_case(conn, case)
+        recovery_cases.save_case(store, case)
     return StepResult(change, case)
 
 
 def complete_case(store: Store, case_id: int) -> RecoveryCase:
     """Confirm a case is complete; refuses, naming the missing steps, when it is not."""
-    case = rstore.case_by_id(store.conn, case_id)
+    case = recovery_cases.case_by_id(store, case_id)
     check_complete(case)
     return case
 
 
-def _active_policy(conn: Any, ref: object) -> Policy:
-    found = rstore.policy(conn, ref) if isinstance(ref, int) else rstore.policy_by_name(conn, str(ref))
+def _active_policy(store: Store, ref: object) -> Policy:
+    found = policy_register.policy(store, ref) if isinstance(ref, int) else policy_register.policy_by_name(store, str(ref))
     if not found.active:
         raise RuleViolation(f"policy {found.name!r} is no longer active")
     return found
@@ -155,45 +157,41 @@ def evaluate(
     The associate defaults to the ticket's owner; an agent is never marked down for a policy's failure
     because the two scores are stored, shown and averaged apart.
     """
-    with store.write() as conn:
-        ledger = Ledger(conn)
-        actor = _supervisor(conn, actor_id)
-        state = load_state(conn, ticket_id)
+    with store.atomic():
+        ledger = Ledger(store)
+        actor = _supervisor(store, actor_id)
+        state = load_state(store, ticket_id)
         if state is None:
             raise NotFound(f"no ticket with id {ticket_id}")
         who = associate_id if associate_id is not None else state.owner_id
         if who is not None:
-            directory.agent(conn, who)
-        judged = None if policy in (None, "") else _active_policy(conn, policy).id
+            directory.agent(store, who)
+        judged = None if policy in (None, "") else _active_policy(store, policy).id
         data = evaluation_data(associate_id=who, associate_score=associate_score, policy_id=judged,
                                policy_score=policy_score, comment=comment)
         event = Event(ticket_id, EventKind.EVALUATION, at or clock.now_text(), actor.id, data)
         change = _record(ledger, ticket_id, event, "evaluation")
-        rstore.save_evaluation(conn, event)
+        recovery_cases.save_evaluation(store, event)
     return change
 
 
 # --- reading -----------------------------------------------------------------------------------------
 
-def _loyal(now: str) -> dict[str, object]:
-    return {"loyal_cutoff": directory.loyal_since_cutoff(now), "loyal_resolved": directory.LOYAL_RESOLVED}
-
-
 def cases(store: Store, flt: CaseFilter | None = None, *, now: str | None = None, limit: int = 1000) -> list[CaseRow]:
     moment = now or clock.now_text()
-    return rstore.case_rows(store.conn, flt or CaseFilter(), today=today(moment), loyal=_loyal(moment), limit=limit)
+    return case_list.case_rows(store, flt or CaseFilter(), today=today(moment), now=moment, limit=limit)
 
 
 def cases_of_ticket(store: Store, ticket_id: int) -> list[RecoveryCase]:
-    return rstore.cases_of_ticket(store.conn, ticket_id)
+    return recovery_cases.cases_of_ticket(store, ticket_id)
 
 
 def case_details(store: Store, rows: list[CaseRow]) -> Iterator[dict[str, Any]]:
     """Each case with its checklist and every step (done ones with time, actor, note and fields)."""
-    _, agent_names = directory.names(store.conn)
-    policy_names = {p.id: p.name for p in rstore.policies(store.conn)}
+    _, agent_names = directory.names(store)
+    policy_names = {p.id: p.name for p in policy_register.policies(store)}
     for row in rows:
-        case = next(c for c in rstore.cases_of_ticket(store.conn, row.ticket_id) if c.id == row.id)
+        case = next(c for c in recovery_cases.cases_of_ticket(store, row.ticket_id) if c.id == row.id)
         steps: list[dict[str, Any]] = []
         for i, step in enumerate(case.checklist.steps):
             item: dict[str, Any] = {"step": step.key, "title": step.title, "done": i < len(case.done)}
@@ -217,15 +215,15 @@ def case_details(store: Store, rows: list[CaseRow]) -> Iterator[dict[str, Any]]:
 
 
 def current_case(store: Store, ticket_id: int) -> RecoveryCase | None:
-    return _current(rstore.cases_of_ticket(store.conn, ticket_id))
+    return _current(recovery_cases.cases_of_ticket(store, ticket_id))
 
 
 def counts(store: Store, now: str | None = None) -> RecoveryCounts:
-    return rstore.counts(store.conn, today(now))
+    return case_list.counts(store, today(now))
 
 
 def open_recoveries_count(store: Store) -> int:
-    return int(store.conn.execute("SELECT count(*) FROM recovery_cases WHERE completed_at IS NULL").fetchone()[0])
+    return case_list.open_count(store)
 
 
 def proposals(
@@ -233,31 +231,31 @@ def proposals(
 ) -> list[Proposal]:
     """Tickets that need a recovery case and have none, by the floor's triggers."""
     moment = now or clock.now_text()
-    return rstore.proposals(store.conn, now=moment, loyal=_loyal(moment), triggers=triggers, limit=limit)
+    return proposal_list.proposals(store, now=moment, triggers=triggers, limit=limit)
 
 
 def checklists(store: Store) -> list[Checklist]:
-    return rstore.checklists(store.conn)
+    return checklist_register.checklists(store)
 
 
 def save_checklist(store: Store, name: str, steps: list[tuple[str, str, str]], description: str = "") -> Checklist:
     """Add or change a business's own checklist; cases already opened keep the one they were opened with."""
     item = make_checklist(name, steps, description=description)
-    with store.write() as conn:
-        rstore.save_checklist(conn, item, clock.now_text())
+    with store.atomic():
+        checklist_register.save_checklist(store, item, clock.now_text())
     return item
 
 
 # --- the policy register -----------------------------------------------------------------------------
 
 def policies(store: Store, *, active_only: bool = False) -> list[Policy]:
-    return rstore.policies(store.conn, active_only=active_only)
+    return policy_register.policies(store, active_only=active_only)
 
 
 def add_policy(store: Store, name: str, *, description: str = "", owner: str = "") -> Policy:
     text = require_text(name, "a policy name")
-    with store.write() as conn:
-        return rstore.add_policy(conn, text, description.strip(), owner.strip(), clock.now_text())
+    with store.atomic():
+        return policy_register.add_policy(store, text, description.strip(), owner.strip(), clock.now_text())
 
 
 def update_policy(
@@ -273,8 +271,8 @@ def update_policy(
         values["owner"] = owner.strip()
     if active is not None:
         values["active"] = int(active)
-    with store.write() as conn:
-        return rstore.update_policy(conn, policy_id, **values)
+    with store.atomic():
+        return policy_register.update_policy(store, policy_id, **values)
 
 
 def deactivate_policy(store: Store, policy_id: int) -> Policy:
@@ -283,5 +281,5 @@ def deactivate_policy(store: Store, policy_id: int) -> Policy:
 
 
 def rebuild(store: Store) -> int:
-    with store.write() as conn:
-        return rstore.rebuild(conn)
+    with store.atomic():
+        return recovery_cases.rebuild(store)

@@ -12,7 +12,9 @@ from csconsole.domain.errors import BadInput, NotFound, RuleViolation, StaleTick
 from csconsole.domain.rules import (
     Agent,
     check_active,
+    check_can_escalate,
     check_can_reassign,
+    check_can_reply,
     check_can_take,
     check_can_transfer,
     check_status_change,
@@ -21,14 +23,14 @@ from csconsole.domain.rules import (
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import Channel, EventKind, Priority, Status, parse_enum
 from csconsole.services.changes import Change, TicketChange
-from csconsole.store import directory
+from csconsole.store import directory, queries
 from csconsole.store.ledger import Ledger, load_state
 from csconsole.store.store import Store
 
 
 def ticket_state(ledger: Ledger, ticket_id: int, expected_seq: int | None = None) -> TicketState:
     """The ticket's state inside a write; StaleTicket when it moved past ``expected_seq``."""
-    state = load_state(ledger.conn, ticket_id)
+    state = load_state(ledger.store, ticket_id)
     if state is None:
         raise NotFound(f"no ticket with id {ticket_id}")
     if expected_seq is not None and state.last_seq != expected_seq:
@@ -39,7 +41,7 @@ def ticket_state(ledger: Ledger, ticket_id: int, expected_seq: int | None = None
 
 
 def active_agent(ledger: Ledger, actor_id: int) -> Agent:
-    agent = directory.agent(ledger.conn, actor_id)
+    agent = directory.agent(ledger.store, actor_id)
     check_active(agent)
     return agent
 
@@ -68,16 +70,16 @@ def create_ticket(
     text = require_text(subject, "a subject")
     channel_value = parse_enum(Channel, channel, "channel").value
     priority_value = parse_enum(Priority, priority, "priority").value
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         if actor_id is not None:
             active_agent(ledger, actor_id)
-        known = directory.customer_by_name(conn, name) or directory.add_customer(conn, name, when)
-        if not conn.execute("SELECT 1 FROM queues WHERE id = ?", (queue_id,)).fetchone():
+        known = directory.customer_by_name(store, name) or directory.add_customer(store, name, when)
+        if not directory.queue_exists(store, queue_id):
             raise NotFound(f"no queue with id {queue_id}")
         ticket_id = ledger.new_ticket_id()
         reference = (ref or f"CS-{ticket_id:06d}").strip()
-        if conn.execute("SELECT 1 FROM tickets WHERE ref = ?", (reference,)).fetchone():
+        if queries.ref_taken(store, reference):
             raise BadInput(f"a ticket with reference {reference} already exists")
         created = Event(
             ticket_id, EventKind.CREATED, when, actor_id,
@@ -90,8 +92,8 @@ def create_ticket(
 
 
 def take(store: Store, ticket_id: int, *, actor_id: int, at: str | None = None) -> Change:
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         actor = active_agent(ledger, actor_id)
         state = ticket_state(ledger, ticket_id)
         check_can_take(state, actor)
@@ -112,12 +114,12 @@ def transfer(
     note: str,
     at: str | None = None,
 ) -> Change:
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         actor = active_agent(ledger, actor_id)
         state = ticket_state(ledger, ticket_id)
         text = check_can_transfer(state, note)
-        if not conn.execute("SELECT 1 FROM queues WHERE id = ?", (queue_id,)).fetchone():
+        if not directory.queue_exists(store, queue_id):
             raise NotFound(f"no queue with id {queue_id}")
         if owner_id is not None:
             active_agent(ledger, owner_id)
@@ -146,8 +148,8 @@ def reassign(
     if not ticket_ids:
         raise BadInput("no tickets to reassign")
     when = at or clock.now_text()
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         actor = active_agent(ledger, actor_id)
         target = active_agent(ledger, to_id)
         changes: list[TicketChange] = []
@@ -167,8 +169,8 @@ def reassign(
 def contact(store: Store, ticket_id: int, *, note: str = "", at: str | None = None) -> Change:
     """The customer reached out again. A resolved or closed ticket is reopened first (DESIGN §2)."""
     when = at or clock.now_text()
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         state = ticket_state(ledger, ticket_id)
         events = []
         if state.is_done or state.status == Status.PENDING:
@@ -180,12 +182,11 @@ def contact(store: Store, ticket_id: int, *, note: str = "", at: str | None = No
 
 def reply(store: Store, ticket_id: int, *, actor_id: int, note: str, at: str | None = None) -> Change:
     text = require_text(note, "the reply")
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         actor = active_agent(ledger, actor_id)
         state = ticket_state(ledger, ticket_id)
-        if state.status == Status.CLOSED:
-            raise RuleViolation(f"ticket {ticket_id} is closed; reopen it to reply")
+        check_can_reply(state)
         event = Event(ticket_id, EventKind.REPLY, at or clock.now_text(), actor.id, {"note": text})
         return Change("reply", (record(ledger, state, [event]),))
 
@@ -195,8 +196,8 @@ def set_status(
 ) -> Change:
     """Resolve, close, set pending or reopen. Only the owner or a supervisor may resolve or close."""
     target = parse_enum(Status, status, "status")
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         actor = active_agent(ledger, actor_id)
         state = ticket_state(ledger, ticket_id)
         check_status_change(state, actor, target)
@@ -210,12 +211,11 @@ def escalate(
 ) -> Change:
     level = parse_enum(Priority, priority, "priority")
     text = require_text(note, "a note saying why it is escalated")
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         actor = active_agent(ledger, actor_id)
         state = ticket_state(ledger, ticket_id)
-        if state.is_done:
-            raise RuleViolation(f"ticket {ticket_id} is {state.status}; reopen it before escalating")
+        check_can_escalate(state)
         event = Event(ticket_id, EventKind.ESCALATE, at or clock.now_text(), actor.id,
                       {"priority": level.value, "note": text})
         return Change("escalate", (record(ledger, state, [event]),))
@@ -223,8 +223,8 @@ def escalate(
 
 def add_note(store: Store, ticket_id: int, *, actor_id: int, note: str, at: str | None = None) -> Change:
     text = require_text(note, "the note")
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         actor = active_agent(ledger, actor_id)
         state = ticket_state(ledger, ticket_id)
         event = Event(ticket_id, EventKind.NOTE, at or clock.now_text(), actor.id, {"note": text})

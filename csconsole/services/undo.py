@@ -10,7 +10,13 @@ from collections.abc import Callable, Mapping
 
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput, RuleViolation
-from csconsole.domain.rules import Agent, check_status_change
+from csconsole.domain.rules import (
+    Agent,
+    check_can_escalate,
+    check_can_reassign,
+    check_can_transfer,
+    check_status_change,
+)
 from csconsole.domain.ticket import Event, Holder, TicketState
 from csconsole.domain.words import EventKind, Priority, Status, parse_enum
 from csconsole.services.changes import Change, TicketChange
@@ -33,22 +39,21 @@ def restore_holders(
     if not holders:
         raise BadInput("nothing to undo")
     when = at or clock.now_text()
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         actor = active_agent(ledger, actor_id)
         changes: list[TicketChange] = []
         for ticket_id, (queue_id, owner_id) in holders.items():
             state = ticket_state(ledger, ticket_id, expected_seqs.get(ticket_id))
-            if state.status == Status.CLOSED:
-                raise RuleViolation(f"ticket {ticket_id} is closed; it cannot be moved back")
+            if owner_id is not None and actor.role.may_supervise and queue_id == state.queue_id:
+                kind, data = EventKind.REASSIGN, {"queue": queue_id, "owner": owner_id,
+                                                  "reason": check_can_reassign(state, actor, note)}
+            else:
+                kind, data = EventKind.TRANSFER, {"queue": queue_id, "owner": owner_id,
+                                                  "note": check_can_transfer(state, note)}
             if state.holder == (queue_id, owner_id):
                 continue
-            if owner_id is not None and actor.role.may_supervise and queue_id == state.queue_id:
-                event = Event(ticket_id, EventKind.REASSIGN, when, actor.id,
-                              {"queue": queue_id, "owner": owner_id, "reason": note})
-            else:
-                event = Event(ticket_id, EventKind.TRANSFER, when, actor.id,
-                              {"queue": queue_id, "owner": owner_id, "note": note})
+            event = Event(ticket_id, kind, when, actor.id, data)
             changes.append(record(ledger, state, [event]))
         if not changes:
             raise RuleViolation("those tickets are already where the undo would put them")
@@ -59,8 +64,8 @@ def _restore_one(
     store: Store, ticket_id: int, actor_id: int, expected_seq: int, action: str,
     build: Callable[[TicketState, Agent], Event],
 ) -> Change:
-    with store.write() as conn:
-        ledger = Ledger(conn)
+    with store.atomic():
+        ledger = Ledger(store)
         actor = active_agent(ledger, actor_id)
         state = ticket_state(ledger, ticket_id, expected_seq)
         return Change(action, (record(ledger, state, [build(state, actor)]),))
@@ -92,8 +97,7 @@ def restore_priority(
     level = parse_enum(Priority, priority, "priority")
 
     def build(state: TicketState, actor: Agent) -> Event:
-        if state.is_done:
-            raise RuleViolation(f"ticket {ticket_id} is {state.status}; its priority stays as it was")
+        check_can_escalate(state)
         return Event(ticket_id, EventKind.ESCALATE, at or clock.now_text(), actor.id,
                      {"priority": level.value, "note": note})
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from csconsole.store.store import Store
 
 GENESIS = "0" * 64
 
@@ -41,8 +43,8 @@ class Head:
     hash: str
 
 
-def head(conn: sqlite3.Connection) -> Head:
-    row = conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+def head(store: Store) -> Head:
+    row = store._conn.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone()
     return Head(0, GENESIS) if row is None else Head(row[0], row[1])
 
 
@@ -55,7 +57,7 @@ class Verdict:
     bad_seq: int | None = None
 
 
-def verify(conn: sqlite3.Connection, expected_head: str | None = None) -> Verdict:
+def verify(store: Store, expected_head: str | None = None) -> Verdict:
     """Recompute the chain; name the first event that does not match.
 
     ``expected_head`` is a hash an auditor kept earlier (``audit head``): it must still be in the
@@ -66,7 +68,7 @@ def verify(conn: sqlite3.Connection, expected_head: str | None = None) -> Verdic
     checked = 0
     head_found = expected_head is None
     last = Head(0, GENESIS)
-    rows: Iterator[tuple[int, int, str, str, int | None, str, str]] = conn.execute(
+    rows: Iterator[tuple[int, int, str, str, int | None, str, str]] = store._conn.execute(
         "SELECT seq, ticket_id, kind, at, actor_id, data, hash FROM events ORDER BY seq"
     )
     for seq, ticket_id, kind, at, actor, data, stored in rows:

@@ -5,12 +5,16 @@ Python only shapes the small results (a running sum over at most 7 × 24 hours p
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from csconsole.domain import clock
 
+if TYPE_CHECKING:
+    from csconsole.store.store import Store
+
 BOUNCE_BUCKETS = 6  # 0, 1, 2, 3, 4, 5+
+SCORED = 12  # associates (the most evaluated) and policies (the worst served) shown with their scores
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ class Dashboard:
         return sum(d.repeat_contacts for d in self.days) / tickets if tickets else 0.0
 
 
-def depth_series(conn: sqlite3.Connection, now: str, hours: int = 7 * 24, top: int = 5) -> DepthSeries:
+def depth_series(store: Store, now: str, hours: int = 7 * 24, top: int = 5) -> DepthSeries:
     """Queue depth at each hour of the window: a ticket counts from created_at until resolved_at.
 
     Both times are folded from the ticket's events; a ticket counts in the queue it sits in now.
@@ -82,20 +86,21 @@ def depth_series(conn: sqlite3.Connection, now: str, hours: int = 7 * 24, top: i
     end_hour = clock.from_text(now).replace(minute=0, second=0)
     start = clock.add_minutes(clock.to_text(end_hour), -60 * (hours - 1))
     start_epoch = int(clock.from_text(start).timestamp())
+    conn = store._conn
     names = dict(conn.execute("SELECT id, name FROM queues"))
     base: dict[int, int] = {}
     delta: dict[int, list[int]] = {}
     sql = """
         SELECT queue_id,
-               CASE WHEN created_at >= :start THEN substr(created_at, 1, 13) END,
-               CASE WHEN resolved_at >= :start THEN substr(resolved_at, 1, 13) END,
-               created_at < :start AND (resolved_at IS NULL OR resolved_at >= :start),
+               CASE WHEN created_at >= ? THEN substr(created_at, 1, 13) END,
+               CASE WHEN resolved_at >= ? THEN substr(resolved_at, 1, 13) END,
+               CASE WHEN created_at < ? AND (resolved_at IS NULL OR resolved_at >= ?) THEN 1 ELSE 0 END,
                count(*)
         FROM tickets
-        WHERE created_at >= :start OR resolved_at IS NULL OR resolved_at >= :start
+        WHERE created_at >= ? OR resolved_at IS NULL OR resolved_at >= ?
         GROUP BY 1, 2, 3, 4
     """
-    for qid, created_hour, resolved_hour, before, n in conn.execute(sql, {"start": start}):
+    for qid, created_hour, resolved_hour, before, n in conn.execute(sql, (start,) * 6):
         steps = delta.setdefault(qid, [0] * (hours + 1))
         if before:
             base[qid] = base.get(qid, 0) + n
@@ -125,18 +130,21 @@ def _slot(hour_text: str, start_epoch: int, hours: int) -> int:
     return max(0, min(hours, int((moment.timestamp() - start_epoch) // 3600)))
 
 
-def bounce_distribution(conn: sqlite3.Connection) -> list[int]:
+def bounce_distribution(store: Store) -> list[int]:
     counts = [0] * BOUNCE_BUCKETS
-    for bucket, n in conn.execute(
-        f"SELECT min(bounces, {BOUNCE_BUCKETS - 1}), count(*) FROM tickets GROUP BY 1"
+    top = BOUNCE_BUCKETS - 1
+    for bucket, n in store._conn.execute(
+        f"SELECT CASE WHEN bounces > {top} THEN {top} ELSE bounces END, count(*) FROM tickets GROUP BY 1"
     ):
         counts[int(bucket)] = int(n)
     return counts
 
 
-def pingpong_pairs(conn: sqlite3.Connection, limit: int = 6) -> list[tuple[str, str, int]]:
+def pingpong_pairs(store: Store, limit: int = 6) -> list[tuple[str, str, int]]:
     """Which two queues hand tickets to each other most (either way), read from each path of the tickets
-    bounced more than twice (the partial index ix_tickets_bounced finds them; 0.7 s at 1M, not 1.3 s)."""
+    bounced more than twice (the partial index ix_tickets_bounced finds them; 0.7 s at 1M, not 1.3 s).
+
+    SQLite's JSON functions (``json_each``, ``json_extract``): another engine spells this one its own way."""
     sql = """
         WITH hops AS (
             SELECT json_extract(j.value, '$[0]') AS q,
@@ -147,20 +155,21 @@ def pingpong_pairs(conn: sqlite3.Connection, limit: int = 6) -> list[tuple[str, 
         SELECT qa.name, qb.name, count(*) AS n
         FROM hops JOIN queues qa ON qa.id = min(hops.q, hops.prev) JOIN queues qb ON qb.id = max(hops.q, hops.prev)
         WHERE hops.prev IS NOT NULL AND hops.prev <> hops.q
-        GROUP BY qa.id, qb.id ORDER BY n DESC, qa.name, qb.name LIMIT :limit
+        GROUP BY qa.id, qb.id ORDER BY n DESC, qa.name, qb.name LIMIT ?
     """
-    return [(str(a), str(b), int(n)) for a, b, n in conn.execute(sql, {"limit": limit})]
+    return [(str(a), str(b), int(n)) for a, b, n in store._conn.execute(sql, (limit,))]
 
 
-def day_figures(conn: sqlite3.Connection, now: str, days: int = 30) -> list[DayFigures]:
+def day_figures(store: Store, now: str, days: int = 30) -> list[DayFigures]:
     """Per day of creation: tickets, repeat contacts (contacts >= 2) and tickets whose SLA was breached."""
     start = clock.add_minutes(now[:10] + "T00:00:00Z", -1440 * (days - 1))
     sql = """
-        SELECT substr(created_at, 1, 10), count(*), sum(contacts >= 2),
-               sum(sla_breaches > 0 OR coalesce(sla_due_at <= :now, 0))
-        FROM tickets WHERE created_at >= :start GROUP BY 1 ORDER BY 1
+        SELECT substr(created_at, 1, 10), count(*), count(CASE WHEN contacts >= 2 THEN 1 END),
+               count(CASE WHEN sla_breaches > 0 OR sla_due_at <= ? THEN 1 END)
+        FROM tickets WHERE created_at >= ? GROUP BY 1 ORDER BY 1
     """
-    found = {d: DayFigures(d, int(n), int(r), int(b)) for d, n, r, b in conn.execute(sql, {"start": start, "now": now})}
+    rows = store._conn.execute(sql, (now, start))
+    found = {d: DayFigures(d, int(n), int(r), int(b)) for d, n, r, b in rows}
     out = []
     for i in range(days):
         day = clock.add_minutes(start, 1440 * i)[:10]
@@ -168,36 +177,38 @@ def day_figures(conn: sqlite3.Connection, now: str, days: int = 30) -> list[DayF
     return out
 
 
-def root_causes(conn: sqlite3.Connection) -> dict[str, int]:
-    return {str(c): int(n) for c, n in conn.execute(
+def root_causes(store: Store) -> dict[str, int]:
+    return {str(c): int(n) for c, n in store._conn.execute(
         "SELECT root_cause, count(*) FROM recovery_cases WHERE root_cause IS NOT NULL GROUP BY 1 ORDER BY 2 DESC"
     )}
 
 
-def associate_scores(conn: sqlite3.Connection, limit: int = 12) -> list[Score]:
-    """The associates evaluated most, with their average associate_score (never the policy score)."""
+def associate_scores(store: Store, limit: int = SCORED) -> list[Score]:
+    """The associates evaluated most, with their average associate_score (never the policy score), best
+    first. The dashboard and the audit report both show these."""
     sql = """
         SELECT a.name, avg(e.associate_score), count(*) FROM evaluations e JOIN agents a ON a.id = e.associate_id
-        GROUP BY a.id ORDER BY count(*) DESC, a.name LIMIT :limit
+        GROUP BY a.id, a.name ORDER BY count(*) DESC, a.name LIMIT ?
     """
-    rows = [Score(str(n), float(avg), int(c)) for n, avg, c in conn.execute(sql, {"limit": limit})]
+    rows = [Score(str(n), float(avg), int(c)) for n, avg, c in store._conn.execute(sql, (limit,))]
     return sorted(rows, key=lambda s: (-s.average, s.name))
 
 
-def policy_scores(conn: sqlite3.Connection, limit: int = 12) -> list[Score]:
+def policy_scores(store: Store, limit: int = SCORED) -> list[Score]:
+    """The policies that serve customers worst, by their average policy_score, worst first."""
     sql = """
         SELECT p.name, avg(e.policy_score), count(*) FROM evaluations e JOIN policies p ON p.id = e.policy_id
-        WHERE e.policy_score IS NOT NULL GROUP BY p.id ORDER BY avg(e.policy_score), p.name LIMIT :limit
+        WHERE e.policy_score IS NOT NULL GROUP BY p.id, p.name ORDER BY avg(e.policy_score), p.name LIMIT ?
     """
-    return [Score(str(n), float(avg), int(c)) for n, avg, c in conn.execute(sql, {"limit": limit})]
+    return [Score(str(n), float(avg), int(c)) for n, avg, c in store._conn.execute(sql, (limit,))]
 
 
-def score_averages(conn: sqlite3.Connection) -> tuple[float | None, float | None]:
-    a, p = conn.execute("SELECT avg(associate_score), avg(policy_score) FROM evaluations").fetchone()
+def score_averages(store: Store) -> tuple[float | None, float | None]:
+    a, p = store._conn.execute("SELECT avg(associate_score), avg(policy_score) FROM evaluations").fetchone()
     return (None if a is None else float(a), None if p is None else float(p))
 
 
-def policy_harm(conn: sqlite3.Connection) -> list[PolicyHarm]:
+def policy_harm(store: Store) -> list[PolicyHarm]:
     """Policies ranked by the harm traced to them: recoveries root-caused to the policy, and the bounces
     and repeat contacts of the tickets traced to it (a case naming it, or an evaluation scoring it <= 2)."""
     sql = """
@@ -211,9 +222,9 @@ def policy_harm(conn: sqlite3.Connection) -> list[PolicyHarm]:
         LEFT JOIN cases c ON c.policy_id = p.id
         LEFT JOIN traced x ON x.policy_id = p.id
         LEFT JOIN tickets t ON t.id = x.ticket_id
-        GROUP BY p.id
+        GROUP BY p.id, p.name, c.n
     """
-    rows = [PolicyHarm(str(n), int(r), int(b), int(c)) for n, r, b, c in conn.execute(sql)]
+    rows = [PolicyHarm(str(n), int(r), int(b), int(c)) for n, r, b, c in store._conn.execute(sql)]
     return sorted(rows, key=lambda h: (-h.harm, h.name))
 
 

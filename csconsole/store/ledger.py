@@ -1,17 +1,22 @@
 """Appending events and keeping the derived columns of their ticket in the same transaction.
 
 This is the only code that writes to ``events`` and to the derived columns of ``tickets``; both the
-one-event path (services) and the bulk path (import, demo) go through ``Ledger``.
+one-event path (services) and the import path (``import_session``) go through ``Ledger``; the demo's bulk
+loader (``sqlite/bulk.py``) folds and chains the same way in batches.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
+from typing import TYPE_CHECKING
+
 from csconsole.domain import clock
 from csconsole.domain.sla import AT_RISK_SHARE, SlaTargets
 from csconsole.domain.ticket import Event, TicketState, apply, fold
 from csconsole.store import chain
+
+if TYPE_CHECKING:
+    from csconsole.store.store import Store
 
 STATE_COLUMNS = (
     "customer_id", "subject", "channel", "priority", "status", "queue_id", "owner_id", "created_at",
@@ -24,9 +29,9 @@ _INSERT_TICKET = f"INSERT INTO tickets (id, ref, {', '.join(STATE_COLUMNS)}) VAL
 _INSERT_EVENT = "INSERT INTO events (seq, ticket_id, kind, at, actor_id, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
-def sla_targets(conn: sqlite3.Connection) -> SlaTargets:
+def sla_targets(store: Store) -> SlaTargets:
     per_queue: dict[int, dict[str, int]] = {}
-    for qid, urgent, high, normal, low in conn.execute(
+    for qid, urgent, high, normal, low in store._conn.execute(
         "SELECT id, sla_urgent, sla_high, sla_normal, sla_low FROM queues"
     ):
         own = {p: v for p, v in (("urgent", urgent), ("high", high), ("normal", normal), ("low", low)) if v}
@@ -52,42 +57,49 @@ def state_from_row(row: tuple[object, ...]) -> TicketState:
     return TicketState(ticket_id=int(ticket_id), **fields)  # type: ignore[arg-type]
 
 
-def load_state(conn: sqlite3.Connection, ticket_id: int) -> TicketState | None:
-    row = conn.execute(f"{_SELECT_STATE} WHERE id = ?", (ticket_id,)).fetchone()
+def load_state(store: Store, ticket_id: int) -> TicketState | None:
+    row = store._conn.execute(f"{_SELECT_STATE} WHERE id = ?", (ticket_id,)).fetchone()
     return None if row is None else state_from_row(row)
 
 
-def load_events(conn: sqlite3.Connection, ticket_id: int) -> list[Event]:
+def load_events(store: Store, ticket_id: int) -> list[Event]:
     return [
         Event(ticket_id, kind, at, actor, json.loads(data), seq)
-        for seq, kind, at, actor, data in conn.execute(
+        for seq, kind, at, actor, data in store._conn.execute(
             "SELECT seq, kind, at, actor_id, data FROM events WHERE ticket_id = ? ORDER BY seq", (ticket_id,)
         )
     ]
 
 
 class Ledger:
-    """Appends events inside a caller's write transaction, chaining hashes and updating derived columns."""
+    """Appends events inside the caller's ``store.atomic()``, chaining hashes and updating derived columns.
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        if not conn.in_transaction:
-            raise RuntimeError("Ledger needs an open write transaction (Store.write())")
-        self.conn = conn
-        self.targets = sla_targets(conn)
-        self._head = chain.head(conn)
+    Any number of ledgers may work in one unit of work (a use case calling another): the chain head
+    lives with the unit, not with a ledger, and is read again after a savepoint rolls back.
+    """
+
+    def __init__(self, store: Store) -> None:
+        if not store._depth:
+            raise RuntimeError("Ledger needs an open unit of work (with store.atomic())")
+        self.store = store
+        self._conn = store._conn
+        self.targets = sla_targets(store)
 
     @property
     def head(self) -> chain.Head:
-        return self._head
+        unit = self.store._unit
+        if "chain_head" not in unit:
+            unit["chain_head"] = chain.head(self.store)
+        return unit["chain_head"]  # type: ignore[no-any-return]
 
     def new_ticket_id(self) -> int:
-        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM tickets").fetchone()[0])
+        return int(self._conn.execute("SELECT coalesce(max(id), 0) + 1 FROM tickets").fetchone()[0])
 
     def open_ticket(self, ticket_id: int, ref: str, created: Event) -> TicketState:
         """Insert the ticket row and its ``created`` event."""
         state = TicketState(ticket_id)
         apply(state, created, self.targets)
-        self.conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
+        self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
         self.record(state, created)
         return state
 
@@ -103,28 +115,30 @@ class Ledger:
         if event.kind != "created":
             apply(state, event, self.targets)
         state.last_seq = seq
-        self.conn.execute(_UPDATE_STATE, (*state_values(state), state.ticket_id))
+        self._conn.execute(_UPDATE_STATE, (*state_values(state), state.ticket_id))
         if was_done != state.is_done:
-            self.conn.execute(
+            self._conn.execute(
                 "UPDATE customers SET resolved_tickets = resolved_tickets + ? WHERE id = ?",
                 (1 if state.is_done else -1, state.customer_id),
             )
         return seq
 
     def _append(self, event: Event) -> int:
-        seq = self._head.seq + 1
+        head = self.head
+        seq = head.seq + 1
         data = chain.canonical_data(event.data)
         digest = chain.link(
-            self._head.hash, chain.canonical_event(seq, event.ticket_id, event.kind, event.at, event.actor, data)
+            head.hash, chain.canonical_event(seq, event.ticket_id, event.kind, event.at, event.actor, data)
         )
-        self.conn.execute(_INSERT_EVENT, (seq, event.ticket_id, event.kind, event.at, event.actor, data, digest))
-        self._head = chain.Head(seq, digest)
+        self._conn.execute(_INSERT_EVENT, (seq, event.ticket_id, event.kind, event.at, event.actor, data, digest))
+        self.store._unit["chain_head"] = chain.Head(seq, digest)
         return seq
 
 
-def retime_sla(conn: sqlite3.Connection, queue_id: int) -> int:
+def retime_sla(store: Store, queue_id: int) -> int:
     """After a queue's targets changed: recompute the running response clocks of its tickets."""
-    targets = sla_targets(conn)
+    conn = store._conn
+    targets = sla_targets(store)
     moved = 0
     for row in conn.execute(f"{_SELECT_STATE} WHERE queue_id = ? AND sla_since IS NOT NULL", (queue_id,)).fetchall():
         state = state_from_row(row)
@@ -136,9 +150,10 @@ def retime_sla(conn: sqlite3.Connection, queue_id: int) -> int:
     return moved
 
 
-def rebuild(conn: sqlite3.Connection) -> int:
+def rebuild(store: Store) -> int:
     """Recompute every derived column from the events alone; returns the number of tickets changed."""
-    targets = sla_targets(conn)
+    conn = store._conn
+    targets = sla_targets(store)
     changed = 0
     current: list[Event] = []
     current_id: int | None = None

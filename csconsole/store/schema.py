@@ -10,9 +10,9 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-MIGRATIONS = Migrations("csconsole")
+from csconsole.store.fragments import OPEN_SQL
 
-OPEN_SQL = "('new','open','pending')"
+MIGRATIONS = Migrations("csconsole")
 
 
 @MIGRATIONS(name="0001_initial")

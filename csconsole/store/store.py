@@ -1,168 +1,132 @@
-"""Opening the one SQLite file, and the single way to write to it: one BEGIN IMMEDIATE transaction."""
+"""One open store, and its unit of work: ``with store.atomic():``, re-entrant by savepoints.
+
+The connection is private to the ``csconsole.store`` package: services and io call the store's functions
+(``csconsole.store.directory``, ``queries``, ``ledger``...) with a ``Store``, never a connection. What is
+particular to SQLite (pragmas, WAL, quick_check, its error texts) is the engine's (``store/sqlite``).
+"""
 
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
-from csconsole.store import netfs
 from csconsole.store.errors import StoreError
-from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-BUSY_TIMEOUT_MS = 10_000
-_CHECKED_FILES: set[tuple[int, int, int, int]] = set()  # files quick_check found sound, as they were
-QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024  # PRAGMA quick_check reads ~100 MB/s here
+if TYPE_CHECKING:
+    import sqlite3
+
+    from csconsole.store.sqlite.engine import SqliteEngine
 
 
 class Store:
     """One connection to a csconsole store. Not shared between threads: open one per thread."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool) -> None:
-        self.conn = conn
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool, engine: SqliteEngine) -> None:
+        self._conn = conn
+        self._engine = engine
         self.path = path
         self.read_only = read_only
-        self.db = Database(conn)
         self.warnings: list[str] = []
+        self._depth = 0  # atomic() blocks open: 0 none, 1 the transaction, more: savepoints within it
+        # What a write may keep for the rest of its transaction (the chain head); emptied at its end and
+        # whenever a savepoint rolls back, so nothing outlives the rows it describes.
+        self._unit: dict[str, Any] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = False) -> Store:
         """Open (or with ``create``, create) a store; refuse what is missing, foreign, damaged or too new."""
-        file = Path(path)
-        _check_file(file, create=create and not read_only)
-        fallback = not read_only and file.exists() and not _writable(file)
-        if fallback:
-            read_only = True
-        try:
-            conn = _connect(file, read_only)
-            store = cls(conn, file, read_only)
-            conn.execute("PRAGMA user_version").fetchone()  # SQLite's first read checks the header
-            store._refuse_if_damaged()
-            store._prepare(create and not read_only)
-        except sqlite3.DatabaseError as error:
-            if "file is not a database" in str(error):
-                raise StoreError(f"{file} is not a csconsole store (not an SQLite database)") from None
-            raise StoreError(describe_sqlite_error(error, file)) from None
-        if fallback:
-            store.warnings.append(f"{file} cannot be written by you; it is open read-only")
-        if netfs.is_network_path(file):
-            store.warnings.append(
-                f"{file} lies on a network filesystem; SQLite's WAL mode is not safe there. "
-                "Keep the store on a local disk."
-            )
-        return store
+        from csconsole.store.sqlite.engine import open_sqlite
 
-    def _refuse_if_damaged(self) -> None:
-        """Never work on a damaged file: new work would bury the damage and be lost with it, and a reader
-        would see only the pages that happen to be whole.
+        return open_sqlite(cls, path, read_only=read_only, create=create)
 
-        Checked on open while the file is small enough to check in a blink (the fault suite found
-        writes landing in a store damaged in the middle); a large store is checked by ``audit verify``.
-        """
-        info = self.path.stat()
-        identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)  # changed bytes: check again
-        if info.st_size > QUICK_CHECK_MAX_BYTES or identity in _CHECKED_FILES:
-            return
-        problems = self.quick_check()
-        if not problems:
-            _CHECKED_FILES.add(identity)  # once a process: every background job opens its own Store
-            return
-        detail = problems[0]
-        raise StoreError(detail if " is damaged " in detail
-                         else f"{self.path} is damaged ({detail}); restore it from a backup")
-
-    def _prepare(self, create: bool) -> None:
-        conn = self.conn
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        # Reading the schema proves the file is a readable SQLite database before anything else.
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path} was written by a newer csconsole (schema {version}, this one knows "
-                f"{SCHEMA_VERSION}); upgrade csconsole to open it"
-            )
-        if not self.read_only:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = FULL")
-            conn.execute("PRAGMA foreign_keys = ON")
-        if has_tables and version == 0:
-            raise StoreError(f"{self.path} is an SQLite database but not a csconsole store")
-        if version < SCHEMA_VERSION:
-            if self.read_only:
-                if version == 0:
-                    raise StoreError(f"{self.path} is not a csconsole store (it is empty)")
-                raise StoreError(
-                    f"{self.path} has an older schema ({version}); open it once without --read-only "
-                    "to upgrade it"
-                )
-            if version == 0 and not create:
-                raise StoreError(f"{self.path} is not a csconsole store (it is empty)")
-            self._migrate()
-
-    def _migrate(self) -> None:
-        with self.write():
-            MIGRATIONS.apply(self.db)
-            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    @property
+    def in_transaction(self) -> bool:
+        return bool(self._conn.in_transaction)
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
-        """One BEGIN IMMEDIATE transaction: all of it commits, or none of it does."""
+    def atomic(self) -> Iterator[None]:
+        """All of it commits, or none of it does.
+
+        The outermost block is one write transaction taken at once (``BEGIN IMMEDIATE`` on SQLite); a
+        block inside it is a savepoint, so a use case that calls another shares one transaction, and a
+        failure inside an inner block undoes only that block when its caller catches the error. An error
+        of the engine leaves as a StoreError with a plain message.
+        """
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; nothing can be changed")
-        conn = self.conn
+        if self._depth:
+            with self._savepoint():
+                yield
+            return
+        engine, conn = self._engine, self._conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as error:
-            raise StoreError(describe_sqlite_error(error, self.path)) from None
+            conn.execute(engine.begin_write)
+        except engine.database_error as error:
+            raise StoreError(engine.describe(error, self.path)) from None
+        self._depth, self._unit = 1, {}
         try:
-            yield conn
+            yield
             conn.execute("COMMIT")
-        except sqlite3.DatabaseError as error:
-            _rollback(conn)
-            raise StoreError(describe_sqlite_error(error, self.path)) from None
+        except engine.database_error as error:
+            self._rollback()
+            raise StoreError(engine.describe(error, self.path)) from None
         except BaseException:
-            _rollback(conn)
+            self._rollback()
             raise
+        finally:
+            self._depth, self._unit = 0, {}
 
     @contextmanager
-    def read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for several queries (a deferred read transaction)."""
-        conn = self.conn
-        if conn.in_transaction:
-            yield conn
-            return
-        conn.execute("BEGIN")
+    def _savepoint(self) -> Iterator[None]:
+        engine, conn = self._engine, self._conn
+        name = f"unit_{self._depth}"
+        conn.execute(f"SAVEPOINT {name}")
+        self._depth += 1
         try:
-            yield conn
+            yield
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        except BaseException as error:
+            self._unit = {}
+            try:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            except engine.database_error:
+                pass  # the transaction itself is gone (SQLite ends it on some errors); the outer block rolls back
+            if isinstance(error, engine.database_error):
+                raise StoreError(engine.describe(error, self.path)) from None
+            raise
         finally:
-            _rollback(conn)
+            self._depth -= 1
+
+    @contextmanager
+    def read(self) -> Iterator[None]:
+        """A consistent snapshot for several queries (a deferred read transaction); inside a write, the
+        write's own view."""
+        if self._conn.in_transaction:
+            yield
+            return
+        self._conn.execute(self._engine.begin_read)
+        try:
+            yield
+        finally:
+            self._rollback()
 
     def data_version(self) -> int:
         """Changes when another connection commits; polling it costs microseconds (DESIGN §5, Live)."""
-        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        return self._engine.data_version(self._conn)
 
     def schema_version(self) -> int:
-        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        return self._engine.schema_version(self._conn)
 
     def quick_check(self) -> list[str]:
-        """Problems PRAGMA quick_check finds, one line each; empty when the file is sound."""
-        try:
-            rows = [row[0] for row in self.conn.execute("PRAGMA quick_check").fetchall()]
-        except sqlite3.DatabaseError as error:
-            return [describe_sqlite_error(error, self.path)]
-        if rows == ["ok"]:
-            return []
-        lines = (line.strip() for row in rows for line in str(row).splitlines())
-        return [line for line in lines if line and not line.startswith("***")]  # "*** in database main ***"
+        """Problems the engine's own check finds, one line each; empty when the store is sound."""
+        return self._engine.quick_check(self._conn, self.path)
 
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
 
     def __enter__(self) -> Store:
         return self
@@ -170,55 +134,14 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-
-def _rollback(conn: sqlite3.Connection) -> None:
-    if conn.in_transaction:
-        conn.execute("ROLLBACK")
-
-
-def _writable(file: Path) -> bool:
-    """WAL needs the file and its folder (for the -wal and -shm files) to be writable."""
-    return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)
+    def _rollback(self) -> None:
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
 
 
-def _check_file(file: Path, *, create: bool) -> None:
-    if file.is_dir():
-        raise StoreError(f"{file} is a folder, not a csconsole store")
-    if not file.exists():
-        if create:
-            if not file.parent.exists():
-                raise StoreError(f"cannot create {file}: folder {file.parent} does not exist")
-            return
-        raise StoreError(f"{file} does not exist")
-    # Never open() the file itself: closing any descriptor on it drops every POSIX lock this process
-    # holds there, including those of SQLite connections already open (another process could then
-    # checkpoint and delete the WAL under them). The header is checked by SQLite's first read instead.
-    try:
-        empty = file.stat().st_size == 0
-    except OSError as error:
-        raise StoreError(f"cannot read {file}: {error.strerror}") from None
-    if empty and not create:
-        raise StoreError(f"{file} is not a csconsole store (the file is empty)")
+def describe_failure(error: BaseException, path: str | os.PathLike[str]) -> str | None:
+    """A plain message for a failure the engine raised while reading (a damaged page, a full disk...), or
+    None when ``error`` is not the engine's: callers above the store need not know the driver."""
+    from csconsole.store.sqlite.engine import ENGINE
 
-
-def _connect(file: Path, read_only: bool) -> sqlite3.Connection:
-    if read_only:
-        uri = f"file:{quote(str(file.resolve()))}?mode=ro"
-        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    return sqlite3.connect(str(file), isolation_level=None, check_same_thread=False)
-
-
-def describe_sqlite_error(error: sqlite3.Error, file: Path) -> str:
-    text = str(error)
-    lowered = text.lower()
-    if "locked" in lowered or "busy" in lowered:
-        return f"{file} is busy: another program held it for over {BUSY_TIMEOUT_MS // 1000} s; try again"
-    if "full" in lowered:
-        return f"{file}: the disk is full; nothing was written. Free some space and try again"
-    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
-        return f"{file} is damaged ({text}); restore it from a backup"
-    if "readonly" in lowered or "read-only" in lowered:
-        return f"{file} cannot be written ({text}); open it with --read-only"
-    if "unable to open" in lowered:
-        return f"cannot open {file} ({text})"
-    return f"{file}: {text}"
+    return ENGINE.describe(error, Path(path)) if isinstance(error, ENGINE.error) else None

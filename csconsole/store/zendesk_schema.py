@@ -7,10 +7,13 @@ cross-check.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
+
+if TYPE_CHECKING:
+    from csconsole.store.store import Store
 
 TABLE = "zendesk_tickets"
 NO_GROUP = "Unassigned"  # the queue of tickets that Zendesk holds in no group
@@ -47,30 +50,31 @@ class ZendeskTicket:
 _COLUMNS = "ticket_id, zendesk_id, last_audit_id, assignee_stations, group_stations, reopens, replies"
 
 
-def by_zendesk_id(conn: sqlite3.Connection, zendesk_ids: list[int]) -> dict[int, ZendeskTicket]:
+def by_zendesk_id(store: Store, zendesk_ids: list[int]) -> dict[int, ZendeskTicket]:
     found: dict[int, ZendeskTicket] = {}
     for start in range(0, len(zendesk_ids), 500):
         chunk = zendesk_ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in conn.execute(f"SELECT {_COLUMNS} FROM {TABLE} WHERE zendesk_id IN ({marks})", chunk):
+        for row in store._conn.execute(f"SELECT {_COLUMNS} FROM {TABLE} WHERE zendesk_id IN ({marks})", chunk):
             found[row[1]] = ZendeskTicket(*row)
     return found
 
 
-def with_metrics(conn: sqlite3.Connection) -> list[ZendeskTicket]:
+def with_metrics(store: Store) -> list[ZendeskTicket]:
     """Imported tickets that carry Zendesk's metrics, in ticket order."""
-    return [ZendeskTicket(*row) for row in conn.execute(
+    return [ZendeskTicket(*row) for row in store._conn.execute(
         f"SELECT {_COLUMNS} FROM {TABLE} WHERE assignee_stations IS NOT NULL OR group_stations IS NOT NULL "
         "OR reopens IS NOT NULL OR replies IS NOT NULL ORDER BY ticket_id"
     )]
 
 
-def save(conn: sqlite3.Connection, row: ZendeskTicket, imported_at: str) -> None:
+def save(store: Store, row: ZendeskTicket, imported_at: str) -> None:
     """Insert or update; metrics missing from this export keep the values an earlier one gave."""
-    conn.execute(
+    store._conn.execute(
         f"""INSERT INTO {TABLE} ({_COLUMNS}, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(ticket_id) DO UPDATE SET
-            last_audit_id = max(last_audit_id, excluded.last_audit_id),
+            last_audit_id = CASE WHEN excluded.last_audit_id > last_audit_id
+                                 THEN excluded.last_audit_id ELSE last_audit_id END,
             assignee_stations = coalesce(excluded.assignee_stations, assignee_stations),
             group_stations = coalesce(excluded.group_stations, group_stations),
             reopens = coalesce(excluded.reopens, reopens),

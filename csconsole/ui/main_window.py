@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from csconsole.domain.errors import DomainError
+from csconsole.domain.read_models import SlaFilter, TicketFilter, TicketRow
 from csconsole.domain.rules import Agent
-from csconsole.domain.views import SlaFilter, TicketFilter, TicketRow
 from csconsole.services import Store, StoreError, queries
 from csconsole.services.crosscheck import Disagreement
 from csconsole.settings import Prefs, Settings

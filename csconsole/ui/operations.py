@@ -61,7 +61,7 @@ class _Connections:
 
     def give_back(self, store: Store) -> None:
         with self._lock:
-            if not self._closed and not store.conn.in_transaction:
+            if not self._closed and not store.in_transaction:
                 self._idle[store.read_only].append(store)
                 return
         store.close()

@@ -15,7 +15,7 @@ import random
 import sys
 
 from csconsole.domain.errors import DomainError
-from csconsole.domain.views import TicketFilter
+from csconsole.domain.read_models import TicketFilter
 from csconsole.services import open_store, queries, tickets
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from csconsole.services import audit, open_store, people, tickets
+from tests.sql import connection
 
 ACTOR = Path(__file__).with_name("actor.py")
 
@@ -118,13 +119,13 @@ def check_store(path: Path, acks: list[Ack]) -> list[str]:
         if not verdict.ok:
             problems.append(f"chain: {verdict.problem}")
         for ack in acks:
-            row = store.conn.execute("SELECT ticket_id, kind, data FROM events WHERE seq = ?",
+            row = connection(store).execute("SELECT ticket_id, kind, data FROM events WHERE seq = ?",
                                      (ack.seq,)).fetchone()
             if row is None:
                 problems.append(f"acknowledged event {ack.seq} is lost")
                 continue
             data = json.loads(row[2])
-            owner = store.conn.execute("SELECT name FROM agents WHERE id = ?",
+            owner = connection(store).execute("SELECT name FROM agents WHERE id = ?",
                                        (data.get("owner"),)).fetchone()
             if (row[0], row[1], owner and owner[0], data.get("reason")) != (
                     ack.ticket_id, "reassign", ack.owner, ack.reason):

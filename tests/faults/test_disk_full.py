@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from csconsole.domain.errors import DomainError
-from csconsole.domain.views import TicketFilter
+from csconsole.domain.read_models import TicketFilter
 from csconsole.services import Store, audit, open_store, queries, tickets
 from tests.faults.harness import make_store
+from tests.sql import connection
 
 
 def _snapshot(store: Store) -> tuple[int, list[tuple[object, ...]]]:
-    conn = store.conn
+    conn = connection(store)
     return (conn.execute("SELECT count(*) FROM events").fetchone()[0],
             conn.execute("SELECT id, owner_id, last_seq, path FROM tickets ORDER BY id").fetchall())
 
@@ -24,8 +25,8 @@ def test_a_full_disk_refuses_the_whole_action_and_leaves_the_store_sound(tmp_pat
         ids = [r.id for r in queries.all_tickets(store, TicketFilter())]
         sue, raj = queries.agent_by_name(store, "Sue").id, queries.agent_by_name(store, "Raj").id
         before = _snapshot(store)
-        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
-        store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+        pages = connection(store).execute("PRAGMA page_count").fetchone()[0]
+        connection(store).execute(f"PRAGMA max_page_count = {pages + 2}")
         # One transaction of 60 events with long reasons: the first few fit, the rest do not.
         with pytest.raises(DomainError) as refused:
             tickets.reassign(store, ids, actor_id=sue, to_id=raj, reason="covering the shift " * 100)
@@ -34,7 +35,7 @@ def test_a_full_disk_refuses_the_whole_action_and_leaves_the_store_sound(tmp_pat
         assert audit.quick_check(store) == []
         assert audit.verify(store).ok
         # Space freed: the same action goes through whole.
-        store.conn.execute("PRAGMA max_page_count = 1073741823")
+        connection(store).execute("PRAGMA max_page_count = 1073741823")
         change = tickets.reassign(store, ids, actor_id=sue, to_id=raj, reason="covering the shift " * 100)
         assert len(change.tickets) == 60
         assert audit.verify(store).ok

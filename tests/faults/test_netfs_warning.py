@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from csconsole.cli import main
-from csconsole.store import netfs
+from csconsole.store.sqlite import netfs
 from tests.faults.harness import make_store
 
 

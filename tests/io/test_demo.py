@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from csconsole.domain.views import SlaFilter, TicketFilter
+from csconsole.domain.read_models import SlaFilter, TicketFilter
 from csconsole.io.demo import build_demo
 from csconsole.services import audit, open_store, queries
+from tests.sql import connection
 
 NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 
@@ -16,7 +17,7 @@ NOW = datetime(2026, 6, 1, 9, tzinfo=UTC)
 def fingerprint(path: Path) -> tuple[object, ...]:
     with open_store(str(path), read_only=True) as store:
         tables = tuple(
-            store.conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+            connection(store).execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
             for t in ("tickets", "customers", "agents", "queues", "recovery_cases", "evaluations")
         )
         return (audit.head(store), *tables)
@@ -52,4 +53,4 @@ def test_the_demo_floor_has_the_patterns_a_supervisor_looks_for(tmp_path: Path) 
         assert {r.customer_tier.value for r in rows} == {"loyal", "standard"}
         roles = {a.role.value for a in queries.agents(store)}
         assert roles == {"agent", "supervisor", "manager"}
-        assert store.conn.execute("SELECT count(*) FROM recovery_cases").fetchone()[0] > 0
+        assert connection(store).execute("SELECT count(*) FROM recovery_cases").fetchone()[0] > 0

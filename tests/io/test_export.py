@@ -19,6 +19,7 @@ from csconsole.io.demo import build_demo
 from csconsole.io.export import export
 from csconsole.services import open_store
 from csconsole.ui.report_pdf import render_report, report_html
+from tests.sql import connection
 
 BREACHES = """ticket,at,kind,actor,queue,owner,customer,subject,channel,priority,status,note
 H-1,2026-03-02T09:00:00Z,created,,Billing,,Acme Ltd,Charged twice,phone,high,,
@@ -182,6 +183,6 @@ def test_the_period_spans_the_whole_history_even_when_older_history_was_imported
 ) -> None:
     with open_store(str(demo), read_only=True) as store:
         report = export(store, tmp_path / "pack").report
-        first, last = store.conn.execute("SELECT min(at), max(at) FROM events").fetchone()
+        first, last = connection(store).execute("SELECT min(at), max(at) FROM events").fetchone()
     assert (report.period_start, report.period_end) == (first, last)
     assert report.period_start.startswith("2026-03-02")  # the imported H-1 history, older than the demo

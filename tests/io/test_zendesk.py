@@ -11,14 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from csconsole.cli import main
-from csconsole.domain.views import TicketFilter, TicketRow
+from csconsole.domain.read_models import TicketFilter, TicketRow
 from csconsole.io.csv_import import ImportRejected, import_csv
 from csconsole.io.zendesk import ImportCancelled, import_zendesk
 from csconsole.services import Store, audit, crosscheck, open_store, queries
 from csconsole.store import zendesk_schema
+from tests.sql import connection
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "zendesk"
 
@@ -62,7 +64,7 @@ def edit(file: Path, change: Any) -> None:
 
 
 def footprint(store: Store) -> tuple[int, int, int, int]:
-    conn = store.conn
+    conn = connection(store)
     tables = ("tickets", "events", "agents", "customers")
     return tuple(conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables)  # type: ignore[return-value]
 
@@ -125,7 +127,7 @@ def test_counts_follow_the_documented_identity_on_a_silent_handoff(store: Store)
     assert [e.kind for e in events][:5] == ["created", "take", "transfer", "transfer", "transfer"]
     from csconsole.store.ledger import load_events
 
-    counts = crosscheck.count(load_events(store.conn, emma.id))
+    counts = crosscheck.count(load_events(store, emma.id))
     # Billing/Ana → Tech/Raj (joint) → Tech/— (silent: Zendesk sees no station) → Tech/Raj.
     assert (counts.assignee_stations, counts.group_stations, counts.joint, counts.silent) == (3, 2, 1, 1)
     assert counts.bounces_implied(3, 2) == emma.bounces == 3
@@ -242,11 +244,11 @@ def test_the_migration_function_is_idempotent_on_a_store(store: Store) -> None:
     # Applied as a sqlite-utils migration on a store that already has the table (from migration 0003).
     migrations = Migrations("zendesk-check")
     migrations(name="0003_zendesk")(zendesk_schema.create_zendesk_tables)
-    with store.write():
-        migrations.apply(store.db)
-    zendesk_schema.create_zendesk_tables(store.db)  # again: the store's own migration 0003 made it first
+    with store.atomic():
+        migrations.apply(Database(connection(store)))
+    zendesk_schema.create_zendesk_tables(Database(connection(store)))  # again: the store's own migration 0003 made it first
     import_zendesk(store, FIXTURE)
-    assert store.conn.execute("SELECT count(*) FROM zendesk_tickets").fetchone()[0] == 11
+    assert connection(store).execute("SELECT count(*) FROM zendesk_tickets").fetchone()[0] == 11
 
 
 def test_cli_import_zendesk_prints_the_summary_and_the_disagreements(

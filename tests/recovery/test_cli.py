@@ -9,6 +9,7 @@ import pytest
 
 from csconsole.cli import main
 from tests.recovery.conftest import RecoveryFloor
+from tests.sql import connection
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -18,7 +19,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def event_count(rf: RecoveryFloor) -> int:
-    return int(rf.floor.store.conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    return int(connection(rf.floor.store).execute("SELECT count(*) FROM events").fetchone()[0])
 
 
 def test_round_trip(rf: RecoveryFloor, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from csconsole.domain.errors import DomainError
 from csconsole.services import audit, open_store, people, recovery, tickets
+from tests.sql import connection
 
 STEPS = ["acknowledge", "widen", "agree", "resolve", "evaluate", "hear", "empathize", "apologize", "diagnose",
          "listen", "respond", "notify"]
@@ -46,7 +47,7 @@ def test_recovery_rows_equal_rebuild_and_refusals_write_nothing(tmp_path_factory
             tickets.take(store, ids[-1], actor_id=agent, at="2026-03-01T08:05:00Z")
         for minute, (kind, ticket, a, b, flag) in enumerate(actions, 1):
             at = f"2026-03-01T{9 + minute // 60:02d}:{minute % 60:02d}:00Z"
-            before = store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+            before = connection(store).execute("SELECT count(*) FROM events").fetchone()[0]
             if kind == "next":
                 case = recovery.current_case(store, ids[ticket])
                 first = {"HEARD": "hear", "LEARN": "listen"}.get(b or "", "acknowledge")
@@ -60,12 +61,12 @@ def test_recovery_rows_equal_rebuild_and_refusals_write_nothing(tmp_path_factory
                     recovery.evaluate(store, ids[ticket], actor_id=sue, associate_score=a,
                                       policy="P" if flag else None, policy_score=b if flag else None, at=at)
             except DomainError:
-                assert store.conn.execute("SELECT count(*) FROM events").fetchone()[0] == before
-        kept = (store.conn.execute("SELECT * FROM recovery_cases ORDER BY id").fetchall(),
-                store.conn.execute("SELECT * FROM evaluations ORDER BY id").fetchall())
+                assert connection(store).execute("SELECT count(*) FROM events").fetchone()[0] == before
+        kept = (connection(store).execute("SELECT * FROM recovery_cases ORDER BY id").fetchall(),
+                connection(store).execute("SELECT * FROM evaluations ORDER BY id").fetchall())
         assert audit.rebuild(store) == 0
-        assert (store.conn.execute("SELECT * FROM recovery_cases ORDER BY id").fetchall(),
-                store.conn.execute("SELECT * FROM evaluations ORDER BY id").fetchall()) == kept
+        assert (connection(store).execute("SELECT * FROM recovery_cases ORDER BY id").fetchall(),
+                connection(store).execute("SELECT * FROM evaluations ORDER BY id").fetchall()) == kept
         assert audit.verify(store).ok
         rows = recovery.cases(store)
         for row in rows:  # a case is complete exactly when every step is done

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.errors import BadInput, NotFound, RuleViolation
+from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.services import audit, dashboard, recovery, tickets
 from tests.recovery.conftest import RecoveryFloor, new_ticket
+from tests.sql import connection
 
 NOW = "2026-03-04T12:00:00Z"  # after the promise (03-02), on the day before the follow-up (03-05)
 
 
 def events(rf: RecoveryFloor) -> int:
-    return int(rf.floor.store.conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    return int(connection(rf.floor.store).execute("SELECT count(*) FROM events").fetchone()[0])
 
 
 def derived(rf: RecoveryFloor) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    conn = rf.floor.store.conn
+    conn = connection(rf.floor.store)
     return (conn.execute("SELECT * FROM recovery_cases ORDER BY id").fetchall(),
             conn.execute("SELECT * FROM evaluations ORDER BY id").fetchall())
 
@@ -47,7 +48,7 @@ def test_a_full_aware_walk_is_five_chained_events_and_one_complete_case(rf: Reco
     walk(rf)
     store = rf.floor.store
     assert events(rf) == before + 6  # the opening event and five steps
-    kinds = store.conn.execute("SELECT kind FROM events WHERE ticket_id = ? ORDER BY seq", (rf.ticket,)).fetchall()
+    kinds = connection(store).execute("SELECT kind FROM events WHERE ticket_id = ? ORDER BY seq", (rf.ticket,)).fetchall()
     assert [k for (k,) in kinds][-6:] == ["recovery_step"] * 6
     assert audit.verify(store).ok
     [row] = recovery.cases(store, now=NOW)
@@ -163,7 +164,8 @@ def test_rebuild_recreates_cases_and_evaluations_from_the_events(rf: RecoveryFlo
     recovery.evaluate(store, rf.ticket, actor_id=rf.floor.sue.id, associate_score=4, at="2026-03-02T10:00:00Z")
     rows = derived(rf)
     assert audit.rebuild(store) == 0 and derived(rf) == rows
-    with store.write() as conn:
+    with store.atomic():
+        conn = connection(store)
         conn.execute("UPDATE recovery_cases SET steps_done = 0, outcome = 'lost'")
         conn.execute("DELETE FROM evaluations")
     assert audit.rebuild(store) == 2

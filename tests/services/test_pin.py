@@ -7,6 +7,7 @@ import pytest
 from csconsole.domain.errors import BadInput, RuleViolation
 from csconsole.services import open_store, pin
 from tests.conftest import Floor
+from tests.sql import connection
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def pins(floor: Floor) -> Floor:
 
 def test_a_pin_is_kept_only_as_an_argon2id_hash_with_owasp_parameters(pins: Floor) -> None:
     pin.set_pin(pins.store, pins.sue.id, "482913")
-    stored = pins.store.conn.execute("SELECT hash FROM agent_pins WHERE agent_id = ?",
+    stored = connection(pins.store).execute("SELECT hash FROM agent_pins WHERE agent_id = ?",
                                      (pins.sue.id,)).fetchone()[0]
     assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and "482913" not in stored
     assert pin.verify_pin(pins.store, pins.sue.id, "482913")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from csconsole.domain.errors import BadInput, RuleViolation, StaleTicket
-from csconsole.domain.views import TicketFilter
+from csconsole.domain.read_models import TicketFilter
 from csconsole.services import audit, queries, tickets
 from tests.conftest import Floor
+from tests.sql import connection
 
 
 def new(floor: Floor, customer: str = "Acme", priority: str = "normal") -> int:
@@ -17,7 +18,7 @@ def new(floor: Floor, customer: str = "Acme", priority: str = "normal") -> int:
 
 
 def events_count(floor: Floor) -> int:
-    return floor.store.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    return connection(floor.store).execute("SELECT count(*) FROM events").fetchone()[0]
 
 
 def test_ping_pong_story_through_services(floor: Floor) -> None:
@@ -123,7 +124,7 @@ def test_filters_and_counts_agree(floor: Floor) -> None:
 
 def test_key_set_pages_cover_every_row_once(floor: Floor) -> None:
     ids = [new(floor, f"C{i}") for i in range(25)]
-    from csconsole.domain.views import SortKey
+    from csconsole.domain.read_models import SortKey
     from csconsole.services.queries import Order
 
     order = Order(SortKey.CREATED, descending=True)
@@ -145,7 +146,7 @@ def test_rebuild_finds_nothing_to_correct_after_normal_work(floor: Floor) -> Non
     tickets.take(floor.store, tid, actor_id=floor.ana.id)
     tickets.contact(floor.store, tid)
     assert audit.rebuild(floor.store) == 0
-    floor.store.conn.execute("UPDATE tickets SET bounces = 9")
+    connection(floor.store).execute("UPDATE tickets SET bounces = 9")
     assert audit.rebuild(floor.store) == 1
     assert queries.tickets_by_id(floor.store, [tid])[0].bounces == 0
 

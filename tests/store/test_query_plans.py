@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from csconsole.domain.views import SlaFilter, SortKey, TicketFilter
+from csconsole.domain.read_models import Order, SlaFilter, SortKey, TicketFilter
 from csconsole.io.demo import build_demo
 from csconsole.services import open_store
 from csconsole.store import queries
-from csconsole.store.queries import OPEN_CHIPS_INDEX, Order
+from csconsole.store.sqlite.plans import OPEN_CHIPS_INDEX
+from tests.sql import connection
 
 NOW = "2026-03-02T12:00:00Z"
 OPEN = TicketFilter(open_only=True)
@@ -49,19 +50,19 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _everything(conn, flt: TicketFilter, order: Order) -> list[int]:
+def _everything(store, flt: TicketFilter, order: Order) -> list[int]:
     """Every id of the filter, page by page through the keys, as the console scrolls."""
     ids: list[int] = []
     after = None
     while True:
-        rows = queries.page(conn, flt, NOW, order=order, after=after, limit=40)
+        rows = queries.page(store, flt, NOW, order=order, after=after, limit=40)
         ids += [r.id for r in rows]
         if len(rows) < 40:
             return ids
         after = queries.key_of(rows[-1], order)
 
 
-def _plan(conn, sql: str, params: dict[str, object]) -> str:
+def _plan(conn, sql: str, params: list[object]) -> str:
     return " | ".join(str(r[3]) for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
 
 
@@ -69,34 +70,23 @@ def test_pages_counts_and_anchors_match_plain_sql(demo: Path) -> None:
     with open_store(str(demo), read_only=True) as store:
         for name, (flt, condition) in FILTERS.items():
             for order, order_sql in ORDERS.items():
-                expected = [i for (i,) in store.conn.execute(
+                expected = [i for (i,) in connection(store).execute(
                     f"SELECT id FROM tickets WHERE {condition} ORDER BY {order_sql}")]
-                assert queries.count(store.conn, flt, NOW) == len(expected), (name, order)
-                assert _everything(store.conn, flt, order) == expected, (name, order)
-                anchors = queries.anchors(store.conn, flt, NOW, order=order, step=25)
+                assert queries.count(store, flt, NOW) == len(expected), (name, order)
+                assert _everything(store, flt, order) == expected, (name, order)
+                anchors = queries.anchors(store, flt, NOW, order=order, step=25)
                 assert [a[1] for a in anchors] == expected[::25], (name, order)
-        assert queries.count(store.conn, OPEN.with_(min_bounces=3), NOW) > 0  # the demo has such tickets
+        assert queries.count(store, OPEN.with_(min_bounces=3), NOW) > 0  # the demo has such tickets
 
 
 def test_open_view_pages_walk_an_index_in_order_and_chip_counts_read_only_open_tickets(demo: Path) -> None:
     store = open_store(str(demo), read_only=True)
-    seen: list[tuple[str, dict[str, object]]] = []
-
-    class Recording:
-        def execute(self, sql: str, params: object = ()) -> object:
-            seen.append((sql, dict(params) if isinstance(params, dict) else {}))
-            return store.conn.execute(sql, params)
-
     newest = Order(SortKey.ID, descending=True)
     for flt in (OPEN, OPEN.with_(min_bounces=3), OPEN.with_(sla=SlaFilter.ATTENTION), OPEN.with_(unowned=True),
                 OPEN.with_(queue_id=1)):
-        seen.clear()
-        queries.page(Recording(), flt, NOW, order=newest, after=(900, 900))  # type: ignore[arg-type]
-        sql, params = next(s for s in seen if "LIMIT" in s[0])
-        plan = _plan(store.conn, sql, params)
+        sql, params = queries.page_statement(store, flt, NOW, order=newest, after=(900, 900))
+        plan = _plan(connection(store), sql, params)
         assert "TEMP B-TREE" not in plan, (flt, plan)
-        seen.clear()
-        queries.count(Recording(), flt.with_(min_contacts=3), NOW)  # type: ignore[arg-type]
-        count_plan = _plan(store.conn, *seen[-1])
+        count_plan = _plan(connection(store), *queries.count_statement(store, flt.with_(min_contacts=3), NOW))
         assert OPEN_CHIPS_INDEX in count_plan or "COVERING" in count_plan, count_plan
     store.close()

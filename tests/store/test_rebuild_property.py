@@ -13,6 +13,7 @@ from csconsole.domain.ticket import Event
 from csconsole.services import audit, open_store, people
 from csconsole.store import directory
 from csconsole.store.ledger import Ledger, load_state
+from tests.sql import connection
 
 QUEUES, AGENTS, TICKETS = 3, 4, 3
 
@@ -38,9 +39,9 @@ def test_incremental_equals_rebuild_and_chain_verifies(
         queues = [people.add_queue(store, f"Q{i}").id for i in range(QUEUES)]
         agents = [people.add_agent(store, f"A{i}", "supervisor" if i == 0 else "agent").id for i in range(AGENTS)]
         moment = clock.from_text("2026-05-01T08:00:00Z").timestamp()
-        with store.write() as conn:
-            ledger = Ledger(conn)
-            customer = directory.add_customer(conn, "Cust", "2020-01-01T00:00:00Z").id
+        with store.atomic():
+            ledger = Ledger(store)
+            customer = directory.add_customer(store, "Cust", "2020-01-01T00:00:00Z").id
             for t in range(TICKETS):
                 ledger.open_ticket(t + 1, f"R{t}", Event(t + 1, "created", clock.from_epoch(int(moment)), None, {
                     "customer": customer, "subject": "s", "channel": "chat", "priority": priorities[t],
@@ -48,7 +49,7 @@ def test_incremental_equals_rebuild_and_chain_verifies(
             for ticket, kind, minutes, queue, owner, status, priority in steps:
                 moment += minutes * 60
                 at = clock.from_epoch(int(moment))
-                state = load_state(conn, ticket + 1)
+                state = load_state(store, ticket + 1)
                 assert state is not None
                 actor = agents[owner if owner is not None else 1]
                 data: dict[str, object]
@@ -65,8 +66,8 @@ def test_incremental_equals_rebuild_and_chain_verifies(
                 ledger.record(state, Event(ticket + 1, kind, at, None if kind == "contact" else actor, data))
         columns = "SELECT * FROM tickets ORDER BY id"
         customers = "SELECT * FROM customers ORDER BY id"
-        incremental = store.conn.execute(columns).fetchall(), store.conn.execute(customers).fetchall()
+        incremental = connection(store).execute(columns).fetchall(), connection(store).execute(customers).fetchall()
         assert audit.rebuild(store) == 0
-        assert (store.conn.execute(columns).fetchall(), store.conn.execute(customers).fetchall()) == incremental
+        assert (connection(store).execute(columns).fetchall(), connection(store).execute(customers).fetchall()) == incremental
         verdict = audit.verify(store)
         assert verdict.ok and verdict.checked == TICKETS + len(steps)

@@ -9,14 +9,15 @@ from pathlib import Path
 import pytest
 
 from csconsole.services import StoreError, open_store, people
-from csconsole.store import netfs
 from csconsole.store.schema import SCHEMA_VERSION
+from csconsole.store.sqlite import netfs
 from tests.conftest import Floor
+from tests.sql import connection
 
 
 def test_a_new_store_is_wal_full_sync_strict_and_versioned(store_path: Path) -> None:
     with open_store(str(store_path), create=True) as store:
-        conn = store.conn
+        conn = connection(store)
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
         assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -33,9 +34,9 @@ def test_events_are_append_only(floor: Floor) -> None:
     tickets.create_ticket(floor.store, actor_id=None, customer="C", subject="s", channel="email",
                           priority="low", queue_id=floor.billing)
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        floor.store.conn.execute("UPDATE events SET kind = 'note'")
+        connection(floor.store).execute("UPDATE events SET kind = 'note'")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        floor.store.conn.execute("DELETE FROM events")
+        connection(floor.store).execute("DELETE FROM events")
 
 
 @pytest.mark.parametrize(
@@ -76,7 +77,7 @@ def test_a_truncated_store_gives_a_clear_message(floor: Floor, tmp_path: Path) -
     for i in range(300):
         tickets.create_ticket(floor.store, actor_id=None, customer=f"C{i}", subject="s" * 200,
                               channel="email", priority="low", queue_id=floor.billing)
-    floor.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection(floor.store).execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = floor.path.read_bytes()
     broken = tmp_path / "truncated.db"
     broken.write_bytes(data[: len(data) // 3])
@@ -85,16 +86,16 @@ def test_a_truncated_store_gives_a_clear_message(floor: Floor, tmp_path: Path) -
             problems = store.quick_check()
             if problems:
                 raise StoreError(problems[0])
-            store.conn.execute("SELECT count(*) FROM events").fetchone()
+            connection(store).execute("SELECT count(*) FROM events").fetchone()
 
 
 def test_read_only_changes_no_byte_and_refuses_writes(floor: Floor) -> None:
-    floor.store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection(floor.store).execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = hashlib.sha256(floor.path.read_bytes()).hexdigest()
     with open_store(str(floor.path), read_only=True) as store:
         with pytest.raises(StoreError, match="read-only"):
             people.add_queue(store, "Returns")
-        store.conn.execute("SELECT count(*) FROM tickets").fetchone()
+        connection(store).execute("SELECT count(*) FROM tickets").fetchone()
     assert hashlib.sha256(floor.path.read_bytes()).hexdigest() == before
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from csconsole.domain import clock
 from csconsole.services import open_store, people, tickets
+from tests.sql import connection
 
 SUPERVISOR = "Sue Park"
 
@@ -79,7 +80,7 @@ def store_path(store_template: Path, tmp_path: Path) -> Path:
     """A fresh copy per test, so writes in one test never leak into another."""
     target = tmp_path / "floor.db"
     with open_store(str(store_template), read_only=True) as source:
-        source.conn.execute("VACUUM INTO ?", (str(target),))
+        connection(source).execute("VACUUM INTO ?", (str(target),))
     return target
 
 
@@ -93,7 +94,7 @@ def big_store_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def big_store_path(big_store_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "big.db"
     with open_store(str(big_store_template), read_only=True) as source:
-        source.conn.execute("VACUUM INTO ?", (str(target),))
+        connection(source).execute("VACUUM INTO ?", (str(target),))
     return target
 
 

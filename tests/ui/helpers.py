@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csconsole.domain.views import TicketFilter
+from csconsole.domain.read_models import TicketFilter
 from csconsole.services import Store, queries
 
 

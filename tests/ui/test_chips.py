@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from csconsole.domain import clock
-from csconsole.domain.views import SlaFilter, TicketFilter
+from csconsole.domain.read_models import SlaFilter, TicketFilter
 from csconsole.services import queries
 from csconsole.ui.actions import A
 from tests.ui.helpers import every_row, settle

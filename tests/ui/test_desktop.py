@@ -111,7 +111,7 @@ def test_attention_tints_follow_a_switch_to_dark(qtbot, window) -> None:
 
 
 def test_a_remembered_sort_survives_the_next_start(qtbot, store_path: Path) -> None:
-    from csconsole.domain.views import SortKey, TicketFilter
+    from csconsole.domain.read_models import SortKey, TicketFilter
     from csconsole.services import queries
 
     first = open_window(qtbot, store_path)

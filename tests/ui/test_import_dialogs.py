@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QPushButton
 
-from csconsole.domain.views import TicketFilter
+from csconsole.domain.read_models import TicketFilter
 from csconsole.io.csv_import import import_csv
 from csconsole.services import audit, queries
 from csconsole.ui.actions import A

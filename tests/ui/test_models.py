@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from csconsole.domain.views import SortKey, TicketFilter
+from csconsole.domain.read_models import SortKey, TicketFilter
 from csconsole.services import open_store, queries
 from csconsole.ui.models.agents import AgentsModel
 from csconsole.ui.models.queues import QueuesModel

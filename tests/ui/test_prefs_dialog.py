@@ -7,9 +7,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
+from csconsole.domain.read_models import TicketFilter
 from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.rules import REASSIGN_REASONS
-from csconsole.domain.views import TicketFilter
 from csconsole.services import open_store, preferences, queries, recovery
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import A

@@ -9,6 +9,7 @@ from csconsole.ui.operations import Operations
 from csconsole.ui.recovery.dialog import RecoveryDialog
 from csconsole.ui.recovery.evaluation import EvaluationDialog
 from csconsole.ui.recovery.policies import PolicyDialog
+from tests.sql import connection
 from tests.ui.conftest import SUPERVISOR
 from tests.ui.recovery_helpers import REFUNDS
 
@@ -22,7 +23,7 @@ def setup(store_path):
 
 
 def events(store) -> int:
-    return int(store.conn.execute("SELECT count(*) FROM events").fetchone()[0])
+    return int(connection(store).execute("SELECT count(*) FROM events").fetchone()[0])
 
 
 def step(qtbot, dialog: RecoveryDialog, note: str) -> None:
@@ -134,10 +135,10 @@ def test_evaluation_keeps_the_two_scores_apart(qtbot, store_path) -> None:
         dialog.comment.setPlainText("Raj did everything right; the approval rule failed the customer")
         with qtbot.waitSignal(dialog.evaluated, timeout=5000):
             dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
-        row = store.conn.execute(
+        row = connection(store).execute(
             "SELECT associate_score, policy_score, p.name, a.name FROM evaluations e "
             "JOIN policies p ON p.id = e.policy_id JOIN agents a ON a.id = e.associate_id").fetchone()
-        owner = store.conn.execute("SELECT a.name FROM tickets t JOIN agents a ON a.id = t.owner_id WHERE t.id = ?",
+        owner = connection(store).execute("SELECT a.name FROM tickets t JOIN agents a ON a.id = t.owner_id WHERE t.id = ?",
                                    (TICKET,)).fetchone()[0]
         assert row == (5, 1, REFUNDS, owner)
     finally:

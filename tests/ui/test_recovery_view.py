@@ -6,6 +6,7 @@ from csconsole.services import open_store, queries, recovery
 from csconsole.ui.operations import Operations
 from csconsole.ui.recovery.model import CaseColumn, RecoveryCasesModel
 from csconsole.ui.recovery.view import RecoveryView
+from tests.sql import connection
 from tests.ui.conftest import SUPERVISOR
 from tests.ui.recovery_helpers import seed_cases
 
@@ -50,7 +51,7 @@ def test_lists_and_filters(qtbot, qtmodeltester, store_path) -> None:
         assert cell(view, 2, CaseColumn.PROGRESS) == "AWARE ●●●●● 5/5"
         assert cell(view, 2, CaseColumn.POLICY) == "Refunds over $50 need approval"
 
-        ref = store.conn.execute("SELECT ref FROM tickets WHERE id = ?", (plan["complete"],)).fetchone()[0]
+        ref = connection(store).execute("SELECT ref FROM tickets WHERE id = ?", (plan["complete"],)).fetchone()[0]
         with qtbot.waitSignal(view.refreshed, timeout=3000):
             view.search.setText(ref)
         assert view.model.rowCount() == 1 and cell(view, 0, CaseColumn.TICKET) == ref

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from csconsole.domain.views import TicketFilter
+from csconsole.domain.read_models import TicketFilter
 from csconsole.services import queries
 from csconsole.ui.actions import A
 from csconsole.ui.dialogs.forms import NewTicketDialog, TextDialog, TransferDialog

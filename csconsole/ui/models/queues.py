@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from csconsole.domain import clock
-from csconsole.domain.views import QueueStats
+from csconsole.domain.read_models import QueueStats
 from csconsole.ui import look, text
 
 Index = QModelIndex | QPersistentModelIndex

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from csconsole.domain import clock
-from csconsole.domain.views import NO_OWNER, SortKey, TicketFilter, TicketRow
+from csconsole.domain.read_models import NO_OWNER, SortKey, TicketFilter, TicketRow
 from csconsole.domain.words import SlaState, Tier
 from csconsole.services import Store, queries
 from csconsole.services.queries import Key, Order

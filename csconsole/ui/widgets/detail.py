@@ -9,8 +9,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from csconsole.domain import clock
+from csconsole.domain.read_models import EventView
 from csconsole.domain.recovery import RecoveryCase
-from csconsole.domain.views import EventView
 from csconsole.domain.words import EventKind, SlaState, Tier
 from csconsole.services.queries import TicketDetail
 from csconsole.ui import look, text

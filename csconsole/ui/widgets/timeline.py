@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from csconsole.domain.views import PathStep
+from csconsole.domain.read_models import PathStep
 from csconsole.ui import look, text
 
 RAIL = 22

@@ -1,15 +1,18 @@
 """Bulk loading into a new store (the demo): the same fold and hash chain as ``Ledger``, in big batches.
 
 Only for a store being built from nothing, in a file nobody else has open: indexes are built once at
-the end and the file is renamed into place only when complete.
+the end and the file is renamed into place only when complete, so the build is all or nothing. The
+loader's ``store`` takes the store's functions (``directory.add_queue(loader.store, ...)``) for the
+small tables; tickets and events go through ``add_rows``.
 """
 
 from __future__ import annotations
 
 import os
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
+
+from sqlite_utils import Database
 
 from csconsole.domain.sla import SlaTargets
 from csconsole.domain.ticket import Event, TicketState, apply
@@ -57,20 +60,20 @@ class BulkLoader:
         for leftover in (self.tmp_path, Path(f"{self.tmp_path}-wal"), Path(f"{self.tmp_path}-shm")):
             leftover.unlink(missing_ok=True)
         self.store = Store.open(self.tmp_path, create=True)
-        conn = self.store.conn
+        conn = self.store._conn
         conn.execute("PRAGMA journal_mode = OFF")  # a half-built file is thrown away, never opened
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("PRAGMA cache_size = -200000")
         conn.execute("PRAGMA threads = 2")  # index builds sort with a helper thread
-        drop_indexes(self.store.db)
-        self.conn: sqlite3.Connection = conn
-        self._head = chain.head(conn)
+        drop_indexes(Database(conn))
+        self._conn = conn
+        self._head = chain.head(self.store)
         self._tickets: list[tuple[object, ...]] = []
         self._events: list[tuple[object, ...]] = []
         self.tickets = 0
         self.events = 0
-        self.conn.execute("BEGIN")
+        self._conn.execute("BEGIN")
 
     def add_rows(self, tickets: list[tuple[object, ...]], events: list[EventRow]) -> None:
         """Tickets and their events as ``encode_ticket`` made them; the hash chain is computed here."""
@@ -90,18 +93,18 @@ class BulkLoader:
             self.flush()
 
     def flush(self) -> None:
-        self.conn.executemany(_INSERT_TICKET, self._tickets)
-        self.conn.executemany(_INSERT_EVENT, self._events)
+        self._conn.executemany(_INSERT_TICKET, self._tickets)
+        self._conn.executemany(_INSERT_EVENT, self._events)
         self._tickets.clear()
         self._events.clear()
 
     def finish(self) -> None:
         """Index, switch to WAL with full sync, and move the file into place."""
         self.flush()
-        self.conn.execute("COMMIT")
-        create_indexes(self.store.db)
-        self.conn.execute("ANALYZE")
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        self._conn.execute("COMMIT")
+        create_indexes(Database(self._conn))
+        self._conn.execute("ANALYZE")
+        self._conn.execute("PRAGMA journal_mode = WAL")
         self.store.close()
         # A -wal left by an earlier file of that name would be replayed into this one and corrupt it.
         for stale in (Path(f"{self.final_path}-wal"), Path(f"{self.final_path}-shm")):

@@ -27,6 +27,17 @@ class SortKey(StrEnum):
 
 
 @dataclass(frozen=True)
+class Order:
+    """How a ticket list is sorted: by one key, then by id the same way."""
+
+    key: SortKey = SortKey.ID
+    descending: bool = False
+
+
+Key = tuple[object, int]  # a row's place in an Order: (its sort value, its id); pages continue after one
+
+
+@dataclass(frozen=True)
 class TicketFilter:
     """Which tickets a list shows. Every field narrows; the default is every ticket."""
 

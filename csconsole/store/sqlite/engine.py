@@ -1,0 +1,197 @@
+"""Opening one SQLite file as a csconsole store: refusals, pragmas, WAL, quick_check, migrations, and
+SQLite's errors as plain lines. The one place that knows SQLite's mechanics besides the planner hints
+(``plans``) and the bulk loader (``bulk``)."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from csconsole.store.errors import StoreError
+from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
+from csconsole.store.sqlite import netfs, plans
+
+if TYPE_CHECKING:
+    from csconsole.store.store import Store
+
+BUSY_TIMEOUT_MS = 10_000
+QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024  # PRAGMA quick_check reads ~100 MB/s here
+_CHECKED_FILES: set[tuple[int, int, int, int]] = set()  # files quick_check found sound, as they were
+
+
+class SqliteEngine:
+    """What ``Store`` asks of its engine: how a write begins, which errors are the engine's, and how to
+    say them; how to notice other connections' commits; the schema number; a damage check."""
+
+    name = "sqlite"
+    begin_write = "BEGIN IMMEDIATE"  # take the write lock now: a busy store waits here, not mid-way
+    begin_read = "BEGIN"
+    database_error: type[Exception] = sqlite3.DatabaseError
+    error: type[Exception] = sqlite3.Error
+
+    # The FROM clause of a ticket list: the table, with the index SQLite should walk for it.
+    page_source = staticmethod(plans.page_source)
+    count_source = staticmethod(plans.count_source)
+
+    def table_names(self, conn: sqlite3.Connection) -> list[str]:
+        """The store's tables, by name (SQLite's own bookkeeping tables left out)."""
+        return [name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+            "ORDER BY name"
+        )]
+
+    def describe(self, error: BaseException, file: Path) -> str:
+        return describe_sqlite_error(error, file)
+
+    def data_version(self, conn: sqlite3.Connection) -> int:
+        """Changes when another connection commits; polling it costs microseconds (DESIGN §5, Live)."""
+        return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def schema_version(self, conn: sqlite3.Connection) -> int:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def quick_check(self, conn: sqlite3.Connection, file: Path) -> list[str]:
+        """Problems PRAGMA quick_check finds, one line each; empty when the file is sound."""
+        try:
+            rows = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
+        except sqlite3.DatabaseError as error:
+            return [describe_sqlite_error(error, file)]
+        if rows == ["ok"]:
+            return []
+        lines = (line.strip() for row in rows for line in str(row).splitlines())
+        return [line for line in lines if line and not line.startswith("***")]  # "*** in database main ***"
+
+
+ENGINE = SqliteEngine()
+
+
+def open_sqlite(store_class: type[Store], path: str | os.PathLike[str], *, read_only: bool,
+                create: bool) -> Store:
+    """Open (or with ``create``, create) a store; refuse what is missing, foreign, damaged or too new."""
+    file = Path(path)
+    _check_file(file, create=create and not read_only)
+    fallback = not read_only and file.exists() and not _writable(file)
+    if fallback:
+        read_only = True
+    try:
+        conn = _connect(file, read_only)
+        store = store_class(conn, file, read_only, ENGINE)
+        conn.execute("PRAGMA user_version").fetchone()  # SQLite's first read checks the header
+        _refuse_if_damaged(store, conn)
+        _prepare(store, conn, create and not read_only)
+    except sqlite3.DatabaseError as error:
+        if "file is not a database" in str(error):
+            raise StoreError(f"{file} is not a csconsole store (not an SQLite database)") from None
+        raise StoreError(describe_sqlite_error(error, file)) from None
+    if fallback:
+        store.warnings.append(f"{file} cannot be written by you; it is open read-only")
+    if netfs.is_network_path(file):
+        store.warnings.append(
+            f"{file} lies on a network filesystem; SQLite's WAL mode is not safe there. "
+            "Keep the store on a local disk."
+        )
+    return store
+
+
+def _refuse_if_damaged(store: Store, conn: sqlite3.Connection) -> None:
+    """Never work on a damaged file: new work would bury the damage and be lost with it, and a reader
+    would see only the pages that happen to be whole.
+
+    Checked on open while the file is small enough to check in a blink (the fault suite found
+    writes landing in a store damaged in the middle); a large store is checked by ``audit verify``.
+    """
+    info = store.path.stat()
+    identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)  # changed bytes: check again
+    if info.st_size > QUICK_CHECK_MAX_BYTES or identity in _CHECKED_FILES:
+        return
+    problems = ENGINE.quick_check(conn, store.path)
+    if not problems:
+        _CHECKED_FILES.add(identity)  # once a process: every background job opens its own Store
+        return
+    detail = problems[0]
+    raise StoreError(detail if " is damaged " in detail
+                     else f"{store.path} is damaged ({detail}); restore it from a backup")
+
+
+def _prepare(store: Store, conn: sqlite3.Connection, create: bool) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    # Reading the schema proves the file is a readable SQLite database before anything else.
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{store.path} was written by a newer csconsole (schema {version}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade csconsole to open it"
+        )
+    if not store.read_only:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    if has_tables and version == 0:
+        raise StoreError(f"{store.path} is an SQLite database but not a csconsole store")
+    if version < SCHEMA_VERSION:
+        if store.read_only:
+            if version == 0:
+                raise StoreError(f"{store.path} is not a csconsole store (it is empty)")
+            raise StoreError(
+                f"{store.path} has an older schema ({version}); open it once without --read-only "
+                "to upgrade it"
+            )
+        if version == 0 and not create:
+            raise StoreError(f"{store.path} is not a csconsole store (it is empty)")
+        with store.atomic():
+            MIGRATIONS.apply(Database(conn))
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _writable(file: Path) -> bool:
+    """WAL needs the file and its folder (for the -wal and -shm files) to be writable."""
+    return os.access(file, os.W_OK) and os.access(file.parent, os.W_OK)
+
+
+def _check_file(file: Path, *, create: bool) -> None:
+    if file.is_dir():
+        raise StoreError(f"{file} is a folder, not a csconsole store")
+    if not file.exists():
+        if create:
+            if not file.parent.exists():
+                raise StoreError(f"cannot create {file}: folder {file.parent} does not exist")
+            return
+        raise StoreError(f"{file} does not exist")
+    # Never open() the file itself: closing any descriptor on it drops every POSIX lock this process
+    # holds there, including those of SQLite connections already open (another process could then
+    # checkpoint and delete the WAL under them). The header is checked by SQLite's first read instead.
+    try:
+        empty = file.stat().st_size == 0
+    except OSError as error:
+        raise StoreError(f"cannot read {file}: {error.strerror}") from None
+    if empty and not create:
+        raise StoreError(f"{file} is not a csconsole store (the file is empty)")
+
+
+def _connect(file: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        uri = f"file:{quote(str(file.resolve()))}?mode=ro"
+        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    return sqlite3.connect(str(file), isolation_level=None, check_same_thread=False)
+
+
+def describe_sqlite_error(error: BaseException, file: Path) -> str:
+    text = str(error)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return f"{file} is busy: another program held it for over {BUSY_TIMEOUT_MS // 1000} s; try again"
+    if "full" in lowered:
+        return f"{file}: the disk is full; nothing was written. Free some space and try again"
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return f"{file} is damaged ({text}); restore it from a backup"
+    if "readonly" in lowered or "read-only" in lowered:
+        return f"{file} cannot be written ({text}); open it with --read-only"
+    if "unable to open" in lowered:
+        return f"cannot open {file} ({text})"
+    return f"{file}: {text}"

@@ -1,0 +1,65 @@
+"""Whole tables as they lie, for the audit pack's CSVs: names, row counts, rows in batches, and the
+events ticket by ticket. Streamed: a 1M-ticket store (6M events) is never held in memory."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from csconsole.domain.ticket import Event
+
+if TYPE_CHECKING:
+    from csconsole.store.store import Store
+
+BATCH = 5_000
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def table_names(store: Store) -> list[str]:
+    return store._engine.table_names(store._conn)
+
+
+def row_count(store: Store, table: str) -> int:
+    return int(store._conn.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0])
+
+
+def table_rows(store: Store, table: str) -> tuple[list[str], Iterator[list[tuple[object, ...]]]]:
+    """The table's column names, and its rows in batches of ``BATCH``."""
+    cursor = store._conn.execute(f"SELECT * FROM {_quoted(table)}")
+    header = [d[0] for d in cursor.description]
+
+    def batches() -> Iterator[list[tuple[object, ...]]]:
+        while batch := cursor.fetchmany(BATCH):
+            yield batch
+
+    return header, batches()
+
+
+def events_by_ticket(store: Store, read: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[Event]]]:
+    """Each ticket's events in order, one ticket at a time (the index on (ticket_id, seq) serves it);
+    ``read`` hears how many events each batch held."""
+    cursor = store._conn.execute(
+        "SELECT ticket_id, seq, kind, at, actor_id, data FROM events ORDER BY ticket_id, seq"
+    )
+    current: list[Event] = []
+    current_id: int | None = None
+    while batch := cursor.fetchmany(BATCH):
+        for ticket_id, seq, kind, at, actor, data in batch:
+            if ticket_id != current_id:
+                if current_id is not None:
+                    yield current_id, current
+                current, current_id = [], ticket_id
+            current.append(Event(ticket_id, kind, at, actor, json.loads(data), seq))
+        if read is not None:
+            read(len(batch))
+    if current_id is not None:
+        yield current_id, current
+
+
+def ticket_ref(store: Store, ticket_id: int) -> str:
+    row = store._conn.execute("SELECT ref FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+    return str(row[0]) if row else str(ticket_id)
