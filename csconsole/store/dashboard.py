@@ -188,7 +188,7 @@ def associate_scores(store: Store, limit: int = SCORED) -> list[Score]:
     first. The dashboard and the audit report both show these."""
     sql = """
         SELECT a.name, avg(e.associate_score), count(*) FROM evaluations e JOIN agents a ON a.id = e.associate_id
-        GROUP BY a.id, a.name ORDER BY count(*) DESC, a.name LIMIT ?
+        GROUP BY a.id ORDER BY count(*) DESC, a.name LIMIT ?
     """
     rows = [Score(str(n), float(avg), int(c)) for n, avg, c in store._conn.execute(sql, (limit,))]
     return sorted(rows, key=lambda s: (-s.average, s.name))
@@ -198,7 +198,7 @@ def policy_scores(store: Store, limit: int = SCORED) -> list[Score]:
     """The policies that serve customers worst, by their average policy_score, worst first."""
     sql = """
         SELECT p.name, avg(e.policy_score), count(*) FROM evaluations e JOIN policies p ON p.id = e.policy_id
-        WHERE e.policy_score IS NOT NULL GROUP BY p.id, p.name ORDER BY avg(e.policy_score), p.name LIMIT ?
+        WHERE e.policy_score IS NOT NULL GROUP BY p.id ORDER BY avg(e.policy_score), p.name LIMIT ?
     """
     return [Score(str(n), float(avg), int(c)) for n, avg, c in store._conn.execute(sql, (limit,))]
 
@@ -217,12 +217,12 @@ def policy_harm(store: Store) -> list[PolicyHarm]:
             UNION SELECT policy_id, ticket_id FROM evaluations WHERE policy_id IS NOT NULL AND policy_score <= 2
         ),
         cases AS (SELECT policy_id, count(*) AS n FROM recovery_cases WHERE policy_id IS NOT NULL GROUP BY 1)
-        SELECT p.name, coalesce(c.n, 0), coalesce(sum(t.bounces), 0), coalesce(sum(t.contacts - 1), 0)
+        SELECT p.name, coalesce(max(c.n), 0), coalesce(sum(t.bounces), 0), coalesce(sum(t.contacts - 1), 0)
         FROM policies p
         LEFT JOIN cases c ON c.policy_id = p.id
         LEFT JOIN traced x ON x.policy_id = p.id
         LEFT JOIN tickets t ON t.id = x.ticket_id
-        GROUP BY p.id, p.name, c.n
+        GROUP BY p.id
     """
     rows = [PolicyHarm(str(n), int(r), int(b), int(c)) for n, r, b, c in store._conn.execute(sql)]
     return sorted(rows, key=lambda h: (-h.harm, h.name))
