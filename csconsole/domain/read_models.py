@@ -109,6 +109,7 @@ class EventView:
     actor: str  # agent name, or the customer's name for customer events
     data: dict[str, object]
     summary: str
+    undone: bool = False  # taken back by an undo, or an undo itself: shown struck through, counted for nothing
 
 
 @dataclass(frozen=True)

@@ -93,16 +93,19 @@ def check_active(actor: Agent) -> None:
         raise RuleViolation(f"{actor.name} is not an active agent")
 
 
-def check_can_revert(events: Sequence[Event], seqs: Collection[int], actor: Agent) -> list[Event]:
+def check_can_revert(
+    events: Sequence[Event], seqs: Collection[int], actor: Agent, label: str = ""
+) -> list[Event]:
     """The events of one ticket that ``actor`` may take back, in order; RuleViolation otherwise.
 
     Only the ticket's latest standing events may be taken back (a correction, not a rewrite of older
-    history), and only by whoever did them or by a supervisor or manager.
+    history), and only by whoever did them or by a supervisor or manager. ``label`` names the ticket
+    in refusals (its reference); by default its number.
     """
     if not seqs:
         raise BadInput("nothing to undo")
     by_seq = {event.seq: event for event in events}
-    ticket = events[0].ticket_id if events else 0
+    ticket = label or f"{events[0].ticket_id if events else 0}"
     missing = sorted(seq for seq in seqs if seq not in by_seq)
     if missing:
         raise RuleViolation(f"event {missing[0]} is not part of ticket {ticket}")
@@ -123,8 +126,8 @@ def check_can_revert(events: Sequence[Event], seqs: Collection[int], actor: Agen
     later = [e for e in effective(events) if (e.seq or 0) > first and e.seq not in seqs]
     if later:
         raise RuleViolation(
-            f"ticket {ticket} changed since (a {later[0].kind} at {later[0].at}); only its latest "
-            "actions can be undone"
+            f"ticket {ticket} changed since (a {later[0].kind} at {later[0].at}), so this cannot be "
+            "undone; undo the later action first, or act on the ticket anew"
         )
     return targets
 

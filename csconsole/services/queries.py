@@ -10,7 +10,8 @@ from csconsole.domain.errors import NotFound
 from csconsole.domain.read_models import EventView, Key, Order, PathStep, QueueStats, TicketFilter, TicketRow
 from csconsole.domain.recovery import RecoveryCase, fold_cases
 from csconsole.domain.rules import Agent
-from csconsole.domain.ticket import Event
+from csconsole.domain.ticket import Event, effective, reverted_seqs
+from csconsole.domain.words import EventKind
 from csconsole.store import directory, queries
 from csconsole.store.store import Store
 
@@ -118,13 +119,17 @@ def ticket_detail(store: Store, ticket_id: int, now: str | None = None) -> Ticke
         queue_names, agent_names = directory.names(store)
         raw = [(seq, kind, at, actor, json.loads(data))
                for seq, kind, at, actor, data in queries.event_rows(store, ticket_id)]
-    steps = history.path_steps([(k, a, who, d) for _, k, a, who, d in raw], queue_names, agent_names, row.customer)
+    story = [Event(ticket_id, kind, at, actor, data, seq) for seq, kind, at, actor, data in raw]
+    undone = reverted_seqs(story)
+    steps = history.path_steps([(e.kind, e.at, e.actor, e.data) for e in effective(story)],
+                               queue_names, agent_names, row.customer)
     events = [
         EventView(seq, kind, at, history.actor_name(actor, agent_names, row.customer), data,
-                  history.summary(kind, data, queue_names, agent_names))
+                  history.summary(kind, data, queue_names, agent_names),
+                  undone=seq in undone or kind == EventKind.REVERT)
         for seq, kind, at, actor, data in raw
     ]
-    cases = fold_cases(Event(ticket_id, kind, at, actor, data, seq) for seq, kind, at, actor, data in raw)
+    cases = fold_cases(story)
     return TicketDetail(row, customer.since if customer else "", steps, events, list(cases.values()))
 
 

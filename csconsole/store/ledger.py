@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from csconsole.domain import clock
 from csconsole.domain.sla import AT_RISK_SHARE, SlaTargets
 from csconsole.domain.ticket import Event, TicketState, apply, fold
+from csconsole.domain.words import EventKind
 from csconsole.store import chain
 
 if TYPE_CHECKING:
@@ -112,7 +113,9 @@ class Ledger:
         seq = self._append(event)
         event.seq = seq
         was_done = state.is_done
-        if event.kind != "created":
+        if event.kind == EventKind.REVERT:  # a correction: the ticket is what its standing events make it
+            _replace(state, fold(state.ticket_id, load_events(self.store, state.ticket_id), self.targets))
+        elif event.kind != EventKind.CREATED:
             apply(state, event, self.targets)
         state.last_seq = seq
         self._conn.execute(_UPDATE_STATE, (*state_values(state), state.ticket_id))
@@ -133,6 +136,12 @@ class Ledger:
         self._conn.execute(_INSERT_EVENT, (seq, event.ticket_id, event.kind, event.at, event.actor, data, digest))
         self.store._unit["chain_head"] = chain.Head(seq, digest)
         return seq
+
+
+def _replace(state: TicketState, new: TicketState) -> None:
+    """Give the caller's state object the values of ``new`` (callers keep the object they loaded)."""
+    for name in TicketState.__slots__:
+        setattr(state, name, getattr(new, name))
 
 
 def retime_sla(store: Store, queue_id: int) -> int:
