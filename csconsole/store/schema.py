@@ -1,43 +1,138 @@
-"""The schema, by migrations (sqlite-utils Migrations) with ``user_version`` as the schema number.
+"""The schema, by migrations, each written once and rendered for either engine.
 
-Tables are STRICT. Events are append-only: triggers refuse UPDATE and DELETE. Indexes are chosen so
+A migration is a list of steps: a ``Table`` (its columns in SQLite's words: INTEGER, TEXT, REAL), a
+statement both engines say alike (indexes, ANALYZE), or a ``Native`` statement each engine says its own
+way (the append-only triggers). On SQLite the steps run as sqlite-utils ``Migrations`` with
+``user_version`` as the schema number, exactly as before there was a second engine; on PostgreSQL
+``store/postgres/migrate.py`` runs the same steps, rendered by ``store/postgres/ddl.py``.
+
+Tables are STRICT (on PostgreSQL: bigint, text in byte order, double precision). Events are
+append-only: triggers refuse UPDATE and DELETE (and on PostgreSQL TRUNCATE). Indexes are chosen so
 every filter of DESIGN §6 and every chip of the console is answered from an index, partial where the
 filtered set is small (open tickets, bounced > 2, senior callbacks, a running SLA clock).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Protocol
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from csconsole.store.errors import StoreError
 from csconsole.store.fragments import OPEN_SQL
 
-MIGRATIONS = Migrations("csconsole")
+
+class Executes(Protocol):
+    def execute(self, sql: str, /) -> object: ...
 
 
-@MIGRATIONS(name="0001_initial")
-def _initial(db: Database) -> None:
-    db.executescript(
-        """
-        CREATE TABLE queues (
+@dataclass(frozen=True)
+class Table:
+    """A table; ``columns`` is the text between its parentheses, as SQLite reads it."""
+
+    name: str
+    columns: str
+    if_not_exists: bool = False
+
+
+@dataclass(frozen=True)
+class Native:
+    """One statement in each engine's own words; empty where an engine needs none."""
+
+    sqlite: str
+    postgres: str
+
+
+Step = Table | Native | str  # a str: said alike by both engines
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    steps: tuple[Step, ...]
+
+
+# Priority as its rank (urgent first); the same text in the index and in queries, so the index serves them.
+PRIORITY_RANK_SQL = (
+    "(CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END)"
+)
+# Every sortable column of the ticket table, for views over all tickets (open or not): a page is read
+# in order by key instead of sorting a million rows (2 s a page at 1M without them).
+SORT_INDEXES: tuple[str, ...] = (
+    f"CREATE INDEX IF NOT EXISTS ix_tickets_priority ON tickets({PRIORITY_RANK_SQL}, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_created ON tickets(created_at, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_bounces ON tickets(bounces, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_contacts ON tickets(contacts, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_due ON tickets(coalesce(sla_due_at, '9999'), id)",
+)
+
+OPEN_CHIPS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_tickets_open_chips "
+    "ON tickets(id, queue_id, owner_id, bounces, contacts, sla_risk_at, sla_due_at) "
+    f"WHERE status IN {OPEN_SQL}"
+)
+OPEN_STATS_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_tickets_open_stats ON tickets(queue_id, sla_due_at, sla_risk_at, created_at) "
+    f"WHERE status IN {OPEN_SQL}"
+)
+
+INDEXES: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS ix_events_ticket ON events(ticket_id, seq)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_queue_status ON tickets(queue_id, status, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_status ON tickets(status, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_owner ON tickets(owner_id, status, id)",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_customer ON tickets(customer_id)",
+    f"CREATE INDEX IF NOT EXISTS ix_tickets_open ON tickets(queue_id, id) WHERE status IN {OPEN_SQL}",
+    f"CREATE INDEX IF NOT EXISTS ix_tickets_unowned ON tickets(queue_id, id) "
+    f"WHERE owner_id IS NULL AND status IN {OPEN_SQL}",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_bounced ON tickets(bounces, id) WHERE bounces >= 3",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_callbacks ON tickets(contacts, id) WHERE contacts >= 3",
+    "CREATE INDEX IF NOT EXISTS ix_tickets_sla ON tickets(sla_risk_at, sla_due_at, id) "
+    "WHERE sla_due_at IS NOT NULL",
+    OPEN_STATS_INDEX,
+    OPEN_CHIPS_INDEX,
+    *SORT_INDEXES,
+)
+
+
+def index_name(statement: str) -> str:
+    return statement.split(" ON ")[0].split()[-1]
+
+
+def create_indexes(db: Executes) -> None:
+    for statement in INDEXES:
+        db.execute(statement)
+
+
+def drop_indexes(db: Executes) -> None:
+    """For bulk loads: build the indexes once at the end, not row by row."""
+    for statement in INDEXES:
+        db.execute(f"DROP INDEX IF EXISTS {index_name(statement)}")
+
+
+# The column texts keep the layout of the first stores, so that sqlite_master reads as it always has.
+QUEUES = Table("queues", """
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
             sla_urgent INTEGER, sla_high INTEGER, sla_normal INTEGER, sla_low INTEGER
-        ) STRICT;
-        CREATE TABLE agents (
+        """)
+AGENTS = Table("agents", """
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
             role TEXT NOT NULL CHECK (role IN ('agent','supervisor','manager')),
             queue_id INTEGER REFERENCES queues(id),
             active INTEGER NOT NULL DEFAULT 1
-        ) STRICT;
-        CREATE TABLE customers (
+        """)
+CUSTOMERS = Table("customers", """
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
             since TEXT NOT NULL,
             resolved_tickets INTEGER NOT NULL DEFAULT 0
-        ) STRICT;
-        CREATE TABLE tickets (
+        """)
+TICKETS = Table("tickets", """
             id INTEGER PRIMARY KEY,
             ref TEXT NOT NULL UNIQUE,
             customer_id INTEGER NOT NULL REFERENCES customers(id),
@@ -62,8 +157,8 @@ def _initial(db: Database) -> None:
             path TEXT NOT NULL DEFAULT '[]',
             last_seq INTEGER NOT NULL DEFAULT 0,
             updated_at TEXT NOT NULL
-        ) STRICT;
-        CREATE TABLE events (
+        """)
+EVENTS = Table("events", """
             seq INTEGER PRIMARY KEY,
             ticket_id INTEGER NOT NULL REFERENCES tickets(id),
             kind TEXT NOT NULL,
@@ -71,89 +166,50 @@ def _initial(db: Database) -> None:
             actor_id INTEGER REFERENCES agents(id),
             data TEXT NOT NULL,
             hash TEXT NOT NULL
-        ) STRICT;
-        CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
-            BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be changed'); END;
-        CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
-            BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be deleted'); END;
-        """
-    )
-    create_indexes(db)
+        """)
+
+# PostgreSQL's triggers are statement-level: an UPDATE or DELETE is refused even when it matches no row.
+_REFUSE_CHANGES_FUNCTION = """CREATE OR REPLACE FUNCTION events_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'events are append-only: an event cannot be %',
+        CASE TG_OP WHEN 'UPDATE' THEN 'changed' WHEN 'DELETE' THEN 'deleted' ELSE 'truncated' END
+        USING ERRCODE = 'restrict_violation';
+END
+$$"""
 
 
-# Priority as its rank (urgent first); the same text in the index and in queries, so the index serves them.
-PRIORITY_RANK_SQL = (
-    "(CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END)"
-)
-# Every sortable column of the ticket table, for views over all tickets (open or not): a page is read
-# in order by key instead of sorting a million rows (2 s a page at 1M without them).
-SORT_INDEXES: tuple[str, ...] = (
-    f"CREATE INDEX IF NOT EXISTS ix_tickets_priority ON tickets({PRIORITY_RANK_SQL}, id)",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_created ON tickets(created_at, id)",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_bounces ON tickets(bounces, id)",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_contacts ON tickets(contacts, id)",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_due ON tickets(coalesce(sla_due_at, '9999'), id)",
-)
+def _refusal(trigger: str, operation: str) -> str:
+    return (f"CREATE TRIGGER {trigger} BEFORE {operation} ON events "
+            "FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()")
 
-OPEN_CHIPS_INDEX = (
-    "CREATE INDEX IF NOT EXISTS ix_tickets_open_chips "
-    "ON tickets(id, queue_id, owner_id, bounces, contacts, sla_risk_at, sla_due_at) "
-    f"WHERE status IN {OPEN_SQL}"
-)
 
-INDEXES: tuple[str, ...] = (
-    "CREATE INDEX IF NOT EXISTS ix_events_ticket ON events(ticket_id, seq)",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_queue_status ON tickets(queue_id, status, id)",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_status ON tickets(status, id)",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_owner ON tickets(owner_id, status, id)",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_customer ON tickets(customer_id)",
-    f"CREATE INDEX IF NOT EXISTS ix_tickets_open ON tickets(queue_id, id) WHERE status IN {OPEN_SQL}",
-    f"CREATE INDEX IF NOT EXISTS ix_tickets_unowned ON tickets(queue_id, id) "
-    f"WHERE owner_id IS NULL AND status IN {OPEN_SQL}",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_bounced ON tickets(bounces, id) WHERE bounces >= 3",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_callbacks ON tickets(contacts, id) WHERE contacts >= 3",
-    "CREATE INDEX IF NOT EXISTS ix_tickets_sla ON tickets(sla_risk_at, sla_due_at, id) "
-    "WHERE sla_due_at IS NOT NULL",
-    f"CREATE INDEX IF NOT EXISTS ix_tickets_open_stats ON tickets(queue_id, sla_due_at, sla_risk_at, created_at) "
-    f"WHERE status IN {OPEN_SQL}",
-    OPEN_CHIPS_INDEX,
-    *SORT_INDEXES,
+_APPEND_ONLY: tuple[Native, ...] = (
+    Native("", _REFUSE_CHANGES_FUNCTION),
+    Native("CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events\n"
+           "            BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be changed'); END",
+           _refusal("events_append_only_update", "UPDATE")),
+    Native("CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events\n"
+           "            BEGIN SELECT RAISE(ABORT, 'events are append-only: an event cannot be deleted'); END",
+           _refusal("events_append_only_delete", "DELETE")),
+    Native("", _refusal("events_append_only_truncate", "TRUNCATE")),  # SQLite has no TRUNCATE
 )
 
-
-def create_indexes(db: Database) -> None:
-    for statement in INDEXES:
-        db.execute(statement)
-
-
-def drop_indexes(db: Database) -> None:
-    """For bulk loads: build the indexes once at the end, not row by row."""
-    for statement in INDEXES:
-        name = statement.split(" ON ")[0].split()[-1]
-        db.execute(f"DROP INDEX IF EXISTS {name}")
-
-
-@MIGRATIONS(name="0002_recovery")
-def _recovery(db: Database) -> None:
-    """Service recovery: policies and custom checklists are business data; cases and evaluations are
-    derived from ``recovery_step`` / ``evaluation`` events and rebuilt from them by ``rebuild``."""
-    db.executescript(
-        """
-        CREATE TABLE policies (
+POLICIES = Table("policies", """
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
             description TEXT NOT NULL DEFAULT '',
             owner TEXT NOT NULL DEFAULT '',
             active INTEGER NOT NULL DEFAULT 1,
             created_at TEXT NOT NULL
-        ) STRICT;
-        CREATE TABLE checklists (
+        """)
+CHECKLISTS = Table("checklists", """
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL UNIQUE,
             data TEXT NOT NULL,
             created_at TEXT NOT NULL
-        ) STRICT;
-        CREATE TABLE recovery_cases (
+        """)
+RECOVERY_CASES = Table("recovery_cases", """
             id INTEGER PRIMARY KEY,
             ticket_id INTEGER NOT NULL REFERENCES tickets(id),
             checklist TEXT NOT NULL,
@@ -176,11 +232,8 @@ def _recovery(db: Database) -> None:
             policy_id INTEGER REFERENCES policies(id),
             change TEXT,
             last_seq INTEGER NOT NULL
-        ) STRICT;
-        CREATE INDEX ix_recovery_ticket ON recovery_cases(ticket_id, id);
-        CREATE INDEX ix_recovery_open ON recovery_cases(id) WHERE completed_at IS NULL;
-        CREATE INDEX ix_recovery_policy ON recovery_cases(policy_id) WHERE policy_id IS NOT NULL;
-        CREATE TABLE evaluations (
+        """)
+EVALUATIONS = Table("evaluations", """
             id INTEGER PRIMARY KEY,
             ticket_id INTEGER NOT NULL REFERENCES tickets(id),
             at TEXT NOT NULL,
@@ -190,46 +243,88 @@ def _recovery(db: Database) -> None:
             policy_id INTEGER REFERENCES policies(id),
             policy_score INTEGER CHECK (policy_score BETWEEN 1 AND 5),
             comment TEXT NOT NULL DEFAULT ''
-        ) STRICT;
-        CREATE INDEX ix_evaluations_ticket ON evaluations(ticket_id, id);
-        """
-    )
-
-
-@MIGRATIONS(name="0003_zendesk_pins_open_stats")
-def _zendesk_pins_open_stats(db: Database) -> None:
-    """Zendesk's own metrics beside imported tickets; console PIN hashes; and a covering index for the
-    per-queue figures of open tickets, so the queues panel never reads ticket rows."""
-    from csconsole.store.zendesk_schema import create_zendesk_tables
-
-    create_zendesk_tables(db)
-    db.executescript(
-        f"""
-        CREATE TABLE agent_pins (
+        """)
+# Which Zendesk ticket a ticket came from, the last audit imported, and Zendesk's own ticket_metrics
+# for the cross-check (store/zendesk_schema.py reads and writes it).
+ZENDESK_TICKETS = Table("zendesk_tickets", """
+            ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+            zendesk_id INTEGER NOT NULL UNIQUE,
+            last_audit_id INTEGER NOT NULL DEFAULT 0,
+            assignee_stations INTEGER,
+            group_stations INTEGER,
+            reopens INTEGER,
+            replies INTEGER,
+            imported_at TEXT NOT NULL
+        """, if_not_exists=True)
+AGENT_PINS = Table("agent_pins", """
             agent_id INTEGER PRIMARY KEY REFERENCES agents(id),
             hash TEXT NOT NULL,
             set_at TEXT NOT NULL
-        ) STRICT;
-        CREATE INDEX IF NOT EXISTS ix_tickets_open_stats
-            ON tickets(queue_id, sla_due_at, sla_risk_at, created_at) WHERE status IN {OPEN_SQL};
-        """
+        """)
+
+MIGRATION_STEPS: tuple[Migration, ...] = (
+    Migration("0001_initial", (QUEUES, AGENTS, CUSTOMERS, TICKETS, EVENTS, *_APPEND_ONLY, *INDEXES)),
+    # Service recovery: policies and custom checklists are business data; cases and evaluations are
+    # derived from ``recovery_step`` / ``evaluation`` events and rebuilt from them by ``rebuild``.
+    Migration("0002_recovery", (
+        POLICIES, CHECKLISTS, RECOVERY_CASES,
+        "CREATE INDEX ix_recovery_ticket ON recovery_cases(ticket_id, id)",
+        "CREATE INDEX ix_recovery_open ON recovery_cases(id) WHERE completed_at IS NULL",
+        "CREATE INDEX ix_recovery_policy ON recovery_cases(policy_id) WHERE policy_id IS NOT NULL",
+        EVALUATIONS,
+        "CREATE INDEX ix_evaluations_ticket ON evaluations(ticket_id, id)",
+    )),
+    # Zendesk's own metrics beside imported tickets; console PIN hashes; and a covering index for the
+    # per-queue figures of open tickets, so the queues panel never reads ticket rows.
+    Migration("0003_zendesk_pins_open_stats", (ZENDESK_TICKETS, AGENT_PINS, OPEN_STATS_INDEX)),
+    # Open tickets with every column a chip filters on: chip counts and all-queue pages read only open
+    # tickets from it, never a ticket row (DESIGN §7: a filter change repainted in < 50 ms at 1M).
+    Migration("0004_open_chips", (OPEN_CHIPS_INDEX, "ANALYZE")),
+    # Sorting any column over all tickets reads pages by key (priority by rank: urgent first).
+    Migration("0005_sort_indexes", SORT_INDEXES),
+)
+
+# The number of migrations; a store whose version is larger was written by a newer csconsole.
+SCHEMA_VERSION = len(MIGRATION_STEPS)
+
+
+def newer_store(where: str, version: int) -> StoreError:
+    """The refusal of a store from a newer csconsole, the same on both engines."""
+    return StoreError(
+        f"{where} was written by a newer csconsole (schema {version}, this one knows {SCHEMA_VERSION}); "
+        "upgrade csconsole to open it"
     )
 
 
-@MIGRATIONS(name="0004_open_chips")
-def _open_chips(db: Database) -> None:
-    """Open tickets with every column a chip filters on: chip counts and all-queue pages read only open
-    tickets from it, never a ticket row (DESIGN §7: a filter change repainted in < 50 ms at 1M)."""
-    db.execute(OPEN_CHIPS_INDEX)
-    db.execute("ANALYZE")
+# -- SQLite ----------------------------------------------------------------------------------------
+
+def sqlite_table(table: Table) -> str:
+    exists = "IF NOT EXISTS " if table.if_not_exists else ""
+    return f"CREATE TABLE {exists}{table.name} ({table.columns}) STRICT"
 
 
-@MIGRATIONS(name="0005_sort_indexes")
-def _sort_indexes(db: Database) -> None:
-    """Sorting any column over all tickets reads pages by key (priority by rank: urgent first)."""
-    for statement in SORT_INDEXES:
-        db.execute(statement)
+def sqlite_statements(migration: Migration) -> Iterator[str]:
+    for step in migration.steps:
+        if isinstance(step, Table):
+            yield sqlite_table(step)
+        elif isinstance(step, Native):
+            if step.sqlite:
+                yield step.sqlite
+        else:
+            yield step
 
 
-# The number of migrations above; a store whose user_version is larger was written by a newer csconsole.
-SCHEMA_VERSION = 5
+MIGRATIONS = Migrations("csconsole")
+
+
+def _register(migration: Migration) -> None:
+    def apply(db: Database) -> None:
+        for statement in sqlite_statements(migration):
+            db.execute(statement)
+
+    apply.__doc__ = f"Migration {migration.name}, rendered for SQLite."
+    MIGRATIONS(name=migration.name)(apply)
+
+
+for _migration in MIGRATION_STEPS:
+    _register(_migration)

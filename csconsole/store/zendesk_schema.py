@@ -2,7 +2,7 @@
 imported (so a later export appends only what is new), and Zendesk's own ``ticket_metrics`` for the
 cross-check.
 
-``create_zendesk_tables`` is applied by migration ``0003`` in ``schema.py``.
+The table is defined in ``schema.py`` (``ZENDESK_TICKETS``, migration ``0003``).
 """
 
 from __future__ import annotations
@@ -12,28 +12,17 @@ from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
+from csconsole.store.schema import ZENDESK_TICKETS, sqlite_table
+
 if TYPE_CHECKING:
     from csconsole.store.store import Store
 
-TABLE = "zendesk_tickets"
+TABLE = ZENDESK_TICKETS.name
 NO_GROUP = "Unassigned"  # the queue of tickets that Zendesk holds in no group
 
 
 def create_zendesk_tables(db: Database) -> None:
-    db.execute(
-        f"""
-        CREATE TABLE IF NOT EXISTS {TABLE} (
-            ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
-            zendesk_id INTEGER NOT NULL UNIQUE,
-            last_audit_id INTEGER NOT NULL DEFAULT 0,
-            assignee_stations INTEGER,
-            group_stations INTEGER,
-            reopens INTEGER,
-            replies INTEGER,
-            imported_at TEXT NOT NULL
-        ) STRICT
-        """
-    )
+    db.execute(sqlite_table(ZENDESK_TICKETS))
 
 
 @dataclass(frozen=True)
