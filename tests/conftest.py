@@ -11,6 +11,8 @@ import pytest
 from csconsole.domain.rules import Agent
 from csconsole.services import Store, open_store, people
 
+pytest_plugins = ["tests.pg_server"]  # the run's own PostgreSQL server: pg_server, pg_url
+
 
 @dataclass
 class Floor:
