@@ -1,0 +1,181 @@
+"""A psycopg 3 connection that the store's SQL can use as it uses ``sqlite3.Connection``.
+
+The store drives sqlite3 in autocommit mode (``isolation_level=None``) and writes its own BEGIN, COMMIT,
+ROLLBACK and SAVEPOINT statements; this connection is in psycopg's autocommit mode for the same reason,
+so those statements mean what they say. Statements keep SQLite's ``?`` and ``:name`` placeholders, and
+rows come back as plain tuples with SQLite's types for the values SQLite would give: a comparison is
+``1`` or ``0`` (not ``True``), ``sum()`` of integers an ``int`` and ``avg()`` a ``float`` (PostgreSQL's
+``numeric`` would be ``Decimal``). Errors are psycopg's; ``errors.describe`` makes them plain lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, NoReturn
+
+import psycopg
+from psycopg import conninfo as libpq
+from psycopg.adapt import Buffer, Dumper, Loader
+from psycopg.pq import TransactionStatus
+
+from csconsole.store.postgres.placeholders import PlaceholderError, translate
+
+SCHEMA = "csconsole"  # every table of a store lives in this schema, apart from anything else in the database
+CONNECT_TIMEOUT_S = 10
+Row = tuple[Any, ...]
+_OPEN = (TransactionStatus.INTRANS, TransactionStatus.INERROR, TransactionStatus.ACTIVE)
+Params = Sequence[Any] | Mapping[str, Any]
+
+
+class _NumberLoader(Loader):
+    """``numeric`` (what ``sum()`` and ``avg()`` of integers give) as SQLite gives it: int or float."""
+
+    def load(self, data: Buffer) -> int | float:
+        text = bytes(data)
+        try:
+            return int(text)
+        except ValueError:
+            return float(text)
+
+
+class _BoolAsIntLoader(Loader):
+    def load(self, data: Buffer) -> int:
+        return 1 if bytes(data) == b"t" else 0
+
+
+class _BoolAsIntDumper(Dumper):
+    """True/False into the schema's 0/1 INTEGER columns, as sqlite3 stores them."""
+
+    oid = psycopg.postgres.types["int8"].oid
+
+    def dump(self, obj: bool) -> bytes:
+        return b"1" if obj else b"0"
+
+
+def _sqlite_like(raw: psycopg.Connection[Row]) -> None:
+    raw.adapters.register_loader("numeric", _NumberLoader)
+    raw.adapters.register_loader("bool", _BoolAsIntLoader)
+    raw.adapters.register_dumper(bool, _BoolAsIntDumper)
+
+
+def _bind(sql: str, params: Params) -> tuple[str, Params | None]:
+    """The statement and values as psycopg takes them; refuses a mismatch as sqlite3 would."""
+    try:
+        translated = translate(sql)
+    except PlaceholderError as error:
+        raise psycopg.ProgrammingError(str(error)) from None
+    if isinstance(params, Mapping):
+        if translated.positional:
+            raise psycopg.ProgrammingError("? placeholders need a sequence of values, not a mapping")
+        missing = sorted(translated.names - params.keys())
+        if missing:
+            raise psycopg.ProgrammingError(f"no value given for :{missing[0]}")
+        return (translated.sql, params) if translated.names else (sql, None)
+    if translated.names:
+        raise psycopg.ProgrammingError(":name placeholders need a mapping of values")
+    if len(params) != translated.positional:
+        raise psycopg.ProgrammingError(
+            f"the statement has {translated.positional} placeholders but {len(params)} values were given"
+        )
+    # Without values psycopg sends the text as written, so only a statement with values gets %% for %.
+    return (translated.sql, params) if params else (sql, None)
+
+
+class Cursor:
+    """The result of one statement: ``fetchone``, ``fetchall``, iteration, ``rowcount``."""
+
+    __slots__ = ("_cursor",)
+
+    def __init__(self, cursor: psycopg.Cursor[Row]) -> None:
+        self._cursor = cursor
+
+    def fetchone(self) -> Row | None:
+        return self._cursor.fetchone() if self._cursor.description is not None else None
+
+    def fetchall(self) -> list[Row]:
+        return self._cursor.fetchall() if self._cursor.description is not None else []
+
+    def fetchmany(self, size: int = 1) -> list[Row]:
+        return self._cursor.fetchmany(size) if self._cursor.description is not None else []
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self._cursor) if self._cursor.description is not None else iter(())
+
+    @property
+    def rowcount(self) -> int:
+        """Rows changed by INSERT/UPDATE/DELETE (summed over ``executemany``); rows of a SELECT."""
+        return self._cursor.rowcount
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    @property
+    def lastrowid(self) -> NoReturn:
+        raise psycopg.NotSupportedError("PostgreSQL has no lastrowid: add RETURNING id to the INSERT")
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+class Connection:
+    """One psycopg connection in autocommit mode, spoken to as the store speaks to sqlite3."""
+
+    def __init__(self, raw: psycopg.Connection[Row]) -> None:
+        if not raw.autocommit:
+            raise ValueError("the connection must be in autocommit mode: the store writes its own BEGIN")
+        _sqlite_like(raw)
+        self.raw = raw
+
+    @classmethod
+    def connect(cls, conninfo: str, *, schema: str | None = SCHEMA, application_name: str = "csconsole",
+                connect_timeout: int = CONNECT_TIMEOUT_S) -> Connection:
+        """Connect to ``conninfo`` (a libpq URL), with the store's schema first on the search path."""
+        options = libpq.conninfo_to_dict(conninfo).get("options") or ""
+        if schema is not None:
+            options = f"{options} -c search_path={schema}".strip()
+        raw = psycopg.connect(
+            conninfo, autocommit=True, application_name=application_name, connect_timeout=connect_timeout,
+            options=options, keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
+        )
+        return cls(raw)
+
+    def execute(self, sql: str, params: Params = ()) -> Cursor:
+        query, values = _bind(sql, params)
+        return Cursor(self.raw.execute(query.encode(), values))  # bytes: the text is already psycopg's
+
+    def executemany(self, sql: str, seq_of_params: Iterable[Params]) -> Cursor:
+        """One statement for many rows of values, pipelined (not a round trip a row)."""
+        rows = list(seq_of_params)
+        cursor = self.raw.cursor()
+        if rows:
+            query, values = _bind(sql, rows[0])
+            if values is None:  # no placeholders: the statement as written, once a row
+                for _ in rows:
+                    cursor.execute(query.encode())
+            else:
+                cursor.executemany(query.encode(), rows)
+        return Cursor(cursor)
+
+    def stream(self, sql: str, params: Params = (), *, size: int = 10_000) -> Iterator[Row]:
+        """Rows of a big SELECT (the whole log) a batch at a time: ``execute`` holds all of its result in
+        memory, where sqlite3 steps through it. The connection runs nothing else until the last row."""
+        query, values = _bind(sql, params)
+        yield from self.raw.cursor().stream(query.encode(), values, size=size)
+
+    def executescript(self, script: str) -> Cursor:
+        """Several statements without values, in one round trip."""
+        return Cursor(self.raw.execute(script.encode()))
+
+    @property
+    def in_transaction(self) -> bool:
+        """Inside BEGIN...COMMIT, also after a failed statement (PostgreSQL then refuses all but ROLLBACK
+        until the transaction ends, where SQLite would carry on)."""
+        return self.raw.info.transaction_status in _OPEN
+
+    @property
+    def closed(self) -> bool:
+        return self.raw.closed
+
+    def close(self) -> None:
+        self.raw.close()
