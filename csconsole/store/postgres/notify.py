@@ -1,0 +1,109 @@
+"""Live refresh on PostgreSQL: the append path NOTIFYs which tickets changed, consoles LISTEN.
+
+A NOTIFY is sent in the append's own transaction, so it is delivered at COMMIT, after the change is
+visible, and never for a change that was rolled back. PostgreSQL keeps a payload under 8000 bytes: a
+change to more tickets than fit (about 1,000 seven-digit ids) is sent as ``*``, meaning "re-read what is
+shown". Notifications of one transaction with the same payload arrive once.
+
+A ``Listener`` holds its own connection (LISTEN ties up a session). When the server restarts it
+reconnects by itself, and since what was committed meanwhile was told to nobody, its first word
+after coming back is "re-read what is shown".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import psycopg
+from psycopg import sql
+
+from csconsole.store.postgres.connection import CONNECT_TIMEOUT_S, Connection
+
+CHANNEL = "csconsole_changes"
+MAX_PAYLOAD_BYTES = 7999  # PostgreSQL refuses a payload of 8000 bytes or more
+EVERYTHING = "*"
+
+
+@dataclass(frozen=True)
+class Change:
+    """Tickets another connection changed; ``None`` when any may have changed (re-read what is shown)."""
+
+    ticket_ids: frozenset[int] | None
+
+
+def payload(ticket_ids: Iterable[int]) -> str:
+    text = ",".join(str(int(i)) for i in sorted(set(ticket_ids)))
+    return text if len(text.encode()) <= MAX_PAYLOAD_BYTES else EVERYTHING
+
+
+def decode(text: str) -> Change:
+    """A payload back into a change; one this code did not write means "re-read what is shown"."""
+    try:
+        return Change(frozenset(int(part) for part in text.split(","))) if text and text != EVERYTHING \
+            else Change(None)
+    except ValueError:
+        return Change(None)
+
+
+def notify(conn: Connection, ticket_ids: Iterable[int], channel: str = CHANNEL) -> None:
+    """Tell listeners, at this transaction's COMMIT, that these tickets changed."""
+    if not conn.in_transaction:
+        raise RuntimeError("notify belongs in the append's transaction: outside one it would be sent at once")
+    conn.execute("SELECT pg_notify(?, ?)", (channel, payload(ticket_ids)))
+
+
+class Listener:
+    """LISTENs on ``channel`` over a connection of its own; ``changes`` yields what arrives."""
+
+    def __init__(self, conninfo: str, channel: str = CHANNEL, *, retry_s: float = 0.2) -> None:
+        self.conninfo = conninfo
+        self.channel = channel
+        self.retry_s = retry_s
+        self._conn: psycopg.Connection[tuple[object, ...]] | None = None
+        self._missed = False
+        self._connect()  # a wrong URL or password fails here, loudly; later losses are retried
+
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None and not self._conn.closed
+
+    def _connect(self) -> None:
+        conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
+                               application_name="csconsole listener", keepalives=1, keepalives_idle=10,
+                               keepalives_interval=5, keepalives_count=3)
+        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+        self._conn = conn
+
+    def _drop(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = None
+        self._missed = True
+
+    def changes(self, timeout: float) -> Iterator[Change]:
+        """Changes as they arrive, for ``timeout`` seconds; reconnects meanwhile if the server went away."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            if not self.connected:
+                try:
+                    self._connect()
+                except psycopg.OperationalError:
+                    time.sleep(min(self.retry_s, left))
+                    continue
+                if self._missed:
+                    self._missed = False
+                    yield Change(None)
+                continue
+            assert self._conn is not None
+            try:
+                for note in self._conn.notifies(timeout=left):
+                    yield decode(note.payload)
+            except psycopg.OperationalError:
+                self._drop()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+        self._conn = None
