@@ -6,7 +6,7 @@ Fixtures: ``pg_server`` (the session's server), ``pg_url`` (a libpq URL of a fre
 one test, dropped after it) and ``pg_store_url`` (the same, holding a new, empty csconsole store). Tests
 that use them are marked ``postgresql``.
 
-Without the binaries those tests are skipped with one line saying why; with ``CI=true`` they fail.
+Without the binaries those tests are set aside with one line saying why; with ``CI=true`` they fail.
 As root (CI, these machines) the server runs as the ``postgres`` system user: initdb refuses root.
 ``CSCONSOLE_PG_BINDIR`` names another folder of binaries.
 """
@@ -219,7 +219,22 @@ def pg_store_url(pg_server: PgServer, pg_store_template: str) -> Iterator[str]:
     pg_server.drop_database(name)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if "pg_server" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.postgresql)
+_UNAVAILABLE = pytest.StashKey[tuple[str, int]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that use the server; without it (and not in CI), set them aside, told in one line."""
+    needing = [item for item in items if "pg_server" in getattr(item, "fixturenames", ())]
+    for item in needing:
+        item.add_marker(pytest.mark.postgresql)
+    reason = _unavailable() if needing else ""
+    if reason and os.environ.get("CI") != "true":
+        config.hook.pytest_deselected(items=needing)
+        items[:] = [item for item in items if item not in needing]
+        config.stash[_UNAVAILABLE] = (reason, len(needing))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    if found := config.stash.get(_UNAVAILABLE, None):
+        reason, count = found
+        terminalreporter.write_line(f"{reason} ({count} tests)")
