@@ -58,6 +58,15 @@ def _sqlite_like(raw: psycopg.Connection[Row]) -> None:
     raw.adapters.register_dumper(bool, _BoolAsIntDumper)
 
 
+def connect_raw(conninfo: str, application_name: str, options: str = "") -> psycopg.Connection[Row]:
+    """A psycopg connection in autocommit mode that gives up on a silent server within seconds, not
+    hours (TCP keepalives; a Unix socket has no need of them). ``options``: libpq's, as -c settings."""
+    settings: dict[str, Any] = {"options": options} if options else {}
+    return psycopg.connect(conninfo, autocommit=True, application_name=application_name,
+                           connect_timeout=CONNECT_TIMEOUT_S, keepalives=1, keepalives_idle=10,
+                           keepalives_interval=5, keepalives_count=3, **settings)
+
+
 def _bind(sql: str, params: Params) -> tuple[str, Params | None]:
     """The statement and values as psycopg takes them; refuses a mismatch as sqlite3 would."""
     try:
@@ -128,17 +137,12 @@ class Connection:
         self.raw = raw
 
     @classmethod
-    def connect(cls, conninfo: str, *, schema: str | None = SCHEMA, application_name: str = "csconsole",
-                connect_timeout: int = CONNECT_TIMEOUT_S) -> Connection:
-        """Connect to ``conninfo`` (a libpq URL), with the store's schema first on the search path."""
-        options = libpq.conninfo_to_dict(conninfo).get("options") or ""
+    def connect(cls, conninfo: str, *, schema: str | None = SCHEMA, application_name: str = "csconsole") -> Connection:
+        """Connect to ``conninfo`` (a libpq URL), with the store's schema alone on the search path."""
+        options = str(libpq.conninfo_to_dict(conninfo).get("options") or "")
         if schema is not None:
             options = f"{options} -c search_path={schema}".strip()
-        raw = psycopg.connect(
-            conninfo, autocommit=True, application_name=application_name, connect_timeout=connect_timeout,
-            options=options, keepalives=1, keepalives_idle=10, keepalives_interval=5, keepalives_count=3,
-        )
-        return cls(raw)
+        return cls(connect_raw(conninfo, application_name, options=options))
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
         query, values = _bind(sql, params)

@@ -19,7 +19,8 @@ _TABLE_CONSTRAINTS = ("PRIMARY", "UNIQUE", "CHECK", "FOREIGN", "CONSTRAINT")
 
 def _top_level_split(text: str) -> list[str]:
     """``text`` cut at the commas outside parentheses and quotes, each piece keeping its blanks."""
-    pieces, depth, quoted, start = [], 0, False, 0
+    pieces: list[str] = []
+    depth, quoted, start = 0, False, 0
     for i, char in enumerate(text):
         if char == "'":
             quoted = not quoted

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg import sql
 
-from csconsole.store.postgres.connection import CONNECT_TIMEOUT_S, Connection
+from csconsole.store.postgres.connection import Connection, connect_raw
 
 CHANNEL = "csconsole_changes"
 MAX_PAYLOAD_BYTES = 7999  # PostgreSQL refuses a payload of 8000 bytes or more
@@ -70,9 +70,7 @@ class Listener:
         return self._conn is not None and not self._conn.closed
 
     def _connect(self) -> None:
-        conn = psycopg.connect(self.conninfo, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S,
-                               application_name="csconsole listener", keepalives=1, keepalives_idle=10,
-                               keepalives_interval=5, keepalives_count=3)
+        conn = connect_raw(self.conninfo, "csconsole listener")
         conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
         self._conn = conn
 
