@@ -17,6 +17,8 @@ from __future__ import annotations
 from csconsole.store.postgres.connection import Connection
 
 CHAIN_LOCK = 0x6373636F6E63686E  # "csconchn": any fixed key; one chain per database
+# The same as one statement (one round trip), for an engine whose write begins with a single text.
+BEGIN_WRITE = f"BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock({CHAIN_LOCK})"
 
 
 class ChainOrderError(RuntimeError):
