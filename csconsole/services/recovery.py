@@ -27,7 +27,7 @@ from csconsole.domain.recovery import (
 from csconsole.domain.rules import Agent, require_text
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import EventKind
-from csconsole.services.changes import Change, TicketChange
+from csconsole.services.changes import Change, Kind, TicketChange
 from csconsole.store import case_list, checklist_register, directory, recovery_cases
 from csconsole.store import policies as policy_register
 from csconsole.store import proposals as proposal_list
@@ -69,7 +69,8 @@ def _record(ledger: Ledger, ticket_id: int, event: Event, action: str) -> Change
         raise NotFound(f"no ticket with id {ticket_id}")
     holder, status = state.holder, state.status
     seq = ledger.record(state, event)
-    return Change(action, (TicketChange(ticket_id, (seq,), holder, state.holder, status, state.status),))
+    kinds = frozenset({Kind.TICKETS, Kind.EVALUATIONS if action == "evaluation" else Kind.RECOVERY})
+    return Change(action, (TicketChange(ticket_id, (seq,), holder, state.holder, status, state.status),), kinds)
 
 
 def _current(cases: list[RecoveryCase]) -> RecoveryCase | None:

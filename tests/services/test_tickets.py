@@ -159,3 +159,21 @@ def test_history_tells_recovery_steps_in_plain_words(floor: Floor) -> None:
     recovery.open_recovery(floor.store, tid, actor_id=floor.sue.id)
     lines = [e.summary for e in queries.ticket_detail(floor.store, tid).events]
     assert lines[-1].startswith("Recovery case opened (AWARE")
+
+
+def test_a_change_names_the_kinds_of_data_it_touched(tmp_path) -> None:
+    """Ticket services touch tickets; recovery steps and evaluations say so too (the console re-reads by kind)."""
+    from csconsole.services import open_store, people, recovery, tickets
+    from csconsole.services.changes import Kind
+
+    with open_store(str(tmp_path / "kinds.db"), create=True) as store:
+        queue = people.add_queue(store, "Billing")
+        sue = people.add_agent(store, "Sue Park", "supervisor")
+        created = tickets.create_ticket(store, actor_id=None, customer="Ada", subject="Refund", channel="email",
+                                        priority="normal", queue_id=queue.id)
+        assert created.kinds == {Kind.TICKETS}
+        tid = created.ticket_ids[0]
+        step = recovery.complete_step(store, tid, actor_id=sue.id, step="acknowledge", note="We are sorry.")
+        assert step.change.kinds == {Kind.TICKETS, Kind.RECOVERY}
+        review = recovery.evaluate(store, tid, actor_id=sue.id, associate_score=4)
+        assert review.kinds == {Kind.TICKETS, Kind.EVALUATIONS}
