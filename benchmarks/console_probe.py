@@ -62,7 +62,7 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from csconsole.settings import Prefs, Settings
-    from csconsole.ui.actions import A
+    from csconsole.ui.actions import ActionId
     from csconsole.ui.startup import Console
     out["t_imported"] = time.time()
 
@@ -168,8 +168,8 @@ def main() -> int:
         return (painted - started) * 1000, model.rowCount()
 
     filters: dict[str, dict[str, float]] = {}
-    chips = {"bounced": A.CHIP_BOUNCED, "callback": A.CHIP_CALLBACK, "attention": A.CHIP_SLA,
-             "unowned": A.CHIP_UNOWNED}
+    chips = {"bounced": ActionId.CHIP_BOUNCED, "callback": ActionId.CHIP_CALLBACK, "attention": ActionId.CHIP_SLA,
+             "unowned": ActionId.CHIP_UNOWNED}
     for name, key in chips.items():
         ms, count = repaint_after(lambda key=key: window.actions[key].setChecked(True))
         filters[name] = {"ms": ms, "count": count}
@@ -179,9 +179,9 @@ def main() -> int:
     if queue_row is not None:
         ms, count = repaint_after(lambda: window.queues_view.setCurrentIndex(window.queues_model.index(queue_row, 0)))
         filters["queue"] = {"ms": ms, "count": count}
-        ms, count = repaint_after(lambda: window.actions[A.CHIP_BOUNCED].setChecked(True))
+        ms, count = repaint_after(lambda: window.actions[ActionId.CHIP_BOUNCED].setChecked(True))
         filters["queue_bounced"] = {"ms": ms, "count": count}
-        repaint_after(lambda: window.actions[A.CHIP_BOUNCED].setChecked(False))
+        repaint_after(lambda: window.actions[ActionId.CHIP_BOUNCED].setChecked(False))
         repaint_after(lambda: window.queues_view.setCurrentIndex(window.queues_model.index(0, 0)))
     out["filters"] = filters
 

@@ -6,6 +6,7 @@ action that writes in one place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, auto
 
@@ -13,7 +14,9 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 
-class A(Enum):
+class ActionId(Enum):
+    """Every action of the console; each is bound by the one controller that owns it."""
+
     OPEN_STORE = auto()
     NEW_STORE = auto()
     DEMO_STORE = auto()
@@ -79,83 +82,83 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("actions", text)
 
 
-SPECS: dict[A, Spec] = {
-    A.OPEN_STORE: Spec("&Open store…", "&File", "Ctrl+O"),
-    A.NEW_STORE: Spec("&New empty store…", "&File"),
-    A.DEMO_STORE: Spec("New &demo store…", "&File"),
-    A.NEW_QUEUE: Spec("Add a &queue…", "&File", writes=True, tip="A new queue tickets can wait in"),
-    A.NEW_AGENT: Spec("Add an &agent…", "&File", writes=True, tip="A rep, supervisor or manager on this floor"),
-    A.SLA_TARGETS: Spec("&SLA targets of this queue…", "&File", writes=True,
+SPECS: dict[ActionId, Spec] = {
+    ActionId.OPEN_STORE: Spec("&Open store…", "&File", "Ctrl+O"),
+    ActionId.NEW_STORE: Spec("&New empty store…", "&File"),
+    ActionId.DEMO_STORE: Spec("New &demo store…", "&File"),
+    ActionId.NEW_QUEUE: Spec("Add a &queue…", "&File", writes=True, tip="A new queue tickets can wait in"),
+    ActionId.NEW_AGENT: Spec("Add an &agent…", "&File", writes=True, tip="A rep, supervisor or manager on this floor"),
+    ActionId.SLA_TARGETS: Spec("&SLA targets of this queue…", "&File", writes=True,
                         tip="Minutes a customer of the selected queue may wait, per priority"),
-    A.IDENTITY: Spec("Who is at the &console…", "&File", "Ctrl+Shift+I"),
-    A.SET_PIN: Spec("Set my console &PIN…", "&File", writes=True,
+    ActionId.IDENTITY: Spec("Who is at the &console…", "&File", "Ctrl+Shift+I"),
+    ActionId.SET_PIN: Spec("Set my console &PIN…", "&File", writes=True,
                     tip="Keep others from acting as you at a shared workstation"),
-    A.IMPORT_CSV: Spec("&Import CSV event log…", "&File", writes=True,
+    ActionId.IMPORT_CSV: Spec("&Import CSV event log…", "&File", writes=True,
                        tip="Add tickets and their history from a CSV event log (all or nothing)"),
-    A.IMPORT_ZENDESK: Spec("Import &Zendesk export…", "&File", writes=True,
+    ActionId.IMPORT_ZENDESK: Spec("Import &Zendesk export…", "&File", writes=True,
                            tip="Add tickets, agents and groups from a Zendesk export: a folder or a .zip"),
-    A.EXPORT_PACK: Spec("&Export audit pack…", "&File",
+    ActionId.EXPORT_PACK: Spec("&Export audit pack…", "&File",
                         tip="Tables as CSV, findings, report.pdf, manifest.json; the store is not changed"),
-    A.QUIT: Spec("&Quit", "&File", "Ctrl+Q"),
-    A.UNDO: Spec("&Undo", "&Edit", "Ctrl+Z", writes=True),
-    A.REDO: Spec("&Redo", "&Edit", "Ctrl+Shift+Z", writes=True),
-    A.FIND: Spec("&Find tickets", "&Edit", "Ctrl+F", tip="Search by reference, subject or customer"),
-    A.REFRESH: Spec("Re&fresh", "&Edit", "F5"),
-    A.PREFERENCES: Spec("&Preferences…", "&Edit", "Ctrl+,",
+    ActionId.QUIT: Spec("&Quit", "&File", "Ctrl+Q"),
+    ActionId.UNDO: Spec("&Undo", "&Edit", "Ctrl+Z", writes=True),
+    ActionId.REDO: Spec("&Redo", "&Edit", "Ctrl+Shift+Z", writes=True),
+    ActionId.FIND: Spec("&Find tickets", "&Edit", "Ctrl+F", tip="Search by reference, subject or customer"),
+    ActionId.REFRESH: Spec("Re&fresh", "&Edit", "F5"),
+    ActionId.PREFERENCES: Spec("&Preferences…", "&Edit", "Ctrl+,",
                         tip="Theme, refresh, SLA targets, reassignment reasons, recovery checklists"),
-    A.CHIP_BOUNCED: Spec("&Bounced > 2", "&View", "Ctrl+1", checkable=True, tip="Bounced three times or more"),
-    A.CHIP_CALLBACK: Spec("Senior &callback", "&View", "Ctrl+2", checkable=True,
+    ActionId.CHIP_BOUNCED: Spec("&Bounced > 2", "&View", "Ctrl+1", checkable=True, tip="Bounced three times or more"),
+    ActionId.CHIP_CALLBACK: Spec("Senior &callback", "&View", "Ctrl+2", checkable=True,
                           tip="The customer contacted us three times or more"),
-    A.CHIP_SLA: Spec("Breached / at &risk", "&View", "Ctrl+3", checkable=True, tip="SLA breached or at risk"),
-    A.CHIP_UNOWNED: Spec("&Unowned", "&View", "Ctrl+4", checkable=True, tip="Open tickets nobody has taken"),
-    A.CHIP_WATCHED: Spec("&Mine to watch", "&View", "Ctrl+5", checkable=True,
+    ActionId.CHIP_SLA: Spec("Breached / at &risk", "&View", "Ctrl+3", checkable=True, tip="SLA breached or at risk"),
+    ActionId.CHIP_UNOWNED: Spec("&Unowned", "&View", "Ctrl+4", checkable=True, tip="Open tickets nobody has taken"),
+    ActionId.CHIP_WATCHED: Spec("&Mine to watch", "&View", "Ctrl+5", checkable=True,
                          tip="Tickets I watch, or acted on from this console"),
-    A.OPEN_ONLY: Spec("&Open tickets only", "&View", "Ctrl+Shift+O", checkable=True),
-    A.THEME_SYSTEM: Spec("Theme: &system", "&View", checkable=True),
-    A.THEME_LIGHT: Spec("Theme: &light", "&View", checkable=True),
-    A.THEME_DARK: Spec("Theme: &dark", "&View", checkable=True),
-    A.RECOVERY_PANEL: Spec("Recovery &cases", "&View", "F7", checkable=True,
+    ActionId.OPEN_ONLY: Spec("&Open tickets only", "&View", "Ctrl+Shift+O", checkable=True),
+    ActionId.THEME_SYSTEM: Spec("Theme: &system", "&View", checkable=True),
+    ActionId.THEME_LIGHT: Spec("Theme: &light", "&View", checkable=True),
+    ActionId.THEME_DARK: Spec("Theme: &dark", "&View", checkable=True),
+    ActionId.RECOVERY_PANEL: Spec("Recovery &cases", "&View", "F7", checkable=True,
                            tip="Service-recovery cases and the tickets that need one"),
-    A.DASHBOARD_PANEL: Spec("Dash&board", "&View", "F8", checkable=True, tip="Queues, SLA and recovery at a glance"),
-    A.FOCUS_QUEUES: Spec("Go to &queues", "&View", "Alt+1"),
-    A.FOCUS_TABLE: Spec("Go to &tickets", "&View", "Alt+2"),
-    A.FOCUS_DETAIL: Spec("Go to &detail", "&View", "Alt+3"),
-    A.NEW_TICKET: Spec("&New ticket…", "&Ticket", "Ctrl+N", writes=True),
-    A.TAKE: Spec("&Take", "&Ticket", "Ctrl+T", writes=True, needs_ticket=True, tip="Become the owner"),
-    A.REASSIGN: Spec("&Reassign…", "&Ticket", "Ctrl+R", writes=True, needs_ticket=True,
+    ActionId.DASHBOARD_PANEL: Spec("Dash&board", "&View", "F8", checkable=True, tip="Queues, SLA and recovery at a glance"),
+    ActionId.FOCUS_QUEUES: Spec("Go to &queues", "&View", "Alt+1"),
+    ActionId.FOCUS_TABLE: Spec("Go to &tickets", "&View", "Alt+2"),
+    ActionId.FOCUS_DETAIL: Spec("Go to &detail", "&View", "Alt+3"),
+    ActionId.NEW_TICKET: Spec("&New ticket…", "&Ticket", "Ctrl+N", writes=True),
+    ActionId.TAKE: Spec("&Take", "&Ticket", "Ctrl+T", writes=True, needs_ticket=True, tip="Become the owner"),
+    ActionId.REASSIGN: Spec("&Reassign…", "&Ticket", "Ctrl+R", writes=True, needs_ticket=True,
                      tip="Give the selected tickets a new owner"),
-    A.TRANSFER: Spec("Trans&fer…", "&Ticket", "Ctrl+Shift+T", writes=True, needs_ticket=True),
-    A.REPLY: Spec("Re&ply…", "&Ticket", "Ctrl+Shift+R", writes=True, needs_ticket=True),
-    A.NOTE: Spec("Add &note…", "&Ticket", "Ctrl+Shift+N", writes=True, needs_ticket=True),
-    A.CONTACT: Spec("Log customer &contact…", "&Ticket", "Ctrl+L", writes=True, needs_ticket=True),
-    A.ESCALATE: Spec("&Escalate…", "&Ticket", "Ctrl+E", writes=True, needs_ticket=True),
-    A.RESOLVE: Spec("Re&solve", "&Ticket", "Ctrl+Shift+D", writes=True, needs_ticket=True),
-    A.CLOSE: Spec("C&lose", "&Ticket", "Ctrl+Shift+L", writes=True, needs_ticket=True),
-    A.REOPEN: Spec("Re&open", "&Ticket", "Ctrl+Shift+P", writes=True, needs_ticket=True),
-    A.WATCH: Spec("&Watch", "&Ticket", "Ctrl+D", needs_ticket=True, checkable=True,
+    ActionId.TRANSFER: Spec("Trans&fer…", "&Ticket", "Ctrl+Shift+T", writes=True, needs_ticket=True),
+    ActionId.REPLY: Spec("Re&ply…", "&Ticket", "Ctrl+Shift+R", writes=True, needs_ticket=True),
+    ActionId.NOTE: Spec("Add &note…", "&Ticket", "Ctrl+Shift+N", writes=True, needs_ticket=True),
+    ActionId.CONTACT: Spec("Log customer &contact…", "&Ticket", "Ctrl+L", writes=True, needs_ticket=True),
+    ActionId.ESCALATE: Spec("&Escalate…", "&Ticket", "Ctrl+E", writes=True, needs_ticket=True),
+    ActionId.RESOLVE: Spec("Re&solve", "&Ticket", "Ctrl+Shift+D", writes=True, needs_ticket=True),
+    ActionId.CLOSE: Spec("C&lose", "&Ticket", "Ctrl+Shift+L", writes=True, needs_ticket=True),
+    ActionId.REOPEN: Spec("Re&open", "&Ticket", "Ctrl+Shift+P", writes=True, needs_ticket=True),
+    ActionId.WATCH: Spec("&Watch", "&Ticket", "Ctrl+D", needs_ticket=True, checkable=True,
                   tip="Add to or remove from Mine to watch"),
-    A.OPEN_RECOVERY: Spec("Service &recovery…", "&Ticket", "Ctrl+Shift+A", writes=True, needs_ticket=True,
+    ActionId.OPEN_RECOVERY: Spec("Service &recovery…", "&Ticket", "Ctrl+Shift+A", writes=True, needs_ticket=True,
                           tip="Open or continue the recovery case of this ticket (AWARE)"),
-    A.EVALUATE: Spec("E&valuate…", "&Ticket", "Ctrl+Shift+E", writes=True, needs_ticket=True,
+    ActionId.EVALUATE: Spec("E&valuate…", "&Ticket", "Ctrl+Shift+E", writes=True, needs_ticket=True,
                      tip="Score the associate and the policy separately"),
-    A.CROSSCHECK: Spec("&Zendesk cross-check…", "&Tools",
+    ActionId.CROSSCHECK: Spec("&Zendesk cross-check…", "&Tools",
                        tip="Where csconsole's counts of imported tickets differ from Zendesk's own"),
-    A.SHORTCUTS: Spec("&Keyboard shortcuts", "&Help", "F1"),
-    A.ABOUT: Spec("&About csconsole", "&Help"),
+    ActionId.SHORTCUTS: Spec("&Keyboard shortcuts", "&Help", "F1"),
+    ActionId.ABOUT: Spec("&About csconsole", "&Help"),
 }
 
-CHIPS: tuple[A, ...] = (A.CHIP_BOUNCED, A.CHIP_CALLBACK, A.CHIP_SLA, A.CHIP_UNOWNED, A.CHIP_WATCHED)
+CHIPS: tuple[ActionId, ...] = (ActionId.CHIP_BOUNCED, ActionId.CHIP_CALLBACK, ActionId.CHIP_SLA, ActionId.CHIP_UNOWNED, ActionId.CHIP_WATCHED)
 MENUS: tuple[str, ...] = ("&File", "&Edit", "&View", "&Ticket", "&Tools", "&Help")
 # a separator goes before these in their menu
-SEPARATE_BEFORE = {A.NEW_QUEUE, A.IDENTITY, A.IMPORT_CSV, A.QUIT, A.PREFERENCES, A.FIND, A.CHIP_BOUNCED, A.OPEN_ONLY, A.THEME_SYSTEM, A.FOCUS_QUEUES,
-                   A.TAKE, A.REPLY, A.RESOLVE, A.WATCH, A.OPEN_RECOVERY, A.RECOVERY_PANEL}
+SEPARATE_BEFORE = {ActionId.NEW_QUEUE, ActionId.IDENTITY, ActionId.IMPORT_CSV, ActionId.QUIT, ActionId.PREFERENCES, ActionId.FIND, ActionId.CHIP_BOUNCED, ActionId.OPEN_ONLY, ActionId.THEME_SYSTEM, ActionId.FOCUS_QUEUES,
+                   ActionId.TAKE, ActionId.REPLY, ActionId.RESOLVE, ActionId.WATCH, ActionId.OPEN_RECOVERY, ActionId.RECOVERY_PANEL}
 
 
 class Actions:
     """The QActions, created once per window from SPECS."""
 
     def __init__(self, parent: QObject) -> None:
-        self._actions: dict[A, QAction] = {}
+        self._actions: dict[ActionId, QAction] = {}
         for key, spec in SPECS.items():
             action = QAction(_t(spec.text), parent)
             action.setObjectName(key.name.lower())
@@ -167,17 +170,24 @@ class Actions:
             action.setToolTip(f"{tip} ({spec.shortcut})" if spec.shortcut else tip)
             self._actions[key] = action
 
-    def __getitem__(self, key: A) -> QAction:
+    def __getitem__(self, key: ActionId) -> QAction:
         return self._actions[key]
 
-    def items(self) -> list[tuple[A, QAction]]:
+    def on_trigger(self, key: ActionId, handler: Callable[[], object]) -> None:
+        """Bind an action to its handler (the owning controller does this, once)."""
+        self._actions[key].triggered.connect(lambda _checked=False: handler())
+
+    def on_toggle(self, key: ActionId, handler: Callable[[bool], object]) -> None:
+        self._actions[key].toggled.connect(handler)
+
+    def items(self) -> list[tuple[ActionId, QAction]]:
         return list(self._actions.items())
 
     def update_enabled(self, *, read_only: bool, has_ticket: bool, has_identity: bool, busy: bool) -> None:
         for key, action in self._actions.items():
             spec = SPECS[key]
-            if key in (A.UNDO, A.REDO):
-                continue  # the undo stack decides, see MainWindow
+            if key in (ActionId.UNDO, ActionId.REDO):
+                continue  # the undo stack decides, see TicketWork
             enabled = True
             if spec.writes:
                 enabled = not read_only and has_identity and not busy

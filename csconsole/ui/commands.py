@@ -15,16 +15,16 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from csconsole.domain.ticket import Holder
 from csconsole.services import Store, undo
 from csconsole.services.changes import Change
-from csconsole.ui.operations import Operations
+from csconsole.ui.runner import Runner
 
 Report = Callable[[str, bool], None]  # message, is_error
 
 
 class _ServiceCommand(QUndoCommand):
-    def __init__(self, text: str, ops: Operations, stack: QUndoStack, change: Change, actor_id: int,
+    def __init__(self, text: str, runner: Runner, stack: QUndoStack, change: Change, actor_id: int,
                  report: Report) -> None:
         super().__init__(text)
-        self._ops, self._stack, self._actor_id, self._report = ops, stack, actor_id, report
+        self._runner, self._stack, self._actor_id, self._report = runner, stack, actor_id, report
         self._seqs: dict[int, int] = {t.ticket_id: t.last_seq for t in change.tickets}
         self._skip = True  # the action already ran when the command is pushed
         self.ticket_ids: tuple[int, ...] = change.ticket_ids
@@ -47,7 +47,7 @@ class _ServiceCommand(QUndoCommand):
     def _run(self, *, forward: bool) -> None:
         def done(change: Change) -> None:
             self._seqs.update({t.ticket_id: t.last_seq for t in change.tickets})
-            verb = self._ops.tr("Redone") if forward else self._ops.tr("Undone")
+            verb = self._runner.tr("Redone") if forward else self._runner.tr("Undone")
             self._report(f"{verb}: {self.text()}", False)
 
         def failed(message: str) -> None:
@@ -57,18 +57,18 @@ class _ServiceCommand(QUndoCommand):
                 self._stack.undo()
             else:
                 self._stack.redo()
-            verb = self._ops.tr("Redo refused") if forward else self._ops.tr("Undo refused")
+            verb = self._runner.tr("Redo refused") if forward else self._runner.tr("Undo refused")
             self._report(f"{verb}: {message}", True)
 
-        self._ops.write(self._job(forward), done, failed)
+        self._runner.commit(self._job(forward), done, failed)
 
 
 class HolderCommand(_ServiceCommand):
     """Reassign, transfer and take: undo puts each ticket back with its previous holder."""
 
-    def __init__(self, text: str, ops: Operations, stack: QUndoStack, change: Change, actor_id: int,
+    def __init__(self, text: str, runner: Runner, stack: QUndoStack, change: Change, actor_id: int,
                  report: Report) -> None:
-        super().__init__(text, ops, stack, change, actor_id, report)
+        super().__init__(text, runner, stack, change, actor_id, report)
         self._before: Mapping[int, Holder] = {t.ticket_id: t.before_holder for t in change.tickets}
         self._after: Mapping[int, Holder] = {t.ticket_id: t.after_holder for t in change.tickets}
 
@@ -83,9 +83,9 @@ class HolderCommand(_ServiceCommand):
 class StatusCommand(_ServiceCommand):
     """Resolve, close, reopen: undo sets the previous status back."""
 
-    def __init__(self, text: str, ops: Operations, stack: QUndoStack, change: Change, actor_id: int,
+    def __init__(self, text: str, runner: Runner, stack: QUndoStack, change: Change, actor_id: int,
                  report: Report) -> None:
-        super().__init__(text, ops, stack, change, actor_id, report)
+        super().__init__(text, runner, stack, change, actor_id, report)
         first = change.tickets[0]
         self._ticket = first.ticket_id
         self._before_status, self._after_status = first.before_status, first.after_status
@@ -101,9 +101,9 @@ class StatusCommand(_ServiceCommand):
 class PriorityCommand(_ServiceCommand):
     """Escalate: undo puts the earlier priority back (the SLA clock follows it)."""
 
-    def __init__(self, text: str, ops: Operations, stack: QUndoStack, change: Change, actor_id: int,
+    def __init__(self, text: str, runner: Runner, stack: QUndoStack, change: Change, actor_id: int,
                  report: Report, *, before: str, after: str) -> None:
-        super().__init__(text, ops, stack, change, actor_id, report)
+        super().__init__(text, runner, stack, change, actor_id, report)
         self._ticket = change.tickets[0].ticket_id
         self._before, self._after = before, after
 

@@ -1,7 +1,7 @@
-"""File → Export audit pack: pick a folder, write the pack off the GUI thread, show progress, allow cancel.
+"""File → Export audit pack: pick a folder, write the pack on the runner, show progress, allow cancel.
 
-The export opens its own read-only connection in a worker thread, so the console stays responsive and
-the store is not changed by a byte, whatever mode the console itself has the store open in.
+The export is a long task on its own read-only connection, so the console stays responsive and the
+store is not changed by a byte, whatever mode the console itself has the store open in.
 """
 
 from __future__ import annotations
@@ -9,66 +9,35 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
-from csconsole.domain.errors import DomainError
 from csconsole.io.export import ExportResult, export
-from csconsole.services import open_store
+from csconsole.services import Store
 from csconsole.ui.report_pdf import render_report
+from csconsole.ui.runner import Progress, Runner, Task
 
-STEPS = 1000  # progress dialog resolution
+CANCELLED = "cancelled; nothing was kept"
 
 
 class _Cancelled(Exception):
     """Raised from the progress callback: the export stops and takes back its files."""
 
 
-class ExportRun(QObject):
-    """One export in flight. ``finished`` carries the result, or None and a plain message."""
+def write_pack(out_dir: Path) -> object:
+    """The task's work: the export, stopping (and keeping nothing) when the user cancels."""
+    def work(store: Store | None, progress: Progress) -> ExportResult:
+        assert store is not None
 
-    progressed = Signal(int)  # 0..STEPS
-    finished = Signal(object, str)
-
-    def __init__(self, store_path: str, out_dir: Path, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.store_path = store_path
-        self.out_dir = out_dir
-        self.cancelled = False
-
-    def start(self) -> None:
-        QThreadPool.globalInstance().start(_Task(self))
-
-    @Slot()
-    def cancel(self) -> None:
-        self.cancelled = True
-
-
-class _Task(QRunnable):
-    def __init__(self, run: ExportRun) -> None:
-        super().__init__()
-        self.run_ = run
-
-    def run(self) -> None:
-        run = self.run_
-
-        def progress(done: int, total: int) -> None:
-            if run.cancelled:
+        def tick(done: int, total: int) -> None:
+            if progress.cancelled:
                 raise _Cancelled
-            run.progressed.emit(int(STEPS * done / total) if total else STEPS)
+            progress(done, total)
 
-        try:
-            with open_store(run.store_path, read_only=True) as store:
-                result = export(store, run.out_dir, render=render_report, progress=progress)
-        except _Cancelled:
-            run.finished.emit(None, "cancelled; nothing was kept")
-        except DomainError as refusal:
-            run.finished.emit(None, str(refusal))
-        except Exception as error:  # noqa: BLE001 - shown to the user rather than lost in a thread
-            run.finished.emit(None, f"unexpected error: {type(error).__name__}: {error}")
-        else:
-            run.finished.emit(result, "")
+        return export(store, out_dir, render=render_report, progress=tick)
+
+    return work
 
 
 def default_folder(parent_dir: Path, store_path: str, now: datetime | None = None) -> Path:
@@ -77,35 +46,44 @@ def default_folder(parent_dir: Path, store_path: str, now: datetime | None = Non
     return parent_dir / f"audit-pack-{Path(store_path).stem}-{stamp}"
 
 
+def outcome(task: Task) -> tuple[ExportResult | None, str]:
+    """(result, "") when the pack was written, else (None, a plain reason)."""
+    if task.error is None:
+        return task.result, ""
+    if isinstance(task.error, _Cancelled):
+        return None, CANCELLED
+    return None, task.message or f"{type(task.error).__name__}: {task.error}"
+
+
 def _tr(text: str) -> str:
     return QCoreApplication.translate("ExportAuditPack", text)
 
 
-def export_audit_pack(
-    parent: QWidget | None, store_path: str, out_dir: Path | None = None, *, confirm: bool = True
-) -> ExportRun | None:
-    """Ask where (unless ``out_dir``), then export with a progress dialog; returns the run in flight."""
+def export_audit_pack(runner: Runner, parent: QWidget | None, store_path: str, out_dir: Path | None = None, *,
+                      confirm: bool = True) -> Task | None:
+    """Ask where (unless ``out_dir``), then export with a progress dialog; returns the task in flight."""
     if out_dir is None:
         chosen = QFileDialog.getExistingDirectory(parent, _tr("Where should the audit pack go?"))
         if not chosen:
             return None
         out_dir = default_folder(Path(chosen), store_path)
-    run = ExportRun(store_path, out_dir, parent)
+    task = runner.start_task(write_pack(out_dir), connection="read", store_path=store_path)  # type: ignore[arg-type]
     dialog = QProgressDialog(_tr("Writing the audit pack: every table, the findings, the report…"), _tr("Cancel"),
-                             0, STEPS, parent)
+                             0, 0, parent)
     dialog.setWindowTitle(_tr("Export audit pack"))
     dialog.setMinimumDuration(300)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setValue(0)
-    run.progressed.connect(dialog.setValue)
-    dialog.canceled.connect(run.cancel)
+    task.progressed.connect(lambda done, total: (dialog.setMaximum(max(total, 1)), dialog.setValue(done)))
+    dialog.canceled.connect(task.cancel)
 
-    def finished(result: ExportResult | None, message: str) -> None:
+    def finished() -> None:
         dialog.close()
         dialog.deleteLater()
         if not confirm:
             return
+        result, message = outcome(task)
         if result is None:
             QMessageBox.warning(parent, _tr("Export audit pack"), _tr("The audit pack was not written: {0}").format(message))
             return
@@ -122,6 +100,5 @@ def export_audit_pack(
         if box.clickedButton() is show:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.out_dir)))
 
-    run.finished.connect(finished)
-    QTimer.singleShot(0, run.start)  # once control is back in the event loop: callers may connect first
-    return run
+    task.finished.connect(finished)
+    return task

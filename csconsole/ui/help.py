@@ -6,7 +6,6 @@ Also the application's identity, set once at start-up: names, desktop file name 
 from __future__ import annotations
 
 from html import escape
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSize, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -25,9 +24,6 @@ from PySide6.QtWidgets import (
 
 from csconsole import __version__, resources
 from csconsole.services import audit
-
-if TYPE_CHECKING:
-    from csconsole.ui.main_window import MainWindow
 
 APP_NAME = "csconsole"
 
@@ -155,18 +151,3 @@ class AboutDialog(QDialog):
         layout.addWidget(self.text)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
-
-
-class HelpActions:
-    """Mixed into MainWindow."""
-
-    def show_shortcuts(self: MainWindow) -> None:
-        self._open_dialog(ShortcutsDialog(self.actions.shortcut_table(), self), lambda: None)
-
-    def show_about(self: MainWindow) -> None:
-        try:
-            head: audit.chain.Head | None = audit.head(self.store)
-        except Exception:  # noqa: BLE001 - About must open even on a damaged store
-            head = None
-        self._open_dialog(AboutDialog(str(self.store.path), self.store.schema_version(), head,
-                                      self.store.read_only, self), lambda: None)

@@ -24,6 +24,7 @@ from csconsole.ui.dialogs.start import (
 )
 from csconsole.ui.help import install_translations, set_identity
 from csconsole.ui.main_window import MainWindow
+from csconsole.ui.runner import Runner
 
 PIN_TRIES = 3
 
@@ -74,14 +75,15 @@ class Console(QObject):
         except (StoreError, DomainError) as error:
             return self.choose(self.tr("That store could not be opened: {0}").format(error), read_only=read_only)
         self.settings.set(Prefs.LAST_STORE, str(path.resolve()))
-        identity = self.identify(store)
-        self.show(store, identity)
+        runner = Runner(store)  # the window's runner from here on: the PIN check already runs on it
+        identity = self.identify(store, runner)
+        self.show(store, identity, runner)
         if forced:
             self.window.show_message(self.tr("You cannot write to {0}; it is open read-only.").format(path),  # type: ignore[union-attr]
                                      modal=False)
         return True
 
-    def identify(self, store: Store) -> Agent | None:
+    def identify(self, store: Store, runner: Runner) -> Agent | None:
         """The remembered supervisor if this store knows them; otherwise ask (never in read-only mode).
         A supervisor who set a console PIN is asked for it (three tries)."""
         name = self.settings.get(Prefs.IDENTITY)
@@ -94,38 +96,43 @@ class Console(QObject):
         if agent is None and store.read_only:
             return None
         if agent is None:
-            agent = self._ask_identity(store, name)
+            agent = self._ask_identity(store, runner, name)
         if agent is None or store.read_only or not pin.has_pin(store, agent.id):
             return agent
-        return agent if self._unlock(store, agent) else None
+        return agent if self._unlock(runner, agent) else None
 
-    def _ask_identity(self, store: Store, name: str) -> Agent | None:
+    def _ask_identity(self, store: Store, runner: Runner, name: str) -> Agent | None:
         dialog = IdentityDialog(queries.agents(store), name)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             chosen, is_new = dialog.chosen()
-            try:
-                agent = people.add_agent(store, chosen, "supervisor") if is_new else queries.agent_by_name(store, chosen)
-            except (DomainError, StoreError) as error:
-                QMessageBox.warning(dialog, self.tr("Not done"), str(error))
+            if is_new:  # a write: on the runner, the dialog keeps painting meanwhile
+                agent, error = runner.wait_for(lambda s: people.add_agent(s, chosen, "supervisor"), write=True)
+            else:
+                agent, error = runner.wait_for(lambda s: queries.agent_by_name(s, chosen))
+            if error is not None:
+                QMessageBox.warning(dialog, self.tr("Not done"), error)
                 continue
             self.settings.set(Prefs.IDENTITY, agent.name)
-            return agent
+            return agent  # type: ignore[no-any-return]
         return None  # the console opens anyway; writing actions stay off until someone signs in
 
-    def _unlock(self, store: Store, agent: Agent) -> bool:
+    def _unlock(self, runner: Runner, agent: Agent) -> bool:
         message = ""
         for _ in range(PIN_TRIES):
             dialog = PinDialog(agent.name, unlock=True, message=message)
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return False
-            if pin.verify_pin(store, agent.id, dialog.current.text()):
+            typed = dialog.current.text()
+            # Argon2id takes a while and may rehash (a write): never on the GUI thread.
+            ok, error = runner.wait_for(lambda s: pin.verify_pin(s, agent.id, typed), write=True)
+            if ok:
                 return True
-            message = self.tr("That is not the PIN of {0}. Try again.").format(agent.name)
+            message = error or self.tr("That is not the PIN of {0}. Try again.").format(agent.name)
         return False
 
-    def show(self, store: Store, identity: Agent | None) -> None:
+    def show(self, store: Store, identity: Agent | None, runner: Runner | None = None) -> None:
         old = self.window
-        window = MainWindow(store, self.settings, identity)
+        window = MainWindow(store, self.settings, identity, runner)
         window.switch_store.connect(self._switch)
         window.show()
         self.window = window

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from csconsole.ui import look
+from csconsole.ui import colours
 
 
 def apply(name: str) -> None:
@@ -17,7 +17,7 @@ def apply(name: str) -> None:
     if name == "dark":
         app.setStyle("Fusion")  # the hand-made palettes are made for Fusion
         hints.setColorScheme(Qt.ColorScheme.Dark)
-        app.setPalette(look.dark_palette())
+        app.setPalette(colours.dark_palette())
     elif name == "light":
         app.setStyle("Fusion")
         hints.setColorScheme(Qt.ColorScheme.Light)
@@ -25,4 +25,4 @@ def apply(name: str) -> None:
     else:
         hints.unsetColorScheme()
         app.setPalette(QPalette())  # an empty palette hands control back to the platform theme
-    look.badge.cache_clear()
+    colours.badge.cache_clear()

@@ -1,15 +1,17 @@
-"""How the console window is laid out, and how it remembers its layout: panels, menus, toolbar, status bar."""
+"""How the console window is laid out, and how it remembers its layout: panels, menus, toolbar, status bar.
+
+``WindowLayout`` builds the widgets into the window it is given and keeps them; the window owns it and
+hands each controller only the widgets that controller drives.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QMenu,
     QProgressBar,
     QSizePolicy,
@@ -19,28 +21,41 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from csconsole.settings import Prefs
-from csconsole.ui.actions import MENUS, SEPARATE_BEFORE, SPECS, A
-from csconsole.ui.models.queues import QueueColumn
-from csconsole.ui.models.ticket_table import Column
+from csconsole.settings import Prefs, Settings
+from csconsole.ui import colours
+from csconsole.ui.actions import MENUS, SEPARATE_BEFORE, SPECS, ActionId, Actions
+from csconsole.ui.models.queues import QueueColumn, QueuesModel
+from csconsole.ui.models.ticket_table import Column, TicketTableModel
+from csconsole.ui.widgets.detail import DetailPane
 from csconsole.ui.widgets.filter_bar import FilterBar
 
-if TYPE_CHECKING:
-    from csconsole.ui.main_window import MainWindow
+TOOLBAR = (ActionId.NEW_TICKET, ActionId.TAKE, ActionId.REASSIGN, ActionId.TRANSFER, ActionId.REPLY, ActionId.NOTE,
+           ActionId.CONTACT, ActionId.ESCALATE, ActionId.RESOLVE, ActionId.CLOSE, ActionId.REFRESH)
 
 
 class WindowLayout:
-    """Mixed into MainWindow."""
+    """The window's widgets: queues | filter bar over the ticket table | detail, menus, toolbar, status bar."""
+
+    def __init__(self, window: QMainWindow, actions: Actions, settings: Settings, queues_model: QueuesModel,
+                 table_model: TicketTableModel, read_only: bool) -> None:
+        self._window, self._settings = window, settings
+        self.actions, self.queues_model, self.table_model = actions, queues_model, table_model
+        self.detail = DetailPane()
+        self._build_views(window, read_only)
+        self._build_menus(window)
+
+    def tr(self, text: str) -> str:
+        return self._window.tr(text)
 
     # --- building ----------------------------------------------------------------------------
-    def _build_views(self: MainWindow) -> None:
+    def _build_views(self, window: QMainWindow, read_only: bool) -> None:
         self.banner = QLabel(self.tr(
             "Read-only: this store is open for viewing and audit. Nothing you do here changes it."))
         self.banner.setObjectName("read_only_banner")
         self.banner.setAccessibleName(self.tr("Read-only mode"))
         self.banner.setWordWrap(True)
         self.banner.setMargin(6)
-        self.banner.setVisible(self.store.read_only)
+        self.banner.setVisible(read_only)
         self._style_banner()
 
         self.queues_view = QTableView()
@@ -73,7 +88,7 @@ class WindowLayout:
         self.table.setAlternatingRowColors(False)  # the attention tint must not compete with stripes
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setDefaultSectionSize(window.fontMetrics().height() + 8)
         head = self.table.horizontalHeader()
         head.setSectionsMovable(True)
         head.setHighlightSections(False)
@@ -110,7 +125,6 @@ class WindowLayout:
         self.splitter.setCollapsible(1, False)
         self.queues_view.setMinimumWidth(250)
         self.detail.setMinimumWidth(300)
-        self._sized = False
 
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -118,11 +132,11 @@ class WindowLayout:
         layout.setSpacing(0)
         layout.addWidget(self.banner)
         layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(body)
+        window.setCentralWidget(body)
 
-        self.who_label = QLabel()
-        self.counts_label = QLabel()
-        self.refreshed_label = QLabel()
+        self.who_label = QLabel(objectName="who")
+        self.counts_label = QLabel(objectName="floor_counts")
+        self.refreshed_label = QLabel(objectName="refreshed")
         self.busy = QProgressBar()
         self.busy.setObjectName("busy")
         self.busy.setAccessibleName(self.tr("Working"))
@@ -131,50 +145,48 @@ class WindowLayout:
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
         self.busy.hide()
-        self.statusBar().addPermanentWidget(self.busy)
+        window.statusBar().addPermanentWidget(self.busy)
         for label in (self.who_label, self.counts_label, self.refreshed_label):
-            self.statusBar().addPermanentWidget(label)
+            window.statusBar().addPermanentWidget(label)
 
-    def _style_banner(self: MainWindow) -> None:
-        from csconsole.ui import look
-
+    def _style_banner(self) -> None:
         self.banner.setStyleSheet(
-            f"QLabel#read_only_banner {{ background: {look.tint(look.AMBER, 0.35).name()}; "
-            f"border-bottom: 1px solid {look.AMBER}; font-weight: 600; }}")
+            f"QLabel#read_only_banner {{ background: {colours.tint(colours.AMBER, 0.35).name()}; "
+            f"border-bottom: 1px solid {colours.AMBER}; font-weight: 600; }}")
 
-    def _build_menus(self: MainWindow) -> None:
-        menus = {title: self.menuBar().addMenu(self.tr(title)) for title in MENUS}
+    def palette_changed(self) -> None:
+        self._style_banner()
+        self.queues_model.set_stats(self.queues_model.stats())  # repaint with the new inks
+        self.table_model.tick()  # row tints and inks are worked out per palette
+
+    def _build_menus(self, window: QMainWindow) -> None:
+        menus = {title: window.menuBar().addMenu(self.tr(title)) for title in MENUS}
         for key, action in self.actions.items():
             menu = menus[SPECS[key].menu]
             if key in SEPARATE_BEFORE:
                 menu.addSeparator()
             menu.addAction(action)
-            self.addAction(action)  # shortcuts work wherever the focus is
-        toolbar = self.addToolBar(self.tr("Ticket actions"))
+            window.addAction(action)  # shortcuts work wherever the focus is
+        toolbar = window.addToolBar(self.tr("Ticket actions"))
         toolbar.setObjectName("ticket_toolbar")
         toolbar.setMovable(False)
-        for key in (A.NEW_TICKET, A.TAKE, A.REASSIGN, A.TRANSFER, A.REPLY, A.NOTE, A.CONTACT, A.ESCALATE,
-                    A.RESOLVE, A.CLOSE, A.REFRESH):
+        for key in TOOLBAR:
             toolbar.addAction(self.actions[key])
         toolbar.addSeparator()
-        toolbar.addAction(self.actions[A.UNDO])
-        toolbar.addAction(self.actions[A.REDO])
+        toolbar.addAction(self.actions[ActionId.UNDO])
+        toolbar.addAction(self.actions[ActionId.REDO])
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         toolbar.addWidget(spacer)
         toolbar.addWidget(self.filter_bar.search)
-        self.setTabOrder(self.queues_view, self.filter_bar.search)
-        self.setTabOrder(self.filter_bar.search, self.table)
-        self.setTabOrder(self.table, self.detail)
-        theme_now = self.settings.get(Prefs.THEME)
-        for key, name in ((A.THEME_SYSTEM, "system"), (A.THEME_LIGHT, "light"), (A.THEME_DARK, "dark")):
-            self.actions[key].setChecked(theme_now == name)
-        self.actions[A.OPEN_ONLY].setChecked(self.settings.get(Prefs.OPEN_ONLY))
+        window.setTabOrder(self.queues_view, self.filter_bar.search)
+        window.setTabOrder(self.filter_bar.search, self.table)
+        window.setTabOrder(self.table, self.detail)
 
-    def _column_menu(self: MainWindow, position: QPoint) -> None:
+    def _column_menu(self, position: QPoint) -> None:
         """Right-click on the header: show or hide columns (remembered with the rest of the header)."""
         head = self.table.horizontalHeader()
-        menu = QMenu(self)
+        menu = QMenu(self._window)
         for column in Column:
             name = self.table_model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.AccessibleTextRole) \
                 or self.table_model.headerData(column, Qt.Orientation.Horizontal)
@@ -186,41 +198,33 @@ class WindowLayout:
         menu.exec(head.mapToGlobal(position))
 
     # --- layout memory -----------------------------------------------------------------------
-    def _restore_layout(self: MainWindow) -> None:
-        geometry = self.settings.get(Prefs.GEOMETRY)
+    def restore(self) -> bool:
+        """Geometry, docks, splitter and header as the user left them; True when the splitter had sizes."""
+        window, settings = self._window, self._settings
+        geometry = settings.get(Prefs.GEOMETRY)
         if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+            window.restoreGeometry(geometry)
         else:
-            self.resize(1440, 860)
-        state = self.settings.get(Prefs.WINDOW_STATE)
+            window.resize(1440, 860)
+        state = settings.get(Prefs.WINDOW_STATE)
         if not state.isEmpty():
-            self.restoreState(state)
-        splitter = self.settings.get(Prefs.SPLITTER)
+            window.restoreState(state)
+        splitter = settings.get(Prefs.SPLITTER)
         if not splitter.isEmpty():
             self.splitter.restoreState(splitter)
-        header = self.settings.get(Prefs.HEADER)
+        header = settings.get(Prefs.HEADER)
         if not header.isEmpty():
-            head = self.table.horizontalHeader()
-            head.restoreState(header)
-            self._sort_changed(head.sortIndicatorSection(), head.sortIndicatorOrder())
+            self.table.horizontalHeader().restoreState(header)
+        return not splitter.isEmpty()
 
-    def showEvent(self: MainWindow, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if not self._sized:  # first show: now the splitter knows its width
-            self._sized = True
-            if self.settings.get(Prefs.SPLITTER).isEmpty():
-                QTimer.singleShot(0, self._default_sizes)  # once the layout has given the splitter its width
-            if self.table_model.rowCount() and not self.table.selectionModel().hasSelection():
-                self.select_row(0)  # the detail pane shows a story from the first second
-
-    def _default_sizes(self: MainWindow) -> None:
+    def default_sizes(self) -> None:
         width = self.splitter.width()
         self.splitter.setSizes([290, max(400, width - 290 - 350), 350])
 
-    def save_layout(self: MainWindow) -> None:
-        self.settings.set(Prefs.GEOMETRY, self.saveGeometry())
-        self.settings.set(Prefs.WINDOW_STATE, self.saveState())
-        self.settings.set(Prefs.SPLITTER, self.splitter.saveState())
-        self.settings.set(Prefs.HEADER, self.table.horizontalHeader().saveState())
-        self.settings.sync()
-
+    def save(self) -> None:
+        window, settings = self._window, self._settings
+        settings.set(Prefs.GEOMETRY, window.saveGeometry())
+        settings.set(Prefs.WINDOW_STATE, window.saveState())
+        settings.set(Prefs.SPLITTER, self.splitter.saveState())
+        settings.set(Prefs.HEADER, self.table.horizontalHeader().saveState())
+        settings.sync()

@@ -1,4 +1,4 @@
-"""Shared by the recovery console tests: an Operations over a store copy, and cases written through services."""
+"""Shared by the recovery console tests: a Runner over a store copy, and cases written through services."""
 
 from __future__ import annotations
 

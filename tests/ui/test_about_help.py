@@ -7,13 +7,13 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from csconsole import __version__
 from csconsole.services import audit
-from csconsole.ui.actions import SPECS, A
+from csconsole.ui.actions import SPECS, ActionId
 from csconsole.ui.help import AboutDialog, ShortcutsDialog, app_icon, set_identity
 
 
 def test_the_shortcuts_sheet_lists_every_action_with_a_shortcut(qtbot, window) -> None:
-    window.actions[A.SHORTCUTS].trigger()
-    sheet = window.active_dialog
+    window.actions[ActionId.SHORTCUTS].trigger()
+    sheet = window.dialogs.active
     assert isinstance(sheet, ShortcutsDialog)
     listed = set(sheet.shortcuts())
     expected = {(SPECS[key].text.replace("&", "").rstrip("…"),
@@ -29,8 +29,8 @@ def test_the_shortcuts_sheet_lists_every_action_with_a_shortcut(qtbot, window) -
 
 
 def test_about_shows_the_chain_head_of_the_store(qtbot, window) -> None:
-    window.actions[A.ABOUT].trigger()
-    about = window.active_dialog
+    window.actions[ActionId.ABOUT].trigger()
+    about = window.dialogs.active
     assert isinstance(about, AboutDialog)
     head = audit.head(window.store)
     text = about.text.text()
@@ -54,22 +54,22 @@ def test_every_dialog_names_its_controls_for_screen_readers(qtbot, window) -> No
     """Each dialog the console opens: no visible control a screen reader would announce without a name."""
     from csconsole.ui.accessibility import unnamed
 
-    window.select_row(0)
-    qtbot.waitUntil(lambda: window.actions[A.TAKE].isEnabled(), timeout=5000)
+    window.selection.select_row(0)
+    qtbot.waitUntil(lambda: window.actions[ActionId.TAKE].isEnabled(), timeout=5000)
     checked = []
-    for key in (A.PREFERENCES, A.NEW_TICKET, A.REASSIGN, A.TRANSFER, A.REPLY, A.NOTE, A.CONTACT, A.ESCALATE,
-                A.SHORTCUTS, A.ABOUT, A.IDENTITY, A.SET_PIN, A.OPEN_RECOVERY):
-        window.active_dialog = None
+    for key in (ActionId.PREFERENCES, ActionId.NEW_TICKET, ActionId.REASSIGN, ActionId.TRANSFER, ActionId.REPLY, ActionId.NOTE, ActionId.CONTACT, ActionId.ESCALATE,
+                ActionId.SHORTCUTS, ActionId.ABOUT, ActionId.IDENTITY, ActionId.SET_PIN, ActionId.OPEN_RECOVERY):
+        window.dialogs.active = None
         window.actions[key].trigger()
-        dialog = window.active_dialog
-        if dialog is None and key is A.OPEN_RECOVERY:
-            dialog = window.panel(A.RECOVERY_PANEL).findChild(QDialog, "recovery_dialog")
+        dialog = window.dialogs.active
+        if dialog is None and key is ActionId.OPEN_RECOVERY:
+            dialog = window.recovery.view().findChild(QDialog, "recovery_dialog")
         assert dialog is not None, key
         qtbot.waitExposed(dialog)
         assert unnamed(dialog) == [], (key, [(type(w).__name__, w.objectName()) for w in unnamed(dialog)])
         checked.append(key)
         dialog.reject()
-    view = window.panel(A.RECOVERY_PANEL)
+    view = window.recovery.view()
     for opener in (view.open_checklists, view.open_policies):
         dialog = opener()
         qtbot.waitExposed(dialog)

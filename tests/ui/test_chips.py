@@ -7,24 +7,24 @@ import pytest
 from csconsole.domain import clock
 from csconsole.domain.read_models import SlaFilter, TicketFilter
 from csconsole.services import queries
-from csconsole.ui.actions import A
+from csconsole.ui.actions import ActionId
 from tests.ui.helpers import every_row, settle
 
 
 def _wait_for_counts(qtbot, window) -> None:
     qtbot.waitUntil(lambda: all(window.actions[k].property("count") is not None for k in
-                                (A.CHIP_BOUNCED, A.CHIP_CALLBACK, A.CHIP_SLA, A.CHIP_UNOWNED)), timeout=5000)
+                                (ActionId.CHIP_BOUNCED, ActionId.CHIP_CALLBACK, ActionId.CHIP_SLA, ActionId.CHIP_UNOWNED)), timeout=5000)
 
 
 @pytest.mark.parametrize(
     ("chip", "expected", "truth"),
     [
         # the same TicketFilter the CLI builds for `tickets --min-bounces 3` / `--min-contacts 3`
-        (A.CHIP_BOUNCED, TicketFilter(open_only=True, min_bounces=3), lambda r, now: r.bounces >= 3),
-        (A.CHIP_CALLBACK, TicketFilter(open_only=True, min_contacts=3), lambda r, now: r.contacts >= 3),
-        (A.CHIP_SLA, TicketFilter(open_only=True, sla=SlaFilter.ATTENTION),
+        (ActionId.CHIP_BOUNCED, TicketFilter(open_only=True, min_bounces=3), lambda r, now: r.bounces >= 3),
+        (ActionId.CHIP_CALLBACK, TicketFilter(open_only=True, min_contacts=3), lambda r, now: r.contacts >= 3),
+        (ActionId.CHIP_SLA, TicketFilter(open_only=True, sla=SlaFilter.ATTENTION),
          lambda r, now: r.sla_state(now) in ("breached", "at_risk")),
-        (A.CHIP_UNOWNED, TicketFilter(open_only=True, unowned=True), lambda r, now: r.owner is None),
+        (ActionId.CHIP_UNOWNED, TicketFilter(open_only=True, unowned=True), lambda r, now: r.owner is None),
     ],
 )
 def test_chip_rows_equal_the_query_services(qtbot, window, chip, expected, truth) -> None:
@@ -46,7 +46,7 @@ def test_chip_rows_equal_the_query_services(qtbot, window, chip, expected, truth
 
 def test_breached_chip_covers_the_cli_breached_list(qtbot, window) -> None:
     breached = queries.tickets_count(window.store, TicketFilter(open_only=True, sla=SlaFilter.BREACHED))
-    window.actions[A.CHIP_SLA].trigger()
+    window.actions[ActionId.CHIP_SLA].trigger()
     settle(qtbot, window)
     assert 0 < breached <= window.table_model.rowCount()
 
@@ -55,10 +55,10 @@ def test_chips_combine_with_queue_and_search(qtbot, window) -> None:
     billing = queries.queue_by_name(window.store, "Billing").id
     qtbot.waitUntil(lambda: window.queues_model.rowCount() == 4, timeout=5000)
     window.queues_view.setCurrentIndex(window.queues_model.index(window.queues_model.row_of(billing), 0))
-    window.actions[A.CHIP_BOUNCED].trigger()
+    window.actions[ActionId.CHIP_BOUNCED].trigger()
     settle(qtbot, window)
     expected = TicketFilter(queue_id=billing, open_only=True, min_bounces=3)
-    assert window.current_filter() == expected
+    assert window.ticket_list.current_filter() == expected
     assert window.table_model.rowCount() == queries.tickets_count(window.store, expected) > 0
     window.filter_bar.search.setText("Customer 1")
     window.filter_bar.flush()
@@ -70,7 +70,7 @@ def test_chips_combine_with_queue_and_search(qtbot, window) -> None:
 
 
 def test_search_finds_by_exact_ref(qtbot, window) -> None:
-    window.actions[A.OPEN_ONLY].setChecked(False)
+    window.actions[ActionId.OPEN_ONLY].setChecked(False)
     window.filter_bar.search.setText("CS-000007")
     window.filter_bar.flush()
     settle(qtbot, window)
@@ -79,9 +79,9 @@ def test_search_finds_by_exact_ref(qtbot, window) -> None:
 
 
 def test_mine_to_watch_lists_the_tickets_i_watch(qtbot, window) -> None:
-    window.select_row(2)
-    watched = window.current_ticket_id()
-    window.actions[A.WATCH].trigger()
-    window.actions[A.CHIP_WATCHED].trigger()
+    window.selection.select_row(2)
+    watched = window.selection.current_ticket_id()
+    window.actions[ActionId.WATCH].trigger()
+    window.actions[ActionId.CHIP_WATCHED].trigger()
     settle(qtbot, window)
     assert [window.table_model.ticket_id(r) for r in range(window.table_model.rowCount())] == [watched]

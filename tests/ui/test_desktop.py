@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLineEdit, QTableView
 
 from csconsole.settings import Prefs, Settings
-from csconsole.ui.actions import CHIPS, SPECS, A
+from csconsole.ui.actions import CHIPS, SPECS, ActionId
 from tests.ui.conftest import SUPERVISOR, open_window
 
 
@@ -16,7 +16,7 @@ def test_every_shortcut_is_unique_and_in_a_menu(window) -> None:
     shortcuts = [s.shortcut for s in SPECS.values() if s.shortcut]
     assert len(shortcuts) == len(set(shortcuts))
     assert [SPECS[c].shortcut for c in CHIPS] == [f"Ctrl+{n}" for n in range(1, 6)]
-    for key in (A.FIND, A.REASSIGN, A.REFRESH, A.UNDO, A.REDO):
+    for key in (ActionId.FIND, ActionId.REASSIGN, ActionId.REFRESH, ActionId.UNDO, ActionId.REDO):
         assert window.actions[key].shortcut().toString() == SPECS[key].shortcut
     in_menus = {a for menu in window.menuBar().actions() for a in menu.menu().actions()}
     assert all(window.actions[key] in in_menus for key in SPECS)
@@ -27,19 +27,19 @@ def test_keyboard_drives_chips_search_and_reassign(qtbot, window) -> None:
     qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    assert window.actions[A.CHIP_BOUNCED].isChecked()
-    assert window.current_filter().min_bounces == 3
+    assert window.actions[ActionId.CHIP_BOUNCED].isChecked()
+    assert window.ticket_list.current_filter().min_bounces == 3
     qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.filter_bar.search.hasFocus()
     qtbot.keyClicks(window.filter_bar.search, "Customer 3")
     qtbot.keyClick(window.filter_bar.search, Qt.Key.Key_Return)
-    assert window.current_filter().search == "Customer 3"
+    assert window.ticket_list.current_filter().search == "Customer 3"
     window.table.setFocus()
-    window.select_row(0)
+    window.selection.select_row(0)
     qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: getattr(window, "active_dialog", None) is not None and window.active_dialog.isVisible(),
+    qtbot.waitUntil(lambda: window.dialogs.active is not None and window.dialogs.active.isVisible(),
                     timeout=3000)
-    window.active_dialog.reject()
+    window.dialogs.active.reject()
 
 
 def test_geometry_columns_and_identity_are_remembered(qtbot, store_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_geometry_columns_and_identity_are_remembered(qtbot, store_path: Path) -
     try:
         assert second.table.horizontalHeader().sectionSize(1) == 333
         assert second.table.horizontalHeader().visualIndex(5) == 0
-        second.set_identity(second.identity)
+        second.session.set_identity(second.who.agent)
         assert Settings().get(Prefs.IDENTITY) == SUPERVISOR
     finally:
         second.close()
@@ -86,7 +86,7 @@ def test_startup_opens_a_store_and_recovers_from_a_bad_one(qtbot, store_path: Pa
     assert console.start(str(store_path), read_only=False, demo=False) is True
     window = console.window
     qtbot.addWidget(window)
-    assert window.identity is not None and window.identity.name == SUPERVISOR
+    assert window.who.agent is not None and window.who.agent.name == SUPERVISOR
     assert Settings().get(Prefs.LAST_STORE) == str(store_path.resolve())
     window.close()
     window.store.close()

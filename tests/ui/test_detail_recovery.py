@@ -9,7 +9,7 @@ from tests.ui.conftest import SUPERVISOR
 
 def test_the_detail_pane_shows_the_case_and_follows_its_steps(qtbot, window, writer) -> None:
     tid = queries.tickets_page(writer, TicketFilter(open_only=True), limit=1)[0].id
-    window.show_ticket(tid)
+    window.ticket_list.show_ticket(tid)
     qtbot.waitUntil(lambda: window.detail.ticket_id == tid, timeout=5000)
     assert not window.detail.recovery.isVisible()
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from csconsole.ui.export_dialog import ExportRun, export_audit_pack
+from csconsole.ui.export_dialog import CANCELLED, export_audit_pack, outcome, write_pack
+from csconsole.ui.runner import Runner
 from tests.ui.conftest import build_store
 
 
@@ -22,28 +23,32 @@ def test_the_pack_is_written_off_the_gui_thread_and_the_store_is_untouched(
 ) -> None:
     store = build_store(tmp_path / "floor.db")
     before = _sha(store)
-    steps: list[int] = []
-    run = export_audit_pack(None, str(store), tmp_path / "pack", confirm=False)
-    assert run is not None
-    run.progressed.connect(steps.append)
-    with qtbot.waitSignal(run.finished, timeout=60_000) as finished:
-        pass  # the run starts once the event loop turns, i.e. in here
-    result, message = finished.args
+    steps: list[tuple[int, int]] = []
+    runner = Runner(None)  # no console store: the export opens its own read-only connection
+    task = export_audit_pack(runner, None, str(store), tmp_path / "pack", confirm=False)
+    assert task is not None
+    task.progressed.connect(lambda done, total: steps.append((done, total)))
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass  # the task starts once the event loop turns, i.e. in here
+    result, message = outcome(task)
+    runner.shutdown()
     assert message == "" and result is not None and result.report.chain_ok
     manifest = json.loads((tmp_path / "pack" / "manifest.json").read_text(encoding="utf-8"))
     assert "report.pdf" in {f["name"] for f in manifest["files"]}
     assert _sha(store) == before
-    assert steps and steps[-1] == 1000
+    assert steps and steps[-1][0] == steps[-1][1] > 0  # progress reached its end
 
 
 def test_a_cancelled_export_keeps_nothing(qtbot: QtBot, tmp_path: Path) -> None:
     store = build_store(tmp_path / "floor.db")
-    run = ExportRun(str(store), tmp_path / "pack")
-    run.cancel()
-    with qtbot.waitSignal(run.finished, timeout=60_000) as finished:
-        run.start()
-    result, message = finished.args
-    assert result is None and "cancelled" in message
+    runner = Runner(None)
+    task = runner.start_task(write_pack(tmp_path / "pack"), connection="read", store_path=str(store))
+    task.cancel()
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass
+    result, message = outcome(task)
+    runner.shutdown()
+    assert result is None and "cancelled" in message and message == CANCELLED
     assert not any((tmp_path / "pack").iterdir())
 
 
@@ -52,7 +57,7 @@ def test_file_export_audit_pack_works_in_a_read_only_console(
 ) -> None:
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from csconsole.ui.actions import A
+    from csconsole.ui.actions import ActionId
     from tests.ui.conftest import open_window
 
     before = _sha(store_path)
@@ -63,7 +68,7 @@ def test_file_export_audit_pack_works_in_a_read_only_console(
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
     window = open_window(qtbot, store_path, read_only=True)
     try:
-        action = window.actions[A.EXPORT_PACK]
+        action = window.actions[ActionId.EXPORT_PACK]
         assert action.isEnabled(), "exporting writes nothing: it is allowed read-only"
         action.trigger()
         qtbot.waitUntil(lambda: bool(shown), timeout=60_000)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QPushButton
 from csconsole.domain.read_models import TicketFilter
 from csconsole.io.csv_import import import_csv
 from csconsole.services import audit, queries
-from csconsole.ui.actions import A
+from csconsole.ui.actions import ActionId
 from csconsole.ui.dialogs.import_report import CrossCheckDialog, ImportSummaryDialog, ProblemsDialog
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "zendesk"
@@ -20,7 +20,7 @@ HEADER = "ticket,at,kind,actor,queue,owner,customer,subject,channel,priority,sta
 
 
 def _finish(qtbot, window) -> None:
-    qtbot.waitUntil(lambda: window.import_worker is None, timeout=20_000)
+    qtbot.waitUntil(lambda: not window.imports.importing, timeout=20_000)
 
 
 def _refs(window, prefix: str) -> list[str]:
@@ -33,10 +33,10 @@ def test_a_csv_log_imports_and_its_tickets_appear(qtbot, window, tmp_path: Path)
                    + "IMP-1,2026-03-02T09:00:00Z,created,,Billing,,Acme Ltd,Charged twice,phone,high,,\n"
                    + "IMP-1,2026-03-02T09:05:00Z,take,Ana Lima,Billing,,,,,,,\n"
                    + "IMP-2,2026-03-02T10:00:00Z,created,,Returns,,Bo Shop,Broken box,email,low,,\n")
-    assert window.import_csv_file(log) is not None
-    assert not window.actions[A.IMPORT_CSV].isEnabled()  # one import at a time
+    assert window.imports.import_csv_file(log) is not None
+    assert not window.actions[ActionId.IMPORT_CSV].isEnabled()  # one import at a time
     _finish(qtbot, window)
-    summary = window.active_dialog
+    summary = window.dialogs.active
     assert isinstance(summary, ImportSummaryDialog)
     assert "Tickets: 2 (2 new) · events: 3" in summary.summary.text()
     assert _refs(window, "IMP-") == ["IMP-1", "IMP-2"]
@@ -44,7 +44,7 @@ def test_a_csv_log_imports_and_its_tickets_appear(qtbot, window, tmp_path: Path)
     qtbot.waitUntil(lambda: window.table_model.rowCount() == 1
                     and window.table_model.row_at(0) is not None and window.table_model.row_at(0).ref == "IMP-1",
                     timeout=5000)
-    assert window.actions[A.IMPORT_CSV].isEnabled()
+    assert window.actions[ActionId.IMPORT_CSV].isEnabled()
 
 
 def test_a_bad_csv_shows_its_lines_and_writes_nothing(qtbot, window, tmp_path: Path) -> None:
@@ -54,9 +54,9 @@ def test_a_bad_csv_shows_its_lines_and_writes_nothing(qtbot, window, tmp_path: P
                    + "BAD-1,2026-03-02T09:05:00Z,juggle,Ana Lima,Billing,,,,,,,\n"
                    + "BAD-1,not a time,take,Ana Lima,Billing,,,,,,,\n")
     head = audit.head(window.store)
-    window.import_csv_file(log)
+    window.imports.import_csv_file(log)
     _finish(qtbot, window)
-    dialog = window.active_dialog
+    dialog = window.dialogs.active
     assert isinstance(dialog, ProblemsDialog)
     lines = dialog.lines.toPlainText().splitlines()
     assert any("bad.csv:3:kind: unknown kind" in line for line in lines), lines
@@ -89,14 +89,14 @@ def test_cancel_writes_nothing(qtbot, window, tmp_path: Path) -> None:
 
         return import_csv(store, log, progress=held, cancel=cancel)
 
-    window.start_import(log, run, zendesk=False)
+    window.imports.start_import(log, run, zendesk=False)
     qtbot.waitUntil(halfway.is_set, timeout=10_000)
-    dialog = window.import_progress
+    dialog = window.imports.import_progress
     assert dialog.isVisible()
     dialog.findChild(QPushButton).click()  # Cancel
     go_on.set()
     _finish(qtbot, window)
-    assert "nothing was written" in window.last_message
+    assert "nothing was written" in window.messages.last
     assert audit.head(window.store) == head
     assert _refs(window, "CAN-") == []
 
@@ -109,10 +109,10 @@ def test_zendesk_export_import_shows_the_disagreements(qtbot, window, tmp_path: 
     first = metrics["ticket_metrics"][0]
     first["assignee_stations"] += 2  # Zendesk says otherwise than our events for this one ticket
     metrics_file.write_text(json.dumps(metrics))
-    window.import_zendesk_export(export)
+    window.imports.import_zendesk_export(export)
     _finish(qtbot, window)
-    summary = window.active_dialog
-    assert isinstance(summary, ImportSummaryDialog), window.last_message
+    summary = window.dialogs.active
+    assert isinstance(summary, ImportSummaryDialog), window.messages.last
     assert summary.disagreements is not None
     table = summary.disagreements
     cells = [[table.item(r, c).text() for c in range(4)] for r in range(table.rowCount())]
@@ -124,22 +124,22 @@ def test_zendesk_export_import_shows_the_disagreements(qtbot, window, tmp_path: 
     summary.close()
     tid = next(r.id for r in queries.all_tickets(window.store, TicketFilter(search=ref)) if r.ref == ref)
     qtbot.waitUntil(lambda: not window.table_model.loading and window.table_model.rowCount()
-                    == queries.tickets_count(window.store, window.current_filter()), timeout=5000)
-    window.show_ticket(tid)
+                    == queries.tickets_count(window.store, window.ticket_list.current_filter()), timeout=5000)
+    window.ticket_list.show_ticket(tid)
     qtbot.waitUntil(lambda: window.detail.ticket_id == tid, timeout=5000)
     line = window.detail.zendesk.text()
     assert window.detail.zendesk.isVisible()
     assert f"Zendesk counts {first['assignee_stations']} assignee stations" in line
-    window.actions[A.CROSSCHECK].trigger()
-    qtbot.waitUntil(lambda: isinstance(window.active_dialog, CrossCheckDialog), timeout=5000)
-    check = window.active_dialog
+    window.actions[ActionId.CROSSCHECK].trigger()
+    qtbot.waitUntil(lambda: isinstance(window.dialogs.active, CrossCheckDialog), timeout=5000)
+    check = window.dialogs.active
     assert check.table.rowCount() >= 1 and check.table.item(0, 0).text() == ref
 
 
 def test_the_untouched_fixture_agrees_with_zendesk(qtbot, window) -> None:
-    window.import_zendesk_export(FIXTURE)
+    window.imports.import_zendesk_export(FIXTURE)
     _finish(qtbot, window)
-    summary = window.active_dialog
+    summary = window.dialogs.active
     assert isinstance(summary, ImportSummaryDialog)
     assert summary.disagreements is None  # no table: nothing to list
     assert "counts that disagree with ours: 0" in summary.summary.text()
@@ -150,9 +150,9 @@ def test_imports_are_off_in_read_only_mode(qtbot, store_path: Path, tmp_path: Pa
 
     window = open_window(qtbot, store_path, read_only=True)
     try:
-        assert not window.actions[A.IMPORT_CSV].isEnabled()
-        assert not window.actions[A.IMPORT_ZENDESK].isEnabled()
-        assert window.import_zendesk_export(FIXTURE) is None
+        assert not window.actions[ActionId.IMPORT_CSV].isEnabled()
+        assert not window.actions[ActionId.IMPORT_ZENDESK].isEnabled()
+        assert window.imports.import_zendesk_export(FIXTURE) is None
     finally:
         window.close()
         window.store.close()
@@ -165,22 +165,22 @@ def test_a_csv_log_with_its_agents_file(qtbot, window, tmp_path: Path) -> None:
                    + "AG-1,2026-03-02T09:05:00Z,take,Nia Cole,Billing,,,,,,,\n")
     agents = tmp_path / "agents.csv"
     agents.write_text("name,role,queue\nNia Cole,supervisor,Billing\n")
-    window.import_csv_file(log, agents)
+    window.imports.import_csv_file(log, agents)
     _finish(qtbot, window)
-    assert isinstance(window.active_dialog, ImportSummaryDialog)
+    assert isinstance(window.dialogs.active, ImportSummaryDialog)
     assert queries.agent_by_name(window.store, "Nia Cole").role.value == "supervisor"
 
 
 def test_work_after_the_import_shows_up_in_the_cross_check(qtbot, window, writer) -> None:
     from csconsole.services import tickets
 
-    window.import_zendesk_export(FIXTURE)
+    window.imports.import_zendesk_export(FIXTURE)
     _finish(qtbot, window)
-    assert window.zendesk_checked == 11 and window.disagreements_by_ticket == {}
+    assert window.imports.zendesk_checked == 11 and window.imports.disagreements_by_ticket == {}
     ticket = next(r for r in queries.all_tickets(writer, TicketFilter(open_only=True)) if r.ref.startswith("ZD-"))
     raj = queries.agent_by_name(writer, "Raj Patel")
     tickets.transfer(writer, ticket.id, actor_id=raj.id, queue_id=raj.queue_id, owner_id=raj.id,
                      note="taking it over")  # our counts move on; Zendesk's stay as exported
-    window.load_crosscheck()  # what the window's slow tick does while the store holds Zendesk tickets
-    qtbot.waitUntil(lambda: ticket.id in window.disagreements_by_ticket, timeout=5000)
-    assert {d.metric for d in window.disagreements_by_ticket[ticket.id]} >= {"assignee_stations"}
+    window.imports.load_crosscheck()  # what the window's slow tick does while the store holds Zendesk tickets
+    qtbot.waitUntil(lambda: ticket.id in window.imports.disagreements_by_ticket, timeout=5000)
+    assert {d.metric for d in window.imports.disagreements_by_ticket[ticket.id]} >= {"assignee_stations"}

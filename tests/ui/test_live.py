@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from csconsole.domain.read_models import TicketFilter
 from csconsole.services import queries, tickets
-from csconsole.ui.actions import A
+from PySide6.QtWidgets import QLabel
+
+from csconsole.ui.actions import ActionId
 
 
 def test_a_write_from_another_connection_shows_up(qtbot, window, writer) -> None:
-    window.select_row(3)
-    selected = window.current_ticket_id()
+    window.selection.select_row(3)
+    selected = window.selection.current_ticket_id()
     qtbot.waitUntil(lambda: window.detail.ticket_id == selected, timeout=3000)
     window.filter_bar.search.setText("Cust")  # half typed, not applied yet
     window.filter_bar._debounce.stop()
@@ -23,16 +25,16 @@ def test_a_write_from_another_connection_shows_up(qtbot, window, writer) -> None
     tickets.add_note(writer, selected, actor_id=raj.id, note="spoke to the customer")
 
     qtbot.waitUntil(lambda: window.table_model.rowCount() == count + 1, timeout=2000)
-    assert window.table_model.rowCount() == queries.tickets_count(writer, window.current_filter())
+    assert window.table_model.rowCount() == queries.tickets_count(writer, window.ticket_list.current_filter())
     assert window.table_model.row_at(0).subject == "Router on fire"  # newest first
     qtbot.waitUntil(lambda: any(e.summary == "Note: spoke to the customer"
                                 for e in queries.ticket_detail(window.store, selected).events), timeout=2000)
     qtbot.waitUntil(lambda: window.detail.event_count ==
                     len(queries.ticket_detail(window.store, selected).events), timeout=2000)
-    assert window.selected_ticket_ids() == [selected]  # the same ticket, although it moved down a row
-    assert window.current_ticket_id() == selected
+    assert window.selection.ticket_ids() == [selected]  # the same ticket, although it moved down a row
+    assert window.selection.current_ticket_id() == selected
     assert window.filter_bar.search.text() == "Cust"
-    assert window.refreshed_label.text().startswith("Refreshed")
+    assert window.findChild(QLabel, "refreshed").text().startswith("Refreshed")
 
 
 def test_queues_panel_follows_other_writers(qtbot, window, writer) -> None:
@@ -52,7 +54,7 @@ def test_scroll_position_survives_a_refresh(qtbot, big_store_path) -> None:
 
     window = open_window(qtbot, big_store_path)
     try:
-        window.actions[A.OPEN_ONLY].setChecked(False)
+        window.actions[ActionId.OPEN_ONLY].setChecked(False)
         qtbot.waitUntil(lambda: window.table_model.anchors is not None, timeout=3000)
         window.table.scrollTo(window.table_model.index(180, 0))
         position = window.table.verticalScrollBar().value()

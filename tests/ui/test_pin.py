@@ -6,17 +6,17 @@ from PySide6.QtWidgets import QDialog
 
 from csconsole.services import pin, queries
 from csconsole.settings import Prefs, Settings
-from csconsole.ui.actions import A
+from csconsole.ui.actions import ActionId
 from csconsole.ui.dialogs.pin import PinDialog
 from csconsole.ui.dialogs.start import IdentityDialog
 from tests.ui.conftest import SUPERVISOR
 
 
 def test_set_my_pin_from_the_menu(qtbot, window) -> None:
-    me = window.identity
+    me = window.who.agent
     assert not pin.has_pin(window.store, me.id)
-    window.actions[A.SET_PIN].trigger()
-    dialog = window.active_dialog
+    window.actions[ActionId.SET_PIN].trigger()
+    dialog = window.dialogs.active
     assert isinstance(dialog, PinDialog)
     dialog.new.setText("2580")
     dialog.again.setText("2581")
@@ -28,32 +28,35 @@ def test_set_my_pin_from_the_menu(qtbot, window) -> None:
 
 
 def _switch_to(qtbot, window, name: str, typed: str) -> None:
-    window.actions[A.IDENTITY].trigger()
-    chooser = window.active_dialog
+    window.actions[ActionId.IDENTITY].trigger()
+    chooser = window.dialogs.active
     assert isinstance(chooser, IdentityDialog)
     for row in range(chooser.list.count()):
         if chooser.list.item(row).text().startswith(name):
             chooser.list.setCurrentRow(row)
-    chooser.accept()
-    ask = window.active_dialog
+    chooser.accept()  # the agent is read off the GUI thread, then the PIN is asked
+    qtbot.waitUntil(lambda: isinstance(window.dialogs.active, PinDialog), timeout=3000)
+    ask = window.dialogs.active
     assert isinstance(ask, PinDialog) and ask.unlock
     ask.current.setText(typed)
-    ask.accept()
+    with qtbot.waitSignal(window.runner.changes, timeout=5000):  # the Argon2id check runs on the runner
+        ask.accept()
 
 
 def test_switching_to_a_supervisor_with_a_pin_needs_it(qtbot, window) -> None:
     max_roy = queries.agent_by_name(window.store, "Max Roy")
     pin.set_pin(window.store, max_roy.id, "7391")
     _switch_to(qtbot, window, "Max Roy", "7390")
-    assert "not the PIN" in window.last_message
-    assert window.identity.name == SUPERVISOR
+    assert "not the PIN" in window.messages.last
+    assert window.who.agent.name == SUPERVISOR
     _switch_to(qtbot, window, "Max Roy", "7391")
-    assert window.identity.name == "Max Roy"
+    assert window.who.agent.name == "Max Roy"
     assert Settings().get(Prefs.IDENTITY) == "Max Roy"
 
 
 def test_start_up_asks_for_the_remembered_supervisors_pin(store_path, monkeypatch) -> None:
     from csconsole.services import open_store
+    from csconsole.ui.runner import Runner
     from csconsole.ui.startup import Console
 
     with open_store(str(store_path)) as store:
@@ -68,6 +71,10 @@ def test_start_up_asks_for_the_remembered_supervisors_pin(store_path, monkeypatc
             return QDialog.DialogCode.Accepted
 
         monkeypatch.setattr(PinDialog, "exec", answer)
-        assert Console(settings).identify(store) == sue  # a wrong try, then the right one
-        typed = iter(["1357", "1358", "1359"])
-        assert Console(settings).identify(store) is None  # three wrong tries: nobody signed in
+        runner = Runner(store)  # the PIN check runs off the GUI thread, even at start-up
+        try:
+            assert Console(settings).identify(store, runner) == sue  # a wrong try, then the right one
+            typed = iter(["1357", "1358", "1359"])
+            assert Console(settings).identify(store, runner) is None  # three wrong tries: nobody signed in
+        finally:
+            runner.shutdown()

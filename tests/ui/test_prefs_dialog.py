@@ -12,15 +12,15 @@ from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.rules import REASSIGN_REASONS
 from csconsole.services import open_store, preferences, queries, recovery
 from csconsole.settings import Prefs, Settings
-from csconsole.ui.actions import A
+from csconsole.ui.actions import ActionId
 from csconsole.ui.dialogs.preferences import PreferencesDialog
 from csconsole.ui.dialogs.reassign import ReassignDialog
 from tests.ui.conftest import open_window
 
 
 def _open(qtbot, window) -> PreferencesDialog:
-    window.actions[A.PREFERENCES].trigger()
-    dialog = window.active_dialog
+    window.actions[ActionId.PREFERENCES].trigger()
+    dialog = window.dialogs.active
     assert isinstance(dialog, PreferencesDialog)
     qtbot.waitExposed(dialog)
     return dialog
@@ -57,7 +57,7 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
         urgent.setValue(17)
         assert [q.name for q in dialog.changed_targets()] == ["Billing"]
         _ok(dialog)
-        qtbot.waitUntil(lambda: "Preferences saved" in window.last_message, timeout=5000)
+        qtbot.waitUntil(lambda: "Preferences saved" in window.messages.last, timeout=5000)
 
         # written: QSettings as another console start would read them, the targets in the store
         again = Settings()
@@ -80,10 +80,10 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
         dialog.reject()
 
         # and the reassign dialog offers the reasons chosen
-        window.select_row(0)
-        qtbot.waitUntil(lambda: window.actions[A.REASSIGN].isEnabled(), timeout=5000)
-        window.actions[A.REASSIGN].trigger()
-        reassign = window.active_dialog
+        window.selection.select_row(0)
+        qtbot.waitUntil(lambda: window.actions[ActionId.REASSIGN].isEnabled(), timeout=5000)
+        window.actions[ActionId.REASSIGN].trigger()
+        reassign = window.dialogs.active
         assert isinstance(reassign, ReassignDialog)
         assert [reassign.reason.itemText(i) for i in range(reassign.reason.count())] == reasons
         reassign.reject()
@@ -128,14 +128,14 @@ def test_the_chosen_checklist_is_proposed_for_a_new_case(qtbot, window) -> None:
     assert dialog.checklist.count() >= 3  # AWARE, HEARD, LEARN ship with the store
     dialog.checklist.setCurrentText("LEARN")
     _ok(dialog)
-    qtbot.waitUntil(lambda: "Preferences saved" in window.last_message, timeout=5000)
+    qtbot.waitUntil(lambda: "Preferences saved" in window.messages.last, timeout=5000)
     tid = next(r.id for r in queries.all_tickets(window.store, TicketFilter())
                if not recovery.cases_of_ticket(window.store, r.id))
-    window.show_ticket(tid)
-    qtbot.waitUntil(lambda: window.current_ticket_id() == tid and window.actions[A.OPEN_RECOVERY].isEnabled(),
+    window.ticket_list.show_ticket(tid)
+    qtbot.waitUntil(lambda: window.selection.current_ticket_id() == tid and window.actions[ActionId.OPEN_RECOVERY].isEnabled(),
                     timeout=5000)
-    window.actions[A.OPEN_RECOVERY].trigger()
-    case = window.panel(A.RECOVERY_PANEL).findChild(QWidget, "recovery_dialog")
+    window.actions[ActionId.OPEN_RECOVERY].trigger()
+    case = window.recovery.view().findChild(QWidget, "recovery_dialog")
     assert case is not None
     assert case.checklist.currentText() == "LEARN"
     assert case.current_checklist.name == "LEARN"

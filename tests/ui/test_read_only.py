@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from csconsole.ui.actions import SPECS, A
+from csconsole.ui.actions import SPECS, ActionId
 from tests.ui.conftest import open_window
 
 
@@ -18,23 +18,23 @@ def test_read_only_leaves_the_file_unchanged(qtbot, store_path) -> None:
     try:
         assert window.banner.isVisible()
         assert "(read-only)" in window.windowTitle()
-        window.select_row(0)
-        assert window.selected_ticket_ids()
+        window.selection.select_row(0)
+        assert window.selection.ticket_ids()
         for key, spec in SPECS.items():
             if spec.writes:
                 assert not window.actions[key].isEnabled(), key
         # everything a reader does: chips, search, refresh, detail, sorting
-        for chip in (A.CHIP_BOUNCED, A.CHIP_SLA, A.CHIP_BOUNCED, A.CHIP_SLA):
+        for chip in (ActionId.CHIP_BOUNCED, ActionId.CHIP_SLA, ActionId.CHIP_BOUNCED, ActionId.CHIP_SLA):
             window.actions[chip].trigger()
         window.filter_bar.search.setText("Customer")
         window.filter_bar.flush()
-        window.actions[A.REFRESH].trigger()
+        window.actions[ActionId.REFRESH].trigger()
         window.table.sortByColumn(9, window.table.horizontalHeader().sortIndicatorOrder())
         # a write forced through anyway is refused before it reaches the store
-        window.reassign()
-        window.ops.write(lambda s: None)
-        qtbot.waitUntil(lambda: "read-only" in window.last_message, timeout=2000)
-        window.ops.wait()
+        window.ticket_work.reassign()
+        window.runner.commit(lambda s: None)
+        qtbot.waitUntil(lambda: "read-only" in window.messages.last, timeout=2000)
+        window.runner.wait()
     finally:
         window.close()
         window.store.close()
@@ -42,6 +42,6 @@ def test_read_only_leaves_the_file_unchanged(qtbot, store_path) -> None:
 
 
 def test_writing_actions_are_on_in_a_writable_store(window) -> None:
-    window.select_row(0)
+    window.selection.select_row(0)
     assert not window.banner.isVisible()
-    assert window.actions[A.REASSIGN].isEnabled() and window.actions[A.TAKE].isEnabled()
+    assert window.actions[ActionId.REASSIGN].isEnabled() and window.actions[ActionId.TAKE].isEnabled()

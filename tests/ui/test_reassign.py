@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 
 from csconsole.domain.read_models import TicketFilter
 from csconsole.services import queries, tickets
-from csconsole.ui.actions import A
+from csconsole.ui.actions import ActionId
 from csconsole.ui.dialogs.reassign import ReassignDialog
 from tests.ui.conftest import SUPERVISOR
 from tests.ui.helpers import events_of
@@ -20,8 +20,8 @@ def _owned_rows(window, n: int) -> list[int]:
 
 
 def _reassign_via_dialog(qtbot, window, to: str, detail: str) -> None:
-    window.actions[A.REASSIGN].trigger()
-    dialog = window.active_dialog
+    window.actions[ActionId.REASSIGN].trigger()
+    dialog = window.dialogs.active
     assert isinstance(dialog, ReassignDialog) and dialog.isVisible()
     assert dialog.select_agent(to)
     dialog.detail.setText(detail)
@@ -34,7 +34,7 @@ def _wait_for_kinds(qtbot, window, tid: int, kinds: list[str]) -> None:
 
 def test_reassign_writes_one_event_and_undo_writes_its_reverse(qtbot, window) -> None:
     row = _owned_rows(window, 1)[0]
-    window.select_row(row)
+    window.selection.select_row(row)
     ticket = window.table_model.row_at(row)
     before = len(events_of(window.store, ticket.id))
 
@@ -45,29 +45,29 @@ def test_reassign_writes_one_event_and_undo_writes_its_reverse(qtbot, window) ->
     assert event.actor == SUPERVISOR
     assert event.data["reason"] == "Ping-pong: one owner until resolved: knows the router firmware"
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
-    qtbot.waitUntil(lambda: window.undo_stack.count() == 1 and window.actions[A.UNDO].isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.ticket_work.undo_stack.count() == 1 and window.actions[ActionId.UNDO].isEnabled(), timeout=5000)
 
-    window.actions[A.UNDO].trigger()
+    window.actions[ActionId.UNDO].trigger()
     qtbot.waitUntil(lambda: len(events_of(window.store, ticket.id)) == before + 2, timeout=5000)
     undo = events_of(window.store, ticket.id)[-1]
     assert undo.kind == "reassign" and undo.data["reason"].startswith("Undo: ")
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == ticket.owner
 
-    qtbot.waitUntil(lambda: window.actions[A.REDO].isEnabled(), timeout=5000)
-    window.actions[A.REDO].trigger()
+    qtbot.waitUntil(lambda: window.actions[ActionId.REDO].isEnabled(), timeout=5000)
+    window.actions[ActionId.REDO].trigger()
     qtbot.waitUntil(lambda: len(events_of(window.store, ticket.id)) == before + 3, timeout=5000)
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
 
 
 def test_bulk_reassign_and_bulk_undo(qtbot, window) -> None:
     rows = _owned_rows(window, 3)
-    window.select_row(rows[0])
+    window.selection.select_row(rows[0])
     for r in rows[1:]:
         window.table.selectionModel().select(
             window.table_model.index(r, 0),
             window.table.selectionModel().SelectionFlag.Select | window.table.selectionModel().SelectionFlag.Rows)
     picked = {window.table_model.ticket_id(r): window.table_model.row_at(r).owner for r in rows}
-    assert sorted(window.selected_ticket_ids()) == sorted(picked)
+    assert sorted(window.selection.ticket_ids()) == sorted(picked)
     counts = {tid: len(events_of(window.store, tid)) for tid in picked}
 
     _reassign_via_dialog(qtbot, window, "Raj Patel", "one owner for the outage")
@@ -75,28 +75,28 @@ def test_bulk_reassign_and_bulk_undo(qtbot, window) -> None:
     rows_now = queries.tickets_by_id(window.store, list(picked))
     assert {r.owner for r in rows_now} == {"Raj Patel"}
     assert all(events_of(window.store, t)[-1].kind == "reassign" for t in picked)
-    qtbot.waitUntil(lambda: window.actions[A.UNDO].isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.actions[ActionId.UNDO].isEnabled(), timeout=5000)
 
-    window.actions[A.UNDO].trigger()
+    window.actions[ActionId.UNDO].trigger()
     qtbot.waitUntil(lambda: all(len(events_of(window.store, t)) == counts[t] + 2 for t in picked), timeout=5000)
     assert {r.id: r.owner for r in queries.tickets_by_id(window.store, list(picked))} == picked
 
 
 def test_undo_is_refused_when_someone_acted_since(qtbot, window, writer) -> None:
     row = _owned_rows(window, 1)[0]
-    window.select_row(row)
+    window.selection.select_row(row)
     ticket = window.table_model.row_at(row)
     _reassign_via_dialog(qtbot, window, "Raj Patel", "specialist")
-    qtbot.waitUntil(lambda: window.undo_stack.count() == 1 and window.actions[A.UNDO].isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.ticket_work.undo_stack.count() == 1 and window.actions[ActionId.UNDO].isEnabled(), timeout=5000)
     raj = queries.agent_by_name(writer, "Raj Patel")
     tickets.add_note(writer, ticket.id, actor_id=raj.id, note="on it")  # another process acts meanwhile
     before = len(events_of(window.store, ticket.id))
 
-    window.actions[A.UNDO].trigger()
-    qtbot.waitUntil(lambda: "Undo refused" in window.last_message, timeout=5000)
-    assert "changed since" in window.last_message
+    window.actions[ActionId.UNDO].trigger()
+    qtbot.waitUntil(lambda: "Undo refused" in window.messages.last, timeout=5000)
+    assert "changed since" in window.messages.last
     assert len(events_of(window.store, ticket.id)) == before  # nothing written
-    assert window.undo_stack.index() == 1  # the command stays done
+    assert window.ticket_work.undo_stack.index() == 1  # the command stays done
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
 
 
@@ -105,19 +105,19 @@ def test_rule_refusal_is_a_plain_message(qtbot, store_path) -> None:
 
     window = open_window(qtbot, store_path, identity="Ana Lima")  # an agent may not reassign
     try:
-        window.select_row(_owned_rows(window, 1)[0])
+        window.selection.select_row(_owned_rows(window, 1)[0])
         _reassign_via_dialog(qtbot, window, "Raj Patel", "please")
-        qtbot.waitUntil(lambda: "only a supervisor or manager may reassign" in window.last_message, timeout=5000)
-        assert window.undo_stack.count() == 0
+        qtbot.waitUntil(lambda: "only a supervisor or manager may reassign" in window.messages.last, timeout=5000)
+        assert window.ticket_work.undo_stack.count() == 0
     finally:
         window.close()
         window.store.close()
 
 
 def test_reassign_dialog_needs_an_agent_and_a_reason(qtbot, window) -> None:
-    window.select_row(0)
-    window.actions[A.REASSIGN].trigger()
-    dialog = window.active_dialog
+    window.selection.select_row(0)
+    window.actions[ActionId.REASSIGN].trigger()
+    dialog = window.dialogs.active
     ok = dialog.buttons.buttons()[0]
     assert not ok.isEnabled()
     dialog.select_agent("Li Wei")
@@ -141,16 +141,16 @@ def test_select_all_and_reassign_across_pages(qtbot, big_store_path) -> None:
         qtbot.waitUntil(lambda: window.table_model.anchors is not None, timeout=5000)
         window.table.selectAll()
         count = window.table_model.rowCount()
-        assert count > 200 and window.selected_count() == count  # more than two pages
-        before = {r.id: r.owner for r in window.selected_rows()}
+        assert count > 200 and window.selection.count() == count  # more than two pages
+        before = {r.id: r.owner for r in window.selection.rows()}
         assert len(before) == count
         _reassign_via_dialog(qtbot, window, "Li Wei", "the whole floor while the others train")
         moved = {t for t, owner in before.items() if owner != "Li Wei"}
         qtbot.waitUntil(lambda: queries.tickets_count(window.store, TicketFilter(open_only=True, owner_id=queries.agent_by_name(
             window.store, "Li Wei").id)) == count, timeout=10_000)
         assert all(events_of(window.store, t)[-1].kind == "reassign" for t in list(moved)[:20])
-        qtbot.waitUntil(lambda: window.actions[A.UNDO].isEnabled(), timeout=5000)
-        window.actions[A.UNDO].trigger()
+        qtbot.waitUntil(lambda: window.actions[ActionId.UNDO].isEnabled(), timeout=5000)
+        window.actions[ActionId.UNDO].trigger()
         qtbot.waitUntil(lambda: {r.id: r.owner for r in queries.tickets_by_id(window.store, list(before))} == before,
                         timeout=10_000)
     finally:
@@ -160,14 +160,14 @@ def test_select_all_and_reassign_across_pages(qtbot, big_store_path) -> None:
 
 def test_reassign_by_keyboard_alone(qtbot, window) -> None:
     row = _owned_rows(window, 1)[0]
-    window.select_row(row)
+    window.selection.select_row(row)
     ticket = window.table_model.row_at(row)
     before = len(events_of(window.store, ticket.id))
     window.activateWindow()
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.active_dialog is not None and window.active_dialog.isVisible(), timeout=3000)
-    dialog = window.active_dialog
+    qtbot.waitUntil(lambda: window.dialogs.active is not None and window.dialogs.active.isVisible(), timeout=3000)
+    dialog = window.dialogs.active
     qtbot.keyClicks(dialog.search, "a")  # filters, and picks the first agent left
     first = dialog.agent_name()
     qtbot.keyClick(dialog.search, Qt.Key.Key_Down)  # the next one, without leaving the filter

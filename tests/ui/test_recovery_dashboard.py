@@ -10,7 +10,7 @@ import pytest
 from csconsole.io.demo import build_demo
 from csconsole.services import dashboard, open_store
 from csconsole.ui.charts.dashboard import CAUSES, DashboardView
-from csconsole.ui.operations import Operations
+from csconsole.ui.runner import Runner
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def test_the_demo_store_makes_the_dashboard_alive(demo_path: Path) -> None:
 
 def test_dashboard_shows_what_sql_gives(qtbot, demo_path: Path) -> None:
     store = open_store(str(demo_path), read_only=True)
-    ops = Operations(store)
+    ops = Runner(store)
     view = DashboardView(ops)
     qtbot.addWidget(view)
     view.resize(1400, 900)
@@ -94,7 +94,7 @@ def test_dashboard_shows_what_sql_gives(qtbot, demo_path: Path) -> None:
         view.span.setCurrentIndex(0)
         assert len(view.depth_total.getData()[0]) == 24
         with qtbot.waitSignal(view.refreshed, timeout=10_000):
-            ops.changed.emit()  # the console's one change signal: the dashboard re-reads (paced)
+            ops.reread_everything()  # the runner's one changes event, kinds unknown: the dashboard re-reads (paced)
         assert len(view.depth_plot.listDataItems()) == items
     finally:
         ops.shutdown()
@@ -103,7 +103,7 @@ def test_dashboard_shows_what_sql_gives(qtbot, demo_path: Path) -> None:
 
 def test_a_hidden_dashboard_waits_until_shown(qtbot, demo_path: Path) -> None:
     store = open_store(str(demo_path), read_only=True)
-    ops = Operations(store)
+    ops = Runner(store)
     view = DashboardView(ops)
     qtbot.addWidget(view)
     try:

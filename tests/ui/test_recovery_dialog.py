@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QDate
 
 from csconsole.services import audit, open_store, queries, recovery
-from csconsole.ui.operations import Operations
+from csconsole.ui.runner import Runner
 from csconsole.ui.recovery.dialog import RecoveryDialog
 from csconsole.ui.recovery.evaluation import EvaluationDialog
 from csconsole.ui.recovery.policies import PolicyDialog
@@ -19,7 +19,7 @@ TICKET = 2
 def setup(store_path):
     store = open_store(str(store_path))
     recovery.add_policy(store, REFUNDS, owner="Finance")
-    return store, Operations(store), queries.agent_by_name(store, SUPERVISOR)
+    return store, Runner(store), queries.agent_by_name(store, SUPERVISOR)
 
 
 def events(store) -> int:

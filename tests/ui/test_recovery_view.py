@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from csconsole.services import open_store, queries, recovery
-from csconsole.ui.operations import Operations
+from csconsole.ui.runner import Runner
 from csconsole.ui.recovery.model import CaseColumn, RecoveryCasesModel
 from csconsole.ui.recovery.view import RecoveryView
 from tests.sql import connection
@@ -15,7 +15,7 @@ def make_view(qtbot, store_path):
     store = open_store(str(store_path))
     sue = queries.agent_by_name(store, SUPERVISOR)
     plan = seed_cases(store, sue.id)
-    ops = Operations(store)
+    ops = Runner(store)
     view = RecoveryView(ops, sue)
     qtbot.addWidget(view)
     view.resize(1300, 800)
@@ -56,7 +56,7 @@ def test_lists_and_filters(qtbot, qtmodeltester, store_path) -> None:
             view.search.setText(ref)
         assert view.model.rowCount() == 1 and cell(view, 0, CaseColumn.TICKET) == ref
     finally:
-        view.ops.shutdown()
+        view.runner.shutdown()
         store.close()
 
 
@@ -82,7 +82,7 @@ def test_proposals_are_the_tickets_sql_proposes(qtbot, store_path) -> None:
         assert view.model.rowCount() == 3
         dialog.close()
     finally:
-        view.ops.shutdown()
+        view.runner.shutdown()
         store.close()
 
 
@@ -99,7 +99,7 @@ def test_double_click_opens_the_case_and_names_its_ticket(qtbot, store_path) -> 
         assert dialog.steps.item(3).font().bold()
         dialog.close()
     finally:
-        view.ops.shutdown()
+        view.runner.shutdown()
         store.close()
 
 
@@ -111,11 +111,11 @@ def test_a_commit_elsewhere_refreshes_the_view(qtbot, store_path) -> None:
             sue = queries.agent_by_name(other, SUPERVISOR)
             recovery.complete_step(other, 5, actor_id=sue.id, step="acknowledge", note="sorry")
         with qtbot.waitSignal(view.refreshed, timeout=5000):
-            view.ops.poll()  # the console's live poll notices the commit and announces one change
+            view.runner.start_polling(50)  # the console's live poll notices the commit and announces one change
         assert view.model.rowCount() == 3
         assert view.counts.text().startswith("3 open")
     finally:
-        view.ops.shutdown()
+        view.runner.shutdown()
         store.close()
 
 
@@ -135,7 +135,7 @@ def test_proposals_follow_the_recovery_triggers_in_preferences(qtbot, store_path
         label = view.proposed_label.text()
         assert "bounced 4+ times, 3+ contacts" in label and "loyal" not in label
     finally:
-        view.ops.shutdown()
+        view.runner.shutdown()
         store.close()
         for setting in (Prefs.TRIGGER_BOUNCES, Prefs.TRIGGER_LOYAL_BREACH):
             settings.set(setting, setting.default)

@@ -28,10 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from csconsole.services import dashboard
-from csconsole.ui import look
-from csconsole.ui.operations import Operations
+from csconsole.services.changes import Kind
+from csconsole.ui import colours
+from csconsole.ui.runner import Runner
 
-DEPTH_COLOURS = (look.BLUE, look.RED, look.GREEN, look.AMBER, "#8e5bd6")
+# Queue depths and SLA, recovery cases, evaluation scores by associate and policy.
+SHOWN_KINDS = (Kind.TICKETS, Kind.QUEUES, Kind.SLA_TARGETS, Kind.RECOVERY, Kind.EVALUATIONS, Kind.POLICIES)
+
+DEPTH_COLOURS = (colours.BLUE, colours.RED, colours.GREEN, colours.AMBER, "#8e5bd6")
 SPANS = (("Last 24 hours", 24), ("Last 7 days", 7 * 24))
 BOUNCE_LABELS = ("0", "1", "2", "3", "4", "5+")
 CAUSES = ("associate", "policy", "process", "product", "other")
@@ -58,7 +62,7 @@ class Tile(QFrame):
 
     def set(self, text: str, hue: str | None = None) -> None:
         self.value.setText(text)
-        colour = look.ink(hue).name() if hue else ""
+        colour = colours.ink(hue).name() if hue else ""
         self.value.setStyleSheet(f"color: {colour}" if colour else "")
 
 
@@ -87,20 +91,20 @@ def _fill(table: QTableWidget, rows: list[tuple[object, ...]]) -> None:
 class DashboardView(QWidget):
     refreshed = Signal()
 
-    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         import pyqtgraph as pg  # lazily: the console's cold start does not pay for it
 
         self.pg = pg
         self.setObjectName("dashboard")
-        self.ops = ops
+        self.runner = runner
         self.data: dashboard.Dashboard | None = None
         self._loading = self._again = False
         self._dirty = True
         self._started = self._next_allowed = 0.0
         self._cooldown = QTimer(self, singleShot=True)
         self._cooldown.timeout.connect(self.refresh)
-        ops.changed.connect(self.refresh)  # it refreshes with the rest of the console
+        runner.changes.connect(lambda changes: self.refresh() if changes.touches(*SHOWN_KINDS) else None)
         pal = self.palette()
         self._bg = pal.color(QPalette.ColorRole.Base)
         self._fg = pal.color(QPalette.ColorRole.Text)
@@ -131,30 +135,30 @@ class DashboardView(QWidget):
         self.depth_curves = [self.depth_plot.plot(pen=pg.mkPen(c, width=2)) for c in DEPTH_COLOURS]
 
         self.bounce_plot = self._plot(self.tr("Bounces per ticket"))
-        self.bounce_bars = self.bounce_plot.plot(stepMode="center", fillLevel=0, brush=QColor(look.BLUE),
-                                                 pen=pg.mkPen(look.BLUE))
+        self.bounce_bars = self.bounce_plot.plot(stepMode="center", fillLevel=0, brush=QColor(colours.BLUE),
+                                                 pen=pg.mkPen(colours.BLUE))
         self.bounce_plot.getAxis("bottom").setTicks([list(enumerate(BOUNCE_LABELS))])
         self.bounce_plot.setLogMode(y=False)
 
         self.breach_plot = self._plot(self.tr("SLA breached, by day opened"), date_axis=True)
-        self.breach_bars = self.breach_plot.plot(stepMode="center", fillLevel=0, brush=QColor(look.RED),
-                                                 pen=pg.mkPen(look.RED))
+        self.breach_bars = self.breach_plot.plot(stepMode="center", fillLevel=0, brush=QColor(colours.RED),
+                                                 pen=pg.mkPen(colours.RED))
         self.repeat_plot = self._plot(self.tr("Repeat contacts, by day opened (%)"), date_axis=True)
-        self.repeat_line = self.repeat_plot.plot(pen=pg.mkPen(look.AMBER, width=2), symbol="o", symbolSize=4,
-                                                 symbolBrush=QColor(look.AMBER), symbolPen=None)
+        self.repeat_line = self.repeat_plot.plot(pen=pg.mkPen(colours.AMBER, width=2), symbol="o", symbolSize=4,
+                                                 symbolBrush=QColor(colours.AMBER), symbolPen=None)
 
         self.cause_plot = self._plot(self.tr("Root causes of recoveries"))
         self.cause_bars = pg.BarGraphItem(x=list(range(len(CAUSES))), height=[0] * len(CAUSES), width=0.6,
-                                          brush=QColor(look.AMBER), pen=pg.mkPen(None))
+                                          brush=QColor(colours.AMBER), pen=pg.mkPen(None))
         self.cause_plot.addItem(self.cause_bars)
         self.cause_plot.getAxis("bottom").setTicks([list(enumerate(CAUSES))])
 
         self.associate_plot = self._plot(self.tr("Associates: average associate score"))
-        self.associate_bars = pg.BarGraphItem(x0=[0], y=[0], width=[0], height=0.6, brush=QColor(look.GREEN),
+        self.associate_bars = pg.BarGraphItem(x0=[0], y=[0], width=[0], height=0.6, brush=QColor(colours.GREEN),
                                               pen=pg.mkPen(None))
         self.associate_plot.addItem(self.associate_bars)
         self.policy_plot = self._plot(self.tr("Policies: average policy score"))
-        self.policy_bars = pg.BarGraphItem(x0=[0], y=[0], width=[0], height=0.6, brush=QColor(look.RED),
+        self.policy_bars = pg.BarGraphItem(x0=[0], y=[0], width=[0], height=0.6, brush=QColor(colours.RED),
                                            pen=pg.mkPen(None))
         self.policy_plot.addItem(self.policy_bars)
         for plot in (self.associate_plot, self.policy_plot):
@@ -229,7 +233,7 @@ class DashboardView(QWidget):
         self._loading = True
         self._dirty = False
         self._started = time.monotonic()
-        self.ops.read(lambda store: dashboard.snapshot(store), self._loaded, self._failed)
+        self.runner.read(lambda store: dashboard.snapshot(store), self._loaded, self._failed)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -257,12 +261,12 @@ class DashboardView(QWidget):
     def _show(self, d: dashboard.Dashboard) -> None:
         t = self.tiles
         t["open_recoveries"].set(str(d.open_recoveries))
-        t["promises_overdue"].set(str(d.promises_overdue), look.RED if d.promises_overdue else None)
-        t["follow_ups_due"].set(str(d.follow_ups_due), look.AMBER if d.follow_ups_due else None)
+        t["promises_overdue"].set(str(d.promises_overdue), colours.RED if d.promises_overdue else None)
+        t["follow_ups_due"].set(str(d.follow_ups_due), colours.AMBER if d.follow_ups_due else None)
         t["repeat_rate"].set(f"{100 * d.repeat_contact_rate:.1f}%")
         associate_avg, policy_avg = d.averages
-        t["associate_avg"].set("—" if associate_avg is None else f"{associate_avg:.2f}", look.GREEN)
-        t["policy_avg"].set("—" if policy_avg is None else f"{policy_avg:.2f}", look.RED)
+        t["associate_avg"].set("—" if associate_avg is None else f"{associate_avg:.2f}", colours.GREEN)
+        t["policy_avg"].set("—" if policy_avg is None else f"{policy_avg:.2f}", colours.RED)
         self._show_depth()
 
         self.bounce_bars.setData([i - 0.5 for i in range(len(d.bounces) + 1)], d.bounces)

@@ -5,7 +5,7 @@ The lines sit in read-only text boxes, so they can be scrolled, selected and cop
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -93,7 +93,7 @@ class DisagreementsTable(QTableWidget):
         self.cellActivated.connect(lambda row, _c: self.ticket_activated.emit(int(self.item(row, 0).data(TICKET_ID_ROLE))))
 
 
-def metric_name(widget: QWidget, metric: str) -> str:
+def metric_name(widget: QObject, metric: str) -> str:
     return {"assignee_stations": widget.tr("assignee stations"), "group_stations": widget.tr("group stations"),
             "reopens": widget.tr("reopens"), "replies": widget.tr("public replies"),
             "bounces": widget.tr("bounces")}.get(metric, metric)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QStandardPaths, QThreadPool, Signal
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -93,55 +93,31 @@ class StoreChooser(QDialog):
             self.accept()
 
 
-class _DemoSignals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(str)  # error message, empty on success
-
-
-class _DemoTask(QRunnable):
-    def __init__(self, path: Path, tickets: int, signals: _DemoSignals) -> None:
-        super().__init__()
-        self._path, self._tickets, self._signals = path, tickets, signals
-
-    def run(self) -> None:
-        from csconsole.io.demo import build_demo
-
-        try:
-            build_demo(self._path, tickets=self._tickets,
-                       progress=lambda done, total: self._signals.progress.emit(done, total))
-        except Exception as error:  # noqa: BLE001 - reported in the dialog, never a crash
-            self._signals.finished.emit(str(error) or type(error).__name__)
-            return
-        self._signals.finished.emit("")
-
-
 def build_demo_with_progress(path: Path, tickets: int = DEMO_TICKETS, parent: QWidget | None = None) -> str:
-    """Build the demo store off the GUI thread behind a progress dialog; returns an error or ''."""
+    """Build the demo store on a runner (no store is open yet) behind a progress dialog; returns an error or ''."""
+    from csconsole.io.demo import build_demo
+    from csconsole.ui.runner import Runner
+
     dialog = QProgressDialog(QApplication.translate("start", "Building the demo store…"), "", 0, 100, parent)
     dialog.setWindowTitle(QApplication.translate("start", "csconsole"))
     dialog.setCancelButton(None)  # a half-built store is worse than waiting a few seconds
     dialog.setMinimumDuration(0)
-    signals = _DemoSignals()
-    outcome: list[str] = []
+    runner = Runner(None)
+    task = runner.start_task(lambda _store, progress: build_demo(path, tickets=tickets, progress=progress),
+                             connection="none", store_path=str(path))
 
     def progress(done: int, total: int) -> None:
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(done, total))
 
-    def finished(error: str) -> None:
-        outcome.append(error)
-        dialog.reset()
-        dialog.close()
-
-    signals.progress.connect(progress)
-    signals.finished.connect(finished)
-    pool = QThreadPool.globalInstance()
-    pool.start(_DemoTask(path, tickets, signals))
-    if not outcome:
+    task.progressed.connect(progress)
+    task.finished.connect(lambda: (dialog.reset(), dialog.close()))
+    if not task.done:
         dialog.exec()
-    pool.waitForDone()
-    QApplication.processEvents()  # deliver a finished signal queued while the dialog closed
-    return outcome[0] if outcome else ""
+    runner.shutdown()
+    if task.error is None:
+        return ""
+    return str(task.error) or type(task.error).__name__
 
 
 class IdentityDialog(QDialog):

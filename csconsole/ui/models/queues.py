@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from csconsole.domain import clock
 from csconsole.domain.read_models import QueueStats
-from csconsole.ui import look, text
+from csconsole.ui import colours, durations
 
 Index = QModelIndex | QPersistentModelIndex
 QUEUE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -97,7 +97,7 @@ class QueuesModel(QAbstractTableModel):
         if stats is None or not 0 <= index.column() < len(QueueColumn):
             return None
         column = QueueColumn(index.column())
-        state_hue = look.RED if stats.breached else look.AMBER if stats.at_risk else look.GREEN
+        state_hue = colours.RED if stats.breached else colours.AMBER if stats.at_risk else colours.GREEN
         if role == Qt.ItemDataRole.DisplayRole:
             match column:
                 case QueueColumn.NAME:
@@ -105,7 +105,7 @@ class QueuesModel(QAbstractTableModel):
                 case QueueColumn.DEPTH:
                     return str(stats.depth)
                 case QueueColumn.OLDEST:
-                    return text.age(stats.oldest_created_at, self._now) or "—"
+                    return durations.age(stats.oldest_created_at, self._now) or "—"
                 case QueueColumn.AT_RISK:
                     return str(stats.at_risk)
                 case QueueColumn.BREACHED:
@@ -113,12 +113,12 @@ class QueuesModel(QAbstractTableModel):
         if role == QUEUE_ID_ROLE:
             return stats.queue_id
         if role == Qt.ItemDataRole.DecorationRole and column == QueueColumn.NAME:
-            return look.dot(state_hue)
+            return colours.dot(state_hue)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == QueueColumn.BREACHED and stats.breached:
-                return look.ink(look.RED)
+                return colours.ink(colours.RED)
             if column == QueueColumn.AT_RISK and stats.at_risk:
-                return look.ink(look.AMBER)
+                return colours.ink(colours.AMBER)
         if role == Qt.ItemDataRole.FontRole and index.row() == 0:
             from PySide6.QtGui import QFont
 

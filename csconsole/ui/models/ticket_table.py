@@ -19,7 +19,7 @@ from csconsole.domain.read_models import NO_OWNER, SortKey, TicketFilter, Ticket
 from csconsole.domain.words import SlaState, Tier
 from csconsole.services import Store, queries
 from csconsole.services.queries import Key, Order
-from csconsole.ui import look, text
+from csconsole.ui import colours, durations
 
 PAGE = 100
 MAX_PAGES = 30  # ~3,000 rows held at most: a few screens either way of what is visible
@@ -76,10 +76,10 @@ def attention(row: TicketRow, now: str) -> str | None:
 
 
 ATTENTION_LOOK = {
-    "breached": (look.RED, "!"),
-    "pingpong": (look.AMBER, "⇄"),
-    "callback": (look.BLUE, "☎"),
-    "at_risk": (look.AMBER, "…"),
+    "breached": (colours.RED, "!"),
+    "pingpong": (colours.AMBER, "⇄"),
+    "callback": (colours.BLUE, "☎"),
+    "at_risk": (colours.AMBER, "…"),
 }
 
 
@@ -109,11 +109,11 @@ class _View:
         self.texts = [model.display(row, c) for c in Column]
         self.reason = attention(row, now)
         hue_badge = ATTENTION_LOOK.get(self.reason) if self.reason else None
-        self.background = look.tint(hue_badge[0]) if hue_badge else None
-        self.ref_icon = look.badge(*hue_badge) if hue_badge else None
-        self.customer_icon = look.badge(look.GOLD, "★") if row.customer_tier is Tier.LOYAL else None
-        hue = look.sla_hue(row.sla_state(now))
-        self.sla_ink = look.ink(hue) if hue else None
+        self.background = colours.tint(hue_badge[0]) if hue_badge else None
+        self.ref_icon = colours.badge(*hue_badge) if hue_badge else None
+        self.customer_icon = colours.badge(colours.GOLD, "★") if row.customer_tier is Tier.LOYAL else None
+        hue = colours.sla_hue(row.sla_state(now))
+        self.sla_ink = colours.ink(hue) if hue else None
 
 
 def _row(item: TicketRow | _View) -> TicketRow:
@@ -418,9 +418,9 @@ class TicketTableModel(QAbstractTableModel):
             case Column.PRIORITY:
                 return row.priority
             case Column.AGE:
-                return text.age(row.created_at, self._now)
+                return durations.age(row.created_at, self._now)
             case Column.SLA:
-                return text.countdown(row.sla_due_at, self._now)
+                return durations.countdown(row.sla_due_at, self._now)
             case Column.BOUNCES:
                 return str(row.bounces)
             case Column.PINGPONG:

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from csconsole.domain.checklists import BUILT_IN, Checklist, Records
 from csconsole.services import recovery
+from csconsole.services.changes import Kind
 from csconsole.ui.refusal import refusal_box
-from csconsole.ui.operations import Operations
+from csconsole.ui.runner import Runner
 
 RECORDS = [r.value for r in Records]
 
@@ -38,11 +39,11 @@ class ChecklistDialog(QDialog):
     changed = Signal()
     refused = Signal(str)
 
-    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("checklist_dialog")
         self.setWindowTitle(self.tr("Recovery checklists"))
-        self.ops = ops
+        self.runner = runner
         self.refusal: QMessageBox | None = None
         self.checklists: list[Checklist] = []
         self.names = QListWidget(objectName="checklists")
@@ -89,7 +90,7 @@ class ChecklistDialog(QDialog):
         self.reload()
 
     def reload(self, select: str | None = None) -> None:
-        self.checklists = recovery.checklists(self.ops.store)
+        self.checklists = recovery.checklists(self.runner.store)
         self.names.clear()
         for item in self.checklists:
             self.names.addItem(item.name + (self.tr(" (built in)") if item.name in BUILT_IN else ""))
@@ -116,11 +117,11 @@ class ChecklistDialog(QDialog):
         self.steps.setRowCount(0)
         for step in item.steps:
             self._append_step(step.title, step.hint, step.records.value)
-        editable = not built_in and not self.ops.read_only
+        editable = not built_in and not self.runner.read_only
         for widget in (self.name, self.description, self.add_step, self.remove_step, self.save):
             widget.setEnabled(editable)
         self.steps.setEnabled(editable)
-        self.new.setEnabled(not self.ops.read_only)
+        self.new.setEnabled(not self.runner.read_only)
 
     def _new(self) -> None:
         self.names.clearSelection()
@@ -147,7 +148,7 @@ class ChecklistDialog(QDialog):
         def job(store: Any) -> Checklist:
             return recovery.save_checklist(store, name, steps, description)
 
-        self.ops.write(job, self._done, self._refuse)
+        self.runner.commit(job, self._done, self._refuse, touches=[Kind.CHECKLISTS])
 
     def _done(self, item: Checklist) -> None:
         self.reload(select=item.name)

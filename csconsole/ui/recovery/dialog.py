@@ -37,7 +37,7 @@ from csconsole.domain.rules import Agent
 from csconsole.services import recovery
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.refusal import refusal_box
-from csconsole.ui.operations import Operations
+from csconsole.ui.runner import Runner
 
 GOODWILL_KINDS = ("", "refund", "voucher", "credit", "gift", "free upgrade")
 
@@ -160,16 +160,16 @@ class RecoveryDialog(QDialog):
     step_done = Signal(object)  # recovery.StepResult
     refused = Signal(str)
 
-    def __init__(self, ops: Operations, identity: Agent | None, ticket_id: int, ticket_label: str,
+    def __init__(self, runner: Runner, identity: Agent | None, ticket_id: int, ticket_label: str,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recovery_dialog")
         self.setWindowTitle(self.tr("Service recovery — {0}").format(ticket_label))
-        self.ops = ops
+        self.runner = runner
         self.identity = identity
         self.ticket_id = ticket_id
         self.refusal: QMessageBox | None = None
-        store = ops.store  # a few small reads for one ticket: cheap on the GUI thread's connection
+        store = runner.store  # a few small reads for one ticket: cheap on the GUI thread's connection
         self.case: RecoveryCase | None = recovery.current_case(store, ticket_id)
         self.checklists: list[Checklist] = recovery.checklists(store)
         policies = recovery.policies(store)
@@ -253,7 +253,7 @@ class RecoveryDialog(QDialog):
             # Resolve means "do it as promised": keep the promise in sight.
             self.form.hint.setText(self.tr("{0}\nPromised: {1}, by {2}.").format(
                 nxt.hint, promise.get("promise", ""), promise.get("promised_by", "")))
-        self.do_step.setEnabled(nxt is not None and not self.ops.read_only)
+        self.do_step.setEnabled(nxt is not None and not self.runner.read_only)
         self.do_step.setText(self.tr("&Complete {0}").format(nxt.title) if nxt else self.tr("&Complete step"))
 
     def submit(self) -> None:
@@ -272,7 +272,7 @@ class RecoveryDialog(QDialog):
             return recovery.complete_step(store, ticket, actor_id=actor, step=step.key, note=note, fields=fields,
                                           checklist=checklist)
 
-        self.ops.write(job, self._done, self._refuse)
+        self.runner.commit(job, self._done, self._refuse)
 
     def _done(self, result: recovery.StepResult) -> None:
         self.case = result.case
@@ -285,5 +285,5 @@ class RecoveryDialog(QDialog):
         self.refused.emit(message)
 
     def _render_button(self) -> None:
-        self.do_step.setEnabled(self.form.step is not None and not self.ops.read_only)
+        self.do_step.setEnabled(self.form.step is not None and not self.runner.read_only)
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from csconsole.domain.rules import Agent
 from csconsole.services import recovery
 from csconsole.ui.refusal import refusal_box
-from csconsole.ui.operations import Operations
+from csconsole.ui.runner import Runner
 
 SCORE_WORDS = {1: "1 poor", 2: "2", 3: "3 fair", 4: "4", 5: "5 excellent"}
 
@@ -61,12 +61,12 @@ class EvaluationDialog(QDialog):
     evaluated = Signal(object)  # the Change
     refused = Signal(str)
 
-    def __init__(self, ops: Operations, identity: Agent | None, ticket_id: int, ticket_label: str,
+    def __init__(self, runner: Runner, identity: Agent | None, ticket_id: int, ticket_label: str,
                  associate: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("evaluation_dialog")
         self.setWindowTitle(self.tr("Evaluate — {0}").format(ticket_label))
-        self.ops, self.identity, self.ticket_id = ops, identity, ticket_id
+        self.runner, self.identity, self.ticket_id = runner, identity, ticket_id
         self.refusal: QMessageBox | None = None
 
         associate_box = QGroupBox(self.tr("The associate: {0}").format(associate or self.tr("no owner")))
@@ -80,7 +80,7 @@ class EvaluationDialog(QDialog):
         policy_box.setObjectName("policy_box")
         self.policy = QComboBox(objectName="policy")
         self.policy.addItem(self.tr("— no policy involved —"), None)
-        for item in recovery.policies(ops.store, active_only=True):
+        for item in recovery.policies(runner.store, active_only=True):
             self.policy.addItem(item.name, item.id)
         self.policy_score = ScoreButtons("policy_score")
         p_layout = QVBoxLayout(policy_box)
@@ -131,7 +131,7 @@ class EvaluationDialog(QDialog):
             return recovery.evaluate(store, ticket, actor_id=actor, associate_score=associate,
                                      policy=policy, policy_score=policy_score, comment=comment)
 
-        self.ops.write(job, self._done, self._refuse)
+        self.runner.commit(job, self._done, self._refuse)
 
     def _done(self, change: object) -> None:
         self.evaluated.emit(change)

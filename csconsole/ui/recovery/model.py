@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from csconsole.services.recovery import CaseRow
-from csconsole.ui import look
+from csconsole.ui import colours
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -85,13 +85,13 @@ class RecoveryCasesModel(QAbstractTableModel):
             return row.ticket_id
         if role == Qt.ItemDataRole.ForegroundRole:
             if column is CaseColumn.PROMISED_BY and row.promise_overdue(self._today):
-                return look.ink(look.RED)
+                return colours.ink(colours.RED)
             if column is CaseColumn.FOLLOW_UP and row.follow_up_due(self._today):
-                return look.ink(look.AMBER)
+                return colours.ink(colours.AMBER)
             if column is CaseColumn.PROGRESS and not row.is_open:
-                return look.ink(look.GREEN)
+                return colours.ink(colours.GREEN)
             if column is CaseColumn.CUSTOMER and row.loyal:
-                return look.ink(look.GOLD)
+                return colours.ink(colours.GOLD)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is CaseColumn.PROMISED_BY and row.promise:
                 late = " — past its date, not resolved yet" if row.promise_overdue(self._today) else ""

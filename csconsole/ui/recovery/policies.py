@@ -22,19 +22,20 @@ from PySide6.QtWidgets import (
 )
 
 from csconsole.services import recovery
+from csconsole.services.changes import Kind
 from csconsole.ui.refusal import refusal_box
-from csconsole.ui.operations import Operations
+from csconsole.ui.runner import Runner
 
 
 class PolicyDialog(QDialog):
     changed = Signal()
     refused = Signal(str)
 
-    def __init__(self, ops: Operations, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("policy_dialog")
         self.setWindowTitle(self.tr("Policy register"))
-        self.ops = ops
+        self.runner = runner
         self.refusal: QMessageBox | None = None
         self.policies: list[recovery.Policy] = []
         self.table = QTableWidget(0, 4, objectName="policies")
@@ -62,7 +63,7 @@ class PolicyDialog(QDialog):
         self.toggle.clicked.connect(self._toggle)
         row = QHBoxLayout()
         for button in (self.add, self.save, self.toggle):
-            button.setEnabled(not ops.read_only)
+            button.setEnabled(not runner.read_only)
             row.addWidget(button)
         row.addStretch(1)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -76,7 +77,7 @@ class PolicyDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        self.policies = recovery.policies(self.ops.store)
+        self.policies = recovery.policies(self.runner.store)
         self.table.setRowCount(len(self.policies))
         for r, item in enumerate(self.policies):
             for c, text in enumerate((item.name, item.owner, self.tr("yes") if item.active else self.tr("retired"),
@@ -92,8 +93,8 @@ class PolicyDialog(QDialog):
 
     def _selected(self) -> None:
         item = self.current()
-        self.save.setEnabled(item is not None and not self.ops.read_only)
-        self.toggle.setEnabled(item is not None and not self.ops.read_only)
+        self.save.setEnabled(item is not None and not self.runner.read_only)
+        self.toggle.setEnabled(item is not None and not self.runner.read_only)
         if item is None:
             return
         self.name.setText(item.name)
@@ -102,7 +103,7 @@ class PolicyDialog(QDialog):
         self.toggle.setText(self.tr("&Retire") if item.active else self.tr("Re&activate"))
 
     def _run(self, job: Any) -> None:
-        self.ops.write(job, self._done, self._refuse)
+        self.runner.commit(job, self._done, self._refuse, touches=[Kind.POLICIES])
 
     def _add(self) -> None:
         name, owner, description = self.name.text(), self.owner.text(), self.description.text()

@@ -30,14 +30,20 @@ from PySide6.QtWidgets import (
 from csconsole.domain import clock
 from csconsole.domain.rules import Agent
 from csconsole.services import recovery
+from csconsole.services.changes import Kind
 from csconsole.settings import Settings
 from csconsole.ui.accessibility import name_controls
-from csconsole.ui.operations import Operations
+from csconsole.ui.changes_event import Changes
+from csconsole.ui.runner import Runner
 from csconsole.ui.recovery.checklists import ChecklistDialog
 from csconsole.ui.recovery.dialog import RecoveryDialog
 from csconsole.ui.recovery.evaluation import EvaluationDialog
 from csconsole.ui.recovery.model import CaseColumn, RecoveryCasesModel
 from csconsole.ui.recovery.policies import PolicyDialog
+
+# Cases, their steps and evaluations, the policies and checklists they name, the proposals (tickets that
+# bounced or called often enough, by this console's triggers).
+SHOWN_KINDS = (Kind.RECOVERY, Kind.EVALUATIONS, Kind.POLICIES, Kind.CHECKLISTS, Kind.PREFERENCES, Kind.TICKETS)
 
 SHOW = (
     ("Open cases", recovery.CaseFilter(open_only=True)),
@@ -60,10 +66,10 @@ class RecoveryView(QWidget):
     ticket_activated = Signal(int)  # the main window selects that ticket
     changed = Signal()  # a step, an evaluation or a policy was written here
 
-    def __init__(self, ops: Operations, identity: Agent | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, identity: Agent | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recovery_view")
-        self.ops = ops
+        self.runner = runner
         self.identity = identity
         self.dialog: RecoveryDialog | None = None
         self.evaluation: EvaluationDialog | None = None
@@ -73,7 +79,7 @@ class RecoveryView(QWidget):
         self._loading = False
         self._again = False
         self._dirty = True
-        ops.changed.connect(self.refresh)  # ours and other processes' commits alike
+        runner.changes.connect(self._on_changes)  # ours and other processes' commits alike
         self.show_combo = QComboBox(objectName="show")
         for label, _ in SHOW:
             self.show_combo.addItem(self.tr(label))
@@ -181,7 +187,11 @@ class RecoveryView(QWidget):
             return Snapshot(recovery.cases(store, flt, now=now, limit=2000), recovery.counts(store, now),
                             recovery.proposals(store, now=now, triggers=triggers, limit=200), recovery.today(now))
 
-        self.ops.read(job, self._loaded, self._failed)
+        self.runner.read(job, self._loaded, self._failed)
+
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.touches(*SHOWN_KINDS):
+            self.refresh()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -226,8 +236,8 @@ class RecoveryView(QWidget):
     def _update_buttons(self) -> None:
         has_case = self.selected_case() is not None
         self.continue_button.setEnabled(has_case)
-        self.evaluate_button.setEnabled(has_case and not self.ops.read_only)
-        self.open_button.setEnabled(self.proposals.rowCount() > 0 and not self.ops.read_only)
+        self.evaluate_button.setEnabled(has_case and not self.runner.read_only)
+        self.open_button.setEnabled(self.proposals.rowCount() > 0 and not self.runner.read_only)
 
     def _case_activated(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())
@@ -258,7 +268,7 @@ class RecoveryView(QWidget):
 
     def open_recovery(self, ticket_id: int, label: str) -> RecoveryDialog:
         """The recovery dialog for a ticket: continues its open case, or opens a new one."""
-        dialog = RecoveryDialog(self.ops, self.identity, ticket_id, label, self)
+        dialog = RecoveryDialog(self.runner, self.identity, ticket_id, label, self)
         dialog.step_done.connect(self._written)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
@@ -267,7 +277,7 @@ class RecoveryView(QWidget):
         return dialog
 
     def open_evaluation(self, ticket_id: int, label: str, associate: str | None) -> EvaluationDialog:
-        dialog = EvaluationDialog(self.ops, self.identity, ticket_id, label, associate, self)
+        dialog = EvaluationDialog(self.runner, self.identity, ticket_id, label, associate, self)
         dialog.evaluated.connect(self._written)
         dialog.finished.connect(dialog.deleteLater)
         self.evaluation = dialog
@@ -276,7 +286,7 @@ class RecoveryView(QWidget):
         return dialog
 
     def open_policies(self) -> PolicyDialog:
-        dialog = PolicyDialog(self.ops, self)
+        dialog = PolicyDialog(self.runner, self)
         dialog.changed.connect(self._written)
         dialog.finished.connect(dialog.deleteLater)
         self.policy_dialog = dialog
@@ -285,7 +295,7 @@ class RecoveryView(QWidget):
         return dialog
 
     def open_checklists(self) -> ChecklistDialog:
-        dialog = ChecklistDialog(self.ops, self)
+        dialog = ChecklistDialog(self.runner, self)
         dialog.finished.connect(dialog.deleteLater)
         self.checklist_dialog = dialog
         name_controls(dialog)  # fields named by their labels, for screen readers

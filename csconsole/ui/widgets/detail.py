@@ -13,7 +13,7 @@ from csconsole.domain.read_models import EventView
 from csconsole.domain.recovery import RecoveryCase
 from csconsole.domain.words import EventKind, SlaState, Tier
 from csconsole.services.queries import TicketDetail
-from csconsole.ui import look, text
+from csconsole.ui import colours, durations
 from csconsole.ui.widgets.timeline import PathTimeline
 
 
@@ -112,18 +112,18 @@ class DetailPane(QScrollArea):
         self.title.setText(f"<span style='font-size:large'><b>{escape(row.ref)}</b> — {escape(row.subject)}</span>")
         loyal = ""
         if row.customer_tier is Tier.LOYAL:
-            loyal = f" <span style='color:{look.ink(look.GOLD).name()}'>★ {escape(self.tr('loyal'))}</span>"
-        tenure = self.tr("customer for {0}").format(text.age(detail.customer_since, now)) if detail.customer_since else ""
+            loyal = f" <span style='color:{colours.ink(colours.GOLD).name()}'>★ {escape(self.tr('loyal'))}</span>"
+        tenure = self.tr("customer for {0}").format(durations.age(detail.customer_since, now)) if detail.customer_since else ""
         state = row.sla_state(now)
-        hue = look.sla_hue(state)
-        sla = text.countdown(row.sla_due_at, now) if state is not SlaState.NONE else self.tr("clock stopped")
-        sla_html = f"<span style='color:{look.ink(hue).name()}'><b>{escape(sla)}</b></span>" if hue else escape(sla)
+        hue = colours.sla_hue(state)
+        sla = durations.countdown(row.sla_due_at, now) if state is not SlaState.NONE else self.tr("clock stopped")
+        sla_html = f"<span style='color:{colours.ink(hue).name()}'><b>{escape(sla)}</b></span>" if hue else escape(sla)
         self.header.setText(
             f"<b>{escape(row.customer)}</b>{loyal} · {escape(tenure)}<br>"
             f"{escape(self.tr('Priority'))}: <b>{escape(row.priority)}</b> · {escape(self.tr('SLA'))}: {sla_html} · "
             f"{escape(row.status)} · {escape(row.channel)}<br>"
             f"{escape(self.tr('With'))}: <b>{escape(row.queue)}/{escape(row.owner or '—')}</b> · "
-            f"{escape(self.tr('opened'))} {text.age(row.created_at, now)} {escape(self.tr('ago'))}"
+            f"{escape(self.tr('opened'))} {durations.age(row.created_at, now)} {escape(self.tr('ago'))}"
         )
         warnings = []
         if row.bounced_over_two:
@@ -134,7 +134,7 @@ class DetailPane(QScrollArea):
             warnings.append(self.tr("ping-pong ×{0}").format(row.pingpongs))
         if row.senior_callback:
             warnings.append(self.tr("☎ senior callback: {0} contacts").format(row.contacts))
-        colour = look.ink(look.AMBER).name()
+        colour = colours.ink(colours.AMBER).name()
         self.flags.setText(f"<span style='color:{colour}'>{escape(' · '.join(warnings))}</span>" if warnings else "")
         self.path.set_steps(detail.path)
         self.recovery.setText("<br>".join(self._case_line(c) for c in detail.recovery_cases))
@@ -146,11 +146,11 @@ class DetailPane(QScrollArea):
             return str(e.data.get("note") or "") or self.tr("contacted us again")
 
         self.contacts.setText("<br>".join(
-            f"<small>{text.local_time(e.at)}</small> — {escape(said(e))}" for e in contacts) or self.tr("none"))
+            f"<small>{durations.local_time(e.at)}</small> — {escape(said(e))}" for e in contacts) or self.tr("none"))
         self.contacts.setToolTip(self.tr("{0} contacts counted").format(row.contacts))
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         self.events.setText("".join(
-            f"<p style='margin:0 0 6px 0'><span style='color:{muted}'><small>{text.local_time(e.at)} · "
+            f"<p style='margin:0 0 6px 0'><span style='color:{muted}'><small>{durations.local_time(e.at)} · "
             f"{escape(e.actor)}</small></span><br>{escape(e.summary)}</p>"
             for e in reversed(detail.events)  # newest first: what just happened matters most
         ))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
 
-from csconsole.ui.actions import CHIPS, A, Actions
+from csconsole.ui.actions import CHIPS, ActionId, Actions
 
 
 class FilterBar(QWidget):
@@ -18,7 +18,7 @@ class FilterBar(QWidget):
         self._actions = actions
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        self.chips: dict[A, QToolButton] = {}
+        self.chips: dict[ActionId, QToolButton] = {}
         self._labels = {key: actions[key].text() for key in CHIPS}
         for key in CHIPS:
             button = QToolButton()
@@ -30,9 +30,9 @@ class FilterBar(QWidget):
             layout.addWidget(button)
         self.open_only = QCheckBox(self.tr("Open only"))
         self.open_only.setAccessibleName(self.tr("Show open tickets only"))
-        self.open_only.setToolTip(actions[A.OPEN_ONLY].toolTip())
-        self.open_only.toggled.connect(actions[A.OPEN_ONLY].setChecked)
-        actions[A.OPEN_ONLY].toggled.connect(self.open_only.setChecked)
+        self.open_only.setToolTip(actions[ActionId.OPEN_ONLY].toolTip())
+        self.open_only.toggled.connect(actions[ActionId.OPEN_ONLY].setChecked)
+        actions[ActionId.OPEN_ONLY].toggled.connect(self.open_only.setChecked)
         layout.addSpacing(8)
         layout.addWidget(self.open_only)
         layout.addStretch(1)

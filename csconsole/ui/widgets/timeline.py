@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from csconsole.domain.read_models import PathStep
-from csconsole.ui import look, text
+from csconsole.ui import colours, durations
 
 RAIL = 22
 
@@ -37,7 +37,7 @@ class _Rail(QWidget):
             painter.drawLine(QPointF(mid, 0), QPointF(mid, node_y))
         if not self._last:
             painter.drawLine(QPointF(mid, node_y), QPointF(mid, self.height()))
-        colour = QColor(look.AMBER) if self._returned else self.palette().color(QPalette.ColorRole.Highlight)
+        colour = QColor(colours.AMBER) if self._returned else self.palette().color(QPalette.ColorRole.Highlight)
         painter.setPen(QPen(colour, 2))
         painter.setBrush(colour if self._returned else self.palette().color(QPalette.ColorRole.Base))
         radius = 6.0 if self._returned else 5.0
@@ -79,12 +79,12 @@ class PathTimeline(QWidget):
     def _describe(self, step: PathStep) -> str:
         back = ""
         if step.returned:
-            colour = look.ink(look.AMBER).name()
+            colour = colours.ink(colours.AMBER).name()
             back = f' <span style="color:{colour}; font-weight:600">⇄ {escape(self.tr("ping-pong return"))}</span>'
         note = f'<br><i>“{escape(step.note)}”</i>' if step.note else ""
-        how = self.tr("{0} by {1}, {2}").format(step.kind, escape(step.actor), text.local_time(step.at))
+        how = self.tr("{0} by {1}, {2}").format(step.kind, escape(step.actor), durations.local_time(step.at))
         return f"<b>{escape(step.label)}</b>{back}<br><small>{how}</small>{note}"
 
     def _plain(self, step: PathStep) -> str:
         back = self.tr(", a ping-pong return") if step.returned else ""
-        return f"{step.label}{back}: {step.kind} by {step.actor} at {text.local_time(step.at)}. {step.note}"
+        return f"{step.label}{back}: {step.kind} by {step.actor} at {durations.local_time(step.at)}. {step.note}"

@@ -1,0 +1,34 @@
+"""Help menu: the keyboard shortcuts sheet (read from the live actions, so it cannot drift) and About.
+
+Owns SHORTCUTS and ABOUT.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from csconsole.services import audit
+from csconsole.ui.actions import ActionId, Actions
+from csconsole.ui.help import AboutDialog, ShortcutsDialog
+from csconsole.ui.messages import Dialogs
+from csconsole.ui.runner import Runner
+
+
+class HelpMenu(QObject):
+    def __init__(self, runner: Runner, actions: Actions, dialogs: Dialogs, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner, self._actions, self._dialogs = runner, actions, dialogs
+        actions.on_trigger(ActionId.SHORTCUTS, self.show_shortcuts)
+        actions.on_trigger(ActionId.ABOUT, self.show_about)
+
+    def show_shortcuts(self) -> None:
+        self._dialogs.open(ShortcutsDialog(self._actions.shortcut_table(), self._dialogs.parent_widget))
+
+    def show_about(self) -> None:
+        store = self._runner.store
+        try:
+            head: audit.chain.Head | None = audit.head(store)  # the chain's last row: one indexed read
+        except Exception:  # noqa: BLE001 - About must open even on a damaged store
+            head = None
+        self._dialogs.open(AboutDialog(str(store.path), store.schema_version(), head, store.read_only,
+                                       self._dialogs.parent_widget))

@@ -1,0 +1,105 @@
+"""Preferences and the theme: this console's settings at once, the store's SLA targets in one commit.
+
+Owns PREFERENCES and the three THEME actions. Settings are this console's own (QSettings), not the
+store's: when they change what a screen shows (the recovery triggers), the runner announces it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt
+
+from csconsole.services import Store, preferences, queries, recovery
+from csconsole.services.changes import Kind
+from csconsole.settings import Prefs, Settings
+from csconsole.ui import theme
+from csconsole.ui.accessibility import name_controls
+from csconsole.ui.actions import ActionId, Actions
+from csconsole.ui.dialogs.preferences import Choices, PreferencesDialog, QueueTargets
+from csconsole.ui.messages import Dialogs, Messages
+from csconsole.ui.runner import Runner
+from csconsole.ui.who import Who
+
+THEMES = {ActionId.THEME_SYSTEM: "system", ActionId.THEME_LIGHT: "light", ActionId.THEME_DARK: "dark"}
+
+
+class PreferencesMenu(QObject):
+    def __init__(self, runner: Runner, actions: Actions, who: Who, settings: Settings, messages: Messages,
+                 dialogs: Dialogs, poll_interval_changed: Callable[[int], None],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner, self._actions, self._who, self._settings = runner, actions, who, settings
+        self._messages, self._dialogs, self._poll_interval_changed = messages, dialogs, poll_interval_changed
+        self.checklist_editor: QObject | None = None  # the checklist editor opened from the dialog (tests)
+        actions.on_trigger(ActionId.PREFERENCES, self.show_preferences)
+        theme_now = settings.get(Prefs.THEME)
+        for key, name in THEMES.items():
+            actions[key].setChecked(theme_now == name)
+            actions.on_trigger(key, lambda name=name: self.set_theme(name))
+
+    def set_theme(self, name: str) -> None:
+        self._settings.set(Prefs.THEME, name)
+        for key, value in THEMES.items():
+            self._actions[key].setChecked(value == name)
+        theme.apply(name)
+
+    def preference_choices(self) -> Choices:
+        """What is in force now: this console's QSettings and the store's SLA targets."""
+        store = self._runner.store
+        targets = [QueueTargets(q.id, q.name, preferences.queue_targets(store, q.id)) for q in queries.queues(store)]
+        return Choices(self._settings.get(Prefs.THEME), self._settings.get(Prefs.POLL_MS),
+                       self._settings.get(Prefs.REASONS), self._settings.get(Prefs.CHECKLIST), targets,
+                       self._settings.recovery_triggers())
+
+    def show_preferences(self) -> None:
+        agent = self._who.agent
+        who = self.tr("{0} ({1})").format(agent.name, agent.role.value) if agent else self.tr("nobody")
+        checklists = [c.name for c in recovery.checklists(self._runner.store)]
+        read_only = self._runner.read_only
+        dialog = PreferencesDialog(self.preference_choices(), checklists, who, read_only=read_only,
+                                   parent=self._dialogs.parent_widget)
+        dialog.set_pin.setEnabled(not read_only and agent is not None)
+        # Identity and PIN have their own dialogs (with the PIN check): the buttons lead there.
+        dialog.identity_requested.connect(lambda: (dialog.reject(), self._actions[ActionId.IDENTITY].trigger()))
+        dialog.pin_requested.connect(lambda: (dialog.reject(), self._actions[ActionId.SET_PIN].trigger()))
+        dialog.checklists_requested.connect(lambda: self._edit_checklists(dialog))
+        self._dialogs.open(dialog, lambda: self.save_preferences(dialog.choices(), dialog.changed_targets()))
+
+    def _edit_checklists(self, dialog: PreferencesDialog) -> None:
+        from csconsole.ui.recovery.checklists import ChecklistDialog  # the recovery view's own editor
+
+        editor = ChecklistDialog(self._runner, dialog)
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        chosen = dialog.checklist.currentText()
+        editor.finished.connect(lambda _c: dialog.set_checklists(
+            [c.name for c in recovery.checklists(self._runner.store)], chosen))
+        self.checklist_editor = editor
+        name_controls(editor)
+        editor.open()
+
+    def save_preferences(self, choices: Choices, changed: list[QueueTargets]) -> None:
+        """This console's settings at once; changed SLA targets in the store, in one background commit."""
+        if choices.theme != self._settings.get(Prefs.THEME):
+            self.set_theme(choices.theme)
+        if choices.poll_ms != self._settings.get(Prefs.POLL_MS):
+            self._settings.set(Prefs.POLL_MS, choices.poll_ms)
+            self._poll_interval_changed(choices.poll_ms)
+        self._settings.set(Prefs.REASONS, choices.reasons)
+        self._settings.set(Prefs.CHECKLIST, choices.checklist)
+        self._settings.set(Prefs.TRIGGER_BOUNCES, choices.triggers.min_bounces)
+        self._settings.set(Prefs.TRIGGER_CONTACTS, choices.triggers.min_contacts)
+        self._settings.set(Prefs.TRIGGER_LOYAL_BREACH, choices.triggers.loyal_breach)
+        self._settings.sync()
+        self._runner.announce_settings(Kind.PREFERENCES)  # the recovery view re-reads its proposals
+        if not changed or self._runner.read_only:
+            self._messages.show(self.tr("Preferences saved."))
+            return
+
+        def job(store: Store) -> int:
+            return sum(preferences.set_queue_targets(store, q.queue_id, dict(q.minutes)) for q in changed)
+
+        self._runner.commit(job, lambda moved: self._messages.show(
+            self.tr("Preferences saved; SLA targets of {0} queues changed, {1} open tickets re-timed")
+            .format(len(changed), moved)), self._messages.error,
+            touches=[Kind.SLA_TARGETS, Kind.TICKETS, Kind.QUEUES])

@@ -1,0 +1,190 @@
+"""Which tickets the table shows: the queue picked, the chips, open-only, the search and the sort.
+
+Owns FIND, REFRESH, OPEN_ONLY and the five chips. A new row set is counted and fetched off the GUI
+thread; on a commit the table re-reads its count and visible rows only when tickets changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtWidgets import QTableView
+
+from csconsole.domain.read_models import SlaFilter, TicketFilter
+from csconsole.services import Store, queries
+from csconsole.services.changes import Kind
+from csconsole.settings import Prefs, Settings
+from csconsole.ui.actions import CHIPS, ActionId, Actions
+from csconsole.ui.changes_event import Changes
+from csconsole.ui.messages import Messages
+from csconsole.ui.models.queues import ALL_QUEUES, QUEUE_ID_ROLE
+from csconsole.ui.models.ticket_table import SORT_KEYS, Column, TicketTableModel
+from csconsole.ui.runner import Runner
+from csconsole.ui.selection import TicketSelection
+from csconsole.ui.watchlist import WatchList
+from csconsole.ui.widgets.filter_bar import FilterBar
+
+# What moves the table's rows and the chips' counts.
+TABLE_KINDS = (Kind.TICKETS, Kind.SLA_TARGETS, Kind.RECOVERY, Kind.EVALUATIONS)
+
+
+class TicketList(QObject):
+    rows_ready = Signal()  # a new row set is in and the selection restored
+    nothing_shown = Signal(str)  # no row to select: why (the detail pane says it)
+
+    def __init__(self, runner: Runner, actions: Actions, selection: TicketSelection, filter_bar: FilterBar,
+                 queue_picker: QTableView, settings: Settings, watch: WatchList, messages: Messages,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._runner, self._actions, self._selection = runner, actions, selection
+        self._model: TicketTableModel = selection.model
+        self._table = selection.table
+        self._filter_bar, self._queues, self._settings, self._watch = filter_bar, queue_picker, settings, watch
+        self._messages = messages
+        self._queue_id = ALL_QUEUES
+        self._search = ""
+        self.busy_shown: Callable[[], None] = lambda: None  # the window's busy indicator, told when loading
+
+        actions[ActionId.OPEN_ONLY].setChecked(settings.get(Prefs.OPEN_ONLY))
+        actions.on_trigger(ActionId.FIND, self.focus_search)
+        actions.on_trigger(ActionId.REFRESH, runner.reread_everything)
+        for key in CHIPS:
+            actions.on_toggle(key, lambda _on: self.apply_filter())
+        actions.on_toggle(ActionId.OPEN_ONLY, self._open_only_toggled)
+        filter_bar.search_changed.connect(self._search_changed)
+        queue_picker.selectionModel().currentRowChanged.connect(self._queue_picked)
+        self._table.horizontalHeader().sortIndicatorChanged.connect(self.sort_changed)
+        self._model.query_applied.connect(self._query_applied)
+        self._model.about_to_refresh.connect(self._selection.remember)
+        self._model.refreshed.connect(self._selection.restore)
+        self._model.failed.connect(lambda m: (messages.note_error(m), self.busy_shown()))
+        runner.changes.connect(self.on_changes)
+
+    # --- the filter -------------------------------------------------------------------------------
+    @property
+    def queue_id(self) -> int:
+        return self._queue_id
+
+    def base_filter(self) -> TicketFilter:
+        """Queue, search and open-only: what the chips' counts are counted within."""
+        return TicketFilter(
+            queue_id=None if self._queue_id == ALL_QUEUES else self._queue_id,
+            open_only=self._actions[ActionId.OPEN_ONLY].isChecked(),
+            search=self._search,
+        )
+
+    def chip_filter(self, key: ActionId, base: TicketFilter) -> TicketFilter:
+        match key:
+            case ActionId.CHIP_BOUNCED:
+                return base.with_(min_bounces=3)
+            case ActionId.CHIP_CALLBACK:
+                return base.with_(min_contacts=3)
+            case ActionId.CHIP_SLA:
+                return base.with_(sla=SlaFilter.ATTENTION)
+            case ActionId.CHIP_UNOWNED:
+                return base.with_(unowned=True)
+            case ActionId.CHIP_WATCHED:
+                return base.with_(ticket_ids=frozenset(self._watch.ids))
+        return base
+
+    def current_filter(self) -> TicketFilter:
+        flt = self.base_filter()
+        for key in CHIPS:
+            if self._actions[key].isChecked():
+                flt = self.chip_filter(key, flt)
+        return flt
+
+    def apply_filter(self) -> None:
+        """A different row set: counted and fetched off the GUI thread, then the table resets."""
+        self._selection.remember()
+        self._model.set_query(self.current_filter())
+        self.busy_shown()
+        self.refresh_chip_counts()
+
+    def watch_list_changed(self) -> None:
+        self.refresh_chip_counts()
+        if self._actions[ActionId.CHIP_WATCHED].isChecked():
+            self.apply_filter()
+
+    def show_ticket(self, ticket_id: int) -> None:
+        """Bring a ticket into the table (clearing chips and search if they hide it) and select it."""
+        if self._selection.select_ticket(ticket_id):
+            return
+        rows = queries.tickets_by_id(self._runner.store, [ticket_id])
+        found = rows[0].ref if rows else str(ticket_id)
+        for key in (*CHIPS, ActionId.OPEN_ONLY):
+            self._actions[key].blockSignals(True)
+            self._actions[key].setChecked(False)
+            self._actions[key].blockSignals(False)
+        self._filter_bar.search.setText(found)
+        self._search = found
+        self.apply_filter()
+        self._selection.remember([ticket_id], ticket_id)
+
+    def _query_applied(self) -> None:
+        self.busy_shown()
+        self._selection.restore()
+        if not self._selection.has_selection():
+            if self._model.rowCount():
+                self._selection.select_row(0)  # the detail pane always tells the story of a visible ticket
+            else:
+                empty = queries.tickets_count(self._runner.store, TicketFilter()) == 0
+                self.nothing_shown.emit(
+                    self.tr("No tickets yet. Add a queue (File menu), then open a ticket (Ctrl+N).") if empty
+                    else self.tr("No tickets match these filters."))
+        self._table.setToolTip(self.tr("{0:,} tickets").format(self._model.rowCount()))
+        self.rows_ready.emit()
+
+    def _search_changed(self, text: str) -> None:
+        if text.strip() != self._search:
+            self._search = text.strip()
+            self.apply_filter()
+
+    def _open_only_toggled(self, on: bool) -> None:
+        self._settings.set(Prefs.OPEN_ONLY, on)
+        self.apply_filter()
+
+    def _queue_picked(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        queue_id = current.siblingAtColumn(0).data(QUEUE_ID_ROLE) if current.isValid() else ALL_QUEUES
+        if queue_id is not None and queue_id != self._queue_id:
+            self._queue_id = int(queue_id)
+            self.apply_filter()
+
+    def sort_changed(self, section: int, order: Qt.SortOrder) -> None:
+        if 0 <= section < len(Column) and Column(section) in SORT_KEYS:
+            self._model.sort(section, order)
+            return
+        # Only some columns can be sorted by an index; put the indicator back on the one in use.
+        current = next((c for c, k in SORT_KEYS.items() if k == self._model.order.key), Column.REF)
+        head = self._table.horizontalHeader()
+        head.blockSignals(True)
+        head.setSortIndicator(current, Qt.SortOrder.DescendingOrder if self._model.order.descending
+                              else Qt.SortOrder.AscendingOrder)
+        head.blockSignals(False)
+
+    def focus_search(self) -> None:
+        self._filter_bar.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self._filter_bar.search.selectAll()
+
+    # --- live -------------------------------------------------------------------------------------
+    def on_changes(self, changes: Changes) -> None:
+        """Tickets changed (ours or anyone's): re-read the count and visible rows, keeping selection and scroll."""
+        if changes.touches(*TABLE_KINDS):
+            self._model.refresh()  # the count comes back off the GUI thread
+            self.refresh_chip_counts()
+
+    def refresh_chip_counts(self) -> None:
+        base = self.base_filter()
+        filters = {key: self.chip_filter(key, base) for key in CHIPS}
+
+        def count(store: Store) -> dict[ActionId, int]:
+            return {key: queries.tickets_count(store, flt) for key, flt in filters.items()}
+
+        def got(counts: dict[ActionId, int]) -> None:
+            if base != self.base_filter():
+                return  # the user moved on; a newer request is in flight
+            for key, n in counts.items():
+                self._filter_bar.set_count(key, n)
+
+        self._runner.read(count, got, key="chips")

@@ -1,0 +1,337 @@
+"""The one runner for all work off the GUI thread: reads, commits, and long tasks with progress and cancel.
+
+Each job borrows a store connection of its own (``WorkerConnections``), runs in a small thread pool, and
+reports back on the GUI thread. A commit then announces one ``changes`` event (``Changes``: which kinds
+of data, which tickets); a commit by anyone else, noticed by the live poll of ``data_version``, arrives
+through the same event as "unknown". Screens listen to that event and never poll or announce by hand.
+
+Only job ids cross threads in signals; results wait in a locked dict. Python objects (None above all)
+carried by queued signals have tripped PySide's reference counting on 3.11.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import traceback
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
+
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from csconsole.domain.errors import DomainError
+from csconsole.services import Store, StoreError, database_failure
+from csconsole.services.changes import Kind
+from csconsole.ui.changes_event import Changes
+from csconsole.ui.worker_connections import WorkerConnections
+
+Job = Callable[[Store], Any]
+Done = Callable[[Any], None]
+Failed = Callable[[str], None]
+Connection = Literal["write", "read", "none"]
+
+
+class Progress:
+    """Handed to a long task: it reports (done, total) and asks whether the user cancelled."""
+
+    def __init__(self, report: Callable[[int, int], None]) -> None:
+        self._report = report
+        self._last = -1
+        self.cancel = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel.is_set()
+
+    def __call__(self, done: int, total: int) -> None:
+        step = max(1, total // 200)  # a couple of hundred updates at most, however long the task
+        if done == total or done - self._last >= step or done < self._last:
+            self._last = done
+            self._report(done, total)
+
+
+class Task(QObject):
+    """A long job in flight. ``progressed`` carries (done, total); ``finished`` fires once, on the GUI thread,
+    with ``result`` set on success, or ``error`` (the exception) and ``message`` (a plain line) on failure."""
+
+    progressed = Signal(int, int)
+    finished = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.progress = Progress(self.progressed.emit)
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.message = ""
+        self.done = False
+
+    def cancel(self) -> None:
+        self.progress.cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self.progress.cancelled
+
+
+class _Relay(QObject):
+    """Lives on the GUI thread; worker threads emit through it, so slots run on the GUI thread."""
+
+    finished = Signal(int)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcomes: dict[int, tuple[Any, BaseException | None, str | None]] = {}
+        self.lock = threading.Lock()
+
+
+class _Work(QRunnable):
+    def __init__(self, job_id: int, run: Callable[[], Any], relay: _Relay, path: str) -> None:
+        super().__init__()
+        self._job_id, self._run, self._relay, self._path = job_id, run, relay, path
+        self.started = False
+
+    def run(self) -> None:
+        self.started = True
+        result: Any = None
+        error: BaseException | None = None
+        message: str | None = None
+        try:
+            result = self._run()
+        except (DomainError, StoreError) as refusal:
+            error, message = refusal, str(refusal)
+        except Exception as bug:  # noqa: BLE001 - shown to the user rather than lost in a thread
+            error, message = bug, database_failure(bug, self._path)
+            if message is None:
+                message = f"unexpected error: {bug}"
+                traceback.print_exc()
+        with self._relay.lock:
+            self._relay.outcomes[self._job_id] = (result, error, message)
+        self._relay.finished.emit(self._job_id)
+
+
+class Runner(QObject):
+    """Runs every read, commit and long task off the GUI thread; ``changes`` fires after each commit."""
+
+    changes = Signal(object)  # Changes, emitted on the GUI thread
+    busy_changed = Signal(bool)  # a commit or a writing task is running
+    failed = Signal(str)  # a job that was given no failure handler of its own failed
+
+    def __init__(self, store: Store | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store  # the GUI thread's connection: pages, small reads, the live poll
+        self._pool = QThreadPool(self)  # commits, background reads and long tasks
+        self._pool.setMaxThreadCount(2)
+        # What the user is waiting to see (a new row set) never queues behind background counts.
+        self._view_pool = QThreadPool(self)
+        self._view_pool.setMaxThreadCount(1)
+        self._connections = (WorkerConnections(str(store.path), store.read_only) if store is not None else None)
+        self._work: dict[int, _Work] = {}  # held until reported: the pools do not own them
+        self._keyed: dict[str, int] = {}  # latest read per key, so a newer request can replace a queued one
+        self._relay = _Relay()
+        self._relay.finished.connect(self._finished)
+        self._ids = itertools.count(1)
+        self._pending: dict[int, Callable[[Any, BaseException | None, str | None], None]] = {}
+        self._writes = 0
+        self._tasks: set[Task] = set()  # long tasks in flight: cancelled when the runner shuts down
+        self._version = store.data_version() if store is not None else 0
+        self._poll = QTimer(self)
+        self._poll.timeout.connect(self._look_for_outside_commits)
+
+    # --- what it runs on ------------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        """The GUI thread's own connection, for the small reads a screen makes while painting."""
+        assert self._store is not None, "this runner has no store"
+        return self._store
+
+    @property
+    def read_only(self) -> bool:
+        return self._store is None or self._store.read_only
+
+    @property
+    def writing(self) -> bool:
+        return self._writes > 0
+
+    def start_polling(self, interval_ms: int) -> None:
+        self._poll.start(max(50, interval_ms))
+
+    # --- the three kinds of work ----------------------------------------------------------------
+    def read(self, job: Job, done: Done | None = None, failed: Failed | None = None, *,
+             urgent: bool = False, key: str | None = None) -> None:
+        """Run ``job(store)`` on a read-only connection. ``urgent``: its own lane, for what the user waits
+        to see. ``key``: a newer read with the same key replaces an older one still waiting (typing fast)."""
+        if key is not None and (older := self._keyed.get(key)) is not None:
+            work = self._work.get(older)
+            if work is not None and not work.started and (self._view_pool if urgent else self._pool).tryTake(work):
+                self._work.pop(older, None)
+                self._pending.pop(older, None)
+
+        def report(result: Any, error: BaseException | None, message: str | None) -> None:
+            if message is not None:
+                (failed or self.failed.emit)(message)
+            elif done is not None:
+                done(result)
+
+        job_id = self._submit(lambda: self._on_connection(job, write=False), report, urgent=urgent)
+        if key is not None:
+            self._keyed[key] = job_id
+
+    def commit(self, job: Job, done: Done | None = None, failed: Failed | None = None, *,
+               touches: Iterable[Kind] | None = None) -> None:
+        """Run ``job(store)`` (one service call: one transaction) on a writable connection, then announce
+        ``changes``. A job returning a services ``Change`` says itself what it changed; for any other result
+        ``touches`` names the kinds of data it changed (not given: unknown, every screen re-reads)."""
+        if self.read_only:
+            (failed or self.failed.emit)(self.tr("This store is open read-only; nothing can be changed."))
+            return
+        self._begin_write()
+
+        def report(result: Any, error: BaseException | None, message: str | None) -> None:
+            self._end_write()
+            if message is not None:
+                (failed or self.failed.emit)(message)
+                return
+            if done is not None:
+                done(result)
+            self._announce(Changes.from_result(result, touches))
+
+        self._submit(lambda: self._on_connection(job, write=True), report)
+
+    def start_task(self, work: Callable[[Store | None, Progress], Any], *, connection: Connection,
+                   touches: Iterable[Kind] | None = None, store_path: str | None = None) -> Task:
+        """A long job with progress and cancel (import, export, demo build): ``work(store, progress)`` on a
+        connection of its own (``write``, ``read``; ``none`` for work that opens nothing, or only
+        ``store_path``). A writing task that returns announces ``changes`` (``touches``, or unknown)."""
+        task = Task(self)
+        self._tasks.add(task)
+        task.finished.connect(lambda: self._tasks.discard(task))
+        path = store_path or (self._connections.path if self._connections else "")
+        writes = connection == "write"
+        if writes and self.read_only:
+            task.error, task.message, task.done = PermissionError(), self.tr(
+                "This store is open read-only; nothing can be changed."), True
+            QTimer.singleShot(0, task.finished.emit)
+            return task
+        if writes:
+            self._begin_write()
+
+        def run() -> Any:
+            if connection == "none":
+                return work(None, task.progress)
+            from csconsole.services import open_store
+
+            with open_store(path, read_only=not writes) as store:
+                return work(store, task.progress)
+
+        def report(result: Any, error: BaseException | None, message: str | None) -> None:
+            task.result, task.error, task.message, task.done = result, error, message or "", True
+            if writes:
+                self._end_write()
+                if error is None or result is not None:
+                    self._announce(Changes.of(touches) if touches is not None else Changes.unknown())
+            task.finished.emit()
+
+        QTimer.singleShot(0, lambda: self._submit(run, report, path=path))  # callers connect first
+        return task
+
+    def wait_for(self, job: Job, *, write: bool = False) -> tuple[Any, str | None]:
+        """Run ``job`` off the GUI thread and wait for it in a local event loop (start-up, before the window
+        exists): the screen keeps painting while an Argon2id check runs. Returns (result, error message)."""
+        loop = QEventLoop()
+        outcome: list[tuple[Any, str | None]] = []
+        done = lambda result: (outcome.append((result, None)), loop.quit())  # noqa: E731
+        failed = lambda message: (outcome.append((None, message)), loop.quit())  # noqa: E731
+        (self.commit if write else self.read)(job, done, failed)
+        if not outcome:
+            loop.exec()
+        return outcome[0]
+
+    def announce_settings(self, *kinds: Kind) -> None:
+        """This console changed its own settings (not the store) that screens read: they hear it the same way."""
+        self._announce(Changes.of(kinds))
+
+    def reread_everything(self) -> None:
+        """Refresh (F5): every screen re-reads what it shows, as after a commit whose changes are unknown."""
+        self._announce(Changes.unknown())
+
+    # --- inside -----------------------------------------------------------------------------------
+    def _on_connection(self, job: Job, *, write: bool) -> Any:
+        assert self._connections is not None, "this runner has no store"
+        store = self._connections.borrow(write)
+        try:
+            return job(store)
+        finally:
+            self._connections.give_back(store)
+
+    def _submit(self, run: Callable[[], Any], report: Callable[[Any, BaseException | None, str | None], None],
+                *, urgent: bool = False, path: str | None = None) -> int:
+        job_id = next(self._ids)
+        self._pending[job_id] = report
+        work = _Work(job_id, run, self._relay, path or (self._connections.path if self._connections else ""))
+        work.setAutoDelete(False)
+        self._work[job_id] = work
+        (self._view_pool if urgent else self._pool).start(work)
+        return job_id
+
+    @Slot(int)
+    def _finished(self, job_id: int) -> None:
+        with self._relay.lock:
+            result, error, message = self._relay.outcomes.pop(job_id, (None, None, "lost"))
+        self._work.pop(job_id, None)
+        report = self._pending.pop(job_id, None)
+        if report is not None:
+            report(result, error, message)
+
+    def _begin_write(self) -> None:
+        self._writes += 1
+        if self._writes == 1:
+            self.busy_changed.emit(True)
+
+    def _end_write(self) -> None:
+        self._writes -= 1
+        if self._writes == 0:
+            self.busy_changed.emit(False)
+
+    def _announce(self, changes: Changes) -> None:
+        # Our own commit moved data_version too: take it in, so the poll does not announce it again as
+        # "unknown". (SQLite cannot say how many commits moved it: one from elsewhere landing between our
+        # worker's commit and this line is taken in too, and shows with the next change or refresh.)
+        self._catch_up_version()
+        self.changes.emit(changes)
+
+    def _catch_up_version(self) -> None:
+        if self._store is not None:
+            try:
+                self._version = self._store.data_version()
+            except Exception:  # noqa: BLE001 - a vanished file: the poll reports nothing more
+                pass
+
+    @Slot()
+    def _look_for_outside_commits(self) -> None:
+        """Cheap (PRAGMA data_version): announces "unknown" changes only when some other connection committed."""
+        if self._store is None:
+            return
+        try:
+            version = self._store.data_version()
+        except Exception:  # noqa: BLE001 - a vanished file must not kill the timer loop
+            return
+        if version != self._version:
+            self._version = version
+            self.changes.emit(Changes.unknown())
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Let running jobs finish (window closing, tests)."""
+        return self._view_pool.waitForDone(msecs) and self._pool.waitForDone(msecs)
+
+    def shutdown(self) -> None:
+        """Stop polling, cancel long tasks (an import in flight rolls back), let running jobs end."""
+        self._poll.stop()
+        for task in list(self._tasks):
+            task.cancel()
+        for pool in (self._view_pool, self._pool):
+            pool.clear()
+        for pool in (self._view_pool, self._pool):
+            pool.waitForDone(30_000)
+        if self._connections is not None:
+            self._connections.close()
+        self._pending.clear()
