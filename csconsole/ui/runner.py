@@ -11,6 +11,7 @@ carried by queued signals have tripped PySide's reference counting on 3.11.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import traceback
@@ -239,8 +240,15 @@ class Runner(QObject):
         exists): the screen keeps painting while an Argon2id check runs. Returns (result, error message)."""
         loop = QEventLoop()
         outcome: list[tuple[Any, str | None]] = []
-        done = lambda result: (outcome.append((result, None)), loop.quit())  # noqa: E731
-        failed = lambda message: (outcome.append((None, message)), loop.quit())  # noqa: E731
+
+        def done(result: Any) -> None:
+            outcome.append((result, None))
+            loop.quit()
+
+        def failed(message: str) -> None:
+            outcome.append((None, message))
+            loop.quit()
+
         (self.commit if write else self.read)(job, done, failed)
         if not outcome:
             loop.exec()
@@ -300,11 +308,10 @@ class Runner(QObject):
         self.changes.emit(changes)
 
     def _catch_up_version(self) -> None:
-        if self._store is not None:
-            try:
-                self._version = self._store.data_version()
-            except Exception:  # noqa: BLE001 - a vanished file: the poll reports nothing more
-                pass
+        if self._store is None:
+            return
+        with contextlib.suppress(Exception):  # a vanished file: the poll reports nothing more either
+            self._version = self._store.data_version()
 
     @Slot()
     def _look_for_outside_commits(self) -> None:

@@ -106,9 +106,10 @@ class Console(QObject):
         while dialog.exec() == QDialog.DialogCode.Accepted:
             chosen, is_new = dialog.chosen()
             if is_new:  # a write: on the runner, the dialog keeps painting meanwhile
-                agent, error = runner.wait_for(lambda s: people.add_agent(s, chosen, "supervisor"), write=True)
+                agent, error = runner.wait_for(lambda s, name=chosen: people.add_agent(s, name, "supervisor"),
+                                               write=True)
             else:
-                agent, error = runner.wait_for(lambda s: queries.agent_by_name(s, chosen))
+                agent, error = runner.wait_for(lambda s, name=chosen: queries.agent_by_name(s, name))
             if error is not None:
                 QMessageBox.warning(dialog, self.tr("Not done"), error)
                 continue
@@ -124,7 +125,7 @@ class Console(QObject):
                 return False
             typed = dialog.current.text()
             # Argon2id takes a while and may rehash (a write): never on the GUI thread.
-            ok, error = runner.wait_for(lambda s: pin.verify_pin(s, agent.id, typed), write=True)
+            ok, error = runner.wait_for(lambda s, typed=typed: pin.verify_pin(s, agent.id, typed), write=True)
             if ok:
                 return True
             message = error or self.tr("That is not the PIN of {0}. Try again.").format(agent.name)

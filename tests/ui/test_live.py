@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from csconsole.domain.read_models import TicketFilter
-from csconsole.services import queries, tickets
 from PySide6.QtWidgets import QLabel
 
+from csconsole.domain.read_models import TicketFilter
+from csconsole.services import queries, tickets
 from csconsole.ui.actions import ActionId
 
 
@@ -66,3 +66,41 @@ def test_scroll_position_survives_a_refresh(qtbot, big_store_path) -> None:
     finally:
         window.close()
         window.store.close()
+
+
+def test_a_commit_on_another_ticket_leaves_the_detail_pane_alone(qtbot, window) -> None:
+    """The changes event names the tickets a commit touched: the pane re-reads only its own ticket's commits."""
+    window.selection.select_row(3)
+    shown = window.selection.current_ticket_id()
+    qtbot.waitUntil(lambda: window.detail.ticket_id == shown, timeout=3000)
+    other = window.table_model.ticket_id(5)
+    assert other is not None and other != shown
+    reads: list[int] = []
+    window.detail_view.read.connect(reads.append)
+    me = window.who.agent.id
+
+    with qtbot.waitSignal(window.runner.changes, timeout=5000) as seen, \
+            qtbot.waitSignal(window.table_model.refreshed, timeout=5000):  # the table still re-reads its rows
+        window.runner.commit(lambda s: tickets.add_note(s, other, actor_id=me, note="elsewhere"))
+    assert seen.args[0].ticket_ids == {other}
+    qtbot.wait(600)  # past the selection's settle timer and two live polls: our own commit is not re-announced
+    assert reads == []
+    assert window.detail.ticket_id == shown
+
+    with qtbot.waitSignal(window.detail_view.read, timeout=5000):
+        window.runner.commit(lambda s: tickets.add_note(s, shown, actor_id=me, note="on the shown ticket"))
+    assert reads == [shown]
+    assert any(e.summary == "Note: on the shown ticket" for e in queries.ticket_detail(window.store, shown).events)
+
+
+def test_another_process_commit_rereads_what_is_shown(qtbot, window, writer) -> None:
+    """A commit seen only by the live poll says nothing of what changed: the shown ticket is re-read."""
+    qtbot.waitUntil(lambda: window.detail.ticket_id is not None, timeout=3000)
+    shown = window.detail.ticket_id
+    elsewhere = next(window.table_model.ticket_id(r) for r in range(1, 10) if window.table_model.ticket_id(r) != shown)
+    raj = queries.agent_by_name(writer, "Raj Patel")
+    with qtbot.waitSignal(window.runner.changes, timeout=3000) as seen, \
+            qtbot.waitSignal(window.detail_view.read, timeout=3000) as read:
+        tickets.add_note(writer, elsewhere, actor_id=raj.id, note="from another desk")
+    assert seen.args[0].is_unknown
+    assert read.args == [shown]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import QDate
 
 from csconsole.services import audit, open_store, queries, recovery
-from csconsole.ui.runner import Runner
 from csconsole.ui.recovery.dialog import RecoveryDialog
 from csconsole.ui.recovery.evaluation import EvaluationDialog
 from csconsole.ui.recovery.policies import PolicyDialog
+from csconsole.ui.runner import Runner
 from tests.sql import connection
 from tests.ui.conftest import SUPERVISOR
 from tests.ui.recovery_helpers import REFUNDS

@@ -21,7 +21,12 @@ from csconsole.services import Store, crosscheck, queries
 from csconsole.services.changes import Kind
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import ActionId, Actions
-from csconsole.ui.dialogs.import_report import CrossCheckDialog, ImportSummaryDialog, ProblemsDialog, metric_name
+from csconsole.ui.dialogs.import_report import (
+    CrossCheckDialog,
+    ImportSummaryDialog,
+    ProblemsDialog,
+    metric_name,
+)
 from csconsole.ui.messages import Dialogs, Messages
 from csconsole.ui.runner import Progress, Runner, Task
 from csconsole.ui.who import Who

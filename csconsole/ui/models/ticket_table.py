@@ -9,78 +9,32 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
-from enum import IntEnum
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from csconsole.domain import clock
-from csconsole.domain.read_models import NO_OWNER, SortKey, TicketFilter, TicketRow
-from csconsole.domain.words import SlaState, Tier
+from csconsole.domain.read_models import SortKey, TicketFilter, TicketRow
 from csconsole.services import Store, queries
 from csconsole.services.queries import Key, Order
-from csconsole.ui import colours, durations
+from csconsole.ui.models.ticket_rows import NUMERIC, SORT_KEYS, Column, RowView, plain_row, tooltip
+
+__all__ = ["ATTENTION_ROLE", "MAX_PAGES", "PAGE", "SORT_KEYS", "TICKET_ID_ROLE", "Column", "TicketTableModel"]
 
 PAGE = 100
 MAX_PAGES = 30  # ~3,000 rows held at most: a few screens either way of what is visible
 WALK_LIMIT = 8  # pages we may fetch in sequence to reach one, before anchors arrive
 
 Index = QModelIndex | QPersistentModelIndex
-class Runner(Protocol):
+class BackgroundRead(Protocol):
+    """The shape of Runner.read: run a job off the GUI thread, report on it."""
+
     def __call__(self, job: Callable[[Store], Any], done: Callable[[Any], None],
                  failed: Callable[[str], None] | None = None, *, urgent: bool = False,
                  key: str | None = None) -> None: ...
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ATTENTION_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-class Column(IntEnum):
-    REF = 0
-    SUBJECT = 1
-    CUSTOMER = 2
-    QUEUE = 3
-    OWNER = 4
-    STATUS = 5
-    PRIORITY = 6
-    AGE = 7
-    SLA = 8
-    BOUNCES = 9
-    PINGPONG = 10
-    CONTACTS = 11
-
-
-SORT_KEYS: dict[Column, SortKey] = {
-    Column.REF: SortKey.ID,
-    Column.AGE: SortKey.CREATED,
-    Column.SLA: SortKey.SLA_DUE,
-    Column.PRIORITY: SortKey.PRIORITY,
-    Column.BOUNCES: SortKey.BOUNCES,
-    Column.CONTACTS: SortKey.CONTACTS,
-}
-NUMERIC = {Column.BOUNCES, Column.PINGPONG, Column.CONTACTS, Column.AGE, Column.SLA}
-
-
-def attention(row: TicketRow, now: str) -> str | None:
-    """Why a row needs a supervisor's eye, most urgent reason first; None when it does not."""
-    state = row.sla_state(now)
-    if state is SlaState.BREACHED:
-        return "breached"
-    if row.bounced_over_two or row.pingpongs:
-        return "pingpong"
-    if row.senior_callback:
-        return "callback"
-    if state is SlaState.AT_RISK:
-        return "at_risk"
-    return None
-
-
-ATTENTION_LOOK = {
-    "breached": (colours.RED, "!"),
-    "pingpong": (colours.AMBER, "⇄"),
-    "callback": (colours.BLUE, "☎"),
-    "at_risk": (colours.AMBER, "…"),
-}
 
 
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
@@ -98,32 +52,10 @@ _FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _COLUMNS = len(Column)
 
 
-class _View:
-    """One row as painted: texts, colours and icons worked out once per fetch, not once per paint."""
-
-    __slots__ = ("background", "customer_icon", "reason", "ref_icon", "row", "sla_ink", "texts")
-
-    def __init__(self, row: TicketRow, model: TicketTableModel) -> None:
-        now = model.now
-        self.row = row
-        self.texts = [model.display(row, c) for c in Column]
-        self.reason = attention(row, now)
-        hue_badge = ATTENTION_LOOK.get(self.reason) if self.reason else None
-        self.background = colours.tint(hue_badge[0]) if hue_badge else None
-        self.ref_icon = colours.badge(*hue_badge) if hue_badge else None
-        self.customer_icon = colours.badge(colours.GOLD, "★") if row.customer_tier is Tier.LOYAL else None
-        hue = colours.sla_hue(row.sla_state(now))
-        self.sla_ink = colours.ink(hue) if hue else None
-
-
-def _row(item: TicketRow | _View) -> TicketRow:
-    return item.row if isinstance(item, _View) else item
-
-
 class TicketTableModel(QAbstractTableModel):
     """Rows come from the store page by page; the model never holds the full result.
 
-    With a ``run`` callable (the window passes Operations.read), counts, first pages and anchors are
+    With a ``run`` callable (the window passes Runner.read), counts, first pages and anchors are
     worked out off the GUI thread and applied when they arrive: a slow filter or a search never
     freezes the window. Without one (model tests), everything happens at once on ``store``.
     """
@@ -134,7 +66,7 @@ class TicketTableModel(QAbstractTableModel):
     anchors_ready = Signal()
     failed = Signal(str)  # a query could not run (a vanished or damaged file): the message
 
-    def __init__(self, store: Store, run: Runner | None = None, parent: Any = None) -> None:
+    def __init__(self, store: Store, run: BackgroundRead | None = None, parent: Any = None) -> None:
         super().__init__(parent)
         self._store = store
         self._run = run
@@ -143,8 +75,8 @@ class TicketTableModel(QAbstractTableModel):
         self._asked_order = self._order  # the latest order asked for, maybe still on its way
         self._asked_filter = self._filter  # likewise
         self._count = 0
-        # each page holds rows; a row becomes a _View the first time it is painted
-        self._pages: OrderedDict[int, list[TicketRow | _View]] = OrderedDict()
+        # each page holds rows; a row becomes a RowView the first time it is painted
+        self._pages: OrderedDict[int, list[TicketRow | RowView]] = OrderedDict()
         self._anchors: list[Key] | None = None
         self._generation = 0
         self.loading = False  # a new row set is on its way
@@ -247,7 +179,7 @@ class TicketTableModel(QAbstractTableModel):
         """Age, SLA and attention move with the clock (and colours with the palette): redo the held views."""
         self._now = clock.now_text()
         for number, items in self._pages.items():
-            self._pages[number] = [_row(i) for i in items]  # views are rebuilt as they are painted
+            self._pages[number] = [plain_row(i) for i in items]  # views are rebuilt as they are painted
         if self._count:
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, _COLUMNS - 1))
 
@@ -268,7 +200,7 @@ class TicketTableModel(QAbstractTableModel):
                   self.failed.emit, key="anchors")
 
     # --- rows -------------------------------------------------------------------------------
-    def _view(self, row: int) -> _View | None:
+    def _view(self, row: int) -> RowView | None:
         if not 0 <= row < self._count:
             return None
         number, offset = divmod(row, PAGE)
@@ -280,8 +212,8 @@ class TicketTableModel(QAbstractTableModel):
         if offset >= len(items):
             return None
         item = items[offset]
-        if not isinstance(item, _View):
-            item = items[offset] = _View(item, self)
+        if not isinstance(item, RowView):
+            item = items[offset] = RowView(item, self._now)
         return item
 
     def row_at(self, row: int) -> TicketRow | None:
@@ -296,22 +228,22 @@ class TicketTableModel(QAbstractTableModel):
         """Where a ticket sits, if it is among the pages held."""
         for number, items in self._pages.items():
             for offset, item in enumerate(items):
-                if _row(item).id == ticket_id:
+                if plain_row(item).id == ticket_id:
                     return number * PAGE + offset
         return None
 
     def cached_rows(self) -> int:
         return sum(len(items) for items in self._pages.values())
 
-    def _keep(self, number: int, rows: list[TicketRow]) -> list[TicketRow | _View]:
-        views: list[TicketRow | _View] = list(rows)
+    def _keep(self, number: int, rows: list[TicketRow]) -> list[TicketRow | RowView]:
+        views: list[TicketRow | RowView] = list(rows)
         self._pages[number] = views
         self._pages.move_to_end(number)
         while len(self._pages) > MAX_PAGES:
             self._pages.popitem(last=False)
         return views
 
-    def _load(self, number: int) -> list[TicketRow | _View] | None:
+    def _load(self, number: int) -> list[TicketRow | RowView] | None:
         page = lambda after: queries.tickets_page(
             self._store, self._filter, order=self._order, after=after, limit=PAGE, now=self._now)
         if number == 0:
@@ -335,7 +267,7 @@ class TicketTableModel(QAbstractTableModel):
             for step in range(start + 1, number + 1):
                 if len(views) < PAGE:
                     return []
-                views = self._keep(step, page(queries.key_of(_row(views[-1]), self._order)))
+                views = self._keep(step, page(queries.key_of(plain_row(views[-1]), self._order)))
             return views
         return None  # shown as a placeholder until the anchors arrive
 
@@ -395,57 +327,8 @@ class TicketTableModel(QAbstractTableModel):
         if role == _ATTENTION:
             return view.reason
         if role == _TOOLTIP:
-            return self._tooltip(view.row, Column(column))
+            return tooltip(view.row, Column(column), self._now)
         if role == _ACCESSIBLE:
             spoken = self.tr("Ping-pong") if column == Column.PINGPONG else self._headers[column]
             return f"{spoken}: {view.texts[column]}"
-        return None
-
-    def display(self, row: TicketRow, column: Column) -> str:
-        match column:
-            case Column.REF:
-                return row.ref
-            case Column.SUBJECT:
-                return row.subject
-            case Column.CUSTOMER:
-                return row.customer
-            case Column.QUEUE:
-                return row.queue
-            case Column.OWNER:
-                return row.owner or NO_OWNER
-            case Column.STATUS:
-                return row.status
-            case Column.PRIORITY:
-                return row.priority
-            case Column.AGE:
-                return durations.age(row.created_at, self._now)
-            case Column.SLA:
-                return durations.countdown(row.sla_due_at, self._now)
-            case Column.BOUNCES:
-                return str(row.bounces)
-            case Column.PINGPONG:
-                return f"⇄{row.pingpongs}" if row.pingpongs else ""
-            case Column.CONTACTS:
-                return str(row.contacts)
-        return ""
-
-    def _tooltip(self, row: TicketRow, column: Column) -> str | None:
-        if column == Column.REF:
-            reasons = []
-            state = row.sla_state(self._now)
-            if state is SlaState.BREACHED:
-                reasons.append(self.tr("SLA breached"))
-            elif state is SlaState.AT_RISK:
-                reasons.append(self.tr("SLA at risk"))
-            if row.bounced_over_two:
-                reasons.append(self.tr("bounced {0} times").format(row.bounces))
-            if row.pingpongs:
-                reasons.append(self.tr("ping-ponged {0} times").format(row.pingpongs))
-            if row.senior_callback:
-                reasons.append(self.tr("customer contacted us {0} times: senior callback").format(row.contacts))
-            return "; ".join(reasons) or None
-        if column == Column.CUSTOMER and row.customer_tier is Tier.LOYAL:
-            return self.tr("Loyal customer")
-        if column == Column.SUBJECT:
-            return " → ".join(row.path) or None
         return None

@@ -55,7 +55,7 @@ class FilterBar(QWidget):
         self._debounce.stop()
         self.search_changed.emit(self.search.text())
 
-    def set_count(self, key: A, count: int | None) -> None:
+    def set_count(self, key: ActionId, count: int | None) -> None:
         label = self._labels[key]
         self._actions[key].setText(f"{label}  ({count:,})" if count is not None else label)
         self._actions[key].setProperty("count", count)
