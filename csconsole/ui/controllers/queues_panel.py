@@ -6,6 +6,7 @@ tickets or queues and on the window's slow tick (ages and SLA clocks move on).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QObject
@@ -26,12 +27,12 @@ STATS_KINDS = (Kind.TICKETS, Kind.QUEUES, Kind.SLA_TARGETS)
 class QueuesPanel(QObject):
     def __init__(self, runner: Runner, actions: Actions, view: QTableView, model: QueuesModel,
                  counts_label: QLabel, refreshed_label: QLabel, messages: Messages, dialogs: Dialogs,
-                 current_queue_id: object, parent: QObject | None = None) -> None:
+                 current_queue_id: Callable[[], int], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner, self._view, self._model = runner, view, model
         self._counts, self._refreshed = counts_label, refreshed_label
         self._messages, self._dialogs = messages, dialogs
-        self._current_queue_id = current_queue_id  # a callable: the queue the ticket list shows
+        self._current_queue_id = current_queue_id  # the queue the ticket list shows
         actions.on_trigger(ActionId.NEW_QUEUE, self.add_queue)
         actions.on_trigger(ActionId.SLA_TARGETS, self.edit_sla_targets)
         view.addAction(actions[ActionId.SLA_TARGETS])  # right-click on a queue

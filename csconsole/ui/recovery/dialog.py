@@ -1,6 +1,6 @@
 """The recovery dialog: walks a case's checklist one step at a time, each step with its own fields.
 
-Every step is written by the services through ``Operations`` (off the GUI thread); a refusal (a step out
+Every step is written by the services through the ``Runner`` (off the GUI thread); a refusal (a step out
 of order, a missing field, an unknown policy) comes back as a plain message in a dialog, nothing written.
 """
 

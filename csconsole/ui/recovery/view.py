@@ -1,7 +1,8 @@
 """The Recovery view: open cases, promises past their date, follow-ups due, and the tickets that need a case.
 
-Reads run off the GUI thread through ``Operations``; ``refresh`` is cheap to call on every change signal
-(a refresh already running is followed by exactly one more).
+Reads run off the GUI thread on the ``Runner``; the view re-reads on its changes event when a commit touched
+cases, evaluations, policies, checklists, the triggers or tickets (a refresh already running is followed
+by exactly one more).
 """
 
 from __future__ import annotations
@@ -64,7 +65,6 @@ class Snapshot:
 class RecoveryView(QWidget):
     refreshed = Signal()
     ticket_activated = Signal(int)  # the main window selects that ticket
-    changed = Signal()  # a step, an evaluation or a policy was written here
 
     def __init__(self, runner: Runner, identity: Agent | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -269,7 +269,6 @@ class RecoveryView(QWidget):
     def open_recovery(self, ticket_id: int, label: str) -> RecoveryDialog:
         """The recovery dialog for a ticket: continues its open case, or opens a new one."""
         dialog = RecoveryDialog(self.runner, self.identity, ticket_id, label, self)
-        dialog.step_done.connect(self._written)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
         name_controls(dialog)  # fields named by their labels, for screen readers
@@ -278,7 +277,6 @@ class RecoveryView(QWidget):
 
     def open_evaluation(self, ticket_id: int, label: str, associate: str | None) -> EvaluationDialog:
         dialog = EvaluationDialog(self.runner, self.identity, ticket_id, label, associate, self)
-        dialog.evaluated.connect(self._written)
         dialog.finished.connect(dialog.deleteLater)
         self.evaluation = dialog
         name_controls(dialog)  # fields named by their labels, for screen readers
@@ -287,7 +285,6 @@ class RecoveryView(QWidget):
 
     def open_policies(self) -> PolicyDialog:
         dialog = PolicyDialog(self.runner, self)
-        dialog.changed.connect(self._written)
         dialog.finished.connect(dialog.deleteLater)
         self.policy_dialog = dialog
         name_controls(dialog)  # fields named by their labels, for screen readers
@@ -301,10 +298,6 @@ class RecoveryView(QWidget):
         name_controls(dialog)  # fields named by their labels, for screen readers
         dialog.open()
         return dialog
-
-    def _written(self, *_: object) -> None:
-        self.changed.emit()
-        self.refresh()
 
     def set_identity(self, identity: Agent | None) -> None:
         self.identity = identity
