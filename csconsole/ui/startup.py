@@ -77,10 +77,9 @@ class Console(QObject):
         self.settings.set(Prefs.LAST_STORE, str(path.resolve()))
         runner = Runner(store)  # the window's runner from here on: the PIN check already runs on it
         identity = self.identify(store, runner)
-        self.show(store, identity, runner)
+        window = self.show(store, identity, runner)
         if forced:
-            self.window.show_message(self.tr("You cannot write to {0}; it is open read-only.").format(path),  # type: ignore[union-attr]
-                                     modal=False)
+            window.messages.show(self.tr("You cannot write to {0}; it is open read-only.").format(path), modal=False)
         return True
 
     def identify(self, store: Store, runner: Runner) -> Agent | None:
@@ -131,7 +130,7 @@ class Console(QObject):
             message = error or self.tr("That is not the PIN of {0}. Try again.").format(agent.name)
         return False
 
-    def show(self, store: Store, identity: Agent | None, runner: Runner | None = None) -> None:
+    def show(self, store: Store, identity: Agent | None, runner: Runner | None = None) -> MainWindow:
         old = self.window
         window = MainWindow(store, self.settings, identity, runner)
         window.switch_store.connect(self._switch)
@@ -141,6 +140,7 @@ class Console(QObject):
             old.close()
             old.store.close()
             old.deleteLater()
+        return window
 
     def _switch(self, target: str, read_only: bool) -> None:
         if target == "demo:":

@@ -45,3 +45,22 @@ def test_writing_actions_are_on_in_a_writable_store(window) -> None:
     window.selection.select_row(0)
     assert not window.banner.isVisible()
     assert window.actions[ActionId.REASSIGN].isEnabled() and window.actions[ActionId.TAKE].isEnabled()
+
+
+def test_a_store_we_cannot_write_opens_read_only_and_says_so(qtbot, store_path, monkeypatch) -> None:
+    from csconsole.settings import Prefs, Settings
+    from csconsole.ui import startup
+
+    monkeypatch.setattr(startup, "writable", lambda _path: False)  # as if the file were someone else's
+    settings = Settings()
+    settings.set(Prefs.IDENTITY, "Sue Park")
+    console = startup.Console(settings)
+    assert console.open(store_path)
+    window = console.window
+    try:
+        assert window is not None and window.store.read_only
+        assert "open read-only" in window.messages.last
+        assert not window.actions[ActionId.TAKE].isEnabled()
+    finally:
+        window.close()
+        window.store.close()
