@@ -86,7 +86,7 @@ class MainWindow(QMainWindow):
         self.recovery = RecoveryPanel(runner, self.actions, self.selection, self.who, self.docks, self)
         self.dashboard = DashboardPanel(runner, self.actions, self.docks, self)
         self.help = HelpMenu(runner, self.actions, self.dialogs, self)
-        self._connect(settings)
+        self._connect()
 
         self._splitter_restored = lay.restore()
         head = self.table.horizontalHeader()
@@ -103,14 +103,19 @@ class MainWindow(QMainWindow):
         for warning in store.warnings:
             self.messages.note_error(warning)
 
-    def _connect(self, settings: Settings) -> None:
+    def _connect(self) -> None:
         act = self.actions
         act.on_trigger(ActionId.QUIT, self.close)
         act.on_trigger(ActionId.FOCUS_QUEUES, self.queues_view.setFocus)
         act.on_trigger(ActionId.FOCUS_TABLE, self.table.setFocus)
         act.on_trigger(ActionId.FOCUS_DETAIL, self.detail.setFocus)
         self.session.switch_store.connect(self.switch_store.emit)
-        self.ticket_list.busy_shown = self._update_busy
+        self._busy_timer = QTimer(self)  # quick queries never flash the indicator
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(150)
+        self._busy_timer.timeout.connect(self._update_busy)
+        self.ticket_list.loading_changed.connect(lambda loading: self._busy_timer.start() if loading
+                                                 else self._update_busy())
         self.ticket_list.nothing_shown.connect(self.detail_view.show_nothing)
         self.table_model.refreshed.connect(self.queues.mark_refreshed)
         for wanted in (self.imports.ticket_wanted, self.recovery.ticket_wanted):

@@ -6,8 +6,6 @@ thread; on a commit the table re-reads its count and visible rows only when tick
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QTableView
 
@@ -32,6 +30,7 @@ TABLE_KINDS = (Kind.TICKETS, Kind.SLA_TARGETS, Kind.RECOVERY, Kind.EVALUATIONS)
 class TicketList(QObject):
     rows_ready = Signal()  # a new row set is in and the selection restored
     nothing_shown = Signal(str)  # no row to select: why (the detail pane says it)
+    loading_changed = Signal(bool)  # a row set started (True) or stopped loading: the busy indicator
 
     def __init__(self, runner: Runner, actions: Actions, selection: TicketSelection, filter_bar: FilterBar,
                  queue_picker: QTableView, settings: Settings, watch: WatchList, messages: Messages,
@@ -44,7 +43,6 @@ class TicketList(QObject):
         self._messages = messages
         self._queue_id = ALL_QUEUES
         self._search = ""
-        self.busy_shown: Callable[[], None] = lambda: None  # the window's busy indicator, told when loading
 
         actions[ActionId.OPEN_ONLY].setChecked(settings.get(Prefs.OPEN_ONLY))
         actions.on_trigger(ActionId.FIND, self.focus_search)
@@ -58,7 +56,7 @@ class TicketList(QObject):
         self._model.query_applied.connect(self._query_applied)
         self._model.about_to_refresh.connect(self._selection.remember)
         self._model.refreshed.connect(self._selection.restore)
-        self._model.failed.connect(lambda m: (messages.note_error(m), self.busy_shown()))
+        self._model.failed.connect(lambda m: (messages.note_error(m), self.loading_changed.emit(False)))
         runner.changes.connect(self.on_changes)
 
     # --- the filter -------------------------------------------------------------------------------
@@ -99,7 +97,7 @@ class TicketList(QObject):
         """A different row set: counted and fetched off the GUI thread, then the table resets."""
         self._selection.remember()
         self._model.set_query(self.current_filter())
-        self.busy_shown()
+        self.loading_changed.emit(True)
         self.refresh_chip_counts()
 
     def watch_list_changed(self) -> None:
@@ -123,7 +121,7 @@ class TicketList(QObject):
         self._selection.remember([ticket_id], ticket_id)
 
     def _query_applied(self) -> None:
-        self.busy_shown()
+        self.loading_changed.emit(False)
         self._selection.restore()
         if not self._selection.has_selection():
             if self._model.rowCount():
