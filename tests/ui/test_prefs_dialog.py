@@ -13,7 +13,7 @@ from csconsole.domain.rules import REASSIGN_REASONS
 from csconsole.services import open_store, preferences, queries, recovery
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import ActionId
-from csconsole.ui.dialogs.preferences import PreferencesDialog
+from csconsole.ui.dialogs.preferences_dialog import PreferencesDialog
 from csconsole.ui.dialogs.reassign import ReassignDialog
 from tests.ui.conftest import open_window
 

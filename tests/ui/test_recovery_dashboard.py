@@ -9,7 +9,7 @@ import pytest
 
 from csconsole.io.demo import build_demo
 from csconsole.services import dashboard, open_store
-from csconsole.ui.charts.dashboard import CAUSES, DashboardView
+from csconsole.ui.charts.dashboard_view import CAUSES, DashboardView
 from csconsole.ui.runner import Runner
 
 

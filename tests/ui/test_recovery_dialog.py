@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QDate
 
 from csconsole.services import audit, open_store, queries, recovery
-from csconsole.ui.recovery.dialog import RecoveryDialog
-from csconsole.ui.recovery.evaluation import EvaluationDialog
-from csconsole.ui.recovery.policies import PolicyDialog
+from csconsole.ui.recovery_screens.dialog import RecoveryDialog
+from csconsole.ui.recovery_screens.evaluation import EvaluationDialog
+from csconsole.ui.recovery_screens.policies import PolicyDialog
 from csconsole.ui.runner import Runner
 from tests.sql import connection
 from tests.ui.conftest import SUPERVISOR
@@ -172,7 +172,7 @@ def test_the_policy_register(qtbot, store_path) -> None:
 
 
 def test_a_business_adds_its_own_checklist(qtbot, store_path) -> None:
-    from csconsole.ui.recovery.checklists import ChecklistDialog
+    from csconsole.ui.recovery_screens.checklists import ChecklistDialog
 
     store, ops, _ = setup(store_path)
     dialog = ChecklistDialog(ops)

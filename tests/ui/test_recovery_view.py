@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from csconsole.services import open_store, queries, recovery
-from csconsole.ui.recovery.model import CaseColumn, RecoveryCasesModel
-from csconsole.ui.recovery.view import RecoveryView
+from csconsole.ui.recovery_screens.model import CaseColumn, RecoveryCasesModel
+from csconsole.ui.recovery_screens.view import RecoveryView
 from csconsole.ui.runner import Runner
 from tests.sql import connection
 from tests.ui.conftest import SUPERVISOR

@@ -16,7 +16,7 @@ from csconsole.settings import Prefs, Settings
 from csconsole.ui import theme
 from csconsole.ui.accessibility import name_controls
 from csconsole.ui.actions import ActionId, Actions
-from csconsole.ui.dialogs.preferences import Choices, PreferencesDialog, QueueTargets
+from csconsole.ui.dialogs.preferences_dialog import Choices, PreferencesDialog, QueueTargets
 from csconsole.ui.messages import Dialogs, Messages
 from csconsole.ui.runner import Runner
 from csconsole.ui.who import Who
@@ -67,7 +67,7 @@ class PreferencesMenu(QObject):
         self._dialogs.open(dialog, lambda: self.save_preferences(dialog.choices(), dialog.changed_targets()))
 
     def _edit_checklists(self, dialog: PreferencesDialog) -> None:
-        from csconsole.ui.recovery.checklists import ChecklistDialog  # the recovery view's own editor
+        from csconsole.ui.recovery_screens.checklists import ChecklistDialog  # the recovery view's own editor
 
         editor = ChecklistDialog(self._runner, dialog)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

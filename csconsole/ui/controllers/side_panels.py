@@ -18,8 +18,8 @@ from csconsole.ui.selection import TicketSelection
 from csconsole.ui.who import Who
 
 if TYPE_CHECKING:
-    from csconsole.ui.charts.dashboard import DashboardView
-    from csconsole.ui.recovery.view import RecoveryView
+    from csconsole.ui.charts.dashboard_view import DashboardView
+    from csconsole.ui.recovery_screens.view import RecoveryView
 
 
 class RecoveryPanel(QObject):
@@ -40,7 +40,7 @@ class RecoveryPanel(QObject):
         return self._docks.get("recovery_panel", self._actions[ActionId.RECOVERY_PANEL], self._build)  # type: ignore[return-value]
 
     def _build(self) -> RecoveryView:
-        from csconsole.ui.recovery.view import RecoveryView
+        from csconsole.ui.recovery_screens.view import RecoveryView
 
         view = RecoveryView(self._runner, self._who.agent)
         view.ticket_activated.connect(self.ticket_wanted.emit)
@@ -76,6 +76,6 @@ class DashboardPanel(QObject):
         return self._docks.get("dashboard_panel", self._actions[ActionId.DASHBOARD_PANEL], self._build)  # type: ignore[return-value]
 
     def _build(self) -> DashboardView:
-        from csconsole.ui.charts.dashboard import DashboardView
+        from csconsole.ui.charts.dashboard_view import DashboardView
 
         return DashboardView(self._runner)

@@ -35,11 +35,11 @@ from csconsole.services.changes import Kind
 from csconsole.settings import Settings
 from csconsole.ui.accessibility import name_controls
 from csconsole.ui.changes_event import Changes
-from csconsole.ui.recovery.checklists import ChecklistDialog
-from csconsole.ui.recovery.dialog import RecoveryDialog
-from csconsole.ui.recovery.evaluation import EvaluationDialog
-from csconsole.ui.recovery.model import CaseColumn, RecoveryCasesModel
-from csconsole.ui.recovery.policies import PolicyDialog
+from csconsole.ui.recovery_screens.checklists import ChecklistDialog
+from csconsole.ui.recovery_screens.dialog import RecoveryDialog
+from csconsole.ui.recovery_screens.evaluation import EvaluationDialog
+from csconsole.ui.recovery_screens.model import CaseColumn, RecoveryCasesModel
+from csconsole.ui.recovery_screens.policies import PolicyDialog
 from csconsole.ui.runner import Runner
 
 # Cases, their steps and evaluations, the policies and checklists they name, the proposals (tickets that
