@@ -60,7 +60,7 @@ class MainWindow(QMainWindow):
         self.queues_model = QueuesModel(self)
         self.table_model = TicketTableModel(store, runner.read, self)
         self.window_layout = WindowLayout(self, self.actions, settings, self.queues_model, self.table_model,
-                                    store.read_only)
+                                          store.read_only)
         lay = self.window_layout
         self.table, self.queues_view, self.filter_bar, self.detail = lay.table, lay.queues_view, lay.filter_bar, lay.detail
         self.banner, self.busy = lay.banner, lay.busy
