@@ -267,8 +267,8 @@ class SlaClocks:
         if clock.state == _RUNNING:
             clock.banked += policy.calendar.elapsed_s(to_seconds(clock.since or ""), moment)
             late = moment > to_seconds(clock.due_at or "")
-        else:
-            late = clock.banked > target
+        else:  # paused: it keeps a due time only when it was already past it
+            late = clock.due_at is not None or clock.banked > target
         clock.state = _BREACHED if late else _MET
         clock.since, clock.risk_at, clock.margin = None, None, target - clock.banked
         return int(late)

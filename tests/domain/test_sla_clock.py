@@ -236,3 +236,14 @@ def test_the_clocks_as_a_person_reads_them_at_a_moment() -> None:
     assert running["next_reply"].sla_state is SlaState.BREACHED  # due 10:00Z
     assert running["next_reply"].minutes_left == -30
     assert running["resolution"].sla_state is SlaState.OK and running["resolution"].minutes_left == 330
+
+
+def test_a_clock_paused_after_its_due_time_outside_hours_is_breached_when_it_stops() -> None:
+    story = (Story().created("2026-03-06T08:00:00Z", "normal").reply("2026-03-06T08:10:00Z")
+             .contact("2026-03-06T12:00:00Z")  # Friday 13:00 Berlin: next reply due at closing, 17:00
+             .status("2026-03-07T10:00:00Z", "pending")  # Saturday: no business minute over, but past due
+             .reply("2026-03-09T08:00:00Z"))
+    clocks = fold_clocks(story.events, OFFICE)
+    assert clocks.next_reply.due_at == "2026-03-06T16:00:00Z"
+    assert clocks.next_reply.state == "breached" and clocks.next_reply.margin == 0
+    assert clocks.reply_breaches == 1
