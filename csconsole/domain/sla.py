@@ -32,6 +32,23 @@ class SlaTargets:
         return DEFAULT_TARGETS[Priority(priority)]
 
 
+@dataclass(frozen=True)
+class SlaHistory:
+    """The targets in force along the log: those from the start, then each change at its seq.
+
+    A change moves the running response clocks of its queue's tickets to the new target (as the store
+    does when a supervisor sets them) and counts for every event after it; clocks that stopped before
+    keep the target they ran under.
+    """
+
+    changes: tuple[tuple[int, int, SlaTargets], ...] = ()  # (seq, queue id, every target from then on)
+    start: SlaTargets = field(default_factory=SlaTargets)
+
+    @property
+    def latest(self) -> SlaTargets:
+        return self.changes[-1][2] if self.changes else self.start
+
+
 def sla_state(due_at: str | None, risk_at: str | None, now: str) -> SlaState:
     """State of the response clock; times are the store's UTC text, which orders as time."""
     if due_at is None:

@@ -6,13 +6,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from csconsole.domain import clock
-from csconsole.domain.sla import AT_RISK_SHARE, SlaTargets
-from csconsole.domain.words import OPEN_STATUSES, EventKind, Status
+from csconsole.domain.sla import AT_RISK_SHARE, SlaHistory, SlaTargets
+from csconsole.domain.words import BOOKKEEPING_KINDS, OPEN_STATUSES, EventKind, Status
 
 Holder = tuple[int, int | None]  # (queue id, owner id or None)
 
@@ -22,9 +22,10 @@ CLOCK_STOPPERS = (Status.PENDING.value, Status.RESOLVED.value, Status.CLOSED.val
 
 @dataclass(slots=True)
 class Event:
-    """One immutable fact about a ticket. ``actor`` None means the customer."""
+    """One immutable fact: about a ticket, or (``ticket_id`` None) about the floor's records
+    (domain/registry.py). ``actor`` None on a ticket's event means the customer."""
 
-    ticket_id: int
+    ticket_id: int | None
     kind: str
     at: str
     actor: int | None
@@ -37,6 +38,7 @@ class TicketState:
     """Everything the ticket row holds that events determine."""
 
     ticket_id: int
+    ref: str = ""  # not a derived column (written once with the row); the events say it all the same
     customer_id: int = 0
     subject: str = ""
     channel: str = ""
@@ -91,26 +93,76 @@ def reverted_seqs(events: Sequence[Event]) -> frozenset[int]:
 
 def effective(events: Sequence[Event]) -> list[Event]:
     """The events that shape the ticket: neither taken back nor a revert (DESIGN §1: an undo is a
-    correction, not a handoff the customer lived through)."""
+    correction, not a handoff the customer lived through), nor bookkeeping."""
     reverted = reverted_seqs(events)
-    if not reverted:
-        return [event for event in events if event.kind != EventKind.REVERT]
-    return [event for event in events if event.kind != EventKind.REVERT and event.seq not in reverted]
+    return [event for event in events
+            if event.kind != EventKind.REVERT and event.kind not in BOOKKEEPING_KINDS and event.seq not in reverted]
 
 
-def fold(ticket_id: int, events: Sequence[Event], targets: SlaTargets) -> TicketState:
+Witness = Callable[[Event, "TicketState"], None]
+
+
+def fold(ticket_id: int, events: Sequence[Event], targets: SlaTargets | SlaHistory,
+         witness: Witness | None = None) -> TicketState:
     """The state a ticket's events, in order, lead to. Reverted events count for nothing: bounces,
     ping-pongs, path, contacts, status and clocks are what they were before the mistake; only
-    ``last_seq`` and ``updated_at`` move on to the last event of all."""
+    ``last_seq`` and ``updated_at`` move on to the last event of all (bookkeeping aside).
+
+    With an ``SlaHistory`` each event counts under the targets in force at its seq, and a change of
+    targets moves the running clock as it did live; plain ``SlaTargets`` hold for every event.
+    ``witness`` hears every event with the ticket's state just before it, as ``replay`` gives them, in
+    the same pass where it can (a ticket without reverts).
+    """
     state = TicketState(ticket_id)
-    for event in effective(events):
-        apply(state, event, targets)
-    if events:
-        last = events[-1]
+    if any(event.kind == EventKind.REVERT for event in events):
+        if witness is not None:
+            plain = targets if isinstance(targets, SlaTargets) else targets.start
+            for event, before in replay(ticket_id, events, plain):
+                witness(event, before)
+            witness = None
+        shaping: Sequence[Event] = effective(events)
+    else:
+        shaping = events  # bookkeeping applies as nothing
+    if isinstance(targets, SlaTargets) or not targets.changes:
+        current = targets if isinstance(targets, SlaTargets) else targets.start
+        for event in shaping:
+            if witness is not None:
+                witness(event, state)
+            apply(state, event, current)
+    else:
+        _fold_in_time(state, shaping, targets, witness)
+    for event in events:
+        if event.kind == EventKind.REF_RECORDED:
+            state.ref = str(event.data["ref"])
+    last = next((e for e in reversed(events) if e.kind not in BOOKKEEPING_KINDS), None)
+    if last is not None:
         state.updated_at = last.at
         if last.seq is not None:
             state.last_seq = last.seq
     return state
+
+
+def _fold_in_time(state: TicketState, events: Sequence[Event], history: SlaHistory,
+                  witness: Witness | None) -> None:
+    changes, index, current = history.changes, 0, history.start
+    for event in events:
+        seq = event.seq or 0
+        while index < len(changes) and changes[index][0] < seq:
+            current = _retime(state, changes[index])
+            index += 1
+        if witness is not None:
+            witness(event, state)
+        apply(state, event, current)
+    for change in changes[index:]:
+        _retime(state, change)
+
+
+def _retime(state: TicketState, change: tuple[int, int, SlaTargets]) -> SlaTargets:
+    """A queue's targets changed: its running clock moves to the new target (``ledger.retime_sla``)."""
+    _, queue_id, targets = change
+    if state.queue_id == queue_id and state.sla_since is not None:
+        _set_due(state, targets)
+    return targets
 
 
 def replay(ticket_id: int, events: Sequence[Event], targets: SlaTargets) -> Iterator[tuple[Event, TicketState]]:
@@ -137,11 +189,14 @@ def apply(state: TicketState, event: Event, targets: SlaTargets) -> bool:
     kind = event.kind
     if kind == EventKind.REVERT:
         raise ValueError("a revert changes a ticket only through fold() over its events")
+    if kind in BOOKKEEPING_KINDS:
+        return False
     data = event.data
     at = event.at
     handoff = False
     sla_dirty = False
     if kind == EventKind.CREATED:
+        state.ref = data.get("ref", state.ref)
         state.customer_id = data["customer"]
         state.subject = data["subject"]
         state.channel = data["channel"]

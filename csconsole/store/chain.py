@@ -25,11 +25,14 @@ def canonical_data(data: dict[str, Any]) -> str:
     return _ENCODER.encode(data)
 
 
-def canonical_event(seq: int, ticket_id: int, kind: str, at: str, actor: int | None, data: str) -> str:
+def canonical_event(seq: int, ticket_id: int | None, kind: str, at: str, actor: int | None, data: str) -> str:
+    """The text an event's hash covers: the same on every engine, and for an event on no ticket (the
+    floor's records) ``"ticket":null``, as ``"actor":null`` is an event by the customer."""
     actor_text = "null" if actor is None else str(actor)
+    ticket_text = "null" if ticket_id is None else str(ticket_id)
     return (
         f'{{"actor":{actor_text},"at":"{at}","data":{data},"kind":"{kind}",'
-        f'"seq":{seq},"ticket":{ticket_id}}}'
+        f'"seq":{seq},"ticket":{ticket_text}}}'
     )
 
 

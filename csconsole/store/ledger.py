@@ -93,11 +93,16 @@ class Ledger:
             unit["chain_head"] = chain.head(self.store)
         return unit["chain_head"]  # type: ignore[no-any-return]
 
+    def refresh_targets(self) -> None:
+        """A queue's targets changed in this unit: later appends count under the new ones."""
+        self.targets = sla_targets(self.store)
+
     def new_ticket_id(self) -> int:
         return int(self._conn.execute("SELECT coalesce(max(id), 0) + 1 FROM tickets").fetchone()[0])
 
     def open_ticket(self, ticket_id: int, ref: str, created: Event) -> TicketState:
-        """Insert the ticket row and its ``created`` event."""
+        """Insert the ticket row and its ``created`` event (which records the reference too)."""
+        created.data["ref"] = ref
         state = TicketState(ticket_id)
         apply(state, created, self.targets)
         self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
@@ -125,6 +130,11 @@ class Ledger:
                 (1 if state.is_done else -1, state.customer_id),
             )
         return seq
+
+    def append(self, event: Event) -> int:
+        """Append an event that changes no ticket row (the floor's records, bookkeeping); its seq."""
+        event.seq = self._append(event)
+        return event.seq
 
     def _append(self, event: Event) -> int:
         head = self.head

@@ -1,0 +1,175 @@
+"""Could each event have been recorded as it claims? The checks of forged appends (``audit verify``).
+
+The hash chain proves that no event changed after it was written; it cannot tell an event someone
+appended by hand, with a correct link, from one the console recorded. These checks catch the appends
+that give themselves away:
+
+- **time**: a live event dated more than ``TIME_TOLERANCE`` before a live event already in the log, or
+  after the moment of the check. Appends are one at a time, each dated as it is made; the tolerance
+  covers a desk whose clock is a little off and an action that waited for the write lock. Five minutes
+  is the clock skew Kerberos tolerates between machines of one network by default: wider lets a
+  forger backdate further, narrower flags honest desks whose clocks drift between syncs.
+- **who**: an actor, owner, queue, customer or policy that no earlier event added.
+- **authority**: a live action the console refuses: by an inactive agent, one only a supervisor or
+  manager may record (``SUPERVISOR_KINDS``) by an agent, or any rule breach of DESIGN §2, each judged
+  by the roles in force at its moment.
+
+History is judged as history: imported events (``import`` mark), what the registry's migration wrote
+(``backfill``) and everything recorded before it (seq up to ``history_until``) carry the times and the
+rule breaches of the system they came from. Their time order and their breaches are findings, never
+failures; a reference to something that never existed fails all the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from csconsole.domain.findings import breaches
+from csconsole.domain.registry import Entity, Registry
+from csconsole.domain.ticket import Event, TicketState
+from csconsole.domain.words import (
+    BACKFILL_MARK,
+    HOLDER_KINDS,
+    IMPORT_MARK,
+    REGISTRY_KINDS,
+    SUPERVISOR_KINDS,
+    EventKind,
+)
+
+TIME_TOLERANCE = timedelta(minutes=5)
+KNOWN_KINDS = frozenset(kind.value for kind in EventKind)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one event, in words that follow its description."""
+
+    seq: int
+    what: str
+
+
+def is_history(event: Event, history_until: int) -> bool:
+    return (event.seq or 0) <= history_until or IMPORT_MARK in event.data or BACKFILL_MARK in event.data
+
+
+def moment(at: str) -> datetime:
+    """The store's UTC text as a time, whatever its precision (``...:05Z``, ``...:05.25Z``)."""
+    return datetime.fromisoformat(at.removesuffix("Z"))
+
+
+class LogClock:
+    """Fed every event in seq order: the first live event whose time runs backwards or into the future."""
+
+    def __init__(self, now: str, history_until: int = 0) -> None:
+        self.latest_live: datetime | None = None
+        self.latest_at = ""
+        self.limit = moment(now) + TIME_TOLERANCE
+        self.history_until = history_until
+        self.out_of_order_history = 0  # history events older than the log's earlier ones: findings
+
+    def feed(self, seq: int, at: str, history: bool) -> Problem | None:
+        when = moment(at)
+        if history:
+            return None
+        if when > self.limit:
+            return Problem(seq, "it is dated after this check ran (a clock cannot record the future)")
+        if self.latest_live is not None and when < self.latest_live - TIME_TOLERANCE:
+            return Problem(seq, f"it is dated before a live event already in the log ({self.latest_at}): "
+                                "recorded live, it was backdated")
+        if self.latest_live is None or when > self.latest_live:
+            self.latest_live, self.latest_at = when, at
+        return None
+
+
+def shape_problem(event: Event) -> str | None:
+    """An event whose kind is not one csconsole records, or on a ticket when it is about none (or not)."""
+    if event.kind not in KNOWN_KINDS:
+        return f"kind {event.kind!r} is not one csconsole records"
+    if (event.kind in REGISTRY_KINDS) != (event.ticket_id is None):
+        return "it is on a ticket, yet about the floor's records" if event.ticket_id is not None \
+            else "it is on no ticket, yet about one"
+    return None
+
+
+def _named(event: Event) -> Iterator[tuple[Entity, int, str]]:
+    """Every record an event names: (what, id, how the event names it)."""
+    data = event.data
+    if event.actor is not None:
+        yield Entity.AGENT, event.actor, "by agent"
+    kind = event.kind
+    if kind == EventKind.CREATED:
+        yield Entity.CUSTOMER, int(data["customer"]), "for customer"
+        yield Entity.QUEUE, int(data["queue"]), "in queue"
+    elif kind in HOLDER_KINDS:
+        yield Entity.QUEUE, int(data["queue"]), "to queue"
+        if data.get("owner") is not None:
+            yield Entity.AGENT, int(data["owner"]), "to agent"
+    elif kind in (EventKind.EVALUATION, EventKind.RECOVERY_STEP):
+        if data.get("associate") is not None:
+            yield Entity.AGENT, int(data["associate"]), "of agent"
+        if data.get("policy") is not None:
+            yield Entity.POLICY, int(data["policy"]), "naming policy"
+
+
+def missing_reference(event: Event, registry: Registry) -> str | None:
+    """The first record ``event`` names that no event before it added."""
+    seq = event.seq or 0
+    try:
+        for entity, key, how in _named(event):
+            if not registry.exists_at(entity, key, seq):
+                return f"{how} {key}, whom no earlier event added" if entity is Entity.AGENT \
+                    else f"{how} {key}, which no earlier event added"
+    except (KeyError, TypeError, ValueError):
+        return "its data does not name what a " + event.kind + " needs"
+    return None
+
+
+class TicketWitness:
+    """Hears one ticket's events with its state before each (``ticket.fold(..., witness=)``) and keeps the
+    first that could not have been recorded as it claims, and a count of its history's findings."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.problem: Problem | None = None
+        self.findings = 0  # rule breaches and time-order slips in the ticket's history
+        self._latest = ""
+
+    def __call__(self, event: Event, state: TicketState) -> None:
+        if self.problem is not None:
+            return
+        registry = self.registry
+        seq = event.seq or 0
+        history = is_history(event, registry.history_until)
+        what = shape_problem(event) or missing_reference(event, registry)
+        if what is None and not history:
+            what = _live_authority(event, registry)
+        if what is None:
+            role = registry.role_at(event.actor, seq) if event.actor is not None else None
+            for rule, _ in breaches(event, state, role):
+                if not history:
+                    what = f"{rule}: recorded live, yet the console refuses it"
+                    break
+                self.findings += 1
+        if what is not None:
+            self.problem = Problem(seq, what)
+            return
+        if history and event.at < self._latest:
+            self.findings += 1  # imported out of time order: the source system's clock
+        if event.at > self._latest:
+            self._latest = event.at
+
+
+def _live_authority(event: Event, registry: Registry) -> str | None:
+    if event.actor is None:
+        return None
+    agent = registry.agent_at(event.actor, event.seq or 0)
+    if agent is None:
+        return None  # missing_reference said it
+    if not agent.active:
+        return f"by {agent.name}, who was not active then"
+    if event.kind in SUPERVISOR_KINDS and not agent.role.may_supervise:
+        return (f"a {event.kind} by {agent.name}, an {agent.role.value} then: only a supervisor or manager "
+                "records it live")
+    return None
