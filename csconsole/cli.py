@@ -74,11 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="verify the tamper-evident event log")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="verify|head", required=True, parser_class=_Parser)
-    verify = audit_sub.add_parser("verify", help="exit 0 if the chain holds, 1 naming the first bad event")
+    verify = audit_sub.add_parser(
+        "verify", help="exit 0 if the store holds what its events say, 1 naming the first difference")
     verify.add_argument("path", metavar="PATH")
     verify.add_argument("--head", metavar="HASH", help="a head hash kept earlier: proves nothing before it changed")
+    verify.add_argument("--chain-only", action="store_true",
+                        help="the hash chain alone (quick), not the derived tables, appends and schema")
     head = audit_sub.add_parser("head", help="sequence number and head hash of the chain")
     head.add_argument("path", metavar="PATH")
+    head.add_argument("--json", action="store_true", help='{"seq": N, "hash": "...", "store": PATH, "at": TIME}')
 
     rebuild = sub.add_parser("rebuild", help="recompute derived columns from the events")
     rebuild.add_argument("path", metavar="PATH")
@@ -294,15 +298,27 @@ def _audit(args: argparse.Namespace) -> int:
     with _open(args.path, read_only=True) as store:
         if args.audit_command == "head":
             head = audit.head(store)
-            print(f"{head.seq} {head.hash}")
+            if args.json:
+                print(json.dumps({"seq": head.seq, "hash": head.hash, "store": str(args.path),
+                                  "at": clock.now_text()}))
+            else:
+                print(f"{head.seq} {head.hash}")
             return EXIT_OK
         problems = audit.quick_check(store)
         if problems:
             print(f"csconsole: {args.path}: integrity check failed: {problems[0]}", file=sys.stderr)
             return EXIT_CHECK_FAILED
-        verdict = audit.verify(store, args.head)
+        bar = ProgressBar(sys.stderr, "verifying")  # on a terminal only: a script reads one line, the verdict
+        verdict = audit.verify(store, args.head, chain_only=args.chain_only,
+                               progress=bar.update if bar.tty else None)
+        bar.finish()
     if verdict.ok:
-        print(f"ok: {verdict.checked} events verified; head {verdict.head.seq} {verdict.head.hash}")
+        checked = "the chain" if args.chain_only else (
+            f"the chain, the appends, {verdict.rows} derived rows and the schema")
+        extra = f"; {verdict.findings} findings in imported history" if verdict.findings else ""
+        if verdict.withheld_pins:
+            extra += f"; {verdict.withheld_pins} PIN hashes withheld (a store rebuilt from an audit pack)"
+        print(f"ok: {verdict.checked} events; {checked} hold; head {verdict.head.seq} {verdict.head.hash}{extra}")
         return EXIT_OK
     print(f"csconsole: audit failed: {verdict.problem}", file=sys.stderr)
     return EXIT_CHECK_FAILED
@@ -312,9 +328,11 @@ def _rebuild(args: argparse.Namespace) -> int:
     from csconsole.services import audit
 
     with _open(args.path) as store:
-        changed = audit.rebuild(store)
-    print(f"rebuilt derived columns from events; {changed} tickets had drifted and were corrected")
-    return EXIT_OK
+        rebuilt = audit.rebuild(store)
+    print(f"rebuilt every derived table from the events; {rebuilt.corrected} rows had drifted and were corrected")
+    for line in rebuilt.cannot:
+        print(f"csconsole: {line}", file=sys.stderr)
+    return EXIT_CHECK_FAILED if rebuilt.cannot else EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -92,4 +92,10 @@ def summary(kind: str, data: Mapping[str, object], queues: Names, agents: Names)
             return f"Undone: {what}{': ' + note if note else ''}"
         case EventKind.RECOVERY_STEP | EventKind.EVALUATION:
             return recovery.describe(kind, dict(data)) or str(kind)
+        case EventKind.ZENDESK_SYNCED:
+            found = ", ".join(f"{name.replace('_', ' ')} {data[name]}" for name in
+                              ("assignee_stations", "group_stations", "reopens", "replies") if data.get(name) is not None)
+            return f"Zendesk ticket {data.get('zendesk_id')} imported{': ' + found if found else ''}"
+        case EventKind.REF_RECORDED:
+            return f"Reference {data.get('ref')} recorded"
     return f"{kind}{': ' + note if note else ''}"

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from csconsole.domain.rules import Agent
 from csconsole.domain.sla import SlaHistory, SlaTargets
 from csconsole.domain.ticket import Event
-from csconsole.domain.words import BACKFILL_MARK, EventKind, Priority, Role
+from csconsole.domain.words import BACKFILL_MARK, IMPORT_MARK, EventKind, Priority, Role
 
 
 class FoldError(ValueError):
@@ -39,15 +40,6 @@ class QueueRecord:
     id: int
     name: str
     targets: Mapping[str, int] = field(default_factory=dict)  # the queue's own SLA minutes, by priority
-
-
-@dataclass(frozen=True, slots=True)
-class AgentRecord:
-    id: int
-    name: str
-    role: Role
-    queue_id: int | None
-    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +86,7 @@ class ZendeskRecord:
     imported_at: str
 
 
-Record = QueueRecord | AgentRecord | CustomerRecord | PolicyRecord | ChecklistRecord | PinRecord
+Record = QueueRecord | Agent | CustomerRecord | PolicyRecord | ChecklistRecord | PinRecord
 
 ENTITY_OF: Mapping[str, Entity] = {
     EventKind.QUEUE_ADDED: Entity.QUEUE, EventKind.QUEUE_RENAMED: Entity.QUEUE,
@@ -210,11 +202,26 @@ def make_pin_cleared(agent_id: int, at: str, actor: int | None = None) -> Event:
 
 
 def make_zendesk_synced(ticket_id: int, zendesk_id: int, last_audit_id: int, metrics: Mapping[str, int | None],
-                        at: str, batch: str) -> Event:
+                        at: str, batch: str | None) -> Event:
     """What one import found of a ticket in Zendesk: its id, the last audit read, Zendesk's metrics."""
-    data: dict[str, Any] = {"zendesk_id": zendesk_id, "last_audit_id": last_audit_id, "import": batch,
+    data: dict[str, Any] = {"zendesk_id": zendesk_id, "last_audit_id": last_audit_id,
                             **{name: metrics.get(name) for name in ZENDESK_METRICS}}
+    if batch:
+        data[IMPORT_MARK] = batch
     return Event(ticket_id, EventKind.ZENDESK_SYNCED.value, at, None, data)
+
+
+def make_ref_recorded(ticket_id: int, ref: str, at: str) -> Event:
+    """The reference of a ticket whose ``created`` event did not record it yet (before schema 6)."""
+    return Event(ticket_id, EventKind.REF_RECORDED.value, at, None, {"ref": ref})
+
+
+def backfilled(event: Event, history_until: int, **kept: Any) -> Event:
+    """``event`` as the registry's migration writes it: describing a record that was already there (with
+    the times it ``kept``: created_at, set_at, imported_at), after the history up to ``history_until``."""
+    event.data[BACKFILL_MARK] = history_until
+    event.data.update({name: value for name, value in kept.items() if value is not None})
+    return event
 
 
 ZENDESK_METRICS = ("assignee_stations", "group_stations", "reopens", "replies")
@@ -247,13 +254,13 @@ def _queue_id(value: Any) -> int | None:
     return None if value is None else int(value)
 
 
-def _fold_agent(old: AgentRecord | None, event: Event) -> AgentRecord:
+def _fold_agent(old: Agent | None, event: Event) -> Agent:
     d = event.data
     if event.kind == EventKind.AGENT_ADDED:
-        return AgentRecord(int(d["agent"]), str(d["name"]), Role(d["role"]), _queue_id(d["queue"]),
+        return Agent(int(d["agent"]), str(d["name"]), Role(d["role"]), _queue_id(d["queue"]),
                            bool(d.get("active", True)))
     assert old is not None
-    return AgentRecord(
+    return Agent(
         old.id, str(d.get("name", old.name)), Role(d["role"]) if "role" in d else old.role,
         _queue_id(d["queue"]) if "queue" in d else old.queue_id, bool(d.get("active", old.active)),
     )
@@ -346,7 +353,7 @@ class Registry:
     def __init__(self) -> None:
         self.records: dict[Entity, dict[int, Any]] = {entity: {} for entity in Entity}
         self.added: dict[Entity, dict[int, int]] = {entity: {} for entity in Entity}  # id → seq it was added
-        self._agents: dict[int, tuple[list[int], list[AgentRecord]]] = {}  # seqs and records as they changed
+        self._agents: dict[int, tuple[list[int], list[Agent]]] = {}  # seqs and records as they changed
         self._sla: list[tuple[int, int, SlaTargets]] = []
         self._start = SlaTargets()
         self.history_until = 0  # events up to this seq were recorded before the registry was kept as events
@@ -357,7 +364,7 @@ class Registry:
         return self.records[Entity.QUEUE]
 
     @property
-    def agents(self) -> dict[int, AgentRecord]:
+    def agents(self) -> dict[int, Agent]:
         return self.records[Entity.AGENT]
 
     @property
@@ -393,7 +400,7 @@ class Registry:
         self.last_seq = max(self.last_seq, seq)
         return new
 
-    def agent_at(self, agent_id: int, seq: int) -> AgentRecord | None:
+    def agent_at(self, agent_id: int, seq: int) -> Agent | None:
         """The agent as the events before ``seq`` left them; None if none had added them yet."""
         found = self._agents.get(agent_id)
         if found is None:

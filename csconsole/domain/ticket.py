@@ -142,6 +142,22 @@ def fold(ticket_id: int, events: Sequence[Event], targets: SlaTargets | SlaHisto
     return state
 
 
+def unreadable(ticket_id: int, events: Sequence[Event], targets: SlaTargets | SlaHistory) -> tuple[Event, str] | None:
+    """The first event whose data its kind cannot use (a ``take`` naming no queue...), and why; None when
+    ``fold`` can take them all. For the audit of a log someone wrote by hand."""
+    plain = targets if isinstance(targets, SlaTargets) else targets.start
+    state = TicketState(ticket_id)
+    for index, event in enumerate(events):
+        try:
+            if event.kind == EventKind.REVERT:
+                state = fold(ticket_id, events[: index + 1], plain)
+            else:
+                apply(state, event, plain)
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            return event, f"its data cannot be read as a {event.kind} ({type(error).__name__}: {error})"
+    return None
+
+
 def _fold_in_time(state: TicketState, events: Sequence[Event], history: SlaHistory,
                   witness: Witness | None) -> None:
     changes, index, current = history.changes, 0, history.start

@@ -214,7 +214,7 @@ def import_csv(
     _check_order(rows, existing, problems)
     problems.raise_if_any()
 
-    with import_session(store) as session:
+    with import_session(store, "csv") as session:
         for _, name, role, queue in agents:
             session.set_role(session.agent(name, role, queue), role, queue)
         states: dict[str, TicketState] = {}

@@ -21,13 +21,13 @@ from queue import Empty
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
 from csconsole.domain.recovery import RecoveryCase
+from csconsole.domain.registry import make_customer_added
 from csconsole.domain.sla import SlaTargets
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import Role
 from csconsole.io.demo_recovery import DemoRecovery, insert_derived, insert_policies
-from csconsole.store import directory
+from csconsole.store import registry
 from csconsole.store.sqlite.bulk import BulkLoader, EventRow, encode_ticket
-from csconsole.store.store import Store
 
 Progress = Callable[[int, int], None]
 
@@ -121,7 +121,7 @@ def build_demo(
     anchor = now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     loader = BulkLoader(path)
     try:
-        floor = _lay_out(loader.store, random.Random(seed), tickets, int(anchor.timestamp()))
+        floor = _lay_out(loader, random.Random(seed), tickets, int(anchor.timestamp()))
         use_child = tickets >= PARALLEL_FROM if parallel is None else parallel
         batches = _stories_in_child(floor) if use_child else _stories(floor)
         for batch in batches:
@@ -132,7 +132,7 @@ def build_demo(
                 insert_derived(loader.store, batch.cases, batch.evaluations)
             if progress:
                 progress(loader.tickets, tickets)
-        directory.set_resolved_tickets(loader.store, floor.resolved)
+        loader.set_resolved_tickets(floor.resolved)
         loader.finish()
     except BaseException:
         loader.abandon()
@@ -154,6 +154,7 @@ class _Floor:
     customer_count: int
     agents: int
     policy_ids: list[int]
+    first_seq: int  # the stories' events come after the floor's records
     resolved: dict[int, int] = field(default_factory=dict)
 
 
@@ -166,11 +167,17 @@ class _Batch:
     evaluations: list[Event] = field(default_factory=list)
 
 
-def _lay_out(store: Store, rng: random.Random, total: int, end: int) -> _Floor:
+# The demo is generated history: every event is marked as imported (DEMO_BATCH), so ``audit verify`` judges
+# its time order and its rule breaches as history, as it would an import's.
+DEMO_BATCH = "demo"
+
+
+def _lay_out(loader: BulkLoader, rng: random.Random, total: int, end: int) -> _Floor:
     """Queues, agents, customers and policies: the floor the tickets happen on."""
+    opened = clock.from_epoch(end - (DAYS + 60) * 86400)  # the floor's records come before its tickets
     queue_ids = {}
     for name in QUEUES:
-        queue_ids[name] = directory.add_queue(store, name).id
+        queue_ids[name] = registry.add_queue(loader, name, at=opened, batch=DEMO_BATCH).id
     # ~60 agents: 4 per queue plus the leads; names unique.
     staff: dict[str, list[int]] = {q: [] for q in QUEUES}
     supervisors: list[int] = []
@@ -184,7 +191,7 @@ def _lay_out(store: Store, rng: random.Random, total: int, end: int) -> _Floor:
                 used.add(name)
                 break
         qid = queue_ids[queue] if queue else None
-        agent_id = directory.add_agent(store, name, role, qid).id
+        agent_id = registry.add_agent(loader, name, role, qid, at=opened, batch=DEMO_BATCH).id
         if role is Role.AGENT and queue is not None:
             staff[queue].append(agent_id)
         else:
@@ -199,10 +206,11 @@ def _lay_out(store: Store, rng: random.Random, total: int, end: int) -> _Floor:
         round_ = i // (len(FIRST) * len(LAST))
         if round_:
             name += f" {round_ + 1}"
-        customers.append((i + 1, name, clock.from_epoch(since), 0))
-    directory.add_customers(store, customers)
+        customers.append(make_customer_added(i + 1, name, clock.from_epoch(since), opened))
+    registry.add_many(loader, customers, DEMO_BATCH)
+    policy_ids = insert_policies(loader, end, DEMO_BATCH)
     return _Floor(total, end, rng.getstate(), staff, supervisors, queue_ids, customer_count, len(plan),
-                  insert_policies(store, end))
+                  policy_ids, loader.last_seq)
 
 
 def _stories(floor: _Floor) -> Iterator[_Batch]:
@@ -218,7 +226,7 @@ def _stories(floor: _Floor) -> Iterator[_Batch]:
     # Service recovery (issue 4) draws from its own seeded stream so the tickets stay as they were.
     recovery = DemoRecovery(sum(rng.getstate()[1][:4]), floor.supervisors, floor.end, floor.policy_ids)
     targets = SlaTargets()
-    seq = 0
+    seq = floor.first_seq
     batch = _Batch([], [], {})
     for n in range(1, floor.total + 1):
         # Tickets spread over 30 days, denser recently.
@@ -227,7 +235,7 @@ def _stories(floor: _Floor) -> Iterator[_Batch]:
         customer_id = 1 + int((rng.random() ** 2) * floor.customer_count) % floor.customer_count
         events = gen.story(n, created, queue, customer_id, channel(), priority())
         recovery.extend(events)
-        state, row, rows = encode_ticket(n, f"T-{n:07d}", events, targets, seq)
+        state, row, rows = encode_ticket(n, f"T-{n:07d}", events, targets, seq, DEMO_BATCH)
         seq += len(rows)
         batch.tickets.append(row)
         batch.events.extend(rows)

@@ -16,7 +16,7 @@ from csconsole.domain.checklists import AWARE, HEARD, LEARN, Checklist, Records
 from csconsole.domain.recovery import CaseBook, RecoveryCase, RootCause, open_data
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import EventKind
-from csconsole.store import policies, recovery_cases
+from csconsole.store import recovery_cases, registry
 from csconsole.store.store import Store
 
 # (name, description, owner, how well it serves customers 1-5 on average)
@@ -175,9 +175,10 @@ class DemoRecovery:
         return list(book.cases.values()), evaluations
 
 
-def insert_policies(store: Store, end: int) -> list[int]:
+def insert_policies(loader: registry.Appender, end: int, batch: str) -> list[int]:
     """The demo's policy register; returns the policies' ids in the order of POLICIES."""
-    return policies.add_policies(store, [(n, d, o) for n, d, o, _ in POLICIES], clock.from_epoch(end - 60 * 86400))
+    at = clock.from_epoch(end - 60 * 86400)
+    return [registry.add_policy(loader, n, d, o, at=at, batch=batch).id for n, d, o, _ in POLICIES]
 
 
 def insert_derived(store: Store, found: list[RecoveryCase], evaluations: list[Event]) -> None:

@@ -174,7 +174,7 @@ def import_zendesk(
     """Import the export at ``path`` in one transaction; ``cancel`` (checked between tickets) rolls back."""
     export = read_export(path)
     now = clock.now_text()
-    with import_session(store) as session:
+    with import_session(store, "zendesk") as session:
         writer = _Writer(session, export)
         known = session.zendesk_tickets([t.id for t in export.tickets])
         _check_refs(session, export, known, path)

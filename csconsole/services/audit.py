@@ -1,27 +1,36 @@
-"""Trust: verify the audit chain, tell its head, rebuild derived columns from the events."""
+"""Trust: verify the store against its events, tell the chain's head, rebuild the derived tables."""
 
 from __future__ import annotations
 
-from csconsole.store import chain, ledger, recovery_cases
+from collections.abc import Callable
+
+from csconsole.store import chain
+from csconsole.store import rebuild as rebuilding
+from csconsole.store import verify as verifying
 from csconsole.store.store import Store
 
-Verdict = chain.Verdict
+Verdict = verifying.Verdict
 Head = chain.Head
+Rebuilt = rebuilding.Rebuilt
+Progress = Callable[[int, int], None]
 
 
-def verify(store: Store, expected_head: str | None = None) -> chain.Verdict:
+def verify(store: Store, expected_head: str | None = None, *, chain_only: bool = False,
+           progress: Progress | None = None) -> Verdict:
+    """The chain, forged appends, every derived table and the schema (``chain_only``: the chain alone)."""
+    return verifying.verify(store, expected_head, chain_only=chain_only, progress=progress)
+
+
+def head(store: Store) -> Head:
     with store.read():
-        return chain.verify(store, expected_head)
+        return chain.head(store)
 
 
-def head(store: Store) -> chain.Head:
-    return chain.head(store)
-
-
-def rebuild(store: Store) -> int:
-    """Recompute every derived column from the events; returns how many tickets had drifted."""
+def rebuild(store: Store) -> Rebuilt:
+    """Make every derived table again from the events, in one transaction; says how many rows had drifted
+    and what the events cannot give back."""
     with store.atomic():
-        return ledger.rebuild(store) + recovery_cases.rebuild(store)
+        return rebuilding.rebuild(store)
 
 
 def quick_check(store: Store) -> list[str]:

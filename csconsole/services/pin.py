@@ -3,7 +3,8 @@
 A guardrail, not encryption: it keeps a passer-by at an unlocked shared workstation from acting as a
 supervisor. The store itself stays a plain database that anyone with access to the disk can read.
 Only an Argon2id hash of the PIN is kept (argon2-cffi, OWASP's parameters: 19 MiB, 2 passes, 1 lane),
-in the ``agent_pins`` table (migration 0003).
+in the ``agent_pins`` table (migration 0003); the chain records only its commitment
+(``domain.registry.pin_commitment``), so a replaced or deleted hash shows in ``audit verify``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from csconsole.domain.errors import BadInput, RuleViolation
 from csconsole.domain.rules import Agent
 from csconsole.domain.words import Role
-from csconsole.store import directory, pins
+from csconsole.store import directory, pins, registry
+from csconsole.store.ledger import Ledger
 from csconsole.store.store import Store
 
 # OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1 (about 30 ms a check here).
@@ -95,10 +97,10 @@ def clear_pin(store: Store, agent_id: int, *, current: str | None = None, by: in
     elif not _matches(stored, (current or "").strip()):
         raise RuleViolation(f"the current PIN of {agent.name} is not that; the PIN was kept")
     with store.atomic():
-        pins.delete_hash(store, agent_id)
+        registry.clear_pin(Ledger(store), agent_id, actor=by)
 
 
 def _save(store: Store, agent_id: int, digest: str) -> None:
     with store.atomic():
-        pins.save_hash(store, agent_id, digest)
+        registry.set_pin(Ledger(store), agent_id, digest)
 

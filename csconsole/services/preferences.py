@@ -1,4 +1,5 @@
-"""Business preferences that live in the store (shared by every console on it): SLA targets per queue.
+"""Business preferences that live in the store (shared by every console on it): SLA targets per queue,
+each change an event in the chain.
 
 Per-person preferences (identity, layout, theme, poll interval) live in QSettings (csconsole/settings.py).
 """
@@ -10,7 +11,8 @@ from collections.abc import Mapping
 from csconsole.domain.errors import BadInput, NotFound
 from csconsole.domain.sla import DEFAULT_TARGETS
 from csconsole.domain.words import Priority, parse_enum
-from csconsole.store import directory, ledger
+from csconsole.store import directory, ledger, registry
+from csconsole.store.ledger import Ledger, retime_sla
 from csconsole.store.store import Store
 
 MAX_TARGET_MINUTES = 7 * 24 * 60
@@ -22,7 +24,8 @@ def queue_targets(store: Store, queue_id: int) -> dict[str, int]:
     return {p.value: targets.minutes(queue_id, p.value) for p in Priority}
 
 
-def set_queue_targets(store: Store, queue_id: int, minutes: Mapping[str, int | None]) -> int:
+def set_queue_targets(store: Store, queue_id: int, minutes: Mapping[str, int | None], *,
+                      actor_id: int | None = None) -> int:
     """Set (or with None, clear back to the default) a queue's SLA targets, and move the response clocks
     of its open tickets to the new targets, in one transaction. Returns how many tickets moved."""
     clean: dict[Priority, int | None] = {}
@@ -34,5 +37,6 @@ def set_queue_targets(store: Store, queue_id: int, minutes: Mapping[str, int | N
     with store.atomic():
         if not directory.queue_exists(store, queue_id):
             raise NotFound(f"no queue with id {queue_id}")
-        directory.set_sla_targets(store, queue_id, {p.value: v for p, v in clean.items()})
-        return ledger.retime_sla(store, queue_id)
+        registry.set_queue_targets(Ledger(store), queue_id, {p.value: v for p, v in clean.items()},
+                                   actor=actor_id)
+        return retime_sla(store, queue_id)

@@ -279,8 +279,3 @@ def update_policy(
 def deactivate_policy(store: Store, policy_id: int) -> Policy:
     """Policies are never deleted (cases and evaluations point at them); a retired one is inactive."""
     return update_policy(store, policy_id, active=False)
-
-
-def rebuild(store: Store) -> int:
-    with store.atomic():
-        return recovery_cases.rebuild(store)

@@ -23,7 +23,7 @@ from csconsole.domain.rules import (
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import Channel, EventKind, Priority, Status, parse_enum
 from csconsole.services.changes import Change, TicketChange
-from csconsole.store import directory, queries
+from csconsole.store import directory, queries, registry
 from csconsole.store.ledger import Ledger, load_state
 from csconsole.store.store import Store
 
@@ -74,7 +74,7 @@ def create_ticket(
         ledger = Ledger(store)
         if actor_id is not None:
             active_agent(ledger, actor_id)
-        known = directory.customer_by_name(store, name) or directory.add_customer(store, name, when)
+        known = directory.customer_by_name(store, name) or registry.add_customer(ledger, name, when)
         if not directory.queue_exists(store, queue_id):
             raise NotFound(f"no queue with id {queue_id}")
         ticket_id = ledger.new_ticket_id()

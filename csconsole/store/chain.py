@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from csconsole.store.store import Store
 
 GENESIS = "0" * 64
+BATCH = 20_000  # rows a fetch while verifying
 
 
 _ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -60,38 +61,48 @@ class Verdict:
     bad_seq: int | None = None
 
 
-def verify(store: Store, expected_head: str | None = None) -> Verdict:
+Observer = Callable[[int, "int | None", str, str, str], None]  # seq, ticket, kind, at, canonical data
+
+
+def verify(store: Store, expected_head: str | None = None, *, until: int | None = None,
+           observe: Observer | None = None, read: Callable[[int], None] | None = None) -> Verdict:
     """Recompute the chain; name the first event that does not match.
 
     ``expected_head`` is a hash an auditor kept earlier (``audit head``): it must still be in the
-    chain, else everything up to it was rewritten.
+    chain, else everything up to it was rewritten. ``until``: stop after that seq (the head another
+    connection's snapshot saw). ``observe`` sees every event that matched, in order; ``read`` hears
+    how many were checked, a batch at a time.
     """
     prev = GENESIS
     expected_seq = 1
     checked = 0
     head_found = expected_head is None
     last = Head(0, GENESIS)
-    rows: Iterator[tuple[int, int, str, str, int | None, str, str]] = store._conn.execute(
-        "SELECT seq, ticket_id, kind, at, actor_id, data, hash FROM events ORDER BY seq"
-    )
-    for seq, ticket_id, kind, at, actor, data, stored in rows:
-        if seq != expected_seq:
-            what = f"events {expected_seq}..{seq - 1} are missing" if seq > expected_seq else "sequence out of order"
-            return Verdict(False, checked, last, f"event {seq}: {what} (deleted or reordered)", seq)
-        computed = link(prev, canonical_event(seq, ticket_id, kind, at, actor, data))
-        if computed != stored:
-            return Verdict(
-                False, checked, last,
-                f"event {seq} (ticket {ticket_id}, {kind} at {at}) does not match its hash: "
-                "edited, inserted or reordered",
-                seq,
-            )
-        if not head_found and stored == expected_head:
-            head_found = True
-        prev = stored
-        expected_seq += 1
-        checked += 1
-        last = Head(seq, stored)
+    where = "" if until is None else f" WHERE seq <= {int(until)}"
+    cursor = store._conn.execute(f"SELECT seq, ticket_id, kind, at, actor_id, data, hash FROM events{where} ORDER BY seq")
+    while batch := cursor.fetchmany(BATCH):
+        for seq, ticket_id, kind, at, actor, data, stored in batch:
+            if seq != expected_seq:
+                what = f"events {expected_seq}..{seq - 1} are missing" if seq > expected_seq else "sequence out of order"
+                return Verdict(False, checked, last, f"event {seq}: {what} (deleted or reordered)", seq)
+            computed = link(prev, canonical_event(seq, ticket_id, kind, at, actor, data))
+            if computed != stored:
+                on = f"ticket {ticket_id}" if ticket_id is not None else "the floor's records"
+                return Verdict(
+                    False, checked, last,
+                    f"event {seq} ({on}, {kind} at {at}) does not match its hash: edited, inserted or reordered",
+                    seq,
+                )
+            if not head_found and stored == expected_head:
+                head_found = True
+            if observe is not None:
+                observe(seq, ticket_id, kind, at, data)
+            prev = stored
+            expected_seq += 1
+            checked += 1
+            last = Head(seq, stored)
+        if read is not None:
+            read(len(batch))
     if not head_found:
         return Verdict(
             False, checked, last,

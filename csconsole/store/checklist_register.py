@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from csconsole.domain.checklists import BUILT_IN, Checklist
 from csconsole.domain.errors import BadInput, NotFound
+from csconsole.store import registry
+from csconsole.store.ledger import Ledger
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -26,12 +28,7 @@ def checklist(store: Store, name: str) -> Checklist:
     raise NotFound(f"unknown checklist {name!r} (known: {names})")
 
 
-def save_checklist(store: Store, item: Checklist, at: str) -> None:
+def save_checklist(store: Store, item: Checklist, at: str, *, actor: int | None = None) -> None:
     if item.name.upper() in BUILT_IN:
         raise BadInput(f"{item.name} ships with csconsole and cannot be changed; give yours another name")
-    data = json.dumps(item.to_data(), ensure_ascii=False, separators=(",", ":"))
-    store._conn.execute(
-        "INSERT INTO checklists (name, data, created_at) VALUES (?, ?, ?) "
-        "ON CONFLICT(name) DO UPDATE SET data = excluded.data",
-        (item.name, data, at),
-    )
+    registry.save_checklist(Ledger(store), item.name, item.to_data(), at=at, actor=actor)

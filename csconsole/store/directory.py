@@ -1,4 +1,4 @@
-"""Agents, queues and customers: small tables, looked up by name or id."""
+"""Agents, queues and customers: small tables, looked up by name or id (``registry`` writes them)."""
 
 from __future__ import annotations
 
@@ -57,17 +57,6 @@ def agent_name_taken(store: Store, name: str) -> bool:
     return store._conn.execute("SELECT 1 FROM agents WHERE lower(name) = lower(?)", (name.strip(),)).fetchone() is not None
 
 
-def add_agent(store: Store, name: str, role: Role, queue_id: int | None = None) -> Agent:
-    cursor = store._conn.execute(
-        "INSERT INTO agents (name, role, queue_id) VALUES (?, ?, ?)", (name.strip(), role.value, queue_id)
-    )
-    return Agent(int(cursor.lastrowid or 0), name.strip(), role, queue_id)
-
-
-def set_agent_role(store: Store, agent_id: int, role: Role, queue_id: int | None) -> None:
-    store._conn.execute("UPDATE agents SET role = ?, queue_id = ? WHERE id = ?", (role.value, queue_id, agent_id))
-
-
 def queues(store: Store) -> list[Queue]:
     return [Queue(i, n) for i, n in store._conn.execute("SELECT id, name FROM queues ORDER BY name")]
 
@@ -87,16 +76,15 @@ def queue_by_name(store: Store, name: str) -> Queue:
     return Queue(row[0], row[1])
 
 
-def add_queue(store: Store, name: str) -> Queue:
-    cursor = store._conn.execute("INSERT INTO queues (name) VALUES (?)", (name.strip(),))
-    return Queue(int(cursor.lastrowid or 0), name.strip())
-
-
 def customer_by_name(store: Store, name: str) -> Customer | None:
     row = store._conn.execute(
         "SELECT id, name, since, resolved_tickets FROM customers WHERE name = ?", (name.strip(),)
     ).fetchone()
     return None if row is None else Customer(*row)
+
+
+def customer_exists(store: Store, customer_id: int) -> bool:
+    return store._conn.execute("SELECT 1 FROM customers WHERE id = ?", (customer_id,)).fetchone() is not None
 
 
 def like_escape(text: str) -> str:
@@ -113,35 +101,9 @@ def customer_names(store: Store, prefix: str = "", *, limit: int = 200) -> list[
     return [str(r[0]) for r in rows]
 
 
-def add_customer(store: Store, name: str, since: str) -> Customer:
-    cursor = store._conn.execute("INSERT INTO customers (name, since) VALUES (?, ?)", (name.strip(), since))
-    return Customer(int(cursor.lastrowid or 0), name.strip(), since, 0)
-
-
 def names(store: Store) -> tuple[dict[int, str], dict[int, str]]:
     """(queue names by id, agent names by id): small enough to hold, used to label rows and paths."""
     return (
         dict(store._conn.execute("SELECT id, name FROM queues").fetchall()),
         dict(store._conn.execute("SELECT id, name FROM agents").fetchall()),
     )
-
-
-def add_customers(store: Store, rows: list[tuple[int, str, str, int]]) -> None:
-    """Many customers at once, with their ids: (id, name, since, resolved tickets). For the demo's loader."""
-    store._conn.executemany("INSERT INTO customers (id, name, since, resolved_tickets) VALUES (?, ?, ?, ?)", rows)
-
-
-def set_resolved_tickets(store: Store, counts: dict[int, int]) -> None:
-    """Customer id → resolved tickets, as the demo's loader counted them while it folded the tickets."""
-    store._conn.executemany("UPDATE customers SET resolved_tickets = ? WHERE id = ?", [(n, c) for c, n in counts.items()])
-
-
-SLA_PRIORITIES = ("urgent", "high", "normal", "low")  # a queue's columns sla_<priority>
-
-
-def set_sla_targets(store: Store, queue_id: int, minutes: dict[str, int | None]) -> None:
-    """A queue's own targets per priority (None: back to the default); then ``ledger.retime_sla``."""
-    for priority, value in minutes.items():
-        if priority not in SLA_PRIORITIES:
-            raise ValueError(f"no SLA target for priority {priority!r}")
-        store._conn.execute(f"UPDATE queues SET sla_{priority} = ? WHERE id = ?", (value, queue_id))

@@ -1,7 +1,7 @@
 """The policy register: named company rules that recovery root causes and evaluations point at.
 
 Business data like queues and agents: never deleted (cases and evaluations point at them), retired by
-``active = 0``.
+``active = 0``; every change is an event in the chain (``registry``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from csconsole.domain.errors import BadInput, NotFound
+from csconsole.store import registry
+from csconsole.store.ledger import Ledger
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -54,35 +56,24 @@ def policy_by_name(store: Store, name: str) -> Policy:
     return _policy(row)
 
 
-def add_policy(store: Store, name: str, description: str, owner: str, at: str) -> Policy:
+def add_policy(store: Store, name: str, description: str, owner: str, at: str, *,
+               actor: int | None = None) -> Policy:
     if store._conn.execute("SELECT 1 FROM policies WHERE lower(name) = lower(?)", (name,)).fetchone():
         raise BadInput(f"a policy named {name!r} already exists")
-    cursor = store._conn.execute(
-        "INSERT INTO policies (name, description, owner, active, created_at) VALUES (?, ?, ?, 1, ?)",
-        (name, description, owner, at),
-    )
-    return policy(store, int(cursor.lastrowid or 0))
+    added = registry.add_policy(Ledger(store), name, description, owner, at=at, actor=actor)
+    return policy(store, added.id)
 
 
-def update_policy(store: Store, policy_id: int, **values: object) -> Policy:
-    policy(store, policy_id)
+def update_policy(store: Store, policy_id: int, *, actor: int | None = None, **values: object) -> Policy:
+    before = policy(store, policy_id)
     if "name" in values and store._conn.execute(
         "SELECT 1 FROM policies WHERE lower(name) = lower(?) AND id <> ?", (values["name"], policy_id)
     ).fetchone():
         raise BadInput(f"a policy named {values['name']!r} already exists")
-    for column, value in values.items():
-        if column not in ("name", "description", "owner", "active"):
-            raise BadInput(f"a policy has no field {column!r}")
-        store._conn.execute(f"UPDATE policies SET {column} = ? WHERE id = ?", (value, policy_id))
+    unknown = set(values) - {"name", "description", "owner", "active"}
+    if unknown:
+        raise BadInput(f"a policy has no field {sorted(unknown)[0]!r}")
+    changes = {k: v for k, v in values.items() if getattr(before, k) != (bool(v) if k == "active" else v)}
+    if changes:
+        registry.change_policy(Ledger(store), policy_id, changes, actor=actor)
     return policy(store, policy_id)
-
-
-def add_policies(store: Store, rows: list[tuple[str, str, str]], at: str) -> list[int]:
-    """Many new policies (name, description, owner) at once; their ids, in the order given."""
-    store._conn.executemany(
-        "INSERT INTO policies (name, description, owner, active, created_at) VALUES (?, ?, ?, 1, ?)",
-        [(*row, at) for row in rows],
-    )
-    names = [name for name, _, _ in rows]
-    by_name = dict(store._conn.execute("SELECT name, id FROM policies").fetchall())
-    return [int(by_name[name]) for name in names]

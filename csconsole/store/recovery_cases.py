@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from csconsole.domain.checklists import Records
 from csconsole.domain.errors import NotFound
-from csconsole.domain.recovery import CaseBook, RecoveryCase, fold_cases
+from csconsole.domain.recovery import RecoveryCase, fold_cases
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import EventKind
 
@@ -88,38 +88,6 @@ def case_by_id(store: Store, case_id: int) -> RecoveryCase:
         if case.id == case_id:
             return case
     raise NotFound(f"no recovery case {case_id}")
-
-
-def rebuild(store: Store) -> int:
-    """Recreate ``recovery_cases`` and ``evaluations`` from the events; returns how many rows differed."""
-    conn = store._conn
-    before = _digest(store)
-    conn.execute("DELETE FROM recovery_cases")
-    conn.execute("DELETE FROM evaluations")
-    book = CaseBook()
-    evaluations: list[tuple[object, ...]] = []
-
-    reader = conn.execute(
-        "SELECT seq, ticket_id, kind, at, actor_id, data FROM events WHERE kind IN (?, ?) ORDER BY seq",
-        (EventKind.RECOVERY_STEP.value, EventKind.EVALUATION.value),
-    )
-    for seq, ticket_id, kind, at, actor, data in reader:
-        event = Event(ticket_id, kind, at, actor, json.loads(data), seq)
-        if kind == EventKind.EVALUATION:
-            evaluations.append(evaluation_values(event))
-        else:
-            book.apply(event)
-    conn.executemany(UPSERT_CASE, [case_values(c) for c in book.cases.values()])
-    conn.executemany(INSERT_EVALUATION, evaluations)
-    after = _digest(store)
-    return len({row[:2] for row in before ^ after})  # (table, id) of each row added, changed or gone
-
-
-def _digest(store: Store) -> set[tuple[object, ...]]:
-    conn = store._conn
-    rows = {("c", *r) for r in conn.execute(f"SELECT {', '.join(CASE_COLUMNS)} FROM recovery_cases")}
-    rows |= {("e", *r) for r in conn.execute(f"SELECT {', '.join(EVALUATION_COLUMNS)} FROM evaluations")}
-    return rows
 
 
 def bulk_insert(store: Store, cases: Iterable[RecoveryCase], evaluations: Iterable[Event]) -> None:

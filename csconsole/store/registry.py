@@ -9,13 +9,14 @@ event through the unit's ``Ledger`` and writes the row the fold gives, in the sa
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from csconsole.domain import clock
+from csconsole.domain.rules import Agent
 from csconsole.domain.registry import (
-    AgentRecord,
+    ENTITY_OF,
     ChecklistRecord,
     CustomerRecord,
     Entity,
@@ -45,8 +46,20 @@ from csconsole.domain.ticket import Event
 from csconsole.domain.words import IMPORT_MARK, Priority, Role
 
 if TYPE_CHECKING:
-    from csconsole.store.ledger import Ledger
     from csconsole.store.store import Store
+
+
+class Appender(Protocol):
+    """What appends an event in the unit of work: a ``Ledger``, or the demo's bulk loader."""
+
+    store: Store
+
+    def append(self, event: Event) -> int: ...
+
+    def refresh_targets(self) -> None: ...
+
+
+Ledger = Appender  # the writers below take the unit's Ledger
 
 PRIORITIES = tuple(p.value for p in Priority)  # a queue's columns sla_<priority>
 
@@ -79,7 +92,7 @@ SHAPES: Mapping[Entity, RowShape] = {
     Entity.AGENT: RowShape(
         "agents", "id", ("id", "name", "role", "queue_id", "active"),
         lambda a: (a.id, a.name, a.role.value, a.queue_id, int(a.active)),
-        lambda r: AgentRecord(r[0], r[1], Role(r[2]), r[3], bool(r[4]))),
+        lambda r: Agent(r[0], r[1], Role(r[2]), r[3], bool(r[4]))),
     Entity.CUSTOMER: RowShape(
         "customers", "id", ("id", "name", "since"),
         lambda c: (c.id, c.name, c.since), lambda r: CustomerRecord(*r)),
@@ -152,6 +165,22 @@ def record(ledger: Ledger, event: Event, batch: str | None = None) -> Record | N
     return new
 
 
+def add_many(ledger: Ledger, events: Sequence[Event], batch: str | None = None) -> None:
+    """Many new records of one kind at once (the demo's customers): their events, then their rows."""
+    if not events:
+        return
+    entity = ENTITY_OF[events[0].kind]
+    shape = SHAPES[entity]
+    rows = []
+    for event in events:
+        if batch:
+            event.data[IMPORT_MARK] = batch
+        rows.append(shape.row(advance(None, event)))
+        ledger.append(event)
+    marks = ", ".join("?" * len(shape.columns))
+    ledger.store._conn.executemany(f"INSERT INTO {shape.table} ({', '.join(shape.columns)}) VALUES ({marks})", rows)
+
+
 def next_id(store: Store, entity: Entity) -> int:
     shape = SHAPES[entity]
     return int(store._conn.execute(f"SELECT coalesce(max({shape.key}), 0) + 1 FROM {shape.table}").fetchone()[0])
@@ -165,7 +194,7 @@ def _now(at: str | None) -> str:
 
 def add_queue(ledger: Ledger, name: str, *, at: str | None = None, actor: int | None = None,
               batch: str | None = None) -> QueueRecord:
-    event = make_queue_added(next_id(ledger.store, Entity.QUEUE), name, _now(at), actor)
+    event = make_queue_added(next_id(ledger.store, Entity.QUEUE), name.strip(), _now(at), actor)
     return record(ledger, event, batch)  # type: ignore[return-value]
 
 
@@ -180,13 +209,13 @@ def set_queue_targets(ledger: Ledger, queue_id: int, minutes: Mapping[str, int |
 
 
 def add_agent(ledger: Ledger, name: str, role: Role, queue_id: int | None = None, *, at: str | None = None,
-              actor: int | None = None, batch: str | None = None) -> AgentRecord:
-    event = make_agent_added(next_id(ledger.store, Entity.AGENT), name, role, queue_id, _now(at), actor)
+              actor: int | None = None, batch: str | None = None) -> Agent:
+    event = make_agent_added(next_id(ledger.store, Entity.AGENT), name.strip(), role, queue_id, _now(at), actor)
     return record(ledger, event, batch)  # type: ignore[return-value]
 
 
-def change_agent(ledger: Ledger, agent: AgentRecord, *, at: str | None = None, actor: int | None = None,
-                 batch: str | None = None, **changes: Any) -> AgentRecord:
+def change_agent(ledger: Ledger, agent: Agent, *, at: str | None = None, actor: int | None = None,
+                 batch: str | None = None, **changes: Any) -> Agent:
     """Only what differs from ``agent`` is recorded; nothing differs, nothing is recorded."""
     now = {"name": agent.name, "role": agent.role, "queue": agent.queue_id, "active": agent.active}
     differ = {k: v for k, v in changes.items() if now[k] != v}
@@ -197,7 +226,7 @@ def change_agent(ledger: Ledger, agent: AgentRecord, *, at: str | None = None, a
 
 def add_customer(ledger: Ledger, name: str, since: str, *, at: str | None = None, actor: int | None = None,
                  batch: str | None = None) -> CustomerRecord:
-    event = make_customer_added(next_id(ledger.store, Entity.CUSTOMER), name, since, _now(at), actor)
+    event = make_customer_added(next_id(ledger.store, Entity.CUSTOMER), name.strip(), since, _now(at), actor)
     return record(ledger, event, batch)  # type: ignore[return-value]
 
 
@@ -248,6 +277,8 @@ def sync_zendesk(ledger: Ledger, ticket_id: int, zendesk_id: int, last_audit_id:
     event = make_zendesk_synced(ticket_id, zendesk_id, last_audit_id, metrics, at, batch)
     old = zendesk_record(ledger.store, ticket_id)
     new = fold_zendesk(old, event)
+    if old is not None and replace(new, imported_at=old.imported_at) == old:
+        return old  # a later export that found nothing new: nothing to record
     ledger.append(event)
     conn = ledger.store._conn
     values = ZENDESK.row(new)
@@ -289,3 +320,10 @@ def derived_row(entity: Entity, item: Any) -> tuple[object, ...]:
 
 def columns(entity: Entity) -> tuple[str, ...]:
     return ("agent_id", "hash", "set_at") if entity is Entity.PIN else SHAPES[entity].columns
+
+
+def withheld_pins(store: Store) -> int:
+    """PINs a store rebuilt from an audit pack knows only by their commitment (they open nothing)."""
+    return int(store._conn.execute(
+        "SELECT count(*) FROM agent_pins WHERE substr(hash, 1, ?) = ?", (len(WITHHELD_PREFIX), WITHHELD_PREFIX)
+    ).fetchone()[0])

@@ -14,9 +14,9 @@ filtered set is small (open tickets, bounced > 2, senior callbacks, a running SL
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -46,7 +46,14 @@ class Native:
     postgres: str
 
 
-Step = Table | Native | str  # a str: said alike by both engines
+@dataclass(frozen=True)
+class Data:
+    """Rows a migration writes through the connection, the same on both engines (``store/backfill.py``)."""
+
+    run: Callable[[Any], None]
+
+
+Step = Table | Native | Data | str  # a str: said alike by both engines
 
 
 @dataclass(frozen=True)
@@ -262,6 +269,21 @@ AGENT_PINS = Table("agent_pins", """
             set_at TEXT NOT NULL
         """)
 
+# Migration 0006's events: the same columns, ``ticket_id`` NULL for an event about the floor's records.
+EVENTS_V6_COLUMNS = EVENTS.columns.replace("ticket_id INTEGER NOT NULL REFERENCES", "ticket_id INTEGER REFERENCES")
+# The floor's records by seq (rebuild, verify) and by kind (the SLA targets in force along the log).
+REGISTRY_INDEXES: tuple[str, ...] = (
+    "CREATE INDEX IF NOT EXISTS ix_events_registry ON events(seq) WHERE ticket_id IS NULL",
+    "CREATE INDEX IF NOT EXISTS ix_events_registry_kind ON events(kind, seq) WHERE ticket_id IS NULL",
+)
+
+
+def _backfill(conn: Any) -> None:
+    from csconsole.store.backfill import backfill
+
+    backfill(conn)
+
+
 MIGRATION_STEPS: tuple[Migration, ...] = (
     Migration("0001_initial", (QUEUES, AGENTS, CUSTOMERS, TICKETS, EVENTS, *_APPEND_ONLY, *INDEXES)),
     # Service recovery: policies and custom checklists are business data; cases and evaluations are
@@ -282,6 +304,22 @@ MIGRATION_STEPS: tuple[Migration, ...] = (
     Migration("0004_open_chips", (OPEN_CHIPS_INDEX, "ANALYZE")),
     # Sorting any column over all tickets reads pages by key (priority by rank: urgent first).
     Migration("0005_sort_indexes", SORT_INDEXES),
+    # The floor's records as events (issue 17): an event may concern no ticket, so ticket_id may be NULL.
+    # SQLite cannot drop a NOT NULL: the log is copied into the new table, seq, hash and every byte as
+    # they were, with its guards and index made again; PostgreSQL drops the constraint in place. Then the
+    # records already there are written as events (``backfill``), after the history they were part of.
+    Migration("0006_registry_events", (
+        Native("ALTER TABLE events RENAME TO events_v5", ""),
+        Native(f"CREATE TABLE events ({EVENTS_V6_COLUMNS}) STRICT",
+               "ALTER TABLE events ALTER COLUMN ticket_id DROP NOT NULL"),
+        Native("INSERT INTO events (seq, ticket_id, kind, at, actor_id, data, hash) "
+               "SELECT seq, ticket_id, kind, at, actor_id, data, hash FROM events_v5 ORDER BY seq", ""),
+        Native("DROP TABLE events_v5", ""),
+        *(Native(guard.sqlite, "") for guard in _APPEND_ONLY if guard.sqlite),
+        Native(INDEXES[0], ""),
+        *REGISTRY_INDEXES,
+        Data(_backfill),
+    )),
 )
 
 # The number of migrations; a store whose version is larger was written by a newer csconsole.
@@ -303,7 +341,7 @@ def sqlite_table(table: Table) -> str:
     return f"CREATE TABLE {exists}{table.name} ({table.columns}) STRICT"
 
 
-def sqlite_statements(migration: Migration) -> Iterator[str]:
+def sqlite_statements(migration: Migration) -> Iterator[str | Data]:
     for step in migration.steps:
         if isinstance(step, Table):
             yield sqlite_table(step)
@@ -320,7 +358,10 @@ MIGRATIONS = Migrations("csconsole")
 def _register(migration: Migration) -> None:
     def apply(db: Database) -> None:
         for statement in sqlite_statements(migration):
-            db.execute(statement)
+            if isinstance(statement, Data):
+                statement.run(db.conn)
+            else:
+                db.execute(statement)
 
     apply.__doc__ = f"Migration {migration.name}, rendered for SQLite."
     MIGRATIONS(name=migration.name)(apply)

@@ -55,20 +55,3 @@ def with_metrics(store: Store) -> list[ZendeskTicket]:
         f"SELECT {_COLUMNS} FROM {TABLE} WHERE assignee_stations IS NOT NULL OR group_stations IS NOT NULL "
         "OR reopens IS NOT NULL OR replies IS NOT NULL ORDER BY ticket_id"
     )]
-
-
-def save(store: Store, row: ZendeskTicket, imported_at: str) -> None:
-    """Insert or update; metrics missing from this export keep the values an earlier one gave."""
-    store._conn.execute(
-        f"""INSERT INTO {TABLE} ({_COLUMNS}, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT(ticket_id) DO UPDATE SET
-            last_audit_id = CASE WHEN excluded.last_audit_id > last_audit_id
-                                 THEN excluded.last_audit_id ELSE last_audit_id END,
-            assignee_stations = coalesce(excluded.assignee_stations, assignee_stations),
-            group_stations = coalesce(excluded.group_stations, group_stations),
-            reopens = coalesce(excluded.reopens, reopens),
-            replies = coalesce(excluded.replies, replies),
-            imported_at = excluded.imported_at""",
-        (row.ticket_id, row.zendesk_id, row.last_audit_id, row.assignee_stations, row.group_stations,
-         row.reopens, row.replies, imported_at),
-    )

@@ -179,7 +179,7 @@ def test_rebuild_and_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["demo", str(db), "--tickets", "300"]) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["rebuild", str(db)]) == 0
-    assert "0 tickets had drifted" in capsys.readouterr().out
+    assert "0 rows had drifted" in capsys.readouterr().out
     assert main(["audit", "verify", str(db)]) == 0
 
 

@@ -64,7 +64,7 @@ def test_recovery_rows_equal_rebuild_and_refusals_write_nothing(tmp_path_factory
                 assert connection(store).execute("SELECT count(*) FROM events").fetchone()[0] == before
         kept = (connection(store).execute("SELECT * FROM recovery_cases ORDER BY id").fetchall(),
                 connection(store).execute("SELECT * FROM evaluations ORDER BY id").fetchall())
-        assert audit.rebuild(store) == 0
+        assert audit.rebuild(store).corrected == 0
         assert (connection(store).execute("SELECT * FROM recovery_cases ORDER BY id").fetchall(),
                 connection(store).execute("SELECT * FROM evaluations ORDER BY id").fetchall()) == kept
         assert audit.verify(store).ok

@@ -163,12 +163,12 @@ def test_rebuild_recreates_cases_and_evaluations_from_the_events(rf: RecoveryFlo
     walk(rf, upto="resolve")
     recovery.evaluate(store, rf.ticket, actor_id=rf.floor.sue.id, associate_score=4, at="2026-03-02T10:00:00Z")
     rows = derived(rf)
-    assert audit.rebuild(store) == 0 and derived(rf) == rows
+    assert audit.rebuild(store).corrected == 0 and derived(rf) == rows
     with store.atomic():
         conn = connection(store)
         conn.execute("UPDATE recovery_cases SET steps_done = 0, outcome = 'lost'")
         conn.execute("DELETE FROM evaluations")
-    assert audit.rebuild(store) == 2
+    assert audit.rebuild(store).corrected == 2
     assert derived(rf) == rows
 
 

@@ -145,9 +145,9 @@ def test_rebuild_finds_nothing_to_correct_after_normal_work(floor: Floor) -> Non
     tid = new(floor)
     tickets.take(floor.store, tid, actor_id=floor.ana.id)
     tickets.contact(floor.store, tid)
-    assert audit.rebuild(floor.store) == 0
+    assert audit.rebuild(floor.store).corrected == 0
     connection(floor.store).execute("UPDATE tickets SET bounces = 9")
-    assert audit.rebuild(floor.store) == 1
+    assert audit.rebuild(floor.store).corrected == 1
     assert queries.tickets_by_id(floor.store, [tid])[0].bounces == 0
 
 

@@ -67,7 +67,8 @@ def test_use_cases_called_inside_one_unit_share_it_and_keep_the_chain_whole(floo
                 tickets.add_note(store, ticket, actor_id=floor.ana.id, note="written, then undone")
                 raise RuleViolation("undo the note")
         tickets.add_note(store, ticket, actor_id=floor.ana.id, note="kept")
-    kinds = [k for (k,) in connection(store).execute("SELECT kind FROM events ORDER BY seq")]
+    kinds = [k for (k,) in connection(store).execute("SELECT kind FROM events WHERE ticket_id = ? ORDER BY seq",
+                                                      (ticket,))]
     assert kinds == ["created", "take", "note"]
     assert audit.verify(store).ok
 

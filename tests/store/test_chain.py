@@ -22,7 +22,7 @@ def logged(floor: Floor) -> Path:
         tickets.take(floor.store, tid, actor_id=floor.ana.id)
         tickets.reply(floor.store, tid, actor_id=floor.ana.id, note="hello")
     floor.store.close()
-    return floor.path  # 15 events
+    return floor.path  # 12 events of the floor's queues, agents and customers, then 15 of its tickets
 
 
 def tamper(path: Path, *statements: str) -> None:
@@ -43,7 +43,7 @@ def verify(path: Path, head: str | None = None) -> chain.Verdict:
 
 def test_an_untouched_chain_verifies(logged: Path) -> None:
     verdict = verify(logged)
-    assert verdict.ok and verdict.checked == 15 and verdict.head.seq == 15
+    assert verdict.ok and verdict.checked == 27 and verdict.head.seq == 27
 
 
 def test_an_edited_event_is_named(logged: Path) -> None:
@@ -84,18 +84,22 @@ def test_reordered_events_are_named(logged: Path) -> None:
 
 def test_a_rewritten_chain_is_caught_with_the_head_kept_earlier(logged: Path) -> None:
     kept = verify(logged).head.hash
-    # Rewrite event 3 and recompute every hash after it: the chain is self-consistent again...
+    # Rewrite event 11 (the first ticket's reply: a note no table derives from) and recompute every hash
+    # after it: the chain is self-consistent again...
     conn = sqlite3.connect(logged)
     rows = conn.execute("SELECT seq, ticket_id, kind, at, actor_id, data FROM events ORDER BY seq").fetchall()
     conn.close()
     prev, updates = chain.GENESIS, []
     for seq, tid, kind, at, actor, data in rows:
-        if seq == 3:
+        if seq == 11:
+            assert kind == "reply"
             data = '{"note":"we never said that"}'
         prev = chain.link(prev, chain.canonical_event(seq, tid, kind, at, actor, data))
         updates.append(f"UPDATE events SET data = '{data}', hash = '{prev}' WHERE seq = {seq}")
     tamper(logged, *updates)
-    assert verify(logged).ok
+    with open_store(str(logged), read_only=True) as store:
+        assert audit.verify(store, chain_only=True).ok
+        assert "the append-only trigger events_append_only_" in audit.verify(store).problem  # the guards it dropped
     # ...but not with the head the auditor kept.
     verdict = verify(logged, kept)
     assert not verdict.ok and "rewritten" in verdict.problem
@@ -104,7 +108,7 @@ def test_a_rewritten_chain_is_caught_with_the_head_kept_earlier(logged: Path) ->
 def test_cli_audit_exit_codes_and_messages(logged: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["audit", "head", str(logged)]) == 0
     seq, head = capsys.readouterr().out.split()
-    assert seq == "15" and len(head) == 64
+    assert seq == "27" and len(head) == 64
     assert main(["audit", "verify", str(logged), "--head", head]) == 0
     tamper(logged, "UPDATE events SET at = '2020-01-01T00:00:00Z' WHERE seq = 2")
     assert main(["audit", "verify", str(logged)]) == 1

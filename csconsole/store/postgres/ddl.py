@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from csconsole.store.schema import Migration, Native, Table
+from csconsole.store.schema import Data, Migration, Native, Table
 
 # STRICT's types as PostgreSQL's: 64-bit integers like SQLite's, and text compared byte by byte (the
 # "C" collation, as SQLite's BINARY), so both engines sort, page and compare names alike.
@@ -55,7 +55,7 @@ def postgres_table(table: Table) -> str:
     return f"CREATE TABLE {exists}{table.name} ({columns})"
 
 
-def postgres_statements(migration: Migration) -> Iterator[str]:
+def postgres_statements(migration: Migration) -> Iterator[str | Data]:
     for step in migration.steps:
         if isinstance(step, Table):
             yield postgres_table(step)

@@ -19,7 +19,7 @@ from csconsole.domain import clock
 from csconsole.store.errors import StoreError
 from csconsole.store.postgres.connection import SCHEMA, Connection
 from csconsole.store.postgres.ddl import postgres_statements
-from csconsole.store.schema import MIGRATION_STEPS, SCHEMA_VERSION, newer_store
+from csconsole.store.schema import MIGRATION_STEPS, SCHEMA_VERSION, Data, newer_store
 
 CONSOLE_ROLE = "csconsole_console"
 MIGRATION_LOCK = 0x6373636F6E736D67  # "csconsmg": any fixed key, apart from the chain's
@@ -79,7 +79,10 @@ def apply_migrations(conn: Connection, where: str, *, console_role: str = CONSOL
             if migration.name in applied:
                 continue
             for statement in postgres_statements(migration):
-                conn.execute(statement)
+                if isinstance(statement, Data):
+                    statement.run(conn)
+                else:
+                    conn.execute(statement)
             conn.execute(f"INSERT INTO {SCHEMA}.{MIGRATIONS_TABLE} (name, applied_at) VALUES (?, ?)",
                          (migration.name, clock.now_text()))
             done.append(migration.name)

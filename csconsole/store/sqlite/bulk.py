@@ -2,8 +2,9 @@
 
 Only for a store being built from nothing, in a file nobody else has open: indexes are built once at
 the end and the file is renamed into place only when complete, so the build is all or nothing. The
-loader's ``store`` takes the store's functions (``directory.add_queue(loader.store, ...)``) for the
-small tables; tickets and events go through ``add_rows``.
+loader appends as a ``Ledger`` does (``append``), so the registry's writers (``registry.add_queue(loader,
+...)``) record the floor's queues, agents, customers and policies through it; tickets and their events
+go through ``add_rows``, numbered after them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlite_utils import Database
 
 from csconsole.domain.sla import SlaTargets
 from csconsole.domain.ticket import Event, TicketState, apply
+from csconsole.domain.words import IMPORT_MARK
 from csconsole.store import chain
 from csconsole.store.ledger import STATE_COLUMNS, state_values
 from csconsole.store.schema import create_indexes, drop_indexes
@@ -32,18 +34,23 @@ EventRow = tuple[int, int, str, str, int | None, str]  # seq, ticket, kind, at, 
 
 
 def encode_ticket(
-    ticket_id: int, ref: str, events: Sequence[Event], targets: SlaTargets, last_seq: int
+    ticket_id: int, ref: str, events: Sequence[Event], targets: SlaTargets, last_seq: int, batch: str | None = None
 ) -> tuple[TicketState, tuple[object, ...], list[EventRow]]:
     """Number a new ticket's events after ``last_seq`` and fold them: (state, ticket row, event rows).
+    The ``created`` event records ``ref``; ``batch`` marks every event as imported history.
 
     Pure (no database), so a producer process can do it while the loader writes.
     """
     state = TicketState(ticket_id)
     canonical_data = chain.canonical_data
     rows: list[EventRow] = []
+    if events:
+        events[0].data["ref"] = ref
     for event in events:
         last_seq += 1
         event.seq = last_seq
+        if batch:
+            event.data[IMPORT_MARK] = batch
         apply(state, event, targets)
         rows.append((last_seq, ticket_id, event.kind, event.at, event.actor, canonical_data(event.data)))
     return state, (ticket_id, ref, *state_values(state)), rows
@@ -74,6 +81,29 @@ class BulkLoader:
         self.tickets = 0
         self.events = 0
         self._conn.execute("BEGIN")
+
+    def append(self, event: Event) -> int:
+        """Append one event that changes no ticket row (the registry's writers call this, as on a Ledger)."""
+        seq = self._head.seq + 1
+        data = chain.canonical_data(event.data)
+        digest = chain.link(self._head.hash, chain.canonical_event(seq, event.ticket_id, event.kind, event.at,
+                                                                    event.actor, data))
+        self._events.append((seq, event.ticket_id, event.kind, event.at, event.actor, data, digest))
+        self._head = chain.Head(seq, digest)
+        event.seq = seq
+        return seq
+
+    def refresh_targets(self) -> None:
+        """The demo's queues keep the default targets; nothing to refresh."""
+
+    @property
+    def last_seq(self) -> int:
+        return self._head.seq
+
+    def set_resolved_tickets(self, counts: dict[int, int]) -> None:
+        """Customer id → resolved tickets, as the demo counted them while it folded the tickets."""
+        self._conn.executemany("UPDATE customers SET resolved_tickets = ? WHERE id = ?",
+                               [(n, c) for c, n in counts.items()])
 
     def add_rows(self, tickets: list[tuple[object, ...]], events: list[EventRow]) -> None:
         """Tickets and their events as ``encode_ticket`` made them; the hash chain is computed here."""

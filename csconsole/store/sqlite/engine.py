@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_MS = 10_000
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024  # PRAGMA quick_check reads ~100 MB/s here
 _CHECKED_FILES: set[tuple[int, int, int, int]] = set()  # files quick_check found sound, as they were
+_EXPECTED: dict[tuple[str, str], str] = {}
 
 
 class SqliteEngine:
@@ -44,6 +45,24 @@ class SqliteEngine:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
             "ORDER BY name"
         )]
+
+    def schema_objects(self, conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
+        """(type, name) → SQL, blanks folded, of every table, index and trigger of the store."""
+        return {(kind, name): " ".join((sql or "").split()) for kind, name, sql in conn.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'index', 'trigger') "
+            "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        )}
+
+    def expected_schema(self) -> dict[tuple[str, str], str]:
+        """What ``schema_objects`` gives for a store that csconsole made: the migrations, run in memory."""
+        if not _EXPECTED:
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            conn.execute("BEGIN")
+            MIGRATIONS.apply(Database(conn))
+            conn.execute("COMMIT")
+            _EXPECTED.update(self.schema_objects(conn))
+            conn.close()
+        return dict(_EXPECTED)
 
     def describe(self, error: BaseException, file: Path) -> str:
         return describe_sqlite_error(error, file)
