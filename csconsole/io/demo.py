@@ -137,7 +137,7 @@ def build_demo(
     except BaseException:
         loader.abandon()
         raise
-    return DemoSummary(tickets, loader.events, floor.agents, len(QUEUES), floor.customer_count,
+    return DemoSummary(tickets, loader.last_seq, floor.agents, len(QUEUES), floor.customer_count,
                        time.perf_counter() - started)
 
 

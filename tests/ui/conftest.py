@@ -7,7 +7,7 @@ import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before any Qt import
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,7 +32,8 @@ def private_settings(qapp, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 def build_store(path: Path, n_tickets: int = 48, seed: int = 3) -> Path:
-    """A few dozen tickets with takes, bounces, ping-pong, repeat contacts and SLA breaches."""
+    """A few dozen tickets with takes, bounces, ping-pong, repeat contacts and SLA breaches, their events
+    appended in time order as a live floor appends them (``audit verify`` holds)."""
     rng = random.Random(seed)
     start = datetime.now(UTC) - timedelta(minutes=25 * n_tickets + 3)
     with open_store(str(path), create=True) as store:
@@ -41,32 +42,45 @@ def build_store(path: Path, n_tickets: int = 48, seed: int = 3) -> Path:
                 (("Ana Lima", queues[0]), ("Raj Patel", queues[1]), ("Li Wei", queues[2]), ("Tom Berg", queues[0]))]
         sue = people.add_agent(store, SUPERVISOR, "supervisor")
         people.add_agent(store, "Max Roy", "manager")
+        ids: dict[int, int] = {}
+        actions: list[tuple[datetime, int, Callable[[str], object]]] = []
+
+        def later(at: datetime, minutes: int, action: Callable[[str], object]) -> None:
+            actions.append((at + timedelta(minutes=minutes), len(actions), action))
+
         for n in range(n_tickets):
             at = start + timedelta(minutes=25 * n)
-            t = lambda minutes, at=at: clock.to_text(at + timedelta(minutes=minutes))
             q = queues[n % 3]
-            change = tickets.create_ticket(
-                store, actor_id=None, customer=f"Customer {n % 17}", subject=f"Problem number {n}",
-                channel=rng.choice(["phone", "email", "chat"]), priority=rng.choice(["high", "normal", "low", "urgent"]),
-                queue_id=q.id, at=t(0),
-            )
-            tid = change.ticket_ids[0]
+            channel, priority = rng.choice(["phone", "email", "chat"]), rng.choice(["high", "normal", "low", "urgent"])
+
+            def create(when: str, n: int = n, q: object = q, channel: str = channel, priority: str = priority) -> None:
+                ids[n] = tickets.create_ticket(
+                    store, actor_id=None, customer=f"Customer {n % 17}", subject=f"Problem number {n}",
+                    channel=channel, priority=priority, queue_id=q.id, at=when,  # type: ignore[attr-defined]
+                ).ticket_ids[0]
+
+            later(at, 0, create)
             if n % 5 == 4:
                 continue  # stays unowned
             owner = reps[n % 4]
-            tickets.take(store, tid, actor_id=owner.id, at=t(2))
-            bounces = n % 6
+            later(at, 2, lambda when, n=n, owner=owner: tickets.take(store, ids[n], actor_id=owner.id, at=when))
             holders = [(queues[(n + 1) % 3], reps[(n + 1) % 4]), (q, owner)]
-            for b in range(bounces):
+            for b in range(n % 6):
                 target_q, target = holders[b % 2]
-                tickets.transfer(store, tid, actor_id=owner.id, queue_id=target_q.id, owner_id=target.id,
-                                 note=f"over to {target.name}", at=t(5 + b))
+                later(at, 5 + b, lambda when, n=n, owner=owner, tq=target_q, target=target: tickets.transfer(
+                    store, ids[n], actor_id=owner.id, queue_id=tq.id, owner_id=target.id,
+                    note=f"over to {target.name}", at=when))
             for c in range(n % 4):
-                tickets.contact(store, tid, note=f"called again ({c + 2})", at=t(20 + c))
+                later(at, 20 + c, lambda when, n=n, c=c: tickets.contact(store, ids[n], note=f"called again ({c + 2})",
+                                                                        at=when))
             if n % 7 == 0:
-                tickets.reply(store, tid, actor_id=owner.id, note="we are on it", at=t(30))
+                later(at, 30, lambda when, n=n, owner=owner: tickets.reply(store, ids[n], actor_id=owner.id,
+                                                                          note="we are on it", at=when))
             if n % 9 == 0:
-                tickets.set_status(store, tid, actor_id=sue.id, status="resolved", at=t(40))
+                later(at, 40, lambda when, n=n: tickets.set_status(store, ids[n], actor_id=sue.id, status="resolved",
+                                                                   at=when))
+        for when, _, action in sorted(actions, key=lambda a: (a[0], a[1])):
+            action(clock.to_text(when))
     return path
 
 
