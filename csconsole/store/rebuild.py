@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 _KEY = {"tickets": "id", "recovery_cases": "id", "evaluations": "id", "zendesk_tickets": "ticket_id",
         "agent_pins": "agent_id"}
 _RECORDS = (Entity.QUEUE, Entity.AGENT, Entity.CUSTOMER, Entity.POLICY, Entity.CHECKLIST)
-_TEMPORARY_REF = "rebuilding:"  # refs are unique: a swapped pair moves out of the way first
+_TEMPORARY_REF = "rebuilding:"  # refs and names are unique: a swapped pair moves out of the way first
 
 
 @dataclass
@@ -43,8 +43,14 @@ def rebuild(store: Store) -> Rebuilt:
     later: list[Difference] = []
     for entity in _RECORDS:
         table = registry.SHAPES[entity].table
-        for diff in differences(table, registry.columns(entity), recompute.stored_registry(store, entity),
-                                recompute.registry_rows(found, entity), lambda r: (r[0],)):
+        drifted = list(differences(table, registry.columns(entity), recompute.stored_registry(store, entity),
+                                   recompute.registry_rows(found, entity), lambda r: (r[0],)))
+        # Names are unique: rows whose names were swapped move out of each other's way first.
+        renamed = [d.stored[0] for d in drifted if d.stored is not None and d.derived is not None
+                   and d.stored[1] != d.derived[1]]
+        store._conn.executemany(f"UPDATE {table} SET name = ? WHERE id = ?",
+                                [(f"{_TEMPORARY_REF}{key}", key) for key in renamed])
+        for diff in drifted:
             if diff.derived is None:
                 later.append(diff)
             else:
