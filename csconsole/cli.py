@@ -48,8 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = sub.add_parser("import", help="import a CSV event log or a Zendesk export, all or nothing")
     imp.add_argument("path", metavar="PATH")
-    imp.add_argument("file", metavar="FILE", help="the CSV event log, or the Zendesk export's folder or .zip")
-    imp.add_argument("--format", choices=("csv", "zendesk"), default="csv")
+    imp.add_argument("file", metavar="FILE",
+                     help="the CSV event log, the Zendesk export's folder or .zip, or an audit pack's folder")
+    imp.add_argument("--format", choices=("csv", "zendesk", "pack"), default="csv",
+                     help="pack: rebuild a new store from an audit pack's log (raw/events.jsonl)")
     imp.add_argument("--agents", metavar="FILE", help="CSV of name,role,queue giving agents their roles")
 
     tickets = sub.add_parser("tickets", help="list tickets")
@@ -156,8 +158,10 @@ def _demo(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     from csconsole.io.csv_import import ImportRejected, import_csv
 
-    if args.format == "zendesk" and args.agents:
+    if args.format != "csv" and args.agents:
         raise UsageError("csconsole import: --agents is for CSV event logs; a Zendesk export names its agents")
+    if args.format == "pack":
+        return _import_pack(args)
     with _open(args.path) as store:
         bar = ProgressBar(sys.stderr, "importing")
         try:
@@ -180,6 +184,20 @@ def _import(args: argparse.Namespace) -> int:
             return _zendesk_summary(store, result)
     print(f"imported {result.events} events on {result.tickets} tickets "
           f"({result.new_tickets} new); {len(result.findings)} rule breaches recorded as findings")
+    return EXIT_OK
+
+
+def _import_pack(args: argparse.Namespace) -> int:
+    from csconsole.io.pack_import import import_pack
+    from csconsole.services import open_store
+
+    with open_store(args.path, create=True) as store:
+        result = import_pack(store, Path(args.file))
+    verdict = result.verdict
+    print(f"{args.path}: rebuilt from the pack's {result.events} events; head {result.head.seq} {result.head.hash}")
+    if not verdict.ok:
+        print(f"csconsole: audit failed: {verdict.problem}", file=sys.stderr)
+        return EXIT_CHECK_FAILED
     return EXIT_OK
 
 

@@ -1,5 +1,11 @@
 """The audit pack (DESIGN §6 ``export``): one CSV per table, the report, and a manifest of sha256 hashes.
 
+Two copies of every table, for two readers. ``<table>.csv`` is for spreadsheets: every cell that could
+start a formula is neutralised (``safe_csv``), so a customer's ``=HYPERLINK(...)`` cannot run on the
+auditor's machine. ``raw/<table>.jsonl`` is for programs: the rows exactly as stored (``pack_raw``), the
+log included, from which a store can be rebuilt. The manifest says which file is which, and the head
+of the chain the pack was made at.
+
 Everything is read in one snapshot (a single read transaction), so the CSVs, the report and the chain
 head describe the same moment even while agents keep working. Rows are streamed table by table and
 events ticket by ticket: a 1M-ticket store (6M events) is never held in memory. Nothing is written to
@@ -12,7 +18,6 @@ imports no Qt.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from collections import Counter
@@ -23,9 +28,10 @@ from pathlib import Path
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
 from csconsole.domain.findings import Finding, rule_breaches
-from csconsole.domain.words import Role
-from csconsole.store import chain, directory, report_figures, table_dump
-from csconsole.store.ledger import sla_targets
+from csconsole.io import pack_raw
+from csconsole.io.safe_csv import FORMULA_STARTS, SafeWriter
+from csconsole.store import chain, recompute, report_figures, table_dump
+from csconsole.store import verify as verifying
 from csconsole.store.report_figures import CaseLine, QueueLine, RecoverySummary, ScoreLine, TicketLine
 from csconsole.store.store import Store
 
@@ -40,7 +46,21 @@ REPORT = "report.pdf"
 MANIFEST = "manifest.json"
 FINDINGS = "findings.csv"
 # Secrets are not audit data: PIN hashes of a few digits fall to an offline guess once they leave the store.
-WITHHELD = {"agent_pins": "console PIN hashes (secrets, not audit data)"}
+# The log keeps only each hash's commitment (pin_set events), which gives nothing to guess with.
+WITHHELD = {"agent_pins": "console PIN hashes (secrets, not audit data; the pin_set events carry their "
+                          "commitments)"}
+FORMATS = {
+    "csv": ("for spreadsheets: one file per table; every text cell that begins with "
+            + ", ".join(repr(c) for c in FORMULA_STARTS) + " or ' carries one more leading ' so that no "
+            "formula runs when it is opened (OWASP CSV injection); csconsole.io.safe_csv.restore gives the "
+            "raw text back"),
+    "jsonl": (f"for programs, not spreadsheets: {pack_raw.RAW}/<table>.jsonl holds each row exactly as stored, "
+              f"one JSON object a line; {pack_raw.EVENTS} is the log itself (data as the text its hash covers), "
+              "from which `csconsole import NEW.db PACK --format pack` rebuilds a store whose `audit verify` "
+              "holds with the same head"),
+    "pdf": "for people: the report, its findings and the chain head",
+}
+_FOR = {".csv": "spreadsheets", ".jsonl": "programs", ".pdf": "people"}
 
 
 @dataclass(frozen=True)
@@ -108,8 +128,11 @@ def export(store: Store, out_dir: Path, *, render: Render | None = None,
         return _export(store, out, render, _Ticker(progress))
     except BaseException:
         # A half-written pack must not pass for a whole one: take back every file of this attempt.
-        for file in out.iterdir():
-            file.unlink(missing_ok=True)
+        for file in sorted(out.rglob("*"), reverse=True):  # files before their folders
+            if file.is_dir():
+                file.rmdir()
+            else:
+                file.unlink(missing_ok=True)
         raise
 
 
@@ -118,16 +141,16 @@ def _export(store: Store, out: Path, render: Render | None, tick: _Ticker) -> Ex
         tables = [name for name in table_dump.table_names(store) if name not in WITHHELD]
         counts = {name: table_dump.row_count(store, name) for name in tables}
         events = counts.get("events", 0)
-        tick.total = sum(counts.values()) + 2 * events + 1
+        tick.total = 2 * sum(counts.values()) + 3 * events + 1
         report = ReportData(
             store=str(store.path), generated_at=clock.now_text(), read_only=store.read_only,
             schema_version=store.schema_version(), tables=counts,
         )
         written = [_write_table(store, out, name, tick) for name in tables]
+        written += [_described_raw(out, *pack_raw.write_table(store, out, name, tick.advance)) for name in tables]
         _summary(store, report)
         written.append(_findings(store, out, report, tick))
-        verdict = chain.verify(store)
-        tick.advance(events)
+        verdict = verifying.verify(store, now=report.generated_at, progress=tick.follow())
         report.chain_head, report.chain_ok = verdict.head, verdict.ok
         report.chain_checked, report.chain_problem = verdict.checked, verdict.problem
     report.files = list(written)
@@ -149,6 +172,15 @@ class _Ticker:
         self.done += units
         if self.progress is not None:
             self.progress(min(self.done, self.total), self.total)
+
+    def follow(self) -> Progress:
+        """A progress callback for a step that counts its own (done, total): its done, added as it grows."""
+        seen = [0]
+
+        def heard(done: int, total: int) -> None:
+            self.advance(done - seen[0])
+            seen[0] = done
+        return heard
 
     def finish(self) -> None:
         if self.progress is not None:
@@ -172,7 +204,7 @@ def _write_table(store: Store, out: Path, table: str, tick: _Ticker) -> Exported
     file = out / f"{table}.csv"
     rows = 0
     with file.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(header)
         for batch in batches:
             writer.writerows(batch)
@@ -181,12 +213,16 @@ def _write_table(store: Store, out: Path, table: str, tick: _Ticker) -> Exported
     return _described(file, rows)
 
 
-def _described(file: Path, rows: int | None) -> ExportedFile:
+def _described(file: Path, rows: int | None, name: str | None = None) -> ExportedFile:
     digest = hashlib.sha256()
     with file.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
-    return ExportedFile(file.name, rows, file.stat().st_size, digest.hexdigest())
+    return ExportedFile(name or file.name, rows, file.stat().st_size, digest.hexdigest())
+
+
+def _described_raw(out: Path, file: Path, rows: int) -> ExportedFile:
+    return _described(file, rows, file.relative_to(out).as_posix())
 
 
 def _write_manifest(out: Path, report: ReportData, files: list[ExportedFile]) -> None:
@@ -196,7 +232,9 @@ def _write_manifest(out: Path, report: ReportData, files: list[ExportedFile]) ->
         "schema_version": report.schema_version,
         "chain": {"seq": report.chain_head.seq, "head": report.chain_head.hash, "verified": report.chain_ok,
                   "checked": report.chain_checked, "problem": report.chain_problem or None},
-        "files": [{"name": f.name, "sha256": f.sha256, "bytes": f.bytes, "rows": f.rows} for f in files],
+        "formats": FORMATS,
+        "files": [{"name": f.name, "for": _FOR[Path(f.name).suffix], "sha256": f.sha256, "bytes": f.bytes,
+                   "rows": f.rows} for f in files],
         "withheld": WITHHELD,
     }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -221,15 +259,16 @@ def _summary(store: Store, report: ReportData) -> None:
 # --- findings: rule breaches in the recorded history, walked ticket by ticket ------------------------------
 
 def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker) -> ExportedFile:
-    roles: dict[int, Role] = {a.id: a.role for a in directory.agents(store)}
-    targets = sla_targets(store)
-    kinds: Counter[str] = Counter()
+    """Each action judged by the roles in force when it happened (the registry's events), not today's."""
+    roles, _ = recompute.fold_registry(store)
+    targets = roles.targets()
+    kinds: Counter[str] = Counter(table_dump.record_kinds(store))
     rules: Counter[str] = Counter()
     kept: list[Finding] = []
     file = out / FINDINGS
     rows = 0
     with file.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = SafeWriter(handle)
         writer.writerow(["ticket_id", "ref", "seq", "at", "rule", "detail"])
         refs: dict[int, str] = {}  # only of the findings the report lists
         for ticket_id, events in table_dump.events_by_ticket(store, tick.advance):

@@ -40,10 +40,11 @@ def table_rows(store: Store, table: str) -> tuple[list[str], Iterator[list[tuple
 
 
 def events_by_ticket(store: Store, read: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[Event]]]:
-    """Each ticket's events in order, one ticket at a time (the index on (ticket_id, seq) serves it);
+    """Each ticket's events in order, one ticket at a time (the floor's records aside) (the index on (ticket_id, seq) serves it);
     ``read`` hears how many events each batch held."""
     cursor = store._conn.execute(
-        "SELECT ticket_id, seq, kind, at, actor_id, data FROM events ORDER BY ticket_id, seq"
+        "SELECT ticket_id, seq, kind, at, actor_id, data FROM events WHERE ticket_id IS NOT NULL "
+        "ORDER BY ticket_id, seq"
     )
     current: list[Event] = []
     current_id: int | None = None
@@ -58,6 +59,12 @@ def events_by_ticket(store: Store, read: Callable[[int], None] | None = None) ->
             read(len(batch))
     if current_id is not None:
         yield current_id, current
+
+
+def record_kinds(store: Store) -> dict[str, int]:
+    """How many events of each kind the floor's records have (the events on no ticket)."""
+    return dict(store._conn.execute(
+        "SELECT kind, count(*) FROM events WHERE ticket_id IS NULL GROUP BY kind").fetchall())
 
 
 def ticket_ref(store: Store, ticket_id: int) -> str:

@@ -57,6 +57,11 @@ def verify(store: Store, expected_head: str | None = None, *, chain_only: bool =
     """Check the store, in a read snapshot of it; ``chain_only``: the hash chain alone (seconds)."""
     with store.read():
         head = chain.head(store)
+        gone = missing_tables(store)
+        if gone and not chain_only:  # nothing to compare them with: the chain, then the table missing
+            found = chain.verify(store, expected_head)
+            problem = found.problem or f"the table {gone[0]} is missing (dropped)"
+            return Verdict(False, found.checked, found.head, problem, found.bad_seq)
         if chain_only:
             found = chain.verify(store, expected_head, read=_Ticker(progress, head.seq))
             return Verdict(found.ok, found.checked, found.head, found.problem, found.bad_seq)
@@ -210,6 +215,12 @@ def _records(store: Store, registry: Registry) -> tuple[str | None, int]:
         return (f"customer {customer}: resolved tickets is {stored} in the store, {counted} by its tickets' "
                 "events"), compared
     return None, compared
+
+
+def missing_tables(store: Store) -> list[str]:
+    present = store._engine.schema_objects(store._conn)
+    return sorted(name for kind, name in store._engine.expected_schema() if kind == "table"
+                  and (kind, name) not in present)
 
 
 _KIND_WORD = {"table": "table", "index": "index", "trigger": "trigger"}

@@ -146,6 +146,14 @@ class AboutDialog(QDialog):
         self.text.setAccessibleName(self.tr("About csconsole and this store"))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # The head to keep outside the file: `csconsole audit verify --head HASH` later proves that nothing
+        # before it was changed. Copied as `audit head` prints it.
+        self.head_text = f"{head.seq} {head.hash}" if head is not None else ""
+        self.copy_head = buttons.addButton(self.tr("Copy head"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_head.setObjectName("copy_head")
+        self.copy_head.setToolTip(self.tr("Copy the chain head (sequence number and hash) to keep it elsewhere"))
+        self.copy_head.setEnabled(head is not None)
+        self.copy_head.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.head_text))
         layout = QVBoxLayout(self)
         layout.addWidget(icon, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addWidget(self.text)

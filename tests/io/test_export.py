@@ -85,7 +85,7 @@ def test_the_pack_has_every_row_a_pdf_and_a_manifest_that_holds(
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     listed = {f["name"]: f for f in manifest["files"]}
-    assert set(listed) | {"manifest.json"} == {p.name for p in out.iterdir()}
+    assert set(listed) | {"manifest.json"} == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     for name, entry in listed.items():
         assert entry["sha256"] == _sha(out / name) and entry["bytes"] == (out / name).stat().st_size
     kept = manifest["chain"]

@@ -38,6 +38,8 @@ def test_about_shows_the_chain_head_of_the_store(qtbot, window) -> None:
     assert str(window.store.path) in text
     assert f"<td>{window.store.schema_version()}</td>" in text
     assert __version__ in text
+    about.copy_head.click()  # the head to keep outside the file, as `csconsole audit head` prints it
+    assert QApplication.clipboard().text() == f"{head.seq} {head.hash}"
 
 
 def test_the_application_identity(qtbot) -> None:

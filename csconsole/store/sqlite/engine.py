@@ -64,6 +64,11 @@ class SqliteEngine:
             conn.close()
         return dict(_EXPECTED)
 
+    def defer_references(self, conn: sqlite3.Connection) -> None:
+        """Inside a write: foreign keys are checked at COMMIT, not row by row (a log restored before the
+        rows it refers to are rebuilt from it)."""
+        conn.execute("PRAGMA defer_foreign_keys = ON")
+
     def describe(self, error: BaseException, file: Path) -> str:
         return describe_sqlite_error(error, file)
 

@@ -1,0 +1,56 @@
+"""The audit pack's machine-readable copy: ``raw/<table>.jsonl``, for programs, not spreadsheets.
+
+One JSON object a line, a table's row exactly as stored: its column names as keys, every value with its
+type (numbers stay numbers, NULL is null, text is the text: nothing neutralised). ``raw/events.jsonl``
+is the log itself, ``data`` the very text each hash covers, so a program can check the chain without
+csconsole, and ``csconsole import NEW.db PACK --format pack`` rebuilds a store from it (``pack_import``)
+whose ``audit verify`` holds with the same head.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from csconsole.domain.errors import BadInput
+from csconsole.store import table_dump
+from csconsole.store.store import Store
+
+RAW = "raw"
+EVENTS = f"{RAW}/events.jsonl"
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def write_table(store: Store, out: Path, table: str, advance: Callable[[int], None]) -> tuple[Path, int]:
+    """``out/raw/<table>.jsonl``; returns the file and its rows."""
+    folder = out / RAW
+    folder.mkdir(exist_ok=True)
+    header, batches = table_dump.table_rows(store, table)
+    file = folder / f"{table}.jsonl"
+    rows = 0
+    encode = _ENCODER.encode
+    with file.open("w", encoding="utf-8", newline="\n") as handle:
+        for batch in batches:
+            handle.writelines(encode(dict(zip(header, row, strict=True))) + "\n" for row in batch)
+            rows += len(batch)
+            advance(len(batch))
+    return file, rows
+
+
+def read_rows(file: Path) -> Iterator[dict[str, Any]]:
+    """The rows of one raw file, a line at a time; a line that is not a JSON object is refused by name."""
+    try:
+        handle = file.open(encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise BadInput(f"cannot read {file}: {error.strerror}") from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            try:
+                row = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError) as error:
+                raise BadInput(f"{file}:{number}: not a JSON row ({error})") from None
+            if not isinstance(row, dict):
+                raise BadInput(f"{file}:{number}: not a JSON object")
+            yield row
