@@ -121,7 +121,7 @@ def test_the_parser_walk_sees_nested_commands_and_options() -> None:
     found = {c.words: c for c in commands()}
     assert ("audit", "verify") in found and ("audit", "head") in found
     assert "--head" in found[("audit", "verify")].options
-    assert found[("import",)].choices["--format"] == ("csv", "zendesk")
+    assert found[("import",)].choices["--format"] == ("csv", "zendesk", "pack")
 
 
 def test_the_checker_notices_a_missing_option_and_a_missing_command() -> None:
