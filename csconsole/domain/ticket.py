@@ -114,31 +114,40 @@ def fold(ticket_id: int, events: Sequence[Event], targets: SlaTargets | SlaHisto
     the same pass where it can (a ticket without reverts).
     """
     state = TicketState(ticket_id)
-    if any(event.kind == EventKind.REVERT for event in events):
+    revert = EventKind.REVERT
+    corrected = False
+    for event in events:
+        if event.kind == revert:
+            corrected = True
+            break
+    shaping: Sequence[Event] = events  # without reverts: every event, bookkeeping applying as nothing
+    if corrected:
         if witness is not None:
             plain = targets if isinstance(targets, SlaTargets) else targets.start
             for event, before in replay(ticket_id, events, plain):
                 witness(event, before)
             witness = None
-        shaping: Sequence[Event] = effective(events)
-    else:
-        shaping = events  # bookkeeping applies as nothing
+        shaping = effective(events)
     if isinstance(targets, SlaTargets) or not targets.changes:
         current = targets if isinstance(targets, SlaTargets) else targets.start
-        for event in shaping:
-            if witness is not None:
+        if witness is None:
+            for event in shaping:
+                apply(state, event, current)
+        else:
+            for event in shaping:
                 witness(event, state)
-            apply(state, event, current)
+                apply(state, event, current)
     else:
         _fold_in_time(state, shaping, targets, witness)
-    for event in events:
-        if event.kind == EventKind.REF_RECORDED:
-            state.ref = str(event.data["ref"])
-    last = next((e for e in reversed(events) if e.kind not in BOOKKEEPING_KINDS), None)
-    if last is not None:
-        state.updated_at = last.at
-        if last.seq is not None:
-            state.last_seq = last.seq
+    if corrected:  # the reverts and what they took back still date the ticket
+        for event in events:
+            if event.kind == EventKind.REF_RECORDED:
+                state.ref = str(event.data["ref"])
+        last = next((e for e in reversed(events) if e.kind not in BOOKKEEPING_KINDS), None)
+        if last is not None:
+            state.updated_at = last.at
+            if last.seq is not None:
+                state.last_seq = last.seq
     return state
 
 
@@ -205,9 +214,11 @@ def apply(state: TicketState, event: Event, targets: SlaTargets) -> bool:
     kind = event.kind
     if kind == EventKind.REVERT:
         raise ValueError("a revert changes a ticket only through fold() over its events")
-    if kind in BOOKKEEPING_KINDS:
-        return False
     data = event.data
+    if kind in BOOKKEEPING_KINDS:
+        if kind == EventKind.REF_RECORDED:
+            state.ref = str(data["ref"])
+        return False
     at = event.at
     handoff = False
     sla_dirty = False

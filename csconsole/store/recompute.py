@@ -35,6 +35,9 @@ Row = tuple[Any, ...]
 
 
 _IMPORTED, _BACKFILLED = _MARKS
+_SHARED = 20_000  # distinct data texts kept parsed per range
+# The kinds that make rows beside the ticket's own: recovery cases, evaluations, Zendesk links.
+_BESIDE = frozenset({EventKind.RECOVERY_STEP.value, EventKind.EVALUATION.value, EventKind.ZENDESK_SYNCED.value})
 
 
 def event_data(kind: str, text: str) -> dict[str, Any]:
@@ -80,7 +83,7 @@ def ticket_ranges(store: Store) -> Iterator[tuple[int, int]]:
     """[low, high) ranges of ticket ids covering every ticket row and every event's ticket."""
     low, high = store._conn.execute(
         "SELECT min(m), max(n) FROM (SELECT min(id) AS m, max(id) AS n FROM tickets "
-        "UNION ALL SELECT min(ticket_id), max(ticket_id) FROM events)"
+        "UNION ALL SELECT min(ticket_id), max(ticket_id) FROM events) AS bounds"
     ).fetchone()
     if low is None:
         return
@@ -89,10 +92,15 @@ def ticket_ranges(store: Store) -> Iterator[tuple[int, int]]:
 
 
 def events_in(store: Store, low: int, high: int) -> Iterator[tuple[int, list[Event]]]:
-    """Each ticket's events in the range, in seq order, one ticket at a time."""
+    """Each ticket's events in the range, in seq order, one ticket at a time.
+
+    The events' data are for reading only: events whose text is the same share one parsed dict (moves,
+    statuses and notes repeat a few texts millions of times; parsing each costs more than the fold).
+    """
     current: list[Event] = []
     current_id: int | None = None
     loads, unread, imported, backfilled = json.loads, _UNREAD, _IMPORTED, _BACKFILLED  # the hot loop of verify
+    parsed_as: dict[str, dict[str, Any]] = {}
     for ticket_id, seq, kind, at, actor, data in store._conn.execute(
         "SELECT ticket_id, seq, kind, at, actor_id, data FROM events WHERE ticket_id >= ? AND ticket_id < ? "
         "ORDER BY ticket_id, seq", (low, high)
@@ -101,7 +109,14 @@ def events_in(store: Store, low: int, high: int) -> Iterator[tuple[int, list[Eve
             if current_id is not None:
                 yield current_id, current
             current, current_id = [], ticket_id
-        parsed = {} if kind in unread and imported not in data and backfilled not in data else loads(data)
+        if kind in unread and imported not in data and backfilled not in data:
+            parsed: dict[str, Any] = {}
+        else:
+            parsed = parsed_as.get(data)  # type: ignore[assignment]
+            if parsed is None:
+                parsed = loads(data)
+                if len(parsed_as) < _SHARED:
+                    parsed_as[data] = parsed
         current.append(Event(ticket_id, kind, at, actor, parsed, seq))
     if current_id is not None:
         yield current_id, current
@@ -156,17 +171,21 @@ def derive(store: Store, low: int, high: int, registry: Registry,
         events_read += len(events)
         try:
             state = fold(ticket_id, events, history, witness(ticket_id) if witness else None)
-            book = CaseBook()
+            book: CaseBook | None = None
             zendesk: ZendeskRecord | None = None
             evaluations: list[Row] = []
             for event in events:
-                if event.kind == EventKind.RECOVERY_STEP:
+                kind = event.kind
+                if kind not in _BESIDE:
+                    continue
+                if kind == EventKind.RECOVERY_STEP:
+                    book = book or CaseBook()
                     book.apply(event)
-                elif event.kind == EventKind.EVALUATION:
+                elif kind == EventKind.EVALUATION:
                     evaluations.append(evaluation_values(event))
-                elif event.kind == EventKind.ZENDESK_SYNCED:
+                else:
                     zendesk = fold_zendesk(zendesk, event)
-            cases = [case_values(case) for case in book.cases.values()]
+            cases = [case_values(case) for case in book.cases.values()] if book else []
         except (KeyError, TypeError, ValueError, AttributeError) as error:  # a log written by hand
             derived.unreadable.append(unreadable(ticket_id, events, history) or (
                 events[0], f"its ticket's events cannot be read ({type(error).__name__}: {error})"))
