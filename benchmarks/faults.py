@@ -3,7 +3,7 @@
     python benchmarks/faults.py                       # 100 SIGKILLs, 5 contention rounds, 100 tampers a kind,
                                                       # 100 damaged files, 1000 fuzzed imports
     python benchmarks/faults.py --crash-runs 300 --json /tmp/faults.json
-    python benchmarks/faults.py --export /tmp/csbench/demo-1000000-s7.db   # also time an audit pack
+    python benchmarks/faults.py --export /tmp/csbench/demo-1000000-s7-v6.db   # also time an audit pack
 
 Every figure is printed with what it must be (0 lost, 100% caught...); the exit code is 1 when one
 of them is not met. Stores live in a temporary folder; nothing is written to the repository.
@@ -113,8 +113,12 @@ def tamper(folder: Path, per_kind: int) -> Figures:
             else:
                 named += verdict.bad_seq == expected
             path.unlink()
+    floor = test_tamper.build_full_floor(folder / "full.db")
+    kinds = len(test_tamper.CASES)
+    each = [test_tamper.caught_and_named(what, floor, folder / "case.db") for what in test_tamper.CASES]
     return {"tampered": total, "caught": caught, "first_bad_event_named": named,
-            "caught_pct": 100.0 * caught / total, "named_pct": 100.0 * named / total}
+            "caught_pct": 100.0 * caught / total, "named_pct": 100.0 * named / total,
+            "kinds": kinds, "kinds_caught": sum(c for c, _, _ in each), "kinds_named": sum(n for _, n, _ in each)}
 
 
 def corruption(folder: Path, files: int, seed: int) -> Figures:
@@ -208,6 +212,9 @@ def verdicts(figures: Figures) -> list[tuple[str, str, bool]]:
                      f"caught {t['caught_pct']:.0f}%, first bad event named {t['named_pct']:.0f}% "
                      "(must be 100%)",
                      t["caught"] == t["tampered"] == t["first_bad_event_named"]))
+        rows.append((f"tamper: {t['kinds']} kinds (log, every derived table, guards, forged appends)",
+                     f"caught {t['kinds_caught']}, named {t['kinds_named']} (must be all)",
+                     t["kinds"] == t["kinds_caught"] == t["kinds_named"]))
     if "corruption" in figures:
         c = figures["corruption"]
         rows.append((f"corruption: {c['damaged_files']} damaged files, {c['commands']} commands",

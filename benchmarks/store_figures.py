@@ -212,15 +212,27 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def measure_cli(path: Path, result: SizeResult, events: int, out_dir: Path) -> None:
     started = time.perf_counter()
+    done = _cli("audit", "verify", "--chain-only", str(path))
+    seconds = time.perf_counter() - started
+    if done.returncode == 0:
+        result.put("audit_chain_s", seconds, f"`csconsole audit verify --chain-only`, {events:,} events, process "
+                   "start included", 1)
+        result.put("audit_chain_s_per_1m", seconds / max(events, 1) * 1_000_000, "scaled to 1M events", 1)
+        result.put("audit_events_per_s", events / seconds, "", 1)
+    else:
+        note = f"audit verify --chain-only exited {done.returncode}: {(done.stderr or done.stdout).strip()[:120]}"
+        result.skip(("audit_chain_s", "audit_chain_s_per_1m", "audit_events_per_s"), note)
+    started = time.perf_counter()
     done = _cli("audit", "verify", str(path))
     seconds = time.perf_counter() - started
     if done.returncode == 0:
-        result.put("audit_verify_s", seconds, f"`csconsole audit verify`, {events:,} events, process start included", 1)
-        result.put("audit_verify_s_per_1m", seconds / max(events, 1) * 1_000_000, "scaled to 1M events", 1)
-        result.put("audit_events_per_s", events / seconds, "", 1)
+        result.put("audit_verify_s", seconds, f"`csconsole audit verify`: the chain, the appends, every derived table "
+                   f"and the schema; {events:,} events, process start included", 1)
+        result.put("audit_verify_s_per_1m_tickets", seconds / max(result.tickets, 1) * 1_000_000,
+                   "scaled to 1M tickets (meant at 1M: the processes' start does not scale)", 1)
     else:
         note = f"audit verify exited {done.returncode}: {(done.stderr or done.stdout).strip()[:120]}"
-        result.skip(("audit_verify_s", "audit_verify_s_per_1m", "audit_events_per_s"), note)
+        result.skip(("audit_verify_s", "audit_verify_s_per_1m_tickets"), note)
     if _cli("export", "--help").returncode != 0:
         result.skip(("export_s",), "`csconsole export` does not exist yet in this checkout")
         return

@@ -1,6 +1,6 @@
 """Demo stores of a given size and seed under /tmp/csbench, built once and reused on request.
 
-Each store ``demo-<tickets>-s<seed>.db`` has a sidecar ``.json`` recording how long its build took, so a
+Each store ``demo-<tickets>-s<seed>-v<schema>.db`` has a sidecar ``.json`` recording how long its build took, so a
 ``--reuse`` run still reports the build time it measured (marked as reused).
 """
 
@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from csconsole.io.demo import build_demo
+from csconsole.store.schema import SCHEMA_VERSION
 from csconsole.store.store import Store
 
 ROOT = Path("/tmp/csbench")
@@ -30,7 +31,9 @@ class BuiltStore:
 
 
 def store_path(tickets: int, seed: int) -> Path:
-    return ROOT / f"demo-{tickets}-s{seed}.db"
+    """Named by schema too: checkouts of different schemas share /tmp/csbench, and opening a store for
+    writing migrates it, after which an older checkout refuses it."""
+    return ROOT / f"demo-{tickets}-s{seed}-v{SCHEMA_VERSION}.db"
 
 
 def demo_store(tickets: int, seed: int, *, reuse: bool) -> BuiltStore:

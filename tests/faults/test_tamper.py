@@ -53,7 +53,12 @@ class Floor:
 
 @pytest.fixture(scope="module")
 def full_floor(tmp_path_factory: pytest.TempPathFactory) -> Floor:
-    path = tmp_path_factory.mktemp("full") / "floor.db"
+    return build_full_floor(tmp_path_factory.mktemp("full") / "floor.db")
+
+
+def build_full_floor(path: Path) -> Floor:
+    """Live work (agents, a PIN, a policy, SLA targets, tickets, a lost recovery case, an evaluation) and a
+    Zendesk import: something in every derived table."""
     with open_store(str(path), create=True) as store:
         billing = people.add_queue(store, "Billing").id
         people.add_queue(store, "Tech")
@@ -116,14 +121,6 @@ def _forge(path: Path, ticket_id: int | None, kind: str, actor: int | None, data
     conn.commit()
     conn.close()
     return seq + 1
-
-
-def _problem(path: Path, head: str | None = None) -> str:
-    with open_store(str(path), read_only=True) as store:
-        verdict = audit.verify(store, head)
-    assert not verdict.ok
-    assert "\n" not in verdict.problem
-    return verdict.problem
 
 
 def _value(path: Path, sql: str, *params: object) -> object:
@@ -300,14 +297,20 @@ CASES: dict[str, tuple[Case, str]] = {  # what is tampered → (how, a word the 
 }
 
 
+def caught_and_named(what: str, floor: Floor, path: Path) -> tuple[bool, bool, str]:
+    """Tamper a copy of ``floor`` at ``path`` as ``CASES[what]`` says: (caught, named, the verdict's line)."""
+    shutil.copy(floor.path, path)
+    how, word = CASES[what]
+    names = how(floor, path)
+    with open_store(str(path), read_only=True) as store:
+        verdict = audit.verify(store)
+    return not verdict.ok, names in verdict.problem and word in verdict.problem, verdict.problem
+
+
 @pytest.mark.parametrize("what", CASES)
 def test_every_kind_of_tampering_is_caught_and_named(what: str, full_floor: Floor, tmp_path: Path) -> None:
-    path = tmp_path / "copy.db"
-    shutil.copy(full_floor.path, path)
-    how, word = CASES[what]
-    names = how(full_floor, path)
-    problem = _problem(path)
-    assert names in problem and word in problem, (what, problem)
+    caught, named, problem = caught_and_named(what, full_floor, tmp_path / "copy.db")
+    assert caught and named and "\n" not in problem, (what, problem)
 
 
 def test_the_command_line_says_it_in_one_line_and_exits_1(full_floor: Floor, tmp_path: Path,
