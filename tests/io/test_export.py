@@ -187,3 +187,22 @@ def test_the_period_spans_the_whole_history_even_when_older_history_was_imported
             "SELECT min(at), max(at) FROM events WHERE ticket_id IS NOT NULL").fetchone()
     assert (report.period_start, report.period_end) == (first, last)
     assert report.period_start.startswith("2026-03-02")  # the imported H-1 history, older than the demo
+
+
+def test_findings_judge_each_action_by_the_roles_in_force_when_it_happened(tmp_path: Path) -> None:
+    """Promoting the agent afterwards (an event, from then on) does not make their earlier reassign right."""
+    from csconsole.io.csv_import import import_csv
+    from csconsole.services import people, queries
+
+    log = tmp_path / "log.csv"
+    log.write_text(BREACHES.replace("H-1,2026-03-02T10:00:00Z,transfer,Ana Silva,Technical,,,,,,,",
+                                    "H-1,2026-03-02T10:00:00Z,reassign,Ana Silva,Technical,Ana Silva,,,,,,mine"),
+                   encoding="utf-8")
+    with open_store(str(tmp_path / "floor.db"), create=True) as store:
+        import_csv(store, log)
+        ana = queries.agent_by_name(store, "Ana Silva")
+        before = {f.rule for f in export(store, tmp_path / "before").report.findings}
+        people.change_agent(store, ana.id, role="supervisor")
+        after = {f.rule for f in export(store, tmp_path / "after").report.findings}
+    assert "reassign by a non-supervisor" in before
+    assert after == before
