@@ -11,7 +11,8 @@ import json
 from typing import TYPE_CHECKING
 
 from csconsole.domain import clock
-from csconsole.domain.sla import AT_RISK_SHARE, SlaTargets
+from csconsole.domain.registry import Registry
+from csconsole.domain.sla import AT_RISK_SHARE, SlaHistory, SlaTargets
 from csconsole.domain.ticket import Event, TicketState, apply, fold
 from csconsole.domain.words import EventKind
 from csconsole.store import chain
@@ -72,6 +73,20 @@ def load_events(store: Store, ticket_id: int) -> list[Event]:
     ]
 
 
+_QUEUE_KINDS = (EventKind.QUEUE_ADDED.value, EventKind.QUEUE_TARGETS_SET.value)
+
+
+def load_sla_history(store: Store) -> SlaHistory:
+    """The queues' targets along the log, from their events alone (the partial index on their kind)."""
+    registry = Registry()
+    for seq, kind, at, actor, data in store._conn.execute(
+        "SELECT seq, kind, at, actor_id, data FROM events WHERE ticket_id IS NULL AND kind IN (?, ?) ORDER BY seq",
+        _QUEUE_KINDS,
+    ):
+        registry.apply(Event(None, kind, at, actor, json.loads(data), seq))
+    return registry.sla_history()
+
+
 class Ledger:
     """Appends events inside the caller's ``store.atomic()``, chaining hashes and updating derived columns.
 
@@ -85,6 +100,7 @@ class Ledger:
         self.store = store
         self._conn = store._conn
         self.targets = sla_targets(store)
+        self._history: SlaHistory | None = None
 
     @property
     def head(self) -> chain.Head:
@@ -96,6 +112,14 @@ class Ledger:
     def refresh_targets(self) -> None:
         """A queue's targets changed in this unit: later appends count under the new ones."""
         self.targets = sla_targets(self.store)
+        self._history = None
+
+    @property
+    def sla_history(self) -> SlaHistory:
+        """The targets in force along the log, for a refold to count each event as it was counted live."""
+        if self._history is None:
+            self._history = load_sla_history(self.store)
+        return self._history
 
     def new_ticket_id(self) -> int:
         return int(self._conn.execute("SELECT coalesce(max(id), 0) + 1 FROM tickets").fetchone()[0])
@@ -119,7 +143,7 @@ class Ledger:
         event.seq = seq
         was_done = state.is_done
         if event.kind == EventKind.REVERT:  # a correction: the ticket is what its standing events make it
-            _replace(state, fold(state.ticket_id, load_events(self.store, state.ticket_id), self.targets))
+            _replace(state, fold(state.ticket_id, load_events(self.store, state.ticket_id), self.sla_history))
         elif event.kind != EventKind.CREATED:
             apply(state, event, self.targets)
         state.last_seq = seq

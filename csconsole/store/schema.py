@@ -271,9 +271,9 @@ AGENT_PINS = Table("agent_pins", """
 
 # Migration 0006's events: the same columns, ``ticket_id`` NULL for an event about the floor's records.
 EVENTS_V6_COLUMNS = EVENTS.columns.replace("ticket_id INTEGER NOT NULL REFERENCES", "ticket_id INTEGER REFERENCES")
-# The floor's records by seq (rebuild, verify) and by kind (the SLA targets in force along the log).
+# The floor's records by kind (the SLA targets in force along the log, read when a revert refolds a
+# ticket); in seq order they are the NULL ticket of ix_events_ticket.
 REGISTRY_INDEXES: tuple[str, ...] = (
-    "CREATE INDEX IF NOT EXISTS ix_events_registry ON events(seq) WHERE ticket_id IS NULL",
     "CREATE INDEX IF NOT EXISTS ix_events_registry_kind ON events(kind, seq) WHERE ticket_id IS NULL",
 )
 

@@ -108,7 +108,7 @@ def test_a_schema_5_store_keeps_its_log_and_gets_its_records_as_events(tmp_path:
         # The guards and the index are there again; an event may concern no ticket.
         names = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'events'")}
         assert {"events_append_only_update", "events_append_only_delete", "ix_events_ticket",
-                "ix_events_registry"} <= names
+                "ix_events_registry_kind"} <= names
         notnull = {name: flag for _, name, _, flag, _, _ in conn.execute("PRAGMA table_info(events)")}
         assert notnull["ticket_id"] == 0 and notnull["kind"] == 1
         verdict = audit.verify(store, kept.hash)  # the head kept before the migration still holds
