@@ -97,8 +97,9 @@ _EVALUATING = frozenset({EventKind.EVALUATION, EventKind.RECOVERY_STEP})
 
 
 class TicketWitness:
-    """Hears one ticket's events with its state before each (``ticket.fold(..., witness=)``) and keeps the
-    first that could not have been recorded as it claims, and a count of its history's findings.
+    """Hears tickets' events with each ticket's state before each (``ticket.fold(..., witness=)``), one
+    ticket after another (``begin``), and keeps the first event that could not have been recorded as it
+    claims (with its ticket) and a count of the history's findings.
 
     Heard for every event of every ticket by ``audit verify``: the lookups are spelled out, not looped.
     """
@@ -106,15 +107,22 @@ class TicketWitness:
     def __init__(self, registry: Registry) -> None:
         self.registry = registry
         self.problem: Problem | None = None
-        self.findings = 0  # rule breaches and time-order slips in the ticket's history
+        self.problem_ticket: int | None = None
+        self.findings = 0  # rule breaches and time-order slips in the history
         self._latest = ""
+        self._ticket: int | None = None
         self._until = registry.history_until
         added = registry.added
         self._agents, self._queues = added[Entity.AGENT], added[Entity.QUEUE]
         self._customers, self._policies = added[Entity.CUSTOMER], added[Entity.POLICY]
 
+    def begin(self, ticket_id: int) -> TicketWitness:
+        """The next ticket's events follow."""
+        self._ticket, self._latest = ticket_id, ""
+        return self
+
     def __call__(self, event: Event, state: TicketState) -> None:
-        if self.problem is not None:
+        if self.problem is not None and self.problem_ticket == self._ticket:
             return
         seq = event.seq or 0
         data = event.data
@@ -137,7 +145,8 @@ class TicketWitness:
                     break
                 self.findings += 1
         if what is not None:
-            self.problem = Problem(seq, what)
+            if self.problem is None or seq < self.problem.seq:
+                self.problem, self.problem_ticket = Problem(seq, what), self._ticket
             return
         at = event.at
         if history and at < self._latest:

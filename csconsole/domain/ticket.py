@@ -18,6 +18,8 @@ Holder = tuple[int, int | None]  # (queue id, owner id or None)
 
 DONE = tuple(s.value for s in Status if s not in OPEN_STATUSES)  # resolved, closed
 CLOCK_STOPPERS = (Status.PENDING.value, Status.RESOLVED.value, Status.CLOSED.value)
+# The statuses as plain text for the hot path (an enum member's ``.value`` is a property call).
+_NEW, _OPEN, _RESOLVED, _CLOSED = Status.NEW.value, Status.OPEN.value, Status.RESOLVED.value, Status.CLOSED.value
 
 
 @dataclass(slots=True)
@@ -230,7 +232,7 @@ def apply(state: TicketState, event: Event, targets: SlaTargets) -> bool:
         state.priority = data["priority"]
         state.queue_id = data["queue"]
         state.created_at = at
-        state.status = Status.NEW.value
+        state.status = _NEW
         state.contacts = 1
         state.sla_since = at
         sla_dirty = True
@@ -267,8 +269,8 @@ def _move(state: TicketState, new: Holder) -> bool:
         state.queue_id, state.owner_id = queue_id, owner_id
         if owner_id is not None:
             state.path.append(new)
-            if state.status == Status.NEW.value:
-                state.status = Status.OPEN.value
+            if state.status == _NEW:
+                state.status = _OPEN
         return False
     if new == state.holder:
         return False
@@ -283,8 +285,8 @@ def _move(state: TicketState, new: Holder) -> bool:
         state.pingpongs += 1
     state.queue_id, state.owner_id = queue_id, owner_id
     state.path.append(new)
-    if state.status == Status.NEW.value and owner_id is not None:
-        state.status = Status.OPEN.value
+    if state.status == _NEW and owner_id is not None:
+        state.status = _OPEN
     return True
 
 
@@ -292,9 +294,9 @@ def _set_status(state: TicketState, status: str, at: str, actor: int | None) -> 
     state.status = status
     if status in CLOCK_STOPPERS:
         _stop_clock(state, at)
-    if status == Status.RESOLVED.value:
+    if status == _RESOLVED:
         state.resolved_at = at
-    elif status == Status.CLOSED.value:
+    elif status == _CLOSED:
         state.closed_at = at
         state.closed_by = actor
         if state.resolved_at is None:

@@ -134,11 +134,7 @@ class Worker:
             if head != self.registry_head:  # the floor's records changed since this worker folded them
                 self.registry, self.registry_head = recompute.fold_registry(store)[0], head
             registry = self.registry
-            witnesses: dict[int, TicketWitness] = {}
-
-            def witness(ticket_id: int) -> TicketWitness:
-                found = witnesses[ticket_id] = TicketWitness(registry)
-                return found
+            witness = TicketWitness(registry)
 
             def read(events: int) -> None:
                 part.events += events
@@ -146,19 +142,19 @@ class Worker:
             collecting = gc.isenabled()
             gc.disable()  # millions of short-lived dicts and not one cycle: the collector only costs here
             try:
-                derived = recompute.derive(store, low, high, registry, witness, read=read)
+                derived = recompute.derive(store, low, high, registry, witness.begin, read=read)
             finally:
                 if collecting:
                     gc.enable()
             forged = [(event.seq or 0, what, event.ticket_id, event.kind, event.at)
                       for event, what in derived.unreadable]
-            for ticket_id, seen in witnesses.items():
-                part.findings += seen.findings
-                if seen.problem is not None:
-                    event = next((e for _, es in recompute.events_in(store, ticket_id, ticket_id + 1) for e in es
-                                  if e.seq == seen.problem.seq), None)
-                    forged.append((seen.problem.seq, seen.problem.what, ticket_id,
-                                   event.kind if event else "?", event.at if event else "?"))
+            part.findings += witness.findings
+            if witness.problem is not None and witness.problem_ticket is not None:
+                ticket_id, seq = witness.problem_ticket, witness.problem.seq
+                event = next((e for _, es in recompute.events_in(store, ticket_id, ticket_id + 1) for e in es
+                              if e.seq == seq), None)
+                forged.append((seq, witness.problem.what, ticket_id, event.kind if event else "?",
+                               event.at if event else "?"))
             part.forged = min(forged, default=None)
             refs = {tid: state.ref for tid, state in derived.states.items()}
             for table, (columns, _) in recompute.PER_TICKET.items():
