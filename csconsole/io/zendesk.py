@@ -217,8 +217,8 @@ def import_zendesk(
         findings: list[Finding] = []
         for ticket_id in touched:
             findings += rule_breaches(ticket_id, session.events(ticket_id), session.roles, session.targets)
-    return ZendeskImportResult(len(touched), new_tickets, writer.events, findings, skipped,
-                               sum(1 for t in export.tickets if t.id in export.metrics and not t.deleted))
+    return ZendeskImportResult(len(touched), new_tickets, writer.events, findings, skipped=skipped,
+                               metrics=sum(1 for t in export.tickets if t.id in export.metrics and not t.deleted))
 
 
 def _check_refs(session: ImportSession, export: Export, known: dict[int, ZendeskTicket], path: Path) -> None:

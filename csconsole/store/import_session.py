@@ -1,33 +1,48 @@
-"""One import's writes, as one unit: ``with import_session(store) as session:``.
+"""One import's writes: ``with import_session(store) as session:`` as one unit, or a checked batch in
+short units, ``with session.chunk():`` each.
 
 Everything an importer writes (queues, agents and customers found or created by name, tickets, their
-events with the audit chain and derived columns, Zendesk's bookkeeping) goes through the session, inside
-one ``store.atomic()``: all of it lands, or, on any error or a cancel raised inside, none of it does.
+events with the audit chain and derived columns, Zendesk's bookkeeping) goes through the session. Inside
+one ``import_session`` all of it lands, or, on any error or a cancel raised inside, none of it does. A
+large import that was checked whole beforehand appends in chunks instead, each its own short transaction,
+so live work on the floor never waits long for the write lock; every event of the batch carries
+``data["import"]`` (the batch id), which is how a batch cut short by a crash is found and resumed.
 """
 
 from __future__ import annotations
 
+import time
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csconsole.domain.sla import SlaTargets
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import Role
 from csconsole.store import directory, zendesk_schema
-from csconsole.store.ledger import Ledger, load_events, load_state
+from csconsole.store.ledger import Ledger, load_events, load_state, sla_targets
+from csconsole.store.sqlite.staging import SUFFIX
 from csconsole.store.zendesk_schema import ZendeskTicket
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
 
 _CHUNK = 500  # references per IN (...) list
+# A chunk of a batch holds the write lock this long at most, then lets waiting writers in: a live
+# reassign waits for one chunk, never for the import.
+CHUNK_SECONDS = 0.1
+PAUSE_SECONDS = 0.005  # between chunks: longer than a waiting writer's poll (store/sqlite/engine.py)
+IMPORT_KEY = "import"  # data["import"] = batch id on every event an import appends
 
 
 @contextmanager
 def import_session(store: Store) -> Iterator[ImportSession]:
     with store.atomic():
-        yield ImportSession(store)
+        session = ImportSession(store)
+        session._ledger = Ledger(store)
+        yield session
 
 
 class ImportSession:
@@ -35,16 +50,41 @@ class ImportSession:
 
     def __init__(self, store: Store) -> None:
         self._store = store
-        self._ledger = Ledger(store)
-        self._queues = {q.name.lower(): q.id for q in directory.queues(store)}
-        known = directory.agents(store)
+        self._ledger: Ledger | None = None
+        self._load_names()
+
+    def _load_names(self) -> None:
+        self._queues = {q.name.lower(): q.id for q in directory.queues(self._store)}
+        known = directory.agents(self._store)
         self._agents = {a.name.lower(): a.id for a in known}
         self.roles: dict[int, Role] = {a.id: a.role for a in known}
         self._customers: dict[str, int] = {}
 
+    @contextmanager
+    def chunk(self) -> Iterator[ImportSession]:
+        """One short unit of a checked batch; names found or created in a chunk that fails are forgotten."""
+        try:
+            with self._store.atomic():
+                self._ledger = Ledger(self._store)
+                self._ledger.defer_writes()
+                yield self
+                self._ledger.flush()
+        except BaseException:
+            self._load_names()
+            raise
+        finally:
+            self._ledger = None
+        time.sleep(PAUSE_SECONDS)
+
+    @property
+    def ledger(self) -> Ledger:
+        if self._ledger is None:
+            raise RuntimeError("an import writes inside import_session() or session.chunk()")
+        return self._ledger
+
     @property
     def targets(self) -> SlaTargets:
-        return self._ledger.targets
+        return self.ledger.targets
 
     def queue(self, name: str) -> int:
         key = name.strip().lower()
@@ -71,13 +111,13 @@ class ImportSession:
         return self._customers[name]
 
     def new_ticket_id(self) -> int:
-        return self._ledger.new_ticket_id()
+        return self.ledger.new_ticket_id()
 
     def open_ticket(self, ticket_id: int, ref: str, created: Event) -> TicketState:
-        return self._ledger.open_ticket(ticket_id, ref, created)
+        return self.ledger.open_ticket(ticket_id, ref, created)
 
     def record(self, state: TicketState, event: Event) -> int:
-        return self._ledger.record(state, event)
+        return self.ledger.record(state, event)
 
     def state(self, ticket_id: int) -> TicketState:
         state = load_state(self._store, ticket_id)
@@ -109,3 +149,51 @@ def existing_tickets(store: Store, refs: list[str]) -> dict[str, tuple[int, str]
         ):
             found[ref] = (tid, at)
     return found
+
+
+def batch_events(store: Store, batch: str, after_seq: int) -> int:
+    """How many events of ``batch`` the store holds past ``after_seq``: where a cut-short batch resumes.
+
+    The canonical data has no spaces and escapes every quote inside a value, so the pattern matches the
+    batch's own key only.
+    """
+    row = store._conn.execute(
+        "SELECT count(*) FROM events WHERE seq > ? AND data LIKE ?", (after_seq, f'%"{IMPORT_KEY}":"{batch}"%')
+    ).fetchone()
+    return int(row[0])
+
+
+def head_seq(store: Store) -> int:
+    row = store._conn.execute("SELECT coalesce(max(seq), 0) FROM events").fetchone()
+    return int(row[0])
+
+
+def ticket_ids(store: Store, refs: list[str]) -> dict[str, int]:
+    return {ref: tid for ref, (tid, _) in existing_tickets(store, refs).items()}
+
+
+def staging_path(store: Store, batch: str) -> Path:
+    """Where an import stages ``batch``: beside the store, so a second run of the same import finds it."""
+    return store.path.with_name(f"{store.path.name}.import-{batch}{SUFFIX}")
+
+
+def events_by_ticket(store: Store, ids: list[int]) -> Iterator[tuple[int, list[Event]]]:
+    """Each ticket's events in order, for these tickets, a few hundred tickets a query."""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        current: list[Event] = []
+        for seq, tid, kind, at, actor, data in store._conn.execute(
+            f"SELECT seq, ticket_id, kind, at, actor_id, data FROM events WHERE ticket_id IN ({marks}) "
+            "ORDER BY ticket_id, seq", chunk
+        ):
+            if current and current[0].ticket_id != tid:
+                yield current[0].ticket_id, current
+                current = []
+            current.append(Event(tid, kind, at, actor, json.loads(data), seq))
+        if current:
+            yield current[0].ticket_id, current
+
+
+__all__ = ["CHUNK_SECONDS", "IMPORT_KEY", "ImportSession", "batch_events", "events_by_ticket", "existing_tickets",
+           "head_seq", "import_session", "sla_targets", "staging_path", "ticket_ids"]

@@ -85,6 +85,39 @@ class Ledger:
         self.store = store
         self._conn = store._conn
         self.targets = sla_targets(store)
+        # Batched writes (an import's chunk): event rows and each ticket's latest state, written by flush().
+        self._pending_events: list[tuple[object, ...]] | None = None
+        self._pending_states: dict[int, tuple[TicketState, tuple[object, ...]]] = {}  # with its row as stored
+        self._pending_tickets: list[tuple[object, ...]] = []
+        self._pending_resolved: dict[int, int] = {}  # customer id → change of resolved_tickets
+
+    def defer_writes(self) -> None:
+        """From now on, keep appended events and ticket rows until ``flush``: one row write per ticket
+        instead of one per event (16 indexes on a ticket row). Reads of a deferred ticket's row see it
+        as it was, so the caller keeps the states it records on."""
+        self._pending_events = []
+
+    def flush(self) -> None:
+        if self._pending_tickets:
+            self._conn.executemany(_INSERT_TICKET, self._pending_tickets)
+            self._pending_tickets.clear()
+        if self._pending_events:
+            self._conn.executemany(_INSERT_EVENT, self._pending_events)
+            self._pending_events.clear()
+        # Only the columns that moved: an UPDATE rewrites every index on the columns it sets, moved or not.
+        by_columns: dict[tuple[int, ...], list[tuple[object, ...]]] = {}
+        for state, stored in self._pending_states.values():
+            now = state_values(state)
+            moved = tuple(i for i, (a, b) in enumerate(zip(now, stored, strict=True)) if a != b)
+            if moved:
+                by_columns.setdefault(moved, []).append((*(now[i] for i in moved), state.ticket_id))
+        for moved, rows in by_columns.items():
+            sets = ", ".join(f"{STATE_COLUMNS[i]} = ?" for i in moved)
+            self._conn.executemany(f"UPDATE tickets SET {sets} WHERE id = ?", rows)
+        self._pending_states.clear()
+        self._conn.executemany("UPDATE customers SET resolved_tickets = resolved_tickets + ? WHERE id = ?",
+                               [(n, cid) for cid, n in self._pending_resolved.items() if n])
+        self._pending_resolved.clear()
 
     @property
     def head(self) -> chain.Head:
@@ -100,7 +133,10 @@ class Ledger:
         """Insert the ticket row and its ``created`` event."""
         state = TicketState(ticket_id)
         apply(state, created, self.targets)
-        self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
+        if self._pending_events is None:
+            self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
+        else:
+            self._pending_tickets.append((ticket_id, ref, *state_values(state)))
         self.record(state, created)
         return state
 
@@ -110,6 +146,8 @@ class Ledger:
         ``state`` is the ticket's state before the event (as loaded), or, for a ``created`` event,
         the state it already produced.
         """
+        if self._pending_events is not None and state.ticket_id not in self._pending_states:
+            self._pending_states[state.ticket_id] = (state, state_values(state))
         seq = self._append(event)
         event.seq = seq
         was_done = state.is_done
@@ -118,8 +156,12 @@ class Ledger:
         elif event.kind != EventKind.CREATED:
             apply(state, event, self.targets)
         state.last_seq = seq
-        self._conn.execute(_UPDATE_STATE, (*state_values(state), state.ticket_id))
-        if was_done != state.is_done:
+        if self._pending_events is None:
+            self._conn.execute(_UPDATE_STATE, (*state_values(state), state.ticket_id))
+        if was_done != state.is_done and self._pending_events is not None:
+            delta = self._pending_resolved
+            delta[state.customer_id] = delta.get(state.customer_id, 0) + (1 if state.is_done else -1)
+        elif was_done != state.is_done:
             self._conn.execute(
                 "UPDATE customers SET resolved_tickets = resolved_tickets + ? WHERE id = ?",
                 (1 if state.is_done else -1, state.customer_id),
@@ -133,7 +175,11 @@ class Ledger:
         digest = chain.link(
             head.hash, chain.canonical_event(seq, event.ticket_id, event.kind, event.at, event.actor, data)
         )
-        self._conn.execute(_INSERT_EVENT, (seq, event.ticket_id, event.kind, event.at, event.actor, data, digest))
+        row = (seq, event.ticket_id, event.kind, event.at, event.actor, data, digest)
+        if self._pending_events is None:
+            self._conn.execute(_INSERT_EVENT, row)
+        else:
+            self._pending_events.append(row)
         self.store._unit["chain_head"] = chain.Head(seq, digest)
         return seq
 

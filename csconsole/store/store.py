@@ -63,7 +63,7 @@ class Store:
             return
         engine, conn = self._engine, self._conn
         try:
-            conn.execute(engine.begin_write)
+            engine.begin(conn)
         except engine.database_error as error:
             raise StoreError(engine.describe(error, self.path)) from None
         self._depth, self._unit = 1, {}
