@@ -43,7 +43,7 @@ from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import EventKind, Role
 from csconsole.io.import_outcome import ImportCancelled, ImportRejected, ImportResult, Progress
 from csconsole.io.zendesk_check import STATUSES, SYSTEM_AUTHOR, Audit, Export, Metrics, Ticket, read_export
-from csconsole.store.import_session import ImportSession, import_session
+from csconsole.store.import_session import IMPORT_KEY, ImportSession, import_session
 from csconsole.store.store import Store
 from csconsole.store.zendesk_schema import NO_GROUP, ZendeskTicket
 
@@ -97,6 +97,7 @@ class _Writer:
         return self.names.customer(name, min(since or ticket.created_at, ticket.created_at))
 
     def record(self, state: TicketState, kind: EventKind, at: str, actor: int | None, data: dict[str, Any]) -> None:
+        data[IMPORT_KEY] = self.export.batch
         self.session.record(state, Event(state.ticket_id, kind.value, at, actor, data))
         self.events += 1
 
@@ -116,7 +117,8 @@ class _Writer:
         priority = initial("priority", ticket.priority) or "normal"
         created = Event(ticket_id, EventKind.CREATED.value, ticket.created_at, None, {
             "customer": self.customer(ticket), "subject": ticket.subject, "channel": ticket.channel,
-            "priority": priority, "queue": self.queue(initial("group_id", ticket.group_id))})
+            "priority": priority, "queue": self.queue(initial("group_id", ticket.group_id)),
+            IMPORT_KEY: self.export.batch})
         state = self.session.open_ticket(ticket_id, f"{REF_PREFIX}{ticket.id}", created)
         self.events += 1
         assignee = initial("assignee_id", ticket.assignee_id)
@@ -217,7 +219,8 @@ def import_zendesk(
         findings: list[Finding] = []
         for ticket_id in touched:
             findings += rule_breaches(ticket_id, session.events(ticket_id), session.roles, session.targets)
-    return ZendeskImportResult(len(touched), new_tickets, writer.events, findings, skipped=skipped,
+    return ZendeskImportResult(len(touched), new_tickets, writer.events, findings, warnings=export.warnings,
+                               batch=export.batch, skipped=skipped,
                                metrics=sum(1 for t in export.tickets if t.id in export.metrics and not t.deleted))
 
 
