@@ -64,17 +64,28 @@ class Lines:
             raise AssertionError("unreachable") from None
 
     def _too_long(self, raw: bytes, number: int) -> None:
-        """Refuse now, naming the field that runs on: the fields before it are read from the line's start."""
-        start = raw[:MAX_LINE_BYTES].decode("utf-8", errors="replace")
-        try:
-            before = next(csv.reader([start]), [])
-        except csv.Error:
-            before = []
-        index = max(len(before) - 1, 0)
+        """Refuse now, naming the field that runs on (the first one longer than a field may be)."""
+        index = _long_field(raw[:MAX_LINE_BYTES].decode("utf-8", errors="replace"))
         column = self.header[index] if index < len(self.header) else "-"
         self.problems.add(number, column, f"a line of more than {MAX_LINE_BYTES:,} bytes (a field holds at most "
                                           f"{MAX_FIELD:,} characters); nothing was imported")
         self.problems.raise_if_any()
+
+
+def _long_field(text: str) -> int:
+    """The index of the first field of a CSV line's start that is longer than MAX_FIELD characters."""
+    index = length = 0
+    quoted = False
+    for char in text:
+        if char == '"':
+            quoted = not quoted  # a doubled quote toggles twice: the count of fields is all that matters
+        elif char == "," and not quoted:
+            index, length = index + 1, 0
+            continue
+        length += 1
+        if length > MAX_FIELD:
+            break
+    return index
 
 
 def records(lines: Lines, expected: tuple[str, ...], problems: Problems) -> Iterator[tuple[int, dict[str, str]]]:
