@@ -9,13 +9,13 @@ import sqlite3
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from csconsole.store.errors import StoreError
 from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
 from csconsole.store.sqlite import netfs, plans
+from csconsole.store.sqlite.recognise import connect_read_only, recognise
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -97,13 +97,21 @@ def open_sqlite(store_class: type[Store], path: str | os.PathLike[str], *, read_
                 create: bool) -> Store:
     """Open (or with ``create``, create) a store; refuse what is missing, foreign, damaged or too new."""
     file = Path(path)
-    _check_file(file, create=create and not read_only)
-    fallback = not read_only and file.exists() and not _writable(file)
+    try:
+        _check_file(file, create=create and not read_only)
+        fallback = not read_only and file.exists() and not _writable(file)
+    except PermissionError:
+        raise StoreError(f"cannot open {file}: permission denied (the file or a folder above it is not "
+                         "readable by you)") from None
     if fallback:
         read_only = True
+    if file.exists() and file.stat().st_size:
+        recognise(file, SCHEMA_VERSION)  # read-only: a file that is not ours is never changed
     try:
-        conn = _connect(file, read_only)
+        conn, warning = connect_read_only(file) if read_only else (_connect(file, read_only), "")
         store = store_class(conn, file, read_only, ENGINE)
+        if warning:
+            store.warnings.append(warning)
         conn.execute("PRAGMA user_version").fetchone()  # SQLite's first read checks the header
         _refuse_if_damaged(store, conn)
         _prepare(store, conn, create and not read_only)
@@ -199,8 +207,7 @@ def _check_file(file: Path, *, create: bool) -> None:
 
 def _connect(file: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:
-        uri = f"file:{quote(str(file.resolve()))}?mode=ro"
-        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        return connect_read_only(file)[0]
     return sqlite3.connect(str(file), isolation_level=None, check_same_thread=False)
 
 
