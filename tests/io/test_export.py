@@ -17,7 +17,7 @@ import pytest
 from csconsole.cli import main
 from csconsole.io.demo import build_demo
 from csconsole.io.export import export
-from csconsole.services import open_store
+from csconsole.services import StoreError, open_store
 from csconsole.ui.report_pdf import render_report, report_html
 from tests.sql import connection
 
@@ -120,11 +120,11 @@ def test_a_store_without_recovery_tables_says_so(demo: Path, tmp_path: Path) -> 
         conn.execute(f"DROP TABLE IF EXISTS {table}")
     conn.commit()
     conn.close()
-    with open_store(str(old), read_only=True) as store:
-        result = export(store, tmp_path / "pack", render=render_report)
-    assert result.report.recovery is None
-    assert "No recovery cases" in report_html(result.report)
-    assert (tmp_path / "pack" / "report.pdf").exists()
+    # A store of today's schema without them is damaged, and every command refuses it (issue 17); it
+    # used to be exported with "No recovery cases", hiding the loss.
+    with pytest.raises(StoreError, match="is damaged: its evaluations, recovery_cases tables are missing"):
+        open_store(str(old), read_only=True)
+    assert not (tmp_path / "pack").exists()
 
 
 def test_a_broken_chain_is_exported_and_reported(demo: Path, tmp_path: Path,
