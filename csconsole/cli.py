@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -150,7 +151,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from csconsole.io.csv_import import ImportRejected, import_csv
+    from csconsole.io.csv_import import ImportPaused, ImportRejected, import_csv
 
     if args.format == "zendesk" and args.agents:
         raise UsageError("csconsole import: --agents is for CSV event logs; a Zendesk export names its agents")
@@ -171,7 +172,16 @@ def _import(args: argparse.Namespace) -> int:
             print(f"csconsole: import rejected ({len(rejected.problems)} problems); nothing was written",
                   file=sys.stderr)
             return EXIT_BAD_INPUT
+        except ImportPaused as paused:
+            bar.finish()
+            print(f"csconsole: {paused}", file=sys.stderr)
+            return 130 if paused.interrupted else EXIT_BAD_INPUT
         bar.finish()
+        for warning in result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if result.resumed_from:
+            print(f"resumed batch {result.batch}: {result.resumed_from} rows were already in the store",
+                  file=sys.stderr)
         if args.format == "zendesk":
             return _zendesk_summary(store, result)
     print(f"imported {result.events} events on {result.tickets} tickets "
@@ -224,11 +234,20 @@ def _tickets(args: argparse.Namespace) -> int:
         out.write(f"{'REF':<12} {'QUEUE':<14} {'OWNER':<16} {'STATUS':<9} {'PRIO':<7} BNC PP CON SLA       SUBJECT\n")
         for row in rows:
             out.write(
-                f"{row.ref:<12} {row.queue[:14]:<14} {(row.owner or '—')[:16]:<16} {row.status:<9} "
-                f"{row.priority:<7} {row.bounces:>3} {row.pingpongs:>2} {row.contacts:>3} "
-                f"{row.sla_state(now).value:<9} {row.subject}\n"
+                f"{shown(row.ref):<12} {shown(row.queue)[:14]:<14} {shown(row.owner or '—')[:16]:<16} "
+                f"{row.status:<9} {row.priority:<7} {row.bounces:>3} {row.pingpongs:>2} {row.contacts:>3} "
+                f"{row.sla_state(now).value:<9} {shown(row.subject)}\n"
             )
     return EXIT_OK
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """Imported text as a terminal may print it: control characters (an escape sequence can retitle
+    the window or clear the screen) and bidi overrides written as escapes, the rest as it is."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _reassign(args: argparse.Namespace) -> int:

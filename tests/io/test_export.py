@@ -186,3 +186,23 @@ def test_the_period_spans_the_whole_history_even_when_older_history_was_imported
         first, last = connection(store).execute("SELECT min(at), max(at) FROM events").fetchone()
     assert (report.period_start, report.period_end) == (first, last)
     assert report.period_start.startswith("2026-03-02")  # the imported H-1 history, older than the demo
+
+
+def test_a_killed_export_leaves_no_pack_that_looks_whole(demo: Path, tmp_path: Path) -> None:
+    """SIGKILL while the CSVs are written: the target folder never appears without its manifest."""
+    import os
+    import signal
+    import sys
+    import time
+
+    pack = tmp_path / "pack"
+    child = subprocess.Popen([sys.executable, "-m", "csconsole.cli", "export", str(demo), "--out", str(pack)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".pack.partial/tickets.csv")):
+        assert child.poll() is None and time.monotonic() < deadline, "the export ended before it was killed"
+        time.sleep(0.005)
+    os.kill(child.pid, signal.SIGKILL)
+    child.wait()
+    assert not pack.exists()  # only the hidden .partial folder, which the next export of that name clears

@@ -49,7 +49,9 @@ def test_a_cancelled_export_keeps_nothing(qtbot: QtBot, tmp_path: Path) -> None:
     result, message = outcome(task)
     runner.shutdown()
     assert result is None and "cancelled" in message and message == CANCELLED
-    assert not any((tmp_path / "pack").iterdir())
+    # Nothing kept: the pack is written beside its place and renamed there only when whole (issue 18).
+    assert not (tmp_path / "pack").exists()
+    assert not list(tmp_path.glob(".pack.partial"))
 
 
 def test_file_export_audit_pack_works_in_a_read_only_console(
