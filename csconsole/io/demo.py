@@ -8,15 +8,12 @@ again and again, some SLAs are breached, and the recent ones are still open.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.queues
 import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from queue import Empty
 
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
@@ -24,6 +21,7 @@ from csconsole.domain.recovery import RecoveryCase
 from csconsole.domain.sla import SlaTargets
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import Role
+from csconsole.io.demo_process import one_build_at_a_time, stories_in_child
 from csconsole.io.demo_recovery import DemoRecovery, insert_derived, insert_policies
 from csconsole.store import directory
 from csconsole.store.sqlite.bulk import BulkLoader, EventRow, encode_ticket
@@ -117,13 +115,19 @@ def build_demo(
         raise BadInput(f"{path} already exists; the demo never overwrites a store")
     if not path.parent.exists():
         raise BadInput(f"folder {path.parent} does not exist")
+    with one_build_at_a_time(path):
+        return _build(path, tickets, seed, now, progress, parallel)
+
+
+def _build(path: Path, tickets: int, seed: int, now: datetime | None, progress: Progress | None,
+           parallel: bool | None) -> DemoSummary:
     started = time.perf_counter()
     anchor = now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     loader = BulkLoader(path)
     try:
         floor = _lay_out(loader.store, random.Random(seed), tickets, int(anchor.timestamp()))
         use_child = tickets >= PARALLEL_FROM if parallel is None else parallel
-        batches = _stories_in_child(floor) if use_child else _stories(floor)
+        batches = stories_in_child(_stories, floor) if use_child else _stories(floor)
         for batch in batches:
             loader.add_rows(batch.tickets, batch.events)
             for customer_id, count in batch.resolved.items():
@@ -238,41 +242,6 @@ def _stories(floor: _Floor) -> Iterator[_Batch]:
             batch = _Batch([], [], {})
     batch.cases, batch.evaluations = recovery.derived()
     yield batch
-
-
-def _produce(floor: _Floor, out: multiprocessing.queues.Queue) -> None:  # type: ignore[type-arg]
-    """The producer process: stories into the queue, then None; an error travels as its message."""
-    try:
-        for batch in _stories(floor):
-            out.put(batch)
-        out.put(None)
-    except BaseException as error:  # noqa: BLE001 - reported by the consumer, who owns the user's terminal
-        out.put(f"{type(error).__name__}: {error}")
-
-
-def _stories_in_child(floor: _Floor) -> Iterator[_Batch]:
-    # spawn, not fork: the console calls this from a worker thread of a Qt process.
-    context = multiprocessing.get_context("spawn")
-    out = context.Queue(maxsize=4)  # bounded: the producer waits rather than filling memory
-    producer = context.Process(target=_produce, args=(floor, out), name="csconsole-demo-stories", daemon=True)
-    producer.start()
-    try:
-        while True:
-            try:
-                item = out.get(timeout=5)
-            except Empty:
-                if not producer.is_alive():
-                    raise RuntimeError("the demo's story process stopped unexpectedly") from None
-                continue
-            if item is None:
-                return
-            if isinstance(item, str):
-                raise RuntimeError(f"the demo's story process failed: {item}")
-            yield item
-    finally:
-        if producer.is_alive():
-            producer.terminate()
-        producer.join(timeout=10)
 
 
 class _TicketStory:
