@@ -177,3 +177,28 @@ def test_a_change_names_the_kinds_of_data_it_touched(tmp_path) -> None:
         assert step.change.kinds == {Kind.TICKETS, Kind.RECOVERY}
         review = recovery.evaluate(store, tid, actor_id=sue.id, associate_score=4)
         assert review.kinds == {Kind.TICKETS, Kind.EVALUATIONS}
+
+
+def test_a_bulk_reassign_names_every_ticket_that_changed_and_the_others_may_go_ahead(floor) -> None:
+    from csconsole.domain.errors import StaleTickets
+    from csconsole.services import queries
+
+    ids = []
+    for n in range(4):
+        change = tickets.create_ticket(floor.store, actor_id=None, customer=f"C{n}", subject="s", channel="phone",
+                                       priority="normal", queue_id=floor.billing)
+        ids.append(change.ticket_ids[0])
+        tickets.take(floor.store, ids[-1], actor_id=floor.ana.id)
+    seqs = {r.id: r.last_seq for r in queries.tickets_by_id(floor.store, ids)}
+    for moved in (ids[1], ids[3]):
+        tickets.add_note(floor.store, moved, actor_id=floor.ana.id, note="meanwhile")
+    with pytest.raises(StaleTickets) as refused:
+        tickets.reassign(floor.store, ids, actor_id=floor.sue.id, to_id=floor.raj.id, reason="load",
+                         expected_seqs=seqs)
+    assert refused.value.stale == [ids[1], ids[3]] and refused.value.others == [ids[0], ids[2]]
+    assert "2 of 4 tickets changed" in str(refused.value) and "reassign the other 2" in str(refused.value)
+    assert {r.owner for r in queries.tickets_by_id(floor.store, ids)} == {"Ana"}  # nothing written
+    others = refused.value.others
+    tickets.reassign(floor.store, others, actor_id=floor.sue.id, to_id=floor.raj.id, reason="load",
+                     expected_seqs={t: seqs[t] for t in others})
+    assert [r.owner for r in queries.tickets_by_id(floor.store, ids)] == ["Raj", "Ana", "Raj", "Ana"]

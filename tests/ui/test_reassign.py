@@ -178,3 +178,32 @@ def test_reassign_by_keyboard_alone(qtbot, window) -> None:
     qtbot.keyClick(dialog.detail, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(events_of(window.store, ticket.id)) == before + 1, timeout=5000)
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == chosen
+
+
+def test_a_bulk_reassign_with_a_ticket_changed_meanwhile_offers_the_others(qtbot, window, writer) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    rows = _owned_rows(window, 3)
+    window.selection.select_row(rows[0])
+    for r in rows[1:]:
+        window.table.selectionModel().select(
+            window.table_model.index(r, 0),
+            window.table.selectionModel().SelectionFlag.Select | window.table.selectionModel().SelectionFlag.Rows)
+    picked = {window.table_model.ticket_id(r): window.table_model.row_at(r) for r in rows}
+    changed = next(iter(picked))
+    window.actions[ActionId.REASSIGN].trigger()
+    dialog = window.dialogs.active
+    assert dialog.select_agent("Raj Patel")
+    dialog.detail.setText("one owner")
+    tickets.add_note(writer, changed, actor_id=queries.agent_by_name(writer, "Raj Patel").id, note="on it")
+    qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: isinstance(window.dialogs.active, QMessageBox), timeout=5000)
+    ask = window.dialogs.active
+    assert picked[changed].ref in ask.text() and "1 of 3 tickets changed" in ask.text()
+    assert all(r.owner != "Raj Patel" for r in queries.tickets_by_id(window.store, list(picked)))  # refused whole
+    other = next(b for b in ask.buttons() if "Reassign the other 2" in b.text())
+    qtbot.mouseClick(other, Qt.MouseButton.LeftButton)
+    owners = lambda: {r.id: r.owner for r in queries.tickets_by_id(window.store, list(picked))}  # noqa: E731
+    qtbot.waitUntil(lambda: sum(o == "Raj Patel" for o in owners().values()) == 2, timeout=5000)
+    assert owners()[changed] == picked[changed].owner

@@ -12,7 +12,9 @@ from functools import partial
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMessageBox
 
+from csconsole.domain.errors import StaleTickets
 from csconsole.services import Store, people, queries, tickets
 from csconsole.services.changes import Change
 from csconsole.settings import Prefs, Settings
@@ -63,7 +65,8 @@ class TicketWork(QObject):
         self._actions[ActionId.REDO].setEnabled(can_write and self.undo_stack.canRedo())
 
     def _commit(self, job: Callable[[Store], Change], what: str,
-                command: Callable[..., QUndoCommand] | None = None) -> None:
+                command: Callable[..., QUndoCommand] | None = None,
+                failed: Callable[[str], None] | None = None) -> None:
         """Commit ``job``; when it succeeds, ``command`` (a factory) puts what it did on the undo stack."""
         me = self._who.agent.id if self._who.agent else 0
 
@@ -73,7 +76,7 @@ class TicketWork(QObject):
                 self.undo_stack.push(command(what, self._runner, self.undo_stack, change, me, self._messages.report))
             self._messages.show(what)
 
-        self._runner.commit(job, done, self._messages.error)
+        self._runner.commit(job, done, failed or self._messages.error)
 
     def _actor_and_ticket(self) -> tuple[int, int] | None:
         me, tid = self._who.id_or_tell(self._messages), self._selection.one_ticket()
@@ -103,10 +106,36 @@ class TicketWork(QObject):
             name = dialog.agent_name()
             what = (self.tr("Reassign {0} to {1}").format(rows[0].ref, name) if len(ids) == 1
                     else self.tr("Reassign {0} tickets to {1}").format(len(ids), name))
-            self._commit(lambda s: tickets.reassign(s, ids, actor_id=me, to_id=to_id, reason=reason,
-                                                    expected_seqs=seqs), what, HolderCommand)
+            self._reassign(ids, seqs, me, to_id, reason, what)
 
         self._dialogs.open(dialog, accepted)
+
+    def _reassign(self, ids: list[int], seqs: dict[int, int], me: int, to_id: int, reason: str, what: str) -> None:
+        """Reassign; when some changed meanwhile (the service names them), offer to reassign the others."""
+        refused: list[StaleTickets] = []
+
+        def job(store: Store) -> Change:
+            try:
+                return tickets.reassign(store, ids, actor_id=me, to_id=to_id, reason=reason, expected_seqs=seqs)
+            except StaleTickets as stale:
+                refused.append(stale)
+                raise
+
+        def failed(message: str) -> None:
+            if not refused or not refused[0].others:
+                self._messages.error(message)
+                return
+            others = refused[0].others
+            ask = QMessageBox(QMessageBox.Icon.Question, self.tr("Reassign"), message,
+                              parent=self._dialogs.parent_widget)
+            go = ask.addButton(self.tr("Reassign the other {0:,}").format(len(others)),
+                               QMessageBox.ButtonRole.AcceptRole)
+            ask.addButton(QMessageBox.StandardButton.Cancel)
+            ask.buttonClicked.connect(lambda button: button is go and self._reassign(
+                others, {t: seqs[t] for t in others}, me, to_id, reason, what))
+            self._dialogs.open(ask)
+
+        self._commit(job, what, HolderCommand, failed)
 
     def take(self) -> None:
         if (pair := self._actor_and_ticket()) is None:
