@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from csconsole.store.errors import StoreError
 from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
 from csconsole.store.sqlite import netfs, plans
-from csconsole.store.sqlite.recognise import connect_read_only, recognise
+from csconsole.store.sqlite.recognise import connect_read_only, disk_full, recognise
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -223,7 +223,7 @@ def describe_sqlite_error(error: BaseException, file: Path) -> str:
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
         return f"{file} is busy: another program held it for over {BUSY_TIMEOUT_MS // 1000} s; try again"
-    if "full" in lowered:
+    if "full" in lowered or "disk i/o error" in lowered and disk_full(file):
         return f"{file}: the disk is full; nothing was written. Free some space and try again"
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
         return f"{file} is damaged ({text}); restore it from a backup"

@@ -14,6 +14,7 @@ share), and it does not read a ``-wal`` beside it: a warning says so when one is
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from csconsole.store.errors import StoreError
 CORE_TABLES = ("queues", "agents", "customers", "tickets", "events")
 MIGRATIONS_TABLE = "_sqlite_migrations"
 MIGRATION_SET = "csconsole"
+FULL_BELOW_BYTES = 256 * 1024
 
 
 def connect_read_only(file: Path) -> tuple[sqlite3.Connection, str]:
@@ -38,15 +40,27 @@ def connect_read_only(file: Path) -> tuple[sqlite3.Connection, str]:
         return conn, ""
     except sqlite3.OperationalError as error:
         conn.close()
-        if "unable to open" not in str(error) and "readonly" not in str(error) or os.access(file.parent, os.W_OK):
+        text = str(error)
+        if disk_full(file) and "disk i/o error" in text.lower():
+            why = f"the disk holding {file} is full (its -shm file cannot be made)"
+        elif ("unable to open" in text or "readonly" in text) and not os.access(file.parent, os.W_OK):
+            why = f"{file} lies in a folder that cannot be written"
+        else:
             raise
     conn = sqlite3.connect(f"{base}?immutable=1", uri=True, isolation_level=None, check_same_thread=False)
     wal = Path(f"{file}-wal")
-    warning = (f"{file} lies in a folder that cannot be written; it is read as it lies on disk (no locks), "
-               "which assumes nobody changes it meanwhile")
+    warning = f"{why}; it is read as it lies on disk (no locks), which assumes nobody changes it meanwhile"
     if wal.exists() and wal.stat().st_size:
         warning += f"; {wal.name} beside it is not read, so its latest changes are missing"
     return conn, warning
+
+
+def disk_full(file: Path) -> bool:
+    """Less room left than SQLite needs for a -shm file or a WAL frame."""
+    try:
+        return shutil.disk_usage(file.parent).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
 
 
 def recognise(file: Path, schema_version: int) -> None:
