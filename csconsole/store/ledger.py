@@ -88,7 +88,6 @@ class Ledger:
         # Batched writes (an import's chunk): event rows and each ticket's latest state, written by flush().
         self._pending_events: list[tuple[object, ...]] | None = None
         self._pending_states: dict[int, tuple[TicketState, tuple[object, ...]]] = {}  # with its row as stored
-        self._pending_tickets: list[tuple[object, ...]] = []
         self._pending_resolved: dict[int, int] = {}  # customer id → change of resolved_tickets
 
     def defer_writes(self) -> None:
@@ -98,9 +97,6 @@ class Ledger:
         self._pending_events = []
 
     def flush(self) -> None:
-        if self._pending_tickets:
-            self._conn.executemany(_INSERT_TICKET, self._pending_tickets)
-            self._pending_tickets.clear()
         if self._pending_events:
             self._conn.executemany(_INSERT_EVENT, self._pending_events)
             self._pending_events.clear()
@@ -133,10 +129,7 @@ class Ledger:
         """Insert the ticket row and its ``created`` event."""
         state = TicketState(ticket_id)
         apply(state, created, self.targets)
-        if self._pending_events is None:
-            self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
-        else:
-            self._pending_tickets.append((ticket_id, ref, *state_values(state)))
+        self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
         self.record(state, created)
         return state
 

@@ -262,3 +262,30 @@ def test_cli_import_zendesk_prints_the_summary_and_the_disagreements(
             "Zendesk metrics on 11 tickets: 1 disagreements") in out
     assert main(["import", str(store.path), str(export / "missing"), "--format", "zendesk"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_written_in_short_transactions_a_cut_short_import_is_finished_by_importing_again(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import csconsole.io.zendesk as zendesk
+    from csconsole.io.import_outcome import ImportPaused
+
+    clean = open_store(str(tmp_path / "clean.db"), create=True)
+    import_zendesk(clean, FIXTURE)
+    monkeypatch.setattr(zendesk, "CHUNK_SECONDS", 0.0)  # one ticket a transaction, so a cancel lands between
+    cancel = threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if done == 5:
+            cancel.set()
+
+    with pytest.raises(ImportPaused, match="stopped after 5 of 12"):
+        import_zendesk(store, FIXTURE, progress=progress, cancel=cancel)
+    assert footprint(store)[0] == 5  # whole tickets, committed one by one
+    assert connection(store).execute("SELECT count(*) FROM zendesk_tickets").fetchone()[0] == 5
+    again = import_zendesk(store, FIXTURE)
+    assert again.new_tickets == 6  # the rest (one of the 12 is deleted in Zendesk)
+    assert footprint(store) == footprint(clean)
+    assert audit.verify(store).ok and audit.head(store) == audit.head(clean)
+    events = connection(store).execute("SELECT data FROM events").fetchall()
+    assert all(json.loads(d)["import"] == again.batch for (d,) in events)
+    clean.close()

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
-from csconsole.io.csv_import import ImportCancelled, ImportRejected, import_csv
+from csconsole.io.csv_import import ImportCancelled, ImportPaused, ImportRejected, import_csv
 from csconsole.io.zendesk import ZendeskImportResult, import_zendesk
 from csconsole.services import Store, crosscheck, queries
 from csconsole.services.changes import Kind
@@ -180,6 +180,9 @@ class ImportExport(QObject):
         error, outcome = task.error, task.result
         if isinstance(error, ImportCancelled):
             self._messages.show(self.tr("Import of {0} cancelled; nothing was written.").format(path.name))
+            return
+        if isinstance(error, ImportPaused):  # stopped between two short transactions: what was written stays
+            self._messages.error(str(error))
             return
         if isinstance(error, ImportRejected):
             self._dialogs.open(ProblemsDialog(path.name, error.problems, self._dialogs.parent_widget))
