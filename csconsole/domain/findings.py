@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from csconsole.domain.ticket import Event, replay
+from csconsole.domain.ticket import Event, TicketState, replay
 from csconsole.domain.sla import SlaTargets
 from csconsole.domain.words import EventKind, Role, Status
 
@@ -27,29 +27,36 @@ def rule_breaches(
 ) -> list[Finding]:
     """Walk a ticket's events and name every one that broke a rule of DESIGN §2."""
     found: list[Finding] = []
+    for event, state in replay(ticket_id, events, targets or SlaTargets()):
+        found += judge(ticket_id, event, state, roles)
+    return found
 
-    def add(event: Event, rule: str, detail: str) -> None:
+
+def judge(ticket_id: int, event: Event, state: TicketState, roles: Mapping[int, Role]) -> list[Finding]:
+    """The rules ``event`` broke, judged by ``state``, the ticket as it stood just before it."""
+    found: list[Finding] = []
+
+    def add(rule: str, detail: str) -> None:
         found.append(Finding(ticket_id, event.seq, event.at, rule, detail))
 
-    for event, state in replay(ticket_id, events, targets or SlaTargets()):
-        role = roles.get(event.actor) if event.actor is not None else None
-        supervises = role is not None and role.may_supervise
-        kind = event.kind
-        if kind == EventKind.TRANSFER:
-            if not str(event.data.get("note") or "").strip():
-                add(event, "transfer without a note", "a transfer must say what was done and what is next")
-            if state.status == Status.CLOSED:
-                add(event, "transfer of a closed ticket", "closed tickets cannot be transferred")
-        elif kind == EventKind.REASSIGN:
-            if not supervises:
-                add(event, "reassign by a non-supervisor", "only a supervisor or manager may reassign")
-            if not str(event.data.get("reason") or "").strip():
-                add(event, "reassign without a reason", "a reassignment needs a reason")
-            if state.status == Status.CLOSED:
-                add(event, "reassign of a closed ticket", "closed tickets cannot be reassigned")
-        elif kind == EventKind.STATUS and event.data.get("status") in (Status.RESOLVED, Status.CLOSED):
-            if not supervises and event.actor != state.owner_id:
-                verb = "close" if event.data.get("status") == Status.CLOSED else "resolve"
-                add(event, f"{verb} by someone neither owner nor supervisor",
-                    "only the owner or a supervisor may resolve or close a ticket")
+    role = roles.get(event.actor) if event.actor is not None else None
+    supervises = role is not None and role.may_supervise
+    kind = event.kind
+    if kind == EventKind.TRANSFER:
+        if not str(event.data.get("note") or "").strip():
+            add("transfer without a note", "a transfer must say what was done and what is next")
+        if state.status == Status.CLOSED:
+            add("transfer of a closed ticket", "closed tickets cannot be transferred")
+    elif kind == EventKind.REASSIGN:
+        if not supervises:
+            add("reassign by a non-supervisor", "only a supervisor or manager may reassign")
+        if not str(event.data.get("reason") or "").strip():
+            add("reassign without a reason", "a reassignment needs a reason")
+        if state.status == Status.CLOSED:
+            add("reassign of a closed ticket", "closed tickets cannot be reassigned")
+    elif kind == EventKind.STATUS and event.data.get("status") in (Status.RESOLVED, Status.CLOSED):
+        if not supervises and event.actor != state.owner_id:
+            verb = "close" if event.data.get("status") == Status.CLOSED else "resolve"
+            add(f"{verb} by someone neither owner nor supervisor",
+                "only the owner or a supervisor may resolve or close a ticket")
     return found

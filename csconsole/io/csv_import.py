@@ -18,15 +18,12 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
-from csconsole.domain.findings import Finding, rule_breaches
-from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import Channel, EventKind, Priority, Role, Status
+from csconsole.io.csv_append import Row, append
 from csconsole.io.csv_read import MAX_FIELD, Lines, records
 from csconsole.io.import_file import open_regular
 from csconsole.io.import_outcome import (
@@ -39,8 +36,7 @@ from csconsole.io.import_outcome import (
 )
 from csconsole.io.import_text import name_warning
 from csconsole.store import import_session as batches
-from csconsole.store.import_session import CHUNK_SECONDS, IMPORT_KEY, ImportSession
-from csconsole.store.sqlite.staging import Staging
+from csconsole.store.import_session import Staging
 from csconsole.store.store import Store
 
 __all__ = ["COLUMNS", "MAX_FIELD", "ImportCancelled", "ImportPaused", "ImportRejected", "ImportResult",
@@ -59,23 +55,6 @@ NAMES = ("actor", "queue", "owner", "customer")
 FUTURE_TOLERANCE_MINUTES = 24 * 60  # clocks drift; history a day ahead of ours cannot be history
 STAGE_BATCH = 5000
 _HASH_CHUNK = 1 << 20
-
-
-@dataclass(frozen=True)
-class _Row:
-    line: int
-    ticket: str
-    at: str
-    kind: str
-    actor: str
-    queue: str
-    owner: str
-    customer: str
-    subject: str
-    channel: str
-    priority: str
-    status: str
-    note: str
 
 
 def batch_id(file: Path, agents_file: Path | None) -> str:
@@ -104,7 +83,7 @@ def import_csv(
             staging.close()
         staging = _stage(store, file, where, agents, warnings, progress, cancel)
     try:
-        result = _append(store, file, staging, batch, progress, cancel)
+        result = append(store, file, staging, batch, progress, cancel)
     except BaseException:
         staging.close()  # kept: the same import resumes from it
         raise
@@ -119,7 +98,7 @@ def _stage(store: Store, file: Path, where: Path, agents: list[tuple[int, str, R
            progress: Progress | None, cancel: threading.Event | None) -> Staging:
     problems = Problems(file)
     odd = Problems(file)
-    staging = Staging.create(where, len(_Row.__dataclass_fields__))
+    staging = Staging.create(where, len(Row.__dataclass_fields__))
     try:
         with open_regular(file, what="CSV event log") as stream:
             size = max(1, _size(stream))
@@ -150,12 +129,13 @@ def _check_rows(store: Store, file: Path, lines: Lines, staging: Staging, proble
                 progress: Progress | None, cancel: threading.Event | None, size: int) -> tuple[int, int]:
     """Check every row as it is read and stage the good ones; returns (rows, tickets created)."""
     latest = clock.add_minutes(clock.now_text(), FUTURE_TOLERANCE_MINUTES)
-    last: dict[str, str] = {}  # ticket → order key of its latest row ("" for a ticket only in the store)
+    last: dict[str, str] = {}  # ticket → order key of its latest row
+    news = _NewTickets(store, problems)
     buffer: list[tuple[object, ...]] = []
     rows = created = 0
     for line, r in records(lines, COLUMNS, problems):
         parsed = _parse_row(line, r, problems, odd, latest)
-        if parsed is None or not _check_order(store, *parsed, last, problems):
+        if parsed is None or not _check_order(store, *parsed, last, news, problems):
             if problems.full:
                 break
             continue
@@ -174,6 +154,8 @@ def _check_rows(store: Store, file: Path, lines: Lines, staging: Staging, proble
             staging.add(buffer, rows + 1)
             rows += len(buffer)
             buffer.clear()
+    if not problems.full:
+        news.check()
     if problems.lines:
         return 0, 0
     if cancel is not None and cancel.is_set():
@@ -183,7 +165,7 @@ def _check_rows(store: Store, file: Path, lines: Lines, staging: Staging, proble
 
 
 def _parse_row(line: int, r: dict[str, str], problems: Problems, odd: Problems,
-               latest: str) -> tuple[_Row, str] | None:
+               latest: str) -> tuple[Row, str] | None:
     """The row, and its time's order key (to the microsecond), or None after naming its problems."""
     before = len(problems.lines)
     if not r["ticket"]:
@@ -216,7 +198,7 @@ def _parse_row(line: int, r: dict[str, str], problems: Problems, odd: Problems,
         _check_kind_fields(line, kind, r, problems)
     if len(problems.lines) > before or kind is None:
         return None
-    return _Row(line, r["ticket"], at, kind.value, r["actor"], r["queue"], r["owner"], r["customer"],
+    return Row(line, r["ticket"], at, kind.value, r["actor"], r["queue"], r["owner"], r["customer"],
                 r["subject"], r["channel"].lower(), r["priority"].lower(), r["status"].lower(), r["note"]), key
 
 
@@ -249,10 +231,35 @@ def _check_kind_fields(line: int, kind: EventKind, r: dict[str, str], problems: 
             problems.add(line, "status", f"unknown status {r['status']!r}")
 
 
-def _check_order(store: Store, row: _Row, key: str, last: dict[str, str], problems: Problems) -> bool:
+class _NewTickets:
+    """Tickets a file creates, checked against the store's references a few hundred at a time."""
+
+    BATCH = 500
+
+    def __init__(self, store: Store, problems: Problems) -> None:
+        self.store, self.problems = store, problems
+        self.pending: dict[str, int] = {}  # ref → line of its created row
+
+    def add(self, ref: str, line: int) -> None:
+        self.pending[ref] = line
+        if len(self.pending) >= self.BATCH:
+            self.check()
+
+    def check(self) -> None:
+        for ref in batches.existing_tickets(self.store, list(self.pending)):
+            self.problems.add(self.pending[ref], "ticket", f"ticket {ref} was already created in the store")
+        self.pending.clear()
+
+
+def _check_order(store: Store, row: Row, key: str, last: dict[str, str], news: _NewTickets,
+                 problems: Problems) -> bool:
     """Each ticket starts with ``created`` (unless it is already in the store) and runs forward in time,
     to the microsecond: two rows within one second keep their order, a step back within it is refused."""
     previous = last.get(row.ticket)
+    if previous is None and row.kind == EventKind.CREATED:
+        last[row.ticket] = key
+        news.add(row.ticket, row.line)  # asked of the store with hundreds of others: a new ticket, mostly
+        return True
     if previous is None:
         known = batches.existing_tickets(store, [row.ticket]).get(row.ticket)
         if known is not None:
@@ -301,100 +308,3 @@ def _read_agents(file: Path) -> list[tuple[int, str, Role, str]]:
     return agents
 
 
-# --- 2. append in short transactions --------------------------------------------------------------------
-
-def _append(store: Store, file: Path, staging: Staging, batch: str, progress: Progress | None,
-            cancel: threading.Event | None) -> ImportResult:
-    if staging.get("after_seq") is None:  # the first run of this batch: its events all come after this
-        staging.set("after_seq", str(batches.head_seq(store)))
-    done = resumed = batches.batch_events(store, batch, int(staging.get("after_seq") or 0))
-    total = staging.count()
-    session = ImportSession(store)
-    ids: dict[str, int] = {}
-    agents = [(n, Role(r), q) for n, r, q in json.loads(staging.get("agents") or "[]")]
-    pending = iter(staging.rows(after=done))
-    row = next(pending, None)
-    try:
-        while row is not None or agents:
-            with session.chunk():
-                for name, role, queue in agents:
-                    session.set_role(session.agent(name, role, queue), role, queue)
-                agents = []
-                states: dict[str, TicketState] = {}
-                next_id = session.new_ticket_id()
-                started = time.perf_counter()
-                while row is not None:
-                    next_id = _append_row(store, file, session, _Row(*row[1:]), batch, states, ids, next_id)
-                    done += 1
-                    row = next(pending, None)
-                    if done % 32 == 0 and time.perf_counter() - started > CHUNK_SECONDS:
-                        break
-            if progress is not None:
-                progress(done, total)
-            if row is not None and cancel is not None and cancel.is_set():
-                raise ImportPaused(file, done, total)
-    except KeyboardInterrupt:
-        raise ImportPaused(file, done, total, interrupted=True) from None
-    refs = [str(ref) for ref in staging.distinct(1)]
-    findings = _findings(store, refs, session)
-    return ImportResult(len(refs), int(staging.get("created") or 0), total, findings, batch=batch,
-                        resumed_from=resumed)
-
-
-def _append_row(store: Store, file: Path, session: ImportSession, row: _Row, batch: str,
-                states: dict[str, TicketState], ids: dict[str, int], next_id: int) -> int:
-    if row.kind == EventKind.CREATED:
-        if batches.ticket_ids(store, [row.ticket]):  # created live while the batch was being appended
-            raise BadInput(f"{file}:{row.line}:ticket: ticket {row.ticket} was created in the store while this "
-                           "import was being appended; the rows before it are in the store")
-        ticket_id = ids[row.ticket] = next_id
-        actor = None if not row.actor or row.actor == row.customer else session.agent(row.actor)
-        created = Event(ticket_id, EventKind.CREATED, row.at, actor, {
-            "customer": session.customer(row.customer, row.at), "subject": row.subject,
-            "channel": row.channel, "priority": row.priority, "queue": session.queue(row.queue),
-            IMPORT_KEY: batch})
-        states[row.ticket] = session.open_ticket(ticket_id, row.ticket, created)
-        return next_id + 1
-    state = states.get(row.ticket)
-    if state is None:
-        ticket_id = ids.get(row.ticket)
-        if ticket_id is None:
-            ticket_id = ids[row.ticket] = batches.ticket_ids(store, [row.ticket])[row.ticket]
-        state = states[row.ticket] = session.state(ticket_id)
-    session.record(state, _event(row, state, session, batch))
-    return next_id
-
-
-def _event(row: _Row, state: TicketState, names: ImportSession, batch: str) -> Event:
-    kind = row.kind
-    actor = None if kind == EventKind.CONTACT else names.agent(row.actor)
-    data: dict[str, object]
-    if kind in (EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN):
-        queue = names.queue(row.queue) if row.queue else state.queue_id
-        owner: int | None
-        if kind == EventKind.TAKE:
-            owner = names.agent(row.owner) if row.owner else actor
-        else:
-            owner = names.agent(row.owner) if row.owner else None
-        data = {"queue": queue, "owner": owner}
-        if kind == EventKind.TRANSFER:
-            data["note"] = row.note
-        elif kind == EventKind.REASSIGN:
-            data["reason"] = row.note
-    elif kind == EventKind.STATUS:
-        data = {"status": row.status, "note": row.note}
-    elif kind == EventKind.ESCALATE:
-        data = {"priority": row.priority or state.priority, "note": row.note}
-    else:
-        data = {"note": row.note}
-    data[IMPORT_KEY] = batch
-    return Event(state.ticket_id, kind, row.at, actor, data)
-
-
-def _findings(store: Store, refs: list[str], session: ImportSession) -> list[Finding]:
-    ids = batches.ticket_ids(store, refs)
-    targets = batches.sla_targets(store)
-    findings: list[Finding] = []
-    for ticket_id, events in batches.events_by_ticket(store, sorted(ids.values())):
-        findings += rule_breaches(ticket_id, events, session.roles, targets)
-    return findings

@@ -11,8 +11,8 @@ so live work on the floor never waits long for the write lock; every event of th
 
 from __future__ import annotations
 
-import time
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +23,7 @@ from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import Role
 from csconsole.store import directory, zendesk_schema
 from csconsole.store.ledger import Ledger, load_events, load_state, sla_targets
-from csconsole.store.sqlite.staging import SUFFIX
+from csconsole.store.sqlite.staging import SUFFIX, Staging
 from csconsole.store.zendesk_schema import ZendeskTicket
 
 if TYPE_CHECKING:
@@ -35,6 +35,10 @@ _CHUNK = 500  # references per IN (...) list
 CHUNK_SECONDS = 0.1
 PAUSE_SECONDS = 0.005  # between chunks: longer than a waiting writer's poll (store/sqlite/engine.py)
 IMPORT_KEY = "import"  # data["import"] = batch id on every event an import appends
+
+
+class RefTaken(Exception):
+    """A ticket reference an import checked as free was taken by a live write before it was appended."""
 
 
 @contextmanager
@@ -76,6 +80,16 @@ class ImportSession:
             self._ledger = None
         time.sleep(PAUSE_SECONDS)
 
+    @contextmanager
+    def appending(self) -> Iterator[None]:
+        """Around a batch's chunks: the engine's settings for many short appends, where it has any."""
+        settings = getattr(self._store._engine, "appending_batch", None)
+        if settings is None:
+            yield
+            return
+        with settings(self._store._conn):
+            yield
+
     @property
     def ledger(self) -> Ledger:
         if self._ledger is None:
@@ -114,10 +128,20 @@ class ImportSession:
         return self.ledger.new_ticket_id()
 
     def open_ticket(self, ticket_id: int, ref: str, created: Event) -> TicketState:
-        return self.ledger.open_ticket(ticket_id, ref, created)
+        """The new ticket; RefTaken when its reference was taken meanwhile (a batch checked it before)."""
+        try:
+            return self.ledger.open_ticket(ticket_id, ref, created)
+        except self._store._engine.database_error as error:  # the engine's unique-key refusal
+            text = str(error).lower()
+            if "ref" not in text or not ("unique" in text or "duplicate" in text):
+                raise
+            raise RefTaken(ref) from None
 
     def record(self, state: TicketState, event: Event) -> int:
         return self.ledger.record(state, event)
+
+    def ticket_id(self, ref: str) -> int:
+        return ticket_ids(self._store, [ref])[ref]
 
     def state(self, ticket_id: int) -> TicketState:
         state = load_state(self._store, ticket_id)
@@ -195,5 +219,5 @@ def events_by_ticket(store: Store, ids: list[int]) -> Iterator[tuple[int, list[E
             yield current[0].ticket_id, current
 
 
-__all__ = ["CHUNK_SECONDS", "IMPORT_KEY", "ImportSession", "batch_events", "events_by_ticket", "existing_tickets",
+__all__ = ["CHUNK_SECONDS", "IMPORT_KEY", "ImportSession", "RefTaken", "Staging", "batch_events", "events_by_ticket", "existing_tickets",
            "head_seq", "import_session", "sla_targets", "staging_path", "ticket_ids"]

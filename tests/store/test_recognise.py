@@ -92,3 +92,19 @@ def test_a_store_on_a_read_only_mount_verifies_and_exports(tmp_path: Path) -> No
     assert "ok: " in run.stdout and "events verified" in run.stdout
     assert (pack / "manifest.json").is_file() and (pack / "events.csv").is_file()
     assert "read as it lies on disk" in run.stderr  # the assumption is said, once per command
+
+
+def test_a_store_behind_a_folder_you_may_not_read_is_one_plain_line(tmp_path: Path) -> None:
+    from tests.imports.test_hostile import without_root_powers
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    make_store(locked / "floor.db", n_tickets=1)
+    locked.chmod(0)
+    try:
+        run = without_root_powers("stats", str(locked / "floor.db"))
+    finally:
+        locked.chmod(0o755)
+    assert run.returncode == 2
+    assert f"cannot open {locked}/floor.db: permission denied" in run.stderr
+    assert "PermissionError" not in run.stderr
