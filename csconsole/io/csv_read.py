@@ -122,12 +122,14 @@ def records(lines: Lines, expected: tuple[str, ...], problems: Problems) -> Iter
             if len(values) != len(names):
                 problems.add(line, "-", f"{len(values)} fields where the header has {len(names)}")
                 continue
-            record = dict(zip(names, (v.strip() for v in values), strict=True))
-            for column, value in record.items():
-                if len(value) > MAX_FIELD:
-                    problems.add(line, column, f"{len(value):,} characters; at most {MAX_FIELD:,} are accepted")
-                if "\x00" in value:
-                    problems.add(line, column, "a NUL byte; the field is not text")
+            stripped = [v.strip() for v in values]
+            record = dict(zip(names, stripped, strict=True))
+            if max(map(len, stripped)) > MAX_FIELD or "\x00" in "".join(stripped):  # rare: say which field
+                for column, value in record.items():
+                    if len(value) > MAX_FIELD:
+                        problems.add(line, column, f"{len(value):,} characters; at most {MAX_FIELD:,} are accepted")
+                    if "\x00" in value:
+                        problems.add(line, column, "a NUL byte; the field is not text")
             yield line, record
     except csv.Error as error:
         text = str(error)

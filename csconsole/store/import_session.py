@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 _CHUNK = 500  # references per IN (...) list
 # A chunk of a batch holds the write lock this long at most, then lets waiting writers in: a live
 # reassign waits for one chunk, never for the import.
-CHUNK_SECONDS = 0.1
-PAUSE_SECONDS = 0.005  # between chunks: longer than a waiting writer's poll (store/sqlite/engine.py)
+CHUNK_SECONDS = 0.2
+PAUSE_SECONDS = 0.004  # between chunks: longer than a waiting writer's poll (store/sqlite/engine.py)
 IMPORT_KEY = "import"  # data["import"] = batch id on every event an import appends
 
 
@@ -159,6 +159,8 @@ class ImportSession:
         return zendesk_schema.by_zendesk_id(self._store, zendesk_ids)
 
     def save_zendesk(self, row: ZendeskTicket, imported_at: str) -> None:
+        if self._ledger is not None:
+            self._ledger.flush()  # the ticket row it points at, if it is new
         zendesk_schema.save(self._store, row, imported_at)
 
 

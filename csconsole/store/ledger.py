@@ -89,6 +89,7 @@ class Ledger:
         self._pending_events: list[tuple[object, ...]] | None = None
         self._pending_states: dict[int, tuple[TicketState, tuple[object, ...]]] = {}  # with its row as stored
         self._pending_resolved: dict[int, int] = {}  # customer id → change of resolved_tickets
+        self._pending_new: dict[int, tuple[str, TicketState]] = {}  # tickets opened: inserted once, as they end
 
     def defer_writes(self) -> None:
         """From now on, keep appended events and ticket rows until ``flush``: one row write per ticket
@@ -97,6 +98,10 @@ class Ledger:
         self._pending_events = []
 
     def flush(self) -> None:
+        if self._pending_new:  # before their events: an event's ticket must exist
+            self._conn.executemany(_INSERT_TICKET, [(tid, ref, *state_values(state))
+                                                    for tid, (ref, state) in self._pending_new.items()])
+            self._pending_new.clear()
         if self._pending_events:
             self._conn.executemany(_INSERT_EVENT, self._pending_events)
             self._pending_events.clear()
@@ -129,9 +134,17 @@ class Ledger:
         """Insert the ticket row and its ``created`` event."""
         state = TicketState(ticket_id)
         apply(state, created, self.targets)
-        self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
+        if self._pending_events is None:
+            self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
+        elif self._ref_taken(ref):  # refused now, as the insert would be: at flush no row could be named
+            raise self.store._engine.database_error(f"UNIQUE constraint failed: tickets.ref ({ref})")
+        else:
+            self._pending_new[ticket_id] = (ref, state)  # its row once, with the chunk's last state
         self.record(state, created)
         return state
+
+    def _ref_taken(self, ref: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM tickets WHERE ref = ?", (ref,)).fetchone() is not None
 
     def record(self, state: TicketState, event: Event) -> int:
         """Append ``event`` to the chain and advance the ticket row; returns the event's seq.
@@ -139,7 +152,8 @@ class Ledger:
         ``state`` is the ticket's state before the event (as loaded), or, for a ``created`` event,
         the state it already produced.
         """
-        if self._pending_events is not None and state.ticket_id not in self._pending_states:
+        if self._pending_events is not None and state.ticket_id not in self._pending_states \
+                and state.ticket_id not in self._pending_new:
             self._pending_states[state.ticket_id] = (state, state_values(state))
         seq = self._append(event)
         event.seq = seq
