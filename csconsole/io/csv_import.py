@@ -4,7 +4,7 @@
    checked (fields, kinds, times, order per ticket, against the store's tickets) and copied into a
    staging file beside the store. Any structural problem rejects the file with ``FILE:ROW:FIELD: message``
    lines, and nothing is written.
-2. **Append** in short transactions (``ImportSession.chunk``), each holding the lock for ~50 ms, so a
+2. **Append** in short transactions (``ImportSession.chunk``), each holding the lock for ~0.2 s, so a
    live reassign waits for one chunk at most. Every event carries ``data["import"]``, the batch id (the
    file's sha256, shortened). A run cut short (crash, power cut, Ctrl+C) leaves the chunks it committed
    and the staging file; importing the same file again appends the rest and nothing twice.
