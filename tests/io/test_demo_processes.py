@@ -27,24 +27,28 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def _demo(path: Path, tickets: int) -> subprocess.Popen[str]:
+def _demo(path: Path, tickets: int, *, quiet: bool = False) -> subprocess.Popen[str]:
+    out = subprocess.DEVNULL if quiet else subprocess.PIPE  # an orphan holding our pipe would hang a read
     return subprocess.Popen([sys.executable, "-m", "csconsole.cli", "demo", str(path), "--tickets", str(tickets)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=out, stderr=out, text=True)
 
 
 def test_a_killed_demo_build_leaves_no_story_writer_running(tmp_path: Path) -> None:
-    build = _demo(tmp_path / "demo.db", PARALLEL_FROM * 4)
+    build = _demo(tmp_path / "demo.db", PARALLEL_FROM * 4, quiet=True)
     deadline = time.monotonic() + 60
     while not (writers := [c for c in _children(build.pid) if "csconsole" in Path(f"/proc/{c}/cmdline").read_text()
                            or "multiprocessing" in Path(f"/proc/{c}/cmdline").read_text()]):
         assert build.poll() is None and time.monotonic() < deadline, "no story writer was started"
         time.sleep(0.05)
     os.kill(build.pid, signal.SIGKILL)
-    build.communicate()
+    build.wait()
     deadline = time.monotonic() + 10
     while any(_alive(w) for w in writers) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(_alive(w) for w in writers), "the story writer outlived its parent"
+    survivors = [w for w in writers if _alive(w)]
+    for orphan in survivors:  # the test's own children: never left running
+        os.kill(orphan, signal.SIGKILL)
+    assert not survivors, "the story writer outlived its parent"
 
 
 def test_two_builds_of_one_path_at_once_one_is_refused_plainly(tmp_path: Path) -> None:
