@@ -58,7 +58,8 @@ class Verdict:
 
 
 def verify(store: Store, expected_head: str | None = None) -> Verdict:
-    """Recompute the chain; name the first event that does not match.
+    """Recompute the chain; name the first event that does not match. Inside ``store.read()`` (or a
+    write): the whole log is read through one snapshot.
 
     ``expected_head`` is a hash an auditor kept earlier (``audit head``): it must still be in the
     chain, else everything up to it was rewritten.
@@ -68,8 +69,8 @@ def verify(store: Store, expected_head: str | None = None) -> Verdict:
     checked = 0
     head_found = expected_head is None
     last = Head(0, GENESIS)
-    rows: Iterator[tuple[int, int, str, str, int | None, str, str]] = store._conn.execute(
-        "SELECT seq, ticket_id, kind, at, actor_id, data, hash FROM events ORDER BY seq"
+    rows: Iterator[tuple[int, int, str, str, int | None, str, str]] = store._engine.scan(
+        store._conn, "SELECT seq, ticket_id, kind, at, actor_id, data, hash FROM events ORDER BY seq"
     )
     for seq, ticket_id, kind, at, actor, data, stored in rows:
         if seq != expected_seq:

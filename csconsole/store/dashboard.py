@@ -144,16 +144,12 @@ def pingpong_pairs(store: Store, limit: int = 6) -> list[tuple[str, str, int]]:
     """Which two queues hand tickets to each other most (either way), read from each path of the tickets
     bounced more than twice (the partial index ix_tickets_bounced finds them; 0.7 s at 1M, not 1.3 s).
 
-    SQLite's JSON functions (``json_each``, ``json_extract``): another engine spells this one its own way."""
-    sql = """
-        WITH hops AS (
-            SELECT json_extract(j.value, '$[0]') AS q,
-                   lag(json_extract(j.value, '$[0]')) OVER (PARTITION BY t.id ORDER BY j.key) AS prev
-            FROM tickets t, json_each(t.path) j
-            WHERE t.bounces >= 3
-        )
+    Each engine reads a JSON path its own way (``engine.pingpong_hops``); the rest is said alike."""
+    sql = f"""
+        WITH hops AS ({store._engine.pingpong_hops})
         SELECT qa.name, qb.name, count(*) AS n
-        FROM hops JOIN queues qa ON qa.id = min(hops.q, hops.prev) JOIN queues qb ON qb.id = max(hops.q, hops.prev)
+        FROM hops JOIN queues qa ON qa.id = CASE WHEN hops.q < hops.prev THEN hops.q ELSE hops.prev END
+                  JOIN queues qb ON qb.id = CASE WHEN hops.q < hops.prev THEN hops.prev ELSE hops.q END
         WHERE hops.prev IS NOT NULL AND hops.prev <> hops.q
         GROUP BY qa.id, qb.id ORDER BY n DESC, qa.name, qb.name LIMIT ?
     """

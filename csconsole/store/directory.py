@@ -58,10 +58,10 @@ def agent_name_taken(store: Store, name: str) -> bool:
 
 
 def add_agent(store: Store, name: str, role: Role, queue_id: int | None = None) -> Agent:
-    cursor = store._conn.execute(
-        "INSERT INTO agents (name, role, queue_id) VALUES (?, ?, ?)", (name.strip(), role.value, queue_id)
-    )
-    return Agent(int(cursor.lastrowid or 0), name.strip(), role, queue_id)
+    row = store._conn.execute(
+        "INSERT INTO agents (name, role, queue_id) VALUES (?, ?, ?) RETURNING id", (name.strip(), role.value, queue_id)
+    ).fetchone()
+    return Agent(int(row[0]), name.strip(), role, queue_id)
 
 
 def set_agent_role(store: Store, agent_id: int, role: Role, queue_id: int | None) -> None:
@@ -88,8 +88,8 @@ def queue_by_name(store: Store, name: str) -> Queue:
 
 
 def add_queue(store: Store, name: str) -> Queue:
-    cursor = store._conn.execute("INSERT INTO queues (name) VALUES (?)", (name.strip(),))
-    return Queue(int(cursor.lastrowid or 0), name.strip())
+    row = store._conn.execute("INSERT INTO queues (name) VALUES (?) RETURNING id", (name.strip(),)).fetchone()
+    return Queue(int(row[0]), name.strip())
 
 
 def customer_by_name(store: Store, name: str) -> Customer | None:
@@ -104,18 +104,26 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def contains(column: str) -> str:
+    """SQL: ``column`` holds the pattern parameter whatever the case of ASCII letters (``like_escape``'d).
+    Spelled with lower() on both sides: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's
+    does not, and lower() folds exactly those letters on both (text compares byte by byte, "C")."""
+    return f"lower({column}) LIKE lower(?) ESCAPE '\\'"
+
+
 def customer_names(store: Store, prefix: str = "", *, limit: int = 200) -> list[str]:
     """Customer names starting with ``prefix`` (bounded: a picker never holds the whole table)."""
     like = like_escape(prefix) + "%"
     rows = store._conn.execute(
-        "SELECT name FROM customers WHERE name LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?", (like, limit)
+        f"SELECT name FROM customers WHERE {contains('name')} ORDER BY name LIMIT ?", (like, limit)
     ).fetchall()
     return [str(r[0]) for r in rows]
 
 
 def add_customer(store: Store, name: str, since: str) -> Customer:
-    cursor = store._conn.execute("INSERT INTO customers (name, since) VALUES (?, ?)", (name.strip(), since))
-    return Customer(int(cursor.lastrowid or 0), name.strip(), since, 0)
+    row = store._conn.execute("INSERT INTO customers (name, since) VALUES (?, ?) RETURNING id",
+                              (name.strip(), since)).fetchone()
+    return Customer(int(row[0]), name.strip(), since, 0)
 
 
 def names(store: Store) -> tuple[dict[int, str], dict[int, str]]:

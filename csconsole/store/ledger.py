@@ -188,6 +188,7 @@ class Ledger:
         else:
             self._pending_events.append(row)
         self.store._unit["chain_head"] = chain.Head(seq, digest)
+        self.store._note_tickets((event.ticket_id,))
         return seq
 
 
@@ -200,6 +201,7 @@ def _replace(state: TicketState, new: TicketState) -> None:
 def retime_sla(store: Store, queue_id: int) -> int:
     """After a queue's targets changed: recompute the running response clocks of its tickets."""
     conn = store._conn
+    store._note_tickets(None)  # clocks move without an event: other consoles re-read what they show
     targets = sla_targets(store)
     moved = 0
     for row in conn.execute(f"{_SELECT_STATE} WHERE queue_id = ? AND sla_since IS NOT NULL", (queue_id,)).fetchall():
@@ -215,6 +217,7 @@ def retime_sla(store: Store, queue_id: int) -> int:
 def rebuild(store: Store) -> int:
     """Recompute every derived column from the events alone; returns the number of tickets changed."""
     conn = store._conn
+    store._note_tickets(None)
     targets = sla_targets(store)
     changed = 0
     current: list[Event] = []
@@ -234,7 +237,8 @@ def rebuild(store: Store) -> int:
         )
         changed += cursor.rowcount
 
-    reader = conn.execute("SELECT ticket_id, seq, kind, at, actor_id, data FROM events ORDER BY ticket_id, seq")
+    reader = store._engine.scan(conn, "SELECT ticket_id, seq, kind, at, actor_id, data FROM events "
+                                      "ORDER BY ticket_id, seq")
     for ticket_id, seq, kind, at, actor, data in reader:
         if ticket_id != current_id:
             flush()
@@ -248,5 +252,5 @@ def rebuild(store: Store) -> int:
     return changed
 
 
-_DIFFERS = " OR ".join(f"{c} IS NOT ?" for c in STATE_COLUMNS)
+_DIFFERS = " OR ".join(f"{c} IS DISTINCT FROM ?" for c in STATE_COLUMNS)
 

@@ -57,11 +57,11 @@ def policy_by_name(store: Store, name: str) -> Policy:
 def add_policy(store: Store, name: str, description: str, owner: str, at: str) -> Policy:
     if store._conn.execute("SELECT 1 FROM policies WHERE lower(name) = lower(?)", (name,)).fetchone():
         raise BadInput(f"a policy named {name!r} already exists")
-    cursor = store._conn.execute(
-        "INSERT INTO policies (name, description, owner, active, created_at) VALUES (?, ?, ?, 1, ?)",
+    row = store._conn.execute(
+        "INSERT INTO policies (name, description, owner, active, created_at) VALUES (?, ?, ?, 1, ?) RETURNING id",
         (name, description, owner, at),
-    )
-    return policy(store, int(cursor.lastrowid or 0))
+    ).fetchone()
+    return policy(store, int(row[0]))
 
 
 def update_policy(store: Store, policy_id: int, **values: object) -> Policy:

@@ -84,8 +84,8 @@ def _where(flt: TicketFilter, now: str) -> tuple[str, list[object]]:
         text = flt.search.strip()
         like = "%" + directory.like_escape(text) + "%"
         clauses.append(
-            "(t.ref = ? OR t.subject LIKE ? ESCAPE '\\' "
-            "OR t.customer_id IN (SELECT id FROM customers WHERE name LIKE ? ESCAPE '\\'))"
+            f"(t.ref = ? OR {directory.contains('t.subject')} "
+            f"OR t.customer_id IN (SELECT id FROM customers WHERE {directory.contains('name')}))"
         )
         params += [text, like, like]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params

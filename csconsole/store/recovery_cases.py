@@ -93,14 +93,15 @@ def case_by_id(store: Store, case_id: int) -> RecoveryCase:
 def rebuild(store: Store) -> int:
     """Recreate ``recovery_cases`` and ``evaluations`` from the events; returns how many rows differed."""
     conn = store._conn
+    store._note_tickets(None)
     before = _digest(store)
     conn.execute("DELETE FROM recovery_cases")
     conn.execute("DELETE FROM evaluations")
     book = CaseBook()
     evaluations: list[tuple[object, ...]] = []
 
-    reader = conn.execute(
-        "SELECT seq, ticket_id, kind, at, actor_id, data FROM events WHERE kind IN (?, ?) ORDER BY seq",
+    reader = store._engine.scan(
+        conn, "SELECT seq, ticket_id, kind, at, actor_id, data FROM events WHERE kind IN (?, ?) ORDER BY seq",
         (EventKind.RECOVERY_STEP.value, EventKind.EVALUATION.value),
     )
     for seq, ticket_id, kind, at, actor, data in reader:

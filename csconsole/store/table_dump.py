@@ -3,6 +3,7 @@ events ticket by ticket. Streamed: a 1M-ticket store (6M events) is never held i
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -28,12 +29,12 @@ def row_count(store: Store, table: str) -> int:
 
 
 def table_rows(store: Store, table: str) -> tuple[list[str], Iterator[list[tuple[object, ...]]]]:
-    """The table's column names, and its rows in batches of ``BATCH``."""
-    cursor = store._conn.execute(f"SELECT * FROM {_quoted(table)}")
-    header = [d[0] for d in cursor.description]
+    """The table's column names, and its rows in batches of ``BATCH`` (inside ``store.read()``)."""
+    header = [d[0] for d in store._conn.execute(f"SELECT * FROM {_quoted(table)} LIMIT 0").description]
+    rows = store._engine.scan(store._conn, f"SELECT * FROM {_quoted(table)}")
 
     def batches() -> Iterator[list[tuple[object, ...]]]:
-        while batch := cursor.fetchmany(BATCH):
+        while batch := list(itertools.islice(rows, BATCH)):
             yield batch
 
     return header, batches()
@@ -41,13 +42,12 @@ def table_rows(store: Store, table: str) -> tuple[list[str], Iterator[list[tuple
 
 def events_by_ticket(store: Store, read: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[Event]]]:
     """Each ticket's events in order, one ticket at a time (the index on (ticket_id, seq) serves it);
-    ``read`` hears how many events each batch held."""
-    cursor = store._conn.execute(
-        "SELECT ticket_id, seq, kind, at, actor_id, data FROM events ORDER BY ticket_id, seq"
-    )
+    ``read`` hears how many events each batch held. Inside ``store.read()``."""
+    rows = store._engine.scan(store._conn, "SELECT ticket_id, seq, kind, at, actor_id, data FROM events "
+                                           "ORDER BY ticket_id, seq")
     current: list[Event] = []
     current_id: int | None = None
-    while batch := cursor.fetchmany(BATCH):
+    while batch := list(itertools.islice(rows, BATCH)):
         for ticket_id, seq, kind, at, actor, data in batch:
             if ticket_id != current_id:
                 if current_id is not None:

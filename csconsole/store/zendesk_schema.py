@@ -62,12 +62,12 @@ def save(store: Store, row: ZendeskTicket, imported_at: str) -> None:
     store._conn.execute(
         f"""INSERT INTO {TABLE} ({_COLUMNS}, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT(ticket_id) DO UPDATE SET
-            last_audit_id = CASE WHEN excluded.last_audit_id > last_audit_id
-                                 THEN excluded.last_audit_id ELSE last_audit_id END,
-            assignee_stations = coalesce(excluded.assignee_stations, assignee_stations),
-            group_stations = coalesce(excluded.group_stations, group_stations),
-            reopens = coalesce(excluded.reopens, reopens),
-            replies = coalesce(excluded.replies, replies),
+            last_audit_id = CASE WHEN excluded.last_audit_id > {TABLE}.last_audit_id
+                                 THEN excluded.last_audit_id ELSE {TABLE}.last_audit_id END,
+            assignee_stations = coalesce(excluded.assignee_stations, {TABLE}.assignee_stations),
+            group_stations = coalesce(excluded.group_stations, {TABLE}.group_stations),
+            reopens = coalesce(excluded.reopens, {TABLE}.reopens),
+            replies = coalesce(excluded.replies, {TABLE}.replies),
             imported_at = excluded.imported_at""",
         (row.ticket_id, row.zendesk_id, row.last_audit_id, row.assignee_stations, row.group_stations,
          row.reopens, row.replies, imported_at),

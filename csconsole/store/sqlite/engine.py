@@ -7,20 +7,31 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sqlite_utils import Database
 
 from csconsole.store.errors import StoreError
-from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
+from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION, newer_store
 from csconsole.store.sqlite import netfs, plans
 from csconsole.store.sqlite.recognise import connect_read_only, disk_full, recognise
 
 if TYPE_CHECKING:
+    from csconsole.store.postgres.url import Location
     from csconsole.store.store import Store
+
+FILL_BATCH = 20_000  # rows per executemany when filling a table
+# The hops of each path (a JSON array of [queue, owner] pairs) as (queue, previous queue), in path order.
+PINGPONG_HOPS = """
+    SELECT json_extract(j.value, '$[0]') AS q,
+           lag(json_extract(j.value, '$[0]')) OVER (PARTITION BY t.id ORDER BY j.key) AS prev
+    FROM tickets t, json_each(t.path) j
+    WHERE t.bounces >= 3
+"""
 
 BUSY_TIMEOUT_MS = 10_000
 BATCH_CACHE_KIB = 64 * 1024
@@ -31,14 +42,16 @@ _CHECKED_FILES: set[tuple[int, int, int, int]] = set()  # files quick_check foun
 
 
 class SqliteEngine:
-    """What ``Store`` asks of its engine: how a write begins, which errors are the engine's, and how to
-    say them; how to notice other connections' commits; the schema number; a damage check."""
+    """What ``Store`` asks of its engine (``store/engine.py``): how a write begins, which errors are the
+    engine's, and how to say them; how to notice other connections' commits; the schema number; a damage
+    check; scans and bulk appends."""
 
     name = "sqlite"
     begin_write = "BEGIN IMMEDIATE"  # take the write lock now: a busy store waits here, not mid-way
     begin_read = "BEGIN"
     database_error: type[Exception] = sqlite3.DatabaseError
     error: type[Exception] = sqlite3.Error
+    pingpong_hops = PINGPONG_HOPS
 
     # The FROM clause of a ticket list: the table, with the index SQLite should walk for it.
     page_source = staticmethod(plans.page_source)
@@ -85,22 +98,46 @@ class SqliteEngine:
             "ORDER BY name"
         )]
 
-    def describe(self, error: BaseException, file: Path) -> str:
-        return describe_sqlite_error(error, file)
+    def describe(self, error: BaseException, where: Location | str) -> str:
+        return describe_sqlite_error(error, Path(str(where)))
+
+    def before_commit(self, store: Store) -> None:
+        pass  # other connections notice the commit by data_version
 
     def data_version(self, conn: sqlite3.Connection) -> int:
         """Changes when another connection commits; polling it costs microseconds (DESIGN §5, Live)."""
         return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def listener(self, store: Store) -> None:
+        return None  # a file tells nobody: consoles poll data_version
+
+    def session_id(self, conn: sqlite3.Connection) -> None:
+        return None
+
+    def scan(self, conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        return iter(conn.execute(sql, params))  # sqlite3 steps through the result as it is read
+
+    def fill(self, conn: sqlite3.Connection, table: str, columns: Sequence[str],
+             rows: Iterable[Sequence[Any]]) -> int:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        count, batch = 0, []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= FILL_BATCH:
+                conn.executemany(sql, batch)
+                count, batch = count + len(batch), []
+        conn.executemany(sql, batch)
+        return count + len(batch)
+
     def schema_version(self, conn: sqlite3.Connection) -> int:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def quick_check(self, conn: sqlite3.Connection, file: Path) -> list[str]:
+    def quick_check(self, conn: sqlite3.Connection, file: Location) -> list[str]:
         """Problems PRAGMA quick_check finds, one line each; empty when the file is sound."""
         try:
             rows = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as error:
-            return [describe_sqlite_error(error, file)]
+            return [describe_sqlite_error(error, Path(str(file)))]
         if rows == ["ok"]:
             return []
         lines = (line.strip() for row in rows for line in str(row).splitlines())
@@ -130,8 +167,8 @@ def open_sqlite(store_class: type[Store], path: str | os.PathLike[str], *, read_
         if warning:
             store.warnings.append(warning)
         conn.execute("PRAGMA user_version").fetchone()  # SQLite's first read checks the header
-        _refuse_if_damaged(store, conn)
-        _prepare(store, conn, create and not read_only)
+        _refuse_if_damaged(file, conn)
+        _prepare(store, file, conn, create and not read_only)
     except sqlite3.DatabaseError as error:
         if "file is not a database" in str(error):
             raise StoreError(f"{file} is not a csconsole store (not an SQLite database)") from None
@@ -146,52 +183,49 @@ def open_sqlite(store_class: type[Store], path: str | os.PathLike[str], *, read_
     return store
 
 
-def _refuse_if_damaged(store: Store, conn: sqlite3.Connection) -> None:
+def _refuse_if_damaged(file: Path, conn: sqlite3.Connection) -> None:
     """Never work on a damaged file: new work would bury the damage and be lost with it, and a reader
     would see only the pages that happen to be whole.
 
     Checked on open while the file is small enough to check in a blink (the fault suite found
     writes landing in a store damaged in the middle); a large store is checked by ``audit verify``.
     """
-    info = store.path.stat()
+    info = file.stat()
     identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)  # changed bytes: check again
     if info.st_size > QUICK_CHECK_MAX_BYTES or identity in _CHECKED_FILES:
         return
-    problems = ENGINE.quick_check(conn, store.path)
+    problems = ENGINE.quick_check(conn, file)
     if not problems:
         _CHECKED_FILES.add(identity)  # once a process: every background job opens its own Store
         return
     detail = problems[0]
     raise StoreError(detail if " is damaged " in detail
-                     else f"{store.path} is damaged ({detail}); restore it from a backup")
+                     else f"{file} is damaged ({detail}); restore it from a backup")
 
 
-def _prepare(store: Store, conn: sqlite3.Connection, create: bool) -> None:
+def _prepare(store: Store, file: Path, conn: sqlite3.Connection, create: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # Reading the schema proves the file is a readable SQLite database before anything else.
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{store.path} was written by a newer csconsole (schema {version}, this one knows "
-            f"{SCHEMA_VERSION}); upgrade csconsole to open it"
-        )
+        raise newer_store(str(file), version)
     if not store.read_only:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
     if has_tables and version == 0:
-        raise StoreError(f"{store.path} is an SQLite database but not a csconsole store")
+        raise StoreError(f"{file} is an SQLite database but not a csconsole store")
     if version < SCHEMA_VERSION:
         if store.read_only:
             if version == 0:
-                raise StoreError(f"{store.path} is not a csconsole store (it is empty)")
+                raise StoreError(f"{file} is not a csconsole store (it is empty)")
             raise StoreError(
-                f"{store.path} has an older schema ({version}); open it once without --read-only "
+                f"{file} has an older schema ({version}); open it once without --read-only "
                 "to upgrade it"
             )
         if version == 0 and not create:
-            raise StoreError(f"{store.path} is not a csconsole store (it is empty)")
+            raise StoreError(f"{file} is not a csconsole store (it is empty)")
         with store.atomic():
             MIGRATIONS.apply(Database(conn))
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
