@@ -223,8 +223,10 @@ _UNAVAILABLE = pytest.StashKey[tuple[str, int]]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests that use the server; without it (and not in CI), set them aside, told in one line."""
-    needing = [item for item in items if "pg_server" in getattr(item, "fixturenames", ())]
+    """Mark the tests that use the server (also those of the ``postgres`` engine, which reach it only when
+    they run); without it (and not in CI), set them aside, told in one line."""
+    needing = [item for item in items if "pg_server" in getattr(item, "fixturenames", ())
+               or item.get_closest_marker("postgresql") is not None]
     for item in needing:
         item.add_marker(pytest.mark.postgresql)
     reason = _unavailable() if needing else ""

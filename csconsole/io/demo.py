@@ -24,8 +24,9 @@ from csconsole.domain.words import Role
 from csconsole.io.demo_process import one_build_at_a_time, stories_in_child
 from csconsole.io.demo_recovery import DemoRecovery, insert_derived, insert_policies
 from csconsole.store import directory
-from csconsole.store.sqlite.bulk import BulkLoader, EventRow, encode_ticket
-from csconsole.store.store import Store
+from csconsole.store.bulk import EventRow, bulk_loader, encode_ticket
+from csconsole.store.postgres.url import PostgresURL
+from csconsole.store.store import Store, Where, location_of
 
 Progress = Callable[[int, int], None]
 
@@ -102,28 +103,33 @@ BATCH = 10_000  # tickets a producer hands over at a time
 
 
 def build_demo(
-    path: Path, *, tickets: int = 20_000, seed: int = 7, now: datetime | None = None,
+    where: Where, *, tickets: int = 20_000, seed: int = 7, now: datetime | None = None,
     progress: Progress | None = None, parallel: bool | None = None,
 ) -> DemoSummary:
-    """Create the demo store at ``path`` (which must not exist yet).
+    """Create the demo store at ``where``: a file that must not exist yet, or a database whose store is
+    empty (created there when it has none).
 
     Large stores are built by two processes: a producer writes the tickets' stories (the CPU-heavy half:
     the floor's patterns and every derived number) while this process chains their hashes and stores
-    them. Both ways give the same store, byte for byte in its events, for the same seed and ``now``.
+    them. Both ways give the same store, byte for byte in its events, for the same seed and ``now``, on
+    either engine.
     """
-    if path.exists():
-        raise BadInput(f"{path} already exists; the demo never overwrites a store")
-    if not path.parent.exists():
-        raise BadInput(f"folder {path.parent} does not exist")
-    with one_build_at_a_time(path):
-        return _build(path, tickets, seed, now, progress, parallel)
+    location = location_of(where)
+    if isinstance(location, PostgresURL):
+        return _build(location, tickets, seed, now, progress, parallel)  # the server refuses a store not empty
+    if location.exists():
+        raise BadInput(f"{location} already exists; the demo never overwrites a store")
+    if not location.parent.exists():
+        raise BadInput(f"folder {location.parent} does not exist")
+    with one_build_at_a_time(location):
+        return _build(location, tickets, seed, now, progress, parallel)
 
 
-def _build(path: Path, tickets: int, seed: int, now: datetime | None, progress: Progress | None,
-           parallel: bool | None) -> DemoSummary:
+def _build(location: Path | PostgresURL, tickets: int, seed: int, now: datetime | None,
+           progress: Progress | None, parallel: bool | None) -> DemoSummary:
     started = time.perf_counter()
     anchor = now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    loader = BulkLoader(path)
+    loader = bulk_loader(location)
     try:
         floor = _lay_out(loader.store, random.Random(seed), tickets, int(anchor.timestamp()))
         use_child = tickets >= PARALLEL_FROM if parallel is None else parallel
@@ -133,6 +139,7 @@ def _build(path: Path, tickets: int, seed: int, now: datetime | None, progress: 
             for customer_id, count in batch.resolved.items():
                 floor.resolved[customer_id] = floor.resolved.get(customer_id, 0) + count
             if batch.cases or batch.evaluations:
+                loader.flush()  # their tickets first: a server checks every reference as it goes
                 insert_derived(loader.store, batch.cases, batch.evaluations)
             if progress:
                 progress(loader.tickets, tickets)

@@ -136,12 +136,17 @@ def names(store: Store) -> tuple[dict[int, str], dict[int, str]]:
 
 def add_customers(store: Store, rows: list[tuple[int, str, str, int]]) -> None:
     """Many customers at once, with their ids: (id, name, since, resolved tickets). For the demo's loader."""
-    store._conn.executemany("INSERT INTO customers (id, name, since, resolved_tickets) VALUES (?, ?, ?, ?)", rows)
+    store._engine.fill(store._conn, "customers", ("id", "name", "since", "resolved_tickets"), rows)
 
 
 def set_resolved_tickets(store: Store, counts: dict[int, int]) -> None:
-    """Customer id → resolved tickets, as the demo's loader counted them while it folded the tickets."""
-    store._conn.executemany("UPDATE customers SET resolved_tickets = ? WHERE id = ?", [(n, c) for c, n in counts.items()])
+    """Customer id → resolved tickets, as the demo's loader counted them while it folded the tickets: the
+    counts land in a scratch table in bulk, and one UPDATE takes them (not an UPDATE a customer)."""
+    conn = store._conn
+    conn.execute("CREATE TEMP TABLE resolved_counts (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+    store._engine.fill(conn, "resolved_counts", ("id", "n"), counts.items())
+    conn.execute("UPDATE customers SET resolved_tickets = r.n FROM resolved_counts r WHERE customers.id = r.id")
+    conn.execute("DROP TABLE resolved_counts")
 
 
 SLA_PRIORITIES = ("urgent", "high", "normal", "low")  # a queue's columns sla_<priority>

@@ -61,3 +61,6 @@ class Engine(Protocol):
 
     def fill(self, conn: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         """Append many rows to a table, the fastest way the engine has (COPY on PostgreSQL); returns how many."""
+
+    def after_copy(self, conn: Any) -> None:
+        """Rows were written with their ids given: let new rows be numbered after them."""

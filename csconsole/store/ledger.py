@@ -2,7 +2,7 @@
 
 This is the only code that writes to ``events`` and to the derived columns of ``tickets``; both the
 one-event path (services) and the import path (``import_session``) go through ``Ledger``; the demo's bulk
-loader (``sqlite/bulk.py``) folds and chains the same way in batches.
+loader (``store/bulk.py``) folds and chains the same way in batches.
 """
 
 from __future__ import annotations

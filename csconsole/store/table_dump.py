@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from csconsole.domain.ticket import Event
+from csconsole.store.schema import TABLES
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -22,6 +23,14 @@ def _quoted(name: str) -> str:
 
 def table_names(store: Store) -> list[str]:
     return store._engine.table_names(store._conn)
+
+
+def tables_with_rows(store: Store) -> list[str]:
+    """The store's tables that hold at least one row (an empty store has none; the engine's bookkeeping of
+    migrations is not the store's data)."""
+    known = set(table_names(store))
+    return [name for name in TABLES if name in known
+            and store._conn.execute(f"SELECT 1 FROM {_quoted(name)} LIMIT 1").fetchone() is not None]
 
 
 def row_count(store: Store, table: str) -> int:

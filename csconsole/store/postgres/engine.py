@@ -15,7 +15,13 @@ from csconsole.store.errors import StoreError
 from csconsole.store.postgres import errors, notify
 from csconsole.store.postgres.appends import BEGIN_WRITE
 from csconsole.store.postgres.connection import SCHEMA, Connection
-from csconsole.store.postgres.migrate import BOOKKEEPING, apply_migrations, check_version, stored_version
+from csconsole.store.postgres.migrate import (
+    BOOKKEEPING,
+    apply_migrations,
+    check_version,
+    resync_identities,
+    stored_version,
+)
 from csconsole.store.postgres.url import PostgresURL, redact
 from csconsole.store.schema import SCHEMA_VERSION
 
@@ -85,6 +91,9 @@ class PostgresEngine:
 
     def fill(self, conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
         return conn.copy_rows(table, columns, rows)
+
+    def after_copy(self, conn: Connection) -> None:
+        resync_identities(conn)  # rows came with their ids: new ones go on after the largest
 
 
 ENGINE = PostgresEngine()

@@ -129,6 +129,9 @@ class SqliteEngine:
         conn.executemany(sql, batch)
         return count + len(batch)
 
+    def after_copy(self, conn: sqlite3.Connection) -> None:
+        pass  # INTEGER PRIMARY KEY goes on after the largest id by itself
+
     def schema_version(self, conn: sqlite3.Connection) -> int:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
