@@ -8,7 +8,6 @@ SQLite's file itself (WAL, pragmas, quick_check, the file's bytes or permissions
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +16,9 @@ import pytest
 
 from csconsole.domain.rules import Agent
 from csconsole.services import Store, open_store, people
-from tests.sites import Site
+from tests.sites import DESK, DESK_PASSWORD, Site, SiteMaker
 
 pytest_plugins = ["tests.pg_server"]  # the run's own PostgreSQL server: pg_server, pg_url
-
-ENGINES = ("sqlite", "postgres")
-DESK, DESK_PASSWORD = "csconsole_desk", "desk-secret"  # the console's login in every PostgreSQL test
-_stores = itertools.count(1)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -52,26 +47,27 @@ def pg_desk(request: pytest.FixtureRequest) -> str:
     return DESK
 
 
+def site_maker(engine: str, folder: Path, request: pytest.FixtureRequest) -> SiteMaker:
+    """A maker of sites of ``engine`` (the server's fixtures are asked for only on PostgreSQL)."""
+    if engine == "sqlite":
+        return SiteMaker("sqlite", folder)
+    request.getfixturevalue("pg_desk")
+    return SiteMaker("postgres", folder, request.getfixturevalue("pg_server"),
+                     request.getfixturevalue("pg_store_template"))
+
+
 @pytest.fixture
-def new_site(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Callable[[], Site]]:
-    """Makes a new site at each call: a file path where nothing is yet, or a database holding an empty
+def sites(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[SiteMaker]:
+    """Makes new sites for this test: a file path where nothing is yet, or a database holding an empty
     store (a copy of the run's migrated template), opened as the console's login."""
-    made: list[str] = []
+    maker = site_maker(engine, tmp_path, request)
+    yield maker
+    maker.drop()
 
-    def make() -> Site:
-        if engine == "sqlite":
-            return Site("sqlite", str(tmp_path / f"store{next(_stores)}.db"))
-        server = request.getfixturevalue("pg_server")
-        desk = request.getfixturevalue("pg_desk")
-        name = server.create_database(template=request.getfixturevalue("pg_store_template"))
-        made.append(name)
-        return Site("postgres", server.url(name, user=desk, password=DESK_PASSWORD), admin=server.url(name))
 
-    yield make
-    if made:
-        server = request.getfixturevalue("pg_server")
-        for name in made:
-            server.drop_database(name)
+@pytest.fixture
+def new_site(sites: SiteMaker) -> Callable[[], Site]:
+    return sites.new
 
 
 @pytest.fixture

@@ -9,16 +9,23 @@ SQL as the store's owner (``sql``), and an attacker's edit of the log with the g
 
 from __future__ import annotations
 
+import itertools
+import shutil
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from csconsole.services import Store, open_store
 
+if TYPE_CHECKING:
+    from tests.pg_server import PgServer
+
 APPEND_ONLY_TRIGGERS = ("events_append_only_update", "events_append_only_delete")
+DESK, DESK_PASSWORD = "csconsole_desk", "desk-secret"  # the console's login in every PostgreSQL test
+_numbers = itertools.count(1)
 
 
 @dataclass
@@ -26,7 +33,7 @@ class Site:
     engine: str  # "sqlite" or "postgres"
     location: str  # what a console opens: the file, or the URL of a console's login
     admin: str = ""  # PostgreSQL: the superuser's URL of the same database
-    created: list[str] = field(default_factory=list)
+    dbname: str = ""  # PostgreSQL: the database
 
     @property
     def on_postgres(self) -> bool:
@@ -81,3 +88,38 @@ def fingerprint(site: Site) -> tuple[tuple[str, list[tuple[Any, ...]]], ...]:
 
     with site.owner() as conn:
         return tuple((table, list(conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall())) for table in TABLES)
+
+
+class SiteMaker:
+    """New sites of one engine: files in ``folder``, or databases on ``server`` (copies of ``template``,
+    an empty store), reached as the console's login; ``drop`` removes the databases it made."""
+
+    def __init__(self, engine: str, folder: Path, server: PgServer | None = None, template: str = "") -> None:
+        self.engine, self.folder, self.server, self.template = engine, folder, server, template
+        self.made: list[str] = []
+
+    def new(self) -> Site:
+        if self.engine == "sqlite":
+            return Site("sqlite", str(self.folder / f"store{next(_numbers)}.db"))
+        return self._database(self.template)
+
+    def clone(self, site: Site) -> Site:
+        """A copy of ``site`` as it is now (nobody may be connected to a database being copied)."""
+        if self.engine == "sqlite":
+            copy = self.new()
+            shutil.copyfile(site.location, copy.location)
+            return copy
+        return self._database(site.dbname)
+
+    def _database(self, template: str) -> Site:
+        assert self.server is not None
+        name = self.server.create_database(template=template)
+        self.made.append(name)
+        return Site("postgres", self.server.url(name, user=DESK, password=DESK_PASSWORD),
+                    admin=self.server.url(name), dbname=name)
+
+    def drop(self) -> None:
+        if self.server is not None:
+            for name in self.made:
+                self.server.drop_database(name)
+        self.made.clear()

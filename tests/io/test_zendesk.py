@@ -41,8 +41,8 @@ EXPECTED = {
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(str(tmp_path / "zd.db"), create=True)
+def store(store_location: str) -> Iterator[Store]:
+    opened = open_store(store_location, create=True)
     yield opened
     opened.close()
 
@@ -240,6 +240,7 @@ def test_cancelling_writes_nothing(store: Store) -> None:
     assert audit.head(store).seq == 0
 
 
+@pytest.mark.sqlite_only  # sqlite-utils migrations
 def test_the_migration_function_is_idempotent_on_a_store(store: Store) -> None:
     # Applied as a sqlite-utils migration on a store that already has the table (from migration 0003).
     migrations = Migrations("zendesk-check")
@@ -252,15 +253,15 @@ def test_the_migration_function_is_idempotent_on_a_store(store: Store) -> None:
 
 
 def test_cli_import_zendesk_prints_the_summary_and_the_disagreements(
-    store: Store, export: Path, capsys: pytest.CaptureFixture[str]
+    store: Store, store_location: str, export: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit(export / "ticket_metrics.json", lambda d: d["ticket_metrics"][0].update(reopens=2))
-    assert main(["import", str(store.path), str(export), "--format", "zendesk"]) == 0
+    assert main(["import", store_location, str(export), "--format", "zendesk"]) == 0
     out = capsys.readouterr().out
     assert "disagrees: ZD-1001: reopens 0 here, 2 in Zendesk" in out
     assert ("imported 74 events on 11 tickets (11 new, 1 skipped); 4 rule breaches recorded as findings; "
             "Zendesk metrics on 11 tickets: 1 disagreements") in out
-    assert main(["import", str(store.path), str(export / "missing"), "--format", "zendesk"]) == 2
+    assert main(["import", store_location, str(export / "missing"), "--format", "zendesk"]) == 2
     assert "does not exist" in capsys.readouterr().err
 
 

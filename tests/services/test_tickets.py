@@ -161,12 +161,12 @@ def test_history_tells_recovery_steps_in_plain_words(floor: Floor) -> None:
     assert lines[-1].startswith("Recovery case opened (AWARE")
 
 
-def test_a_change_names_the_kinds_of_data_it_touched(tmp_path) -> None:
+def test_a_change_names_the_kinds_of_data_it_touched(store_location: str) -> None:
     """Ticket services touch tickets; recovery steps and evaluations say so too (the console re-reads by kind)."""
     from csconsole.services import open_store, people, recovery, tickets
     from csconsole.services.changes import Kind
 
-    with open_store(str(tmp_path / "kinds.db"), create=True) as store:
+    with open_store(store_location, create=True) as store:
         queue = people.add_queue(store, "Billing")
         sue = people.add_agent(store, "Sue Park", "supervisor")
         created = tickets.create_ticket(store, actor_id=None, customer="Ada", subject="Refund", channel="email",
