@@ -71,6 +71,14 @@ def new_site(sites: SiteMaker) -> Callable[[], Site]:
 
 
 @pytest.fixture
+def pg_site(pg_server: object, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Site]:
+    """For a test about PostgreSQL alone: an empty store on the run's server, as the console's login."""
+    maker = site_maker("postgres", tmp_path, request)
+    yield maker.new()
+    maker.drop()
+
+
+@pytest.fixture
 def site(new_site: Callable[[], Site]) -> Site:
     return new_site()
 

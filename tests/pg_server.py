@@ -188,6 +188,18 @@ def pg_server() -> Iterator[PgServer]:
 
 
 @pytest.fixture
+def own_pg_server(pg_server: PgServer) -> Iterator[PgServer]:
+    """A server of this test's own, to stop and start under open connections without disturbing the
+    session's (its binaries are the session server's)."""
+    server = PgServer(pg_server.bindir)
+    try:
+        server.init_and_start()
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
 def pg_url(pg_server: PgServer) -> Iterator[str]:
     """A libpq URL of a fresh, empty database for this test, as the superuser."""
     name = pg_server.create_database()
