@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -169,10 +169,15 @@ class Store:
         Live). A store on a server tells its changes instead (``listener``) and answers 0."""
         return self._engine.data_version(self._conn)
 
-    def listener(self) -> Any:
-        """A server store's change feed (LISTEN on a connection of its own: ``store.postgres.notify``), or
-        None for a file, whose changes are seen by polling ``data_version``."""
-        return self._engine.listener(self)
+    @property
+    def notifies(self) -> bool:
+        """A store on a server tells of every commit (``listener``); a file is polled (``data_version``)."""
+        return self._engine.name == "postgres"
+
+    def listener(self, on_connection: Callable[[bool], None] | None = None) -> Any:
+        """A server store's change feed (LISTEN on a connection of its own: ``store.postgres.notify``;
+        ``on_connection`` hears when the server goes and comes back), or None for a file."""
+        return self._engine.listener(self, on_connection)
 
     def session_id(self) -> int | None:
         """Who this connection is to the server (its backend process), so a console can tell its own

@@ -14,7 +14,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from csconsole.io.export import ExportResult, export
-from csconsole.services import Store
+from csconsole.services import Store, Where
 from csconsole.ui.report_pdf import render_report
 from csconsole.ui.runner import Progress, Runner, Task
 
@@ -40,10 +40,12 @@ def write_pack(out_dir: Path) -> object:
     return work
 
 
-def default_folder(parent_dir: Path, store_path: str, now: datetime | None = None) -> Path:
-    """A new folder per pack, named for the store and the minute: two packs never mix."""
+def default_folder(parent_dir: Path, store: Where, now: datetime | None = None) -> Path:
+    """A new folder per pack, named for the store (its file, or its database) and the minute: two packs
+    never mix."""
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
-    return parent_dir / f"audit-pack-{Path(store_path).stem}-{stamp}"
+    name = getattr(store, "dbname", None) or Path(str(store)).stem
+    return parent_dir / f"audit-pack-{name}-{stamp}"
 
 
 def outcome(task: Task) -> tuple[ExportResult | None, str]:
@@ -59,15 +61,15 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("ExportAuditPack", text)
 
 
-def export_audit_pack(runner: Runner, parent: QWidget | None, store_path: str, out_dir: Path | None = None, *,
+def export_audit_pack(runner: Runner, parent: QWidget | None, store: Where, out_dir: Path | None = None, *,
                       confirm: bool = True) -> Task | None:
     """Ask where (unless ``out_dir``), then export with a progress dialog; returns the task in flight."""
     if out_dir is None:
         chosen = QFileDialog.getExistingDirectory(parent, _tr("Where should the audit pack go?"))
         if not chosen:
             return None
-        out_dir = default_folder(Path(chosen), store_path)
-    task = runner.start_task(write_pack(out_dir), connection="read", store_path=store_path)  # type: ignore[arg-type]
+        out_dir = default_folder(Path(chosen), store)
+    task = runner.start_task(write_pack(out_dir), connection="read", store_path=store)  # type: ignore[arg-type]
     dialog = QProgressDialog(_tr("Writing the audit pack: every table, the findings, the report…"), _tr("Cancel"),
                              0, 0, parent)
     dialog.setWindowTitle(_tr("Export audit pack"))

@@ -53,7 +53,7 @@ class MainWindow(QMainWindow):
         self.who = Who(identity, self)
         self._closing = False
         self._shown = False
-        watch = WatchList(settings, str(store.path))
+        watch = WatchList(settings, str(store.location))
         runner = self.runner
 
         # --- the layout, and the widgets it shows ---------------------------------------------------
@@ -73,13 +73,13 @@ class MainWindow(QMainWindow):
                                   lay.refreshed_label, self.messages, self.dialogs, lambda: self.ticket_list.queue_id,
                                   self)
         self.imports = ImportExport(runner, self.actions, self.who, settings, self.messages, self.dialogs,
-                                    store.path, self)
+                                    store.location, self)
         self.detail_view = DetailController(runner, self.actions, self.selection, self.detail, watch,
                                             self.imports.zendesk_line, self)
         self.ticket_work = TicketWork(runner, self.actions, self.selection, self.who, watch, settings,
                                       self.messages, self.dialogs, self.ticket_list.watch_list_changed, self)
         self.session = SessionMenu(runner, self.actions, self.who, settings, self.messages, self.dialogs,
-                                   store.path, self)
+                                   store.location, self)
         self.preferences = PreferencesMenu(runner, self.actions, self.who, settings, self.messages, self.dialogs,
                                            runner.start_polling, self)
         self.docks = Docks(self, self.messages)
@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.who.changed.connect(lambda: (self._update_title(), self._update_enabled()))
         self.runner.busy_changed.connect(lambda _b: (self._update_enabled(), self._update_busy()))
         self.runner.failed.connect(self.messages.error)
+        self.runner.server_connection.connect(self._server_connection)
         self.ticket_work.undo_stack.canUndoChanged.connect(lambda _c: self._update_enabled())
         self.messages.shown.connect(lambda text, _e: self.statusBar().showMessage(text, 10_000))
 
@@ -144,10 +145,23 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         mode = self.tr(" (read-only)") if self.store.read_only else ""
-        self.setWindowTitle(f"{self.store.path.name}{mode} — csconsole")
+        self.setWindowTitle(f"{self.store.title}{mode} — csconsole")
         who = self.who.agent
         self.window_layout.who_label.setText(self.tr("At the console: {0} ({1})").format(who.name, who.role.value) if who
                                        else self.tr("Nobody signed in: actions are off"))
+
+    def _server_connection(self, up: bool) -> None:
+        """A store on a server went away (a restart, the network): say so until it answers again; the
+        runner reconnects by itself and then every screen re-reads."""
+        if self._closing:
+            return
+        banner = self.window_layout.server_banner
+        banner.setText(self.tr(
+            "The server of {0} is not answering; reconnecting by itself. Work you saw confirmed is safe "
+            "on the server; anything you do now is refused until it is back.").format(self.store.title))
+        banner.setVisible(not up)
+        if up:
+            self.messages.show(self.tr("Connected to the server again; the screens are up to date."))
 
     def _on_tick(self) -> None:
         self.table_model.tick()

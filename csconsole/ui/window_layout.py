@@ -56,6 +56,12 @@ class WindowLayout:
         self.banner.setWordWrap(True)
         self.banner.setMargin(6)
         self.banner.setVisible(read_only)
+        # A store on a server that went away: said until it answers again (the runner reconnects by itself).
+        self.server_banner = QLabel(objectName="server_banner")
+        self.server_banner.setAccessibleName(self.tr("Connection to the server"))
+        self.server_banner.setWordWrap(True)
+        self.server_banner.setMargin(6)
+        self.server_banner.hide()
         self._style_banner()
 
         self.queues_view = QTableView()
@@ -131,6 +137,7 @@ class WindowLayout:
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.server_banner)
         layout.addWidget(self.splitter, 1)
         window.setCentralWidget(body)
 
@@ -153,6 +160,9 @@ class WindowLayout:
         self.banner.setStyleSheet(
             f"QLabel#read_only_banner {{ background: {colours.tint(colours.AMBER, 0.35).name()}; "
             f"border-bottom: 1px solid {colours.AMBER}; font-weight: 600; }}")
+        self.server_banner.setStyleSheet(
+            f"QLabel#server_banner {{ background: {colours.tint(colours.RED, 0.3).name()}; "
+            f"border-bottom: 1px solid {colours.RED}; font-weight: 600; }}")
 
     def palette_changed(self) -> None:
         self._style_banner()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from csconsole.domain.read_models import TicketFilter
@@ -10,6 +11,12 @@ from csconsole.ui.actions import ActionId
 from csconsole.ui.dialogs.reassign import ReassignDialog
 from tests.ui.conftest import SUPERVISOR
 from tests.ui.helpers import events_of
+
+
+@pytest.fixture
+def store_path(floor_store: str) -> str:
+    """Reassign, undo and their refusals on both engines."""
+    return floor_store
 
 
 def _owned_rows(window, n: int) -> list[int]:

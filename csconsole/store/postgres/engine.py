@@ -5,7 +5,7 @@ lines. The store's query modules run here unchanged, through the adapter (``conn
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -73,12 +73,12 @@ class PostgresEngine:
     def data_version(self, conn: Connection) -> int:
         return 0  # never moves: a store on a server tells its changes by notification (``listener``)
 
-    def listener(self, store: Store) -> notify.Listener:
+    def listener(self, store: Store, on_connection: Callable[[bool], None] | None = None) -> notify.Listener:
         assert isinstance(store.location, PostgresURL)
-        return notify.Listener(store.location.conninfo)
+        return notify.Listener(store.location.conninfo, on_connection=on_connection)
 
     def session_id(self, conn: Connection) -> int | None:
-        return conn.backend_pid
+        return None if conn.lost else conn.backend_pid
 
     def schema_version(self, conn: Connection) -> int:
         return stored_version(conn) or 0

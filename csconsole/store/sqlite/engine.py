@@ -108,7 +108,7 @@ class SqliteEngine:
         """Changes when another connection commits; polling it costs microseconds (DESIGN §5, Live)."""
         return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
-    def listener(self, store: Store) -> None:
+    def listener(self, store: Store, on_connection: object = None) -> None:
         return None  # a file tells nobody: consoles poll data_version
 
     def session_id(self, conn: sqlite3.Connection) -> None:

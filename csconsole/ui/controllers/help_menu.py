@@ -30,5 +30,5 @@ class HelpMenu(QObject):
             head: audit.chain.Head | None = audit.head(store)  # the chain's last row: one indexed read
         except Exception:  # noqa: BLE001 - About must open even on a damaged store
             head = None
-        self._dialogs.open(AboutDialog(str(store.path), store.schema_version(), head, store.read_only,
+        self._dialogs.open(AboutDialog(str(store.location), store.schema_version(), head, store.read_only,
                                        self._dialogs.parent_widget))

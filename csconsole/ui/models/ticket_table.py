@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from csconsole.domain import clock
 from csconsole.domain.read_models import SortKey, TicketFilter, TicketRow
-from csconsole.services import Store, queries
+from csconsole.services import Store, database_failure, queries
 from csconsole.services.queries import Key, Order
 from csconsole.ui.models.ticket_rows import NUMERIC, SORT_KEYS, Column, RowView, plain_row, tooltip
 
@@ -80,6 +80,7 @@ class TicketTableModel(QAbstractTableModel):
         self._anchors: list[Key] | None = None
         self._generation = 0
         self.loading = False  # a new row set is on its way
+        self._unreachable = False  # a page read failed (a server away): placeholders until the next refresh
         self._now = clock.now_text()
         self._headers = [
             self.tr("Ref"), self.tr("Subject"), self.tr("Customer"), self.tr("Queue"), self.tr("Owner"),
@@ -131,6 +132,7 @@ class TicketTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._filter, self._order, self._now, self._count = flt, order, now, count
             self._pages.clear()
+            self._unreachable = False
             if first:
                 self._pages[0] = list(first)
             self._anchors = None
@@ -157,6 +159,7 @@ class TicketTableModel(QAbstractTableModel):
         self.about_to_refresh.emit()
         self._now = now
         self._pages.clear()
+        self._unreachable = False
         self._generation += 1  # anchors in flight describe the old rows
         if count > self._count:
             self.beginInsertRows(QModelIndex(), self._count, count - 1)
@@ -206,7 +209,17 @@ class TicketTableModel(QAbstractTableModel):
         number, offset = divmod(row, PAGE)
         items = self._pages.get(number)
         if items is None:
-            items = self._load(number)
+            if self._unreachable:
+                return None
+            try:
+                items = self._load(number)
+            except Exception as error:  # noqa: BLE001 - the store away (a server restarting): say it once
+                message = database_failure(error, self._store.location)
+                if message is None:
+                    raise
+                self._unreachable = True
+                self.failed.emit(message)
+                return None
             if items is None:
                 return None
         if offset >= len(items):
