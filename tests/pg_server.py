@@ -156,6 +156,11 @@ class PgServer:
         where = f"?host={self.socket_dir}" + (f"&port={self.port}" if self.port is not None else "")
         return f"postgresql://{quote(user, safe='')}{secret}@/{quote(dbname, safe='')}{where}"
 
+    def version(self) -> str:
+        with self.admin() as conn:
+            row = conn.execute(b"SHOW server_version").fetchone()
+        return str(row[0]) if row else "?"
+
     def admin(self) -> psycopg.Connection[tuple[object, ...]]:
         return psycopg.connect(self.url(), autocommit=True)
 

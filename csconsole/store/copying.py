@@ -50,6 +50,7 @@ def copy_store(source: Store, destination: Store, progress: Progress | None = No
             if not copied.ok or copied.head != verdict.head:
                 raise StoreError(f"{destination.location}: the copy's chain does not match the source's "
                                  f"({copied.problem or copied.head}); nothing was copied")
+    destination._engine.tidy(destination._conn)
     return Copied(counts, verdict.head, corrected)
 
 

@@ -64,3 +64,6 @@ class Engine(Protocol):
 
     def after_copy(self, conn: Any) -> None:
         """Rows were written with their ids given: let new rows be numbered after them."""
+
+    def tidy(self, conn: Any) -> None:
+        """After a bulk load has committed: statistics (and the like) for the new rows."""

@@ -34,9 +34,9 @@ class PostgresBulkLoader(BulkLoader):
         conn = self.store._conn
         if self._owner:
             create_indexes(conn)
-            conn.execute("ANALYZE")
         resync_identities(conn)
         conn.execute("COMMIT")
+        self.store._engine.tidy(conn)
         self.store.close()
 
     def abandon(self) -> None:

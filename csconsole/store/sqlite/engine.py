@@ -132,6 +132,9 @@ class SqliteEngine:
     def after_copy(self, conn: sqlite3.Connection) -> None:
         pass  # INTEGER PRIMARY KEY goes on after the largest id by itself
 
+    def tidy(self, conn: sqlite3.Connection) -> None:
+        conn.execute("ANALYZE")  # the planner's statistics, for the copied rows
+
     def schema_version(self, conn: sqlite3.Connection) -> int:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
