@@ -127,7 +127,7 @@ def _export(store: Store, out: Path, render: Render | None, tick: _Ticker) -> Ex
         events = counts.get("events", 0)
         tick.total = sum(counts.values()) + 2 * events + 1
         report = ReportData(
-            store=str(store.path), generated_at=clock.now_text(), read_only=store.read_only,
+            store=str(store.location), generated_at=clock.now_text(), read_only=store.read_only,
             schema_version=store.schema_version(), tables=counts,
         )
         written = [_write_table(store, out, name, tick) for name in tables]
