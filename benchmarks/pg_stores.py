@@ -2,18 +2,23 @@
 durable, reached over loopback TCP), and demo stores in it built the way ``csconsole demo URL`` builds
 them, from the same anchor as the SQLite store of that size, so both hold the same events.
 
-The cluster lives in the store folder (``pg-cluster``) and is kept between runs with ``--reuse``, its
-stores with it; without ``--reuse`` it is made afresh and removed at the end.
+The cluster lives in a folder of /tmp named after the store folder (``csbench-pg-<hash>``: the server's
+own user must reach it, and a socket path is short, so never under a private folder such as pytest's)
+and is kept between runs with ``--reuse``, its stores with it; without ``--reuse`` it is made afresh and
+removed at the end.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import socket
+import tempfile
 import time
 from dataclasses import asdict
 from datetime import datetime
+from pathlib import Path
 
 from benchmarks.stores import FOLDERS, BuiltStore, anchor_now
 from csconsole.io.demo import build_demo
@@ -33,7 +38,8 @@ class BenchServer:
         bindir = find_bindir()
         if bindir is None:
             raise RuntimeError("no PostgreSQL binaries (apt-get install postgresql)")
-        root = FOLDERS.stores / "pg-cluster"
+        key = hashlib.sha256(str(FOLDERS.stores.resolve()).encode()).hexdigest()[:10]
+        root = Path(tempfile.gettempdir()) / f"csbench-pg-{key}"
         self.reuse = reuse
         port_file = root / "port"
         if not reuse and root.exists():

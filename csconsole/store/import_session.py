@@ -11,7 +11,9 @@ so live work on the floor never waits long for the write lock; every event of th
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -199,8 +201,19 @@ def ticket_ids(store: Store, refs: list[str]) -> dict[str, int]:
 
 
 def staging_path(store: Store, batch: str) -> Path:
-    """Where an import stages ``batch``: beside the store, so a second run of the same import finds it."""
-    return store.path.with_name(f"{store.path.name}.import-{batch}{SUFFIX}")
+    """Where an import stages ``batch``: beside the store, so a second run of the same import finds it.
+
+    A store on a server has no folder of its own: the batch is staged in this user's cache folder, named
+    by the database (its URL without a password), where the same import on this desk finds it again.
+    """
+    if store.path is not None:
+        return store.path.with_name(f"{store.path.name}.import-{batch}{SUFFIX}")
+    location = store.location
+    keep = location.without_password() if hasattr(location, "without_password") else str(location)
+    folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "csconsole" / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256(keep.encode()).hexdigest()[:16]
+    return folder / f"{name}.import-{batch}{SUFFIX}"
 
 
 def events_by_ticket(store: Store, ids: list[int]) -> Iterator[tuple[int, list[Event]]]:

@@ -16,8 +16,8 @@ from csconsole.store.store import Store
 class SqliteBulkLoader(BulkLoader):
     def __init__(self, final_path: Path) -> None:
         self.final_path = final_path
-        # Private to this process: two builds of the same file at once never share a half-built one.
-        self.tmp_path = final_path.with_name(f"{final_path.name}.building-{os.getpid()}")
+        # One build per file at a time (the demo holds PATH.building.lock): a leftover here is a dead build's.
+        self.tmp_path = final_path.with_name(f"{final_path.name}.building")
         self._remove_leftovers()
         store = Store.open(self.tmp_path, create=True)
         conn = store._conn
