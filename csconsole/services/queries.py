@@ -33,6 +33,12 @@ def tickets_by_id(store: Store, ids: list[int], now: str | None = None) -> list[
     return queries.rows_by_id(store, ids, now or clock.now_text())
 
 
+def ticket_position(store: Store, flt: TicketFilter, ticket_id: int, *, order: Order = Order(),
+                    now: str | None = None) -> int | None:
+    """The row a ticket sits on in a list (0 first), or None when the list leaves it out."""
+    return queries.position(store, flt, now or clock.now_text(), order=order, ticket_id=ticket_id)
+
+
 def page_anchors(store: Store, flt: TicketFilter, *, order: Order, step: int, now: str | None = None) -> list[Key]:
     return queries.anchors(store, flt, now or clock.now_text(), order=order, step=step)
 

@@ -168,6 +168,26 @@ def anchors(store: Store, flt: TicketFilter, now: str, *, order: Order, step: in
     return [(v, i) for v, i in store._conn.execute(sql, [*params, step])]
 
 
+def position(store: Store, flt: TicketFilter, now: str, *, order: Order, ticket_id: int) -> int | None:
+    """How many rows of the list come before ``ticket_id`` in ``order``; None when the filter leaves it out.
+
+    Two indexed reads, whatever the list's length: a view can bring a ticket back into sight after a new
+    filter or sort without paging through the rows before it."""
+    where, params = _where(flt.with_(ticket_ids=frozenset({ticket_id})), now)
+    _, sort_expr = _order_sql(order)
+    found = store._conn.execute(f"SELECT {sort_expr} FROM tickets t{where}", params).fetchone()
+    if found is None:
+        return None
+    where, params = _where(flt, now)
+    ahead = ">" if order.descending else "<"  # the rows shown before it
+    if order.key is SortKey.ID:
+        before, keys = f"t.id {ahead} ?", [ticket_id]
+    else:
+        before, keys = f"({sort_expr}, t.id) {ahead} (?, ?)", [found[0], ticket_id]
+    sql = f"SELECT count(*) FROM {store._engine.count_source(flt)}{where}{' AND ' if where else ' WHERE '}{before}"
+    return int(store._conn.execute(sql, [*params, *keys]).fetchone()[0])
+
+
 def rows_by_id(store: Store, ids: Sequence[int], now: str) -> list[TicketRow]:
     if not ids:
         return []

@@ -141,6 +141,25 @@ def test_key_set_pages_cover_every_row_once(floor: Floor) -> None:
     assert len(anchors) == 3
 
 
+def test_a_tickets_position_is_its_row_in_the_list_in_every_order(floor: Floor) -> None:
+    """The console brings a selected ticket back into view after a new search or sort from this alone."""
+    from csconsole.domain.read_models import SortKey
+    from csconsole.services.queries import Order
+
+    ids = [new(floor, f"C{i}") for i in range(12)]
+    for n, tid in enumerate(ids):
+        for _ in range(n % 4):
+            tickets.contact(floor.store, tid)
+    tickets.take(floor.store, ids[3], actor_id=floor.ana.id)
+    for order in (Order(), Order(descending=True), Order(SortKey.CONTACTS, descending=True),
+                  Order(SortKey.CONTACTS), Order(SortKey.PRIORITY), Order(SortKey.SLA_DUE, descending=True)):
+        for flt in (TicketFilter(), TicketFilter(min_contacts=2), TicketFilter(unowned=True)):
+            listed = [r.id for r in queries.tickets_page(floor.store, flt, order=order, limit=100)]
+            for tid in ids:
+                expected = listed.index(tid) if tid in listed else None
+                assert queries.ticket_position(floor.store, flt, tid, order=order) == expected, (order, flt, tid)
+
+
 def test_rebuild_finds_nothing_to_correct_after_normal_work(floor: Floor) -> None:
     tid = new(floor)
     tickets.take(floor.store, tid, actor_id=floor.ana.id)
