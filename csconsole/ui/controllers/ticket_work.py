@@ -19,7 +19,7 @@ from csconsole.services import Store, people, queries, tickets
 from csconsole.services.changes import Change
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import ActionId, Actions
-from csconsole.ui.commands import HolderCommand, PriorityCommand, StatusCommand
+from csconsole.ui.commands import RevertCommand
 from csconsole.ui.dialogs.forms import NewTicketDialog, TextDialog, TransferDialog
 from csconsole.ui.dialogs.reassign import ReassignDialog
 from csconsole.ui.messages import Dialogs, Messages
@@ -34,12 +34,10 @@ STATUS_ACTIONS = {ActionId.RESOLVE: "resolved", ActionId.CLOSE: "closed", Action
 
 class TicketWork(QObject):
     def __init__(self, runner: Runner, actions: Actions, selection: TicketSelection, who: Who, watch: WatchList,
-                 settings: Settings, messages: Messages, dialogs: Dialogs, watch_changed: Callable[[], None],
-                 parent: QObject | None = None) -> None:
+                 settings: Settings, messages: Messages, dialogs: Dialogs, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner, self._actions, self._selection, self._who = runner, actions, selection, who
         self._watch, self._settings, self._messages, self._dialogs = watch, settings, messages, dialogs
-        self._watch_changed = watch_changed
         self.undo_stack = QUndoStack(self)
         for key, handler in ((ActionId.NEW_TICKET, self.new_ticket), (ActionId.TAKE, self.take),
                              (ActionId.REASSIGN, self.reassign), (ActionId.TRANSFER, self.transfer),
@@ -53,16 +51,23 @@ class TicketWork(QObject):
         undo, redo = actions[ActionId.UNDO], actions[ActionId.REDO]
         self.undo_stack.canUndoChanged.connect(lambda _c: self.update_undo())
         self.undo_stack.canRedoChanged.connect(lambda _c: self.update_undo())
+        # The menu names the step ("Undo Reassign CS-000048 to Raj Patel"); the toolbar keeps its short label.
         self.undo_stack.undoTextChanged.connect(
-            lambda t: undo.setText(self.tr("&Undo {0}").format(t) if t else self.tr("&Undo")))
+            lambda t: (undo.setText(self.tr("&Undo {0}").format(t) if t else self.tr("&Undo")), self.update_undo()))
         self.undo_stack.redoTextChanged.connect(
-            lambda t: redo.setText(self.tr("&Redo {0}").format(t) if t else self.tr("&Redo")))
+            lambda t: (redo.setText(self.tr("&Redo {0}").format(t) if t else self.tr("&Redo")), self.update_undo()))
         who.changed.connect(self.undo_stack.clear)  # undo belongs to the person who did it
 
     def update_undo(self) -> None:
-        can_write = not self._runner.read_only and self._who.agent is not None and not self._runner.writing
-        self._actions[ActionId.UNDO].setEnabled(can_write and self.undo_stack.canUndo())
-        self._actions[ActionId.REDO].setEnabled(can_write and self.undo_stack.canRedo())
+        why = self._actions.why_not(read_only=self._runner.read_only, has_identity=self._who.agent is not None,
+                                    busy=self._runner.writing)
+        stack = self.undo_stack
+        for key, can, step, nothing, shortcut in (
+                (ActionId.UNDO, stack.canUndo(), stack.undoText(), self.tr("Nothing to undo"), "Ctrl+Z"),
+                (ActionId.REDO, stack.canRedo(), stack.redoText(), self.tr("Nothing to redo"), "Ctrl+Shift+Z")):
+            verb = self.tr("Undo") if key is ActionId.UNDO else self.tr("Redo")
+            tip = f"{verb} {step} ({shortcut})" if step else None
+            self._actions.set_enabled(key, why or ("" if can else nothing), tip)
 
     def _commit(self, job: Callable[[Store], Change], what: str,
                 command: Callable[..., QUndoCommand] | None = None,
@@ -71,7 +76,6 @@ class TicketWork(QObject):
         me = self._who.agent.id if self._who.agent else 0
 
         def done(change: Change) -> None:
-            self._watch.add(change.ticket_ids)
             if command is not None:
                 self.undo_stack.push(command(what, self._runner, self.undo_stack, change, me, self._messages.report))
             self._messages.show(what)
@@ -135,14 +139,14 @@ class TicketWork(QObject):
                 others, {t: seqs[t] for t in others}, me, to_id, reason, what))
             self._dialogs.open(ask)
 
-        self._commit(job, what, HolderCommand, failed)
+        self._commit(job, what, RevertCommand, failed)
 
     def take(self) -> None:
         if (pair := self._actor_and_ticket()) is None:
             return
         me, tid = pair
         self._commit(lambda s: tickets.take(s, tid, actor_id=me),
-                     self.tr("Take {0}").format(self._selection.label(tid)), HolderCommand)
+                     self.tr("Take {0}").format(self._selection.label(tid)), RevertCommand)
 
     def transfer(self) -> None:
         if (pair := self._actor_and_ticket()) is None:
@@ -156,7 +160,7 @@ class TicketWork(QObject):
             queue_id, owner_id, note = dialog.values()
             self._commit(lambda s: tickets.transfer(s, tid, actor_id=me, queue_id=queue_id, owner_id=owner_id,
                                                     note=note),
-                         self.tr("Transfer {0}").format(self._selection.label(tid)), HolderCommand)
+                         self.tr("Transfer {0}").format(self._selection.label(tid)), RevertCommand)
 
         self._dialogs.open(dialog, accepted)
 
@@ -166,7 +170,7 @@ class TicketWork(QObject):
         me, tid = pair
         verb = {"resolved": self.tr("Resolve"), "closed": self.tr("Close"), "open": self.tr("Reopen")}[status]
         self._commit(lambda s: tickets.set_status(s, tid, actor_id=me, status=status),
-                     f"{verb} {self._selection.label(tid)}", StatusCommand)
+                     f"{verb} {self._selection.label(tid)}", RevertCommand)
 
     def _text_action(self, title: str, label: str, run: Callable[[Store, int, int, str], Change],
                      *, required: bool = True) -> None:
@@ -206,7 +210,7 @@ class TicketWork(QObject):
             level, note = dialog.priority.currentText() if dialog.priority else "high", dialog.value()
             self._commit(lambda s: tickets.escalate(s, tid, actor_id=me, priority=level, note=note),
                          self.tr("Escalate {0} to {1}").format(self._selection.label(tid), level),
-                         partial(PriorityCommand, before=before, after=level))
+                         RevertCommand)
 
         self._dialogs.open(dialog, accepted)
 
@@ -232,6 +236,5 @@ class TicketWork(QObject):
         tid = self._selection.one_ticket()
         if tid is None:
             return
-        self._watch.toggle(tid)
-        self._actions[ActionId.WATCH].setChecked(tid in self._watch.ids)
-        self._watch_changed()
+        self._watch.toggle(tid)  # the rows, the detail and the chip redraw from the watch list's own signal
+        self._actions[ActionId.WATCH].setChecked(tid in self._watch)
