@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QLocale, QSettings
 
 from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.rules import REASSIGN_REASONS
@@ -48,6 +48,11 @@ class Prefs:
     TRIGGER_CONTACTS = Setting[int]("recovery/min_contacts", int, 3, "... or from this many customer contacts")
     TRIGGER_LOYAL_BREACH = Setting[bool]("recovery/loyal_breach", bool, True, "... or a loyal customer's breached SLA")
     IMPORT_FOLDER = Setting[str]("import/folder", str, "", "where the last import was picked from")
+    CURRENCY = Setting[str]("view/currency", str, "", "ISO code shown with goodwill amounts; empty: the locale's")
+    PANELS = Setting[list]("window/panels", list, [], "the Recovery and Dashboard tabs open, in order")
+    DASHBOARD_GEOMETRY = Setting[QByteArray]("window/dashboard_geometry", QByteArray, QByteArray(),
+                                             "the dashboard window's place and size")
+    PANEL_CURRENT = Setting[str]("window/panel_current", str, "", "the tab in front: tickets, recovery or dashboard")
 
 
 class Settings:
@@ -79,6 +84,12 @@ class Settings:
     def recovery_triggers(self) -> RecoveryTriggers:
         return RecoveryTriggers(max(1, self.get(Prefs.TRIGGER_BOUNCES)), max(1, self.get(Prefs.TRIGGER_CONTACTS)),
                                 self.get(Prefs.TRIGGER_LOYAL_BREACH))
+
+    def currency(self) -> str:
+        """The currency goodwill amounts are shown in: the preference, else the locale's, else USD (the demo
+        floor's policies speak dollars)."""
+        chosen = self.get(Prefs.CURRENCY).strip().upper()
+        return chosen or QLocale().currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode) or "USD"
 
     def sync(self) -> None:
         self._q.sync()

@@ -12,13 +12,13 @@ from csconsole.ui.help import AboutDialog, ShortcutsDialog, app_icon, set_identi
 
 
 def test_the_shortcuts_sheet_lists_every_action_with_a_shortcut(qtbot, window) -> None:
-    window.actions[ActionId.SHORTCUTS].trigger()
+    window.registry[ActionId.SHORTCUTS].trigger()
     sheet = window.dialogs.active
     assert isinstance(sheet, ShortcutsDialog)
     listed = set(sheet.shortcuts())
     expected = {(SPECS[key].text.replace("&", "").rstrip("…"),
                  action.shortcut().toString(QKeySequence.SequenceFormat.NativeText))
-                for key, action in window.actions.items() if not action.shortcut().isEmpty()}
+                for key, action in window.registry.items() if not action.shortcut().isEmpty()}
     assert listed == expected
     assert ("Preferences", QKeySequence("Ctrl+,").toString(QKeySequence.SequenceFormat.NativeText)) in listed
     assert len(listed) > 30
@@ -29,7 +29,7 @@ def test_the_shortcuts_sheet_lists_every_action_with_a_shortcut(qtbot, window) -
 
 
 def test_about_shows_the_chain_head_of_the_store(qtbot, window) -> None:
-    window.actions[ActionId.ABOUT].trigger()
+    window.registry[ActionId.ABOUT].trigger()
     about = window.dialogs.active
     assert isinstance(about, AboutDialog)
     head = audit.head(window.store)
@@ -55,12 +55,12 @@ def test_every_dialog_names_its_controls_for_screen_readers(qtbot, window) -> No
     from csconsole.ui.accessibility import unnamed
 
     window.selection.select_row(0)
-    qtbot.waitUntil(lambda: window.actions[ActionId.TAKE].isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.registry[ActionId.TAKE].isEnabled(), timeout=5000)
     checked = []
     for key in (ActionId.PREFERENCES, ActionId.NEW_TICKET, ActionId.REASSIGN, ActionId.TRANSFER, ActionId.REPLY, ActionId.NOTE, ActionId.CONTACT, ActionId.ESCALATE,
                 ActionId.SHORTCUTS, ActionId.ABOUT, ActionId.IDENTITY, ActionId.SET_PIN, ActionId.OPEN_RECOVERY):
         window.dialogs.active = None
-        window.actions[key].trigger()
+        window.registry[key].trigger()
         dialog = window.dialogs.active
         if dialog is None and key is ActionId.OPEN_RECOVERY:
             dialog = window.recovery.view().findChild(QDialog, "recovery_dialog")

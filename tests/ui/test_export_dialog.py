@@ -70,7 +70,7 @@ def test_file_export_audit_pack_works_in_a_read_only_console(
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
     window = open_window(qtbot, store_path, read_only=True)
     try:
-        action = window.actions[ActionId.EXPORT_PACK]
+        action = window.registry[ActionId.EXPORT_PACK]
         assert action.isEnabled(), "exporting writes nothing: it is allowed read-only"
         action.trigger()
         qtbot.waitUntil(lambda: bool(shown), timeout=60_000)

@@ -63,7 +63,7 @@ def test_scroll_position_survives_a_refresh(qtbot, big_store_path) -> None:
 
     window = open_window(qtbot, big_store_path)
     try:
-        window.actions[ActionId.OPEN_ONLY].setChecked(False)
+        window.registry[ActionId.OPEN_ONLY].setChecked(False)
         qtbot.waitUntil(lambda: window.table_model.anchors is not None, timeout=3000)
         window.table.scrollTo(window.table_model.index(180, 0))
         position = window.table.verticalScrollBar().value()

@@ -19,7 +19,7 @@ from tests.ui.conftest import open_window
 
 
 def _open(qtbot, window) -> PreferencesDialog:
-    window.actions[ActionId.PREFERENCES].trigger()
+    window.registry[ActionId.PREFERENCES].trigger()
     dialog = window.dialogs.active
     assert isinstance(dialog, PreferencesDialog)
     qtbot.waitExposed(dialog)
@@ -81,8 +81,8 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
 
         # and the reassign dialog offers the reasons chosen
         window.selection.select_row(0)
-        qtbot.waitUntil(lambda: window.actions[ActionId.REASSIGN].isEnabled(), timeout=5000)
-        window.actions[ActionId.REASSIGN].trigger()
+        qtbot.waitUntil(lambda: window.registry[ActionId.REASSIGN].isEnabled(), timeout=5000)
+        window.registry[ActionId.REASSIGN].trigger()
         reassign = window.dialogs.active
         assert isinstance(reassign, ReassignDialog)
         assert [reassign.reason.itemText(i) for i in range(reassign.reason.count())] == reasons
@@ -132,9 +132,9 @@ def test_the_chosen_checklist_is_proposed_for_a_new_case(qtbot, window) -> None:
     tid = next(r.id for r in queries.all_tickets(window.store, TicketFilter())
                if not recovery.cases_of_ticket(window.store, r.id))
     window.ticket_list.show_ticket(tid)
-    qtbot.waitUntil(lambda: window.selection.current_ticket_id() == tid and window.actions[ActionId.OPEN_RECOVERY].isEnabled(),
+    qtbot.waitUntil(lambda: window.selection.current_ticket_id() == tid and window.registry[ActionId.OPEN_RECOVERY].isEnabled(),
                     timeout=5000)
-    window.actions[ActionId.OPEN_RECOVERY].trigger()
+    window.registry[ActionId.OPEN_RECOVERY].trigger()
     case = window.recovery.view().findChild(QWidget, "recovery_dialog")
     assert case is not None
     assert case.checklist.currentText() == "LEARN"

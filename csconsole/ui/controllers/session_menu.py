@@ -1,6 +1,6 @@
 """Who is at the console and which store is open: the File menu's session half, and adding an agent.
 
-Owns OPEN_STORE, NEW_STORE, DEMO_STORE, IDENTITY, SET_PIN and NEW_AGENT. Every write (a new agent,
+Owns OPEN_STORE, OPEN_READ_ONLY, NEW_STORE, DEMO_STORE, IDENTITY, SET_PIN and NEW_AGENT. Every write (a new agent,
 the Argon2id PIN check, which may rehash and save) runs on the runner, never on the GUI thread.
 """
 
@@ -33,6 +33,7 @@ class SessionMenu(QObject):
         self._runner, self._who, self._settings = runner, who, settings
         self._messages, self._dialogs, self._folder = messages, dialogs, str(folder_near(location))
         actions.on_trigger(ActionId.OPEN_STORE, self.open_store)
+        actions.on_trigger(ActionId.OPEN_READ_ONLY, lambda: self.open_store(read_only=True))
         actions.on_trigger(ActionId.NEW_STORE, self.new_store)
         actions.on_trigger(ActionId.DEMO_STORE, lambda: self.switch_store.emit("demo:", False))
         actions.on_trigger(ActionId.IDENTITY, self.choose_identity)
@@ -98,10 +99,13 @@ class SessionMenu(QObject):
 
         self._dialogs.open(dialog, accepted)
 
-    def open_store(self) -> None:
-        """A file (typed or browsed) or a server's URL typed in the dialog's field."""
+    def open_store(self, *, read_only: bool = False) -> None:
+        """File > Open store… (a file, typed or browsed, or a server's URL), or Open read-only… for an audit:
+        the store is then opened so that nothing changes it."""
         dialog = OpenStoreDialog(self._folder, parent=self._dialogs.parent_widget)
-        self._dialogs.open(dialog, lambda: self.switch_store.emit(dialog.chosen, False))
+        if read_only:
+            dialog.setWindowTitle(self.tr("Open a store read-only, for audit"))
+        self._dialogs.open(dialog, lambda: self.switch_store.emit(dialog.chosen, read_only))
 
     def new_store(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self._dialogs.parent_widget, self.tr("New store"), self._folder,

@@ -20,13 +20,15 @@ class DetailController(QObject):
     read = Signal(int)  # the pane read this ticket from the store (a public hook: tests count reads)
 
     def __init__(self, runner: Runner, actions: Actions, selection: TicketSelection, pane: DetailPane,
-                 watch: WatchList, zendesk_line: Callable[[int], str], parent: QObject | None = None) -> None:
+                 watch: WatchList, zendesk_line: Callable[[int], str], currency: Callable[[], str],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner, self._actions, self._selection, self.pane = runner, actions, selection, pane
-        self._watch, self._zendesk_line = watch, zendesk_line
+        self._watch, self._zendesk_line, self._currency = watch, zendesk_line, currency
         self._stopped = False
         selection.settled.connect(self.follow_selection)
         runner.changes.connect(self.on_changes)
+        watch.changed.connect(self.redraw)  # the watch mark
 
     @property
     def ticket_id(self) -> int | None:
@@ -55,12 +57,13 @@ class DetailController(QObject):
             return
         try:
             # One ticket's story, on the GUI thread's connection: a few indexed reads, painted at once.
-            self.pane.show_detail(queries.ticket_detail(self._runner.store, ticket_id))
+            self.pane.show_detail(queries.ticket_detail(self._runner.store, ticket_id, currency=self._currency()),
+                                  watched=ticket_id in self._watch)
             self.pane.set_zendesk(self._zendesk_line(ticket_id))
         except (DomainError, StoreError) as error:
             self.pane.show_nothing(str(error))
         self.read.emit(ticket_id)
-        self._actions[ActionId.WATCH].setChecked(ticket_id in self._watch.ids)
+        self._actions[ActionId.WATCH].setChecked(ticket_id in self._watch)
 
     def show_nothing(self, why: str) -> None:
         self.pane.show_nothing(why)

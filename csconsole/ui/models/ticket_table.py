@@ -8,7 +8,7 @@ never with OFFSET. Sorting and filtering are SQL's job; the model only says whic
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -66,9 +66,11 @@ class TicketTableModel(QAbstractTableModel):
     anchors_ready = Signal()
     failed = Signal(str)  # a query could not run (a vanished or damaged file): the message
 
-    def __init__(self, store: Store, run: BackgroundRead | None = None, parent: Any = None) -> None:
+    def __init__(self, store: Store, run: BackgroundRead | None = None, parent: Any = None,
+                 watched: Container[int] = frozenset()) -> None:
         super().__init__(parent)
         self._store = store
+        self._watched = watched  # the watch list: its tickets carry a mark
         self._run = run
         self._filter = TicketFilter(open_only=True)
         self._order = Order(SortKey.ID, descending=True)
@@ -226,7 +228,7 @@ class TicketTableModel(QAbstractTableModel):
             return None
         item = items[offset]
         if not isinstance(item, RowView):
-            item = items[offset] = RowView(item, self._now)
+            item = items[offset] = RowView(item, self._now, item.id in self._watched)
         return item
 
     def row_at(self, row: int) -> TicketRow | None:
@@ -340,8 +342,10 @@ class TicketTableModel(QAbstractTableModel):
         if role == _ATTENTION:
             return view.reason
         if role == _TOOLTIP:
-            return tooltip(view.row, Column(column), self._now)
+            return tooltip(view.row, Column(column), self._now, view.watched)
         if role == _ACCESSIBLE:
             spoken = self.tr("Ping-pong") if column == Column.PINGPONG else self._headers[column]
+            if column == Column.REF and view.watched:
+                return self.tr("{0}: {1}, watched").format(spoken, view.row.ref)
             return f"{spoken}: {view.texts[column]}"
         return None

@@ -64,7 +64,8 @@ class Snapshot:
 
 class RecoveryView(QWidget):
     refreshed = Signal()
-    ticket_activated = Signal(int)  # the main window selects that ticket
+    ticket_activated = Signal(int)  # a case or a proposal was opened: the console shows its ticket
+    ticket_selected = Signal(int)  # a case or a proposal was selected: the console shows its ticket
 
     def __init__(self, runner: Runner, identity: Agent | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +80,7 @@ class RecoveryView(QWidget):
         self._loading = False
         self._again = False
         self._dirty = True
+        self._restoring = False
         runner.changes.connect(self._on_changes)  # ours and other processes' commits alike
         self.show_combo = QComboBox(objectName="show")
         for label, _ in SHOW:
@@ -160,6 +162,8 @@ class RecoveryView(QWidget):
         layout.addWidget(split)
         self._update_buttons()
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().currentRowChanged.connect(self._case_selected)
+        self.proposals.currentCellChanged.connect(lambda row, _c, _pr, _pc: self._proposal_selected(row))
 
     # --- loading -----------------------------------------------------------------------------
     def current_filter(self) -> recovery.CaseFilter:
@@ -213,10 +217,13 @@ class RecoveryView(QWidget):
         if selected is not None:
             row = self.model.row_of_case(selected.id)
             if row >= 0:
+                self._restoring = True  # the same case again: not a new choice to show
                 self.table.selectRow(row)
+                self._restoring = False
         c = snap.counts
         self.counts.setText(self.tr("{0} open · {1} promises past their date · {2} follow-ups due").format(
             c.open_cases, c.promises_overdue, c.follow_ups_due))
+        self.proposals.blockSignals(True)  # a refill is no choice of the user's
         self.proposals.setRowCount(len(snap.proposals))
         for r, item in enumerate(snap.proposals):
             customer = f"★ {item.customer}" if item.loyal else item.customer
@@ -225,6 +232,7 @@ class RecoveryView(QWidget):
                 cell.setData(Qt.ItemDataRole.UserRole, item.ticket_id)
                 cell.setToolTip(item.subject)
                 self.proposals.setItem(r, col, cell)
+        self.proposals.blockSignals(False)
         self._update_buttons()
         self.refreshed.emit()
 
@@ -238,6 +246,16 @@ class RecoveryView(QWidget):
         self.continue_button.setEnabled(has_case)
         self.evaluate_button.setEnabled(has_case and not self.runner.read_only)
         self.open_button.setEnabled(self.proposals.rowCount() > 0 and not self.runner.read_only)
+
+    def _case_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        if row is not None and not self._restoring:
+            self.ticket_selected.emit(row.ticket_id)
+
+    def _proposal_selected(self, row: int) -> None:
+        item = self.proposals.item(row, 0) if row >= 0 else None
+        if item is not None:
+            self.ticket_selected.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def _case_activated(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())
