@@ -78,10 +78,11 @@ class Dashboard:
         return sum(d.repeat_contacts for d in self.days) / tickets if tickets else 0.0
 
 
-def depth_series(store: Store, now: str, hours: int = 7 * 24, top: int = 5) -> DepthSeries:
+def depth_series(store: Store, now: str, hours: int = 7 * 24, top: int | None = 5) -> DepthSeries:
     """Queue depth at each hour of the window: a ticket counts from created_at until resolved_at.
 
-    Both times are folded from the ticket's events; a ticket counts in the queue it sits in now.
+    Both times are folded from the ticket's events; a ticket counts in the queue it sits in now. The ``top``
+    deepest queues now, deepest first (None: every queue).
     """
     end_hour = clock.from_text(now).replace(minute=0, second=0)
     start = clock.add_minutes(clock.to_text(end_hour), -60 * (hours - 1))
@@ -116,6 +117,8 @@ def depth_series(store: Store, now: str, hours: int = 7 * 24, top: int = 5) -> D
             level += change
             series.append(level)
         by_queue[qid] = series
+    for qid in names:
+        by_queue.setdefault(qid, [0] * hours)  # a queue with nothing open in the window is still a queue
     ranked = sorted(by_queue, key=lambda q: (-by_queue[q][-1] if by_queue[q] else 0, names.get(q, "")))
     total = [sum(s[i] for s in by_queue.values()) for i in range(hours)]
     return DepthSeries(
