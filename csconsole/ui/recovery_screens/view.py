@@ -128,11 +128,12 @@ class RecoveryView(QWidget):
         self.open_button = QPushButton(self.tr("&Open recovery case…"), objectName="open_case")
         self.open_button.clicked.connect(self._open_proposed)
 
+        self.search.setMinimumWidth(200)
+        self.counts.setWordWrap(True)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Show")))
         bar.addWidget(self.show_combo)
         bar.addWidget(self.search, 1)
-        bar.addWidget(self.counts)
         buttons = QHBoxLayout()
         for button in (self.continue_button, self.evaluate_button, self.policies_button, self.checklists_button):
             buttons.addWidget(button)
@@ -141,6 +142,7 @@ class RecoveryView(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(bar)
+        top_layout.addWidget(self.counts)  # a line of its own: the search keeps its room
         top_layout.addWidget(self.table, 1)
         top_layout.addLayout(buttons)
         bottom = QWidget()
@@ -148,8 +150,8 @@ class RecoveryView(QWidget):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         proposed = QHBoxLayout()
         self.proposed_label = QLabel(objectName="proposed_label")  # says the triggers in force
-        proposed.addWidget(self.proposed_label)
-        proposed.addStretch(1)
+        self.proposed_label.setWordWrap(True)
+        proposed.addWidget(self.proposed_label, 1)
         proposed.addWidget(self.open_button)
         bottom_layout.addLayout(proposed)
         bottom_layout.addWidget(self.proposals, 1)
