@@ -101,7 +101,8 @@ class TicketWork(QObject):
         ids = [r.id for r in rows]
         seqs = {r.id: r.last_seq for r in rows}  # what we saw: the store refuses if any changed since
         dialog = ReassignDialog(queries.agents_with_load(self._runner.store), [r.ref for r in rows],
-                                self._dialogs.parent_widget, reasons=self._settings.get(Prefs.REASONS))
+                                self._dialogs.parent_widget, reasons=self._settings.get(Prefs.REASONS),
+                                queues={r.queue for r in rows}, owners={r.owner for r in rows if r.owner})
 
         def accepted() -> None:
             to_id, reason = dialog.agent_id(), dialog.reason_text()
@@ -153,8 +154,9 @@ class TicketWork(QObject):
             return
         me, tid = pair
         store = self._runner.store
+        row = queries.tickets_by_id(store, [tid])[0]
         dialog = TransferDialog([(q.id, q.name) for q in queries.queues(store)], queries.agents_with_load(store),
-                                queries.ticket_detail(store, tid).row.queue, self._dialogs.parent_widget)
+                                row.queue, self._dialogs.parent_widget, ticket=f"{row.ref} — {row.subject}")
 
         def accepted() -> None:
             queue_id, owner_id, note = dialog.values()

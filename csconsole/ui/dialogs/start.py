@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -170,9 +170,12 @@ class IdentityDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         self.list.currentRowChanged.connect(lambda _r: self.pick.setChecked(True))
         self.name.textEdited.connect(lambda _t: self.create.setChecked(True))
+        self.create.toggled.connect(lambda on: on and self.name.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.pick.toggled.connect(lambda on: on and self.list.setFocus(Qt.FocusReason.OtherFocusReason))
         for signal in (self.pick.toggled, self.name.textChanged, self.list.currentRowChanged):
             signal.connect(self._validate)
         self._validate()
+        (self.list if has_list else self.name).setFocus()  # where the first key goes
         self.resize(380, 360)
 
     def chosen(self) -> tuple[str, bool]:
