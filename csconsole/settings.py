@@ -48,6 +48,7 @@ class Prefs:
     TRIGGER_CONTACTS = Setting[int]("recovery/min_contacts", int, 3, "... or from this many customer contacts")
     TRIGGER_LOYAL_BREACH = Setting[bool]("recovery/loyal_breach", bool, True, "... or a loyal customer's breached SLA")
     IMPORT_FOLDER = Setting[str]("import/folder", str, "", "where the last import was picked from")
+    EXPORT_FOLDER = Setting[str]("export/folder", str, "", "where the last audit pack went (else the documents)")
     CURRENCY = Setting[str]("view/currency", str, "", "ISO code shown with goodwill amounts; empty: the locale's")
     PANELS = Setting[list]("window/panels", list, [], "the Recovery and Dashboard tabs open, in order")
     DASHBOARD_GEOMETRY = Setting[QByteArray]("window/dashboard_geometry", QByteArray, QByteArray(),

@@ -219,7 +219,9 @@ class ImportExport(QObject):
         """Off the GUI thread, with progress; works in read-only mode too (the store is not changed)."""
         from csconsole.ui.export_dialog import export_audit_pack  # Qt's PDF machinery only when asked
 
-        return export_audit_pack(self._runner, self._dialogs.parent_widget, self._location)
+        return export_audit_pack(self._runner, self._dialogs.parent_widget, self._location,
+                                 remembered=self._settings.get(Prefs.EXPORT_FOLDER),
+                                 chosen=lambda folder: self._settings.set(Prefs.EXPORT_FOLDER, folder))
 
     # --- the cross-check ------------------------------------------------------------------------
     def _set_crosscheck(self, checked: int, disagreements: list[crosscheck.Disagreement]) -> None:
