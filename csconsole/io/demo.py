@@ -206,14 +206,35 @@ def _lay_out(store: Store, rng: random.Random, total: int, end: int) -> _Floor:
     for i in range(customer_count):
         years = rng.random() ** 1.5 * 6
         since = end - int(years * 365 * 86400) - DAYS * 86400
-        name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
-        round_ = i // (len(FIRST) * len(LAST))
-        if round_:
-            name += f" {round_ + 1}"
-        customers.append((i + 1, name, clock.from_epoch(since), 0))
+        customers.append((i + 1, customer_name(i), clock.from_epoch(since), 0))
     directory.add_customers(store, customers)
     return _Floor(total, end, rng.getstate(), staff, supervisors, queue_ids, customer_count, len(plan),
                   insert_policies(store, end))
+
+
+INITIALS = "ABCDEFGHJKLMNPRSTVW"
+
+
+def customer_name(n: int) -> str:
+    """The ``n``-th demo customer's name, unique and read as a person's: "Ana Silva", then with a middle
+    initial ("Ana B. Silva"), then double-barrelled ("Ana Silva-Patel", "Ana B. Silva-Patel"); never a
+    number suffix until some 720,000 customers (a demo of two million tickets) have used every one."""
+    people = len(FIRST) * len(LAST)
+    first, rest = FIRST[n % len(FIRST)], n // len(FIRST)
+    last, rest = LAST[rest % len(LAST)], rest // len(LAST)
+    if rest == 0:
+        return f"{first} {last}"
+    rest -= 1
+    if rest < len(INITIALS):
+        return f"{first} {INITIALS[rest]}. {last}"
+    rest -= len(INITIALS)
+    pairs = len(LAST) - 1
+    if rest < pairs * (1 + len(INITIALS)):
+        other = LAST[(LAST.index(last) + 1 + rest % pairs) % len(LAST)]
+        initial = rest // pairs
+        middle = f" {INITIALS[initial - 1]}." if initial else ""
+        return f"{first}{middle} {last}-{other}"
+    return f"{first} {last} {n // people + 1}"  # beyond every pattern above: a number, as a last resort
 
 
 def _stories(floor: _Floor) -> Iterator[_Batch]:

@@ -54,3 +54,12 @@ def test_the_demo_floor_has_the_patterns_a_supervisor_looks_for(store_location: 
         roles = {a.role.value for a in queries.agents(store)}
         assert roles == {"agent", "supervisor", "manager"}
         assert connection(store).execute("SELECT count(*) FROM recovery_cases").fetchone()[0] > 0
+
+
+def test_demo_customers_have_names_without_number_suffixes() -> None:
+    from csconsole.io.demo import customer_name
+
+    names = [customer_name(n) for n in range(350_000)]  # a 1M-ticket demo has about 333,000 customers
+    assert len(set(names)) == len(names)
+    assert not [n for n in names if any(ch.isdigit() for ch in n)]
+    assert names[0] == "Ana Silva" and "." in names[1_500] and "-" in names[30_000]
