@@ -42,7 +42,7 @@ COLUMN_ORDER = (Column.REF, Column.SUBJECT, Column.CUSTOMER, Column.QUEUE, Colum
 SAMPLES = {Column.REF: "T-0000000", Column.CUSTOMER: "Quinn Kowalski", Column.QUEUE: "Escalations",
            Column.OWNER: "Quinn Kowalski", Column.SLA: "23h 59m late", Column.BOUNCES: "99",
            Column.PINGPONG: "⇄99", Column.CONTACTS: "99", Column.AGE: "59d 23h", Column.PRIORITY: "normal",
-           Column.STATUS: "pending", Column.SUBJECT: "Charged twice this month"}
+           Column.STATUS: "pending", Column.SUBJECT: "Charged twice"}  # the subject takes the room left
 HEADERS = {Column.REF: "Ref", Column.SUBJECT: "Subject", Column.CUSTOMER: "Customer", Column.QUEUE: "Queue",
            Column.OWNER: "Owner", Column.STATUS: "Status", Column.PRIORITY: "Priority", Column.AGE: "Age",
            Column.SLA: "SLA", Column.BOUNCES: "Bounces", Column.PINGPONG: "⇄", Column.CONTACTS: "Contacts"}
@@ -51,16 +51,19 @@ BAR_ROOM = 26  # the SLA bar before a queue's name
 DETAIL_MIN, CENTRE_MIN = 280, 420
 
 
-def column_widths(metrics: QFontMetrics, style: QStyle) -> dict[Column, int]:
-    """Each column as wide as its usual content or its header, with room for the sort arrow on the columns
-    that sort (so the arrow never sits on "Bounces")."""
-    arrow = style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 4 * style.pixelMetric(
+def arrow_room(style: QStyle) -> int:
+    """What the sort arrow takes in a header section."""
+    return style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 4 * style.pixelMetric(
         QStyle.PixelMetric.PM_HeaderMargin)
+
+
+def column_widths(metrics: QFontMetrics) -> dict[Column, int]:
+    """Each column as wide as its usual content or its header; the sorted one gets the arrow's room on top
+    (``WindowLayout.make_room_for_arrow``), so the arrow never sits on "Bounces"."""
     widths = {}
     for column, sample in SAMPLES.items():
-        content = metrics.horizontalAdvance(sample) + 14 + (ICON_ROOM if column in (Column.REF, Column.CUSTOMER) else 0)
-        header = metrics.horizontalAdvance(HEADERS[column]) + 16 + (arrow if column in SORT_KEYS else 0)
-        widths[column] = max(content, header)
+        content = metrics.horizontalAdvance(sample) + 12 + (ICON_ROOM if column in (Column.REF, Column.CUSTOMER) else 0)
+        widths[column] = max(content, metrics.horizontalAdvance(HEADERS[column]) + 16)
     return widths
 
 
@@ -154,14 +157,18 @@ class WindowLayout:
         head.setHighlightSections(False)
         head.setStretchLastSection(False)
         head.setMinimumSectionSize(24)
-        for column, width in column_widths(window.fontMetrics(), window.style()).items():
+        self._widths = column_widths(window.fontMetrics())
+        for column, width in self._widths.items():
             self.table.setColumnWidth(column, width)
+        self._widened: tuple[int, int] | None = None  # the section given the arrow's room, and its width then
+        head.sortIndicatorChanged.connect(lambda section, _order: self.make_room_for_arrow(section))
         head.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Stretch)  # takes what the others leave
         # What a supervisor scans for comes first; age, priority and status may scroll off on a small screen
         # (the detail pane says them too).
         for visual, column in enumerate(COLUMN_ORDER):
             head.moveSection(head.visualIndex(column), visual)
         head.setSortIndicator(Column.REF, Qt.SortOrder.DescendingOrder)
+        self.make_room_for_arrow(Column.REF)
         self.table.setSortingEnabled(True)
         head.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         head.customContextMenuRequested.connect(self._column_menu)
@@ -218,6 +225,23 @@ class WindowLayout:
         for label in (self.mode_label, self.who_label, self.counts_label, self.refreshed_label):
             label.setMinimumWidth(1)  # a long line is cut on a narrow window, never widens it past the screen
             window.statusBar().addPermanentWidget(label)
+
+    def make_room_for_arrow(self, section: int) -> None:
+        """The sorted column gets the arrow's room; the one sorted before gives it back, unless the user
+        has resized it since."""
+        head = self.table.horizontalHeader()
+        if self._widened is not None:
+            before, width = self._widened
+            if before != section and head.sectionSize(before) == width and before != Column.SUBJECT:
+                head.resizeSection(before, self._widths[Column(before)])
+        self._widened = None
+        if not 0 <= section < len(Column) or Column(section) not in SORT_KEYS:
+            return
+        header_text = self._window.fontMetrics().horizontalAdvance(HEADERS[Column(section)]) + 16
+        needed = max(self._widths[Column(section)], header_text + arrow_room(self._window.style()))
+        if head.sectionSize(section) < needed:
+            head.resizeSection(section, needed)
+        self._widened = (section, head.sectionSize(section))
 
     def queues_width(self) -> int:
         """Room for the longest queue name the demo or a floor is likely to have, its bar and the figures."""

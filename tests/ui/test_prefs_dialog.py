@@ -140,3 +140,29 @@ def test_the_chosen_checklist_is_proposed_for_a_new_case(qtbot, window) -> None:
     assert case.checklist.currentText() == "LEARN"
     assert case.current_checklist.name == "LEARN"
     case.reject()
+
+
+def test_goodwill_amounts_carry_the_currency_chosen_in_preferences(qtbot, store_path: Path) -> None:
+    window = open_window(qtbot, store_path)
+    try:
+        tid = window.selection.current_ticket_id()
+        sue = queries.agent_by_name(window.store, "Sue Park")
+        with open_store(str(store_path)) as writer:  # a resolution with goodwill, recorded as an amount alone
+            for key in ("acknowledge", "widen"):
+                recovery.complete_step(writer, tid, actor_id=sue.id, step=key, note="done")
+            recovery.complete_step(writer, tid, actor_id=sue.id, step="agree", note="done",
+                                   fields={"promise": "refund", "promised_by": "2026-03-02"})
+            recovery.complete_step(writer, tid, actor_id=sue.id, step="resolve", note="done",
+                                   fields={"fix": "refunded", "outcome": "recovered", "goodwill_kind": "voucher",
+                                           "goodwill_amount": 25})
+        qtbot.waitUntil(lambda: "goodwill voucher 25.00" in window.detail.events.text(), timeout=5000)
+        dialog = _open(qtbot, window)
+        assert dialog.currency.text() == ""  # the locale's, by default
+        qtbot.keyClicks(dialog.currency, "eur1")  # letters only, three at most
+        assert dialog.currency.text() == "eur"
+        _ok(dialog)
+        qtbot.waitUntil(lambda: "goodwill voucher 25.00 EUR" in window.detail.events.text(), timeout=5000)
+        assert Settings().get(Prefs.CURRENCY) == "EUR"
+    finally:
+        window.close()
+        window.store.close()

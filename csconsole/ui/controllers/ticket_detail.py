@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 
 from csconsole.domain.errors import DomainError
 from csconsole.services import StoreError, queries
+from csconsole.services.changes import Kind
 from csconsole.ui.actions import ActionId, Actions
 from csconsole.ui.changes_event import Changes
 from csconsole.ui.runner import Runner
@@ -43,8 +44,8 @@ class DetailController(QObject):
 
     def on_changes(self, changes: Changes) -> None:
         shown = self.pane.ticket_id
-        if shown is not None and changes.touches_ticket(shown):
-            self.show(shown)
+        if shown is not None and (changes.touches_ticket(shown) or changes.touches(Kind.PREFERENCES)):
+            self.show(shown)  # its ticket changed, or how it is told (the goodwill currency)
 
     def redraw(self) -> None:
         """The same ticket again (new palette, a new cross-check line)."""

@@ -41,6 +41,7 @@ from csconsole.ui.recovery_screens.evaluation import EvaluationDialog
 from csconsole.ui.recovery_screens.model import CaseColumn, RecoveryCasesModel
 from csconsole.ui.recovery_screens.policies import PolicyDialog
 from csconsole.ui.runner import Runner
+from csconsole.ui.wording import plural
 
 # Cases, their steps and evaluations, the policies and checklists they name, the proposals (tickets that
 # bounced or called often enough, by this console's triggers).
@@ -223,8 +224,10 @@ class RecoveryView(QWidget):
                 self.table.selectRow(row)
                 self._restoring = False
         c = snap.counts
-        self.counts.setText(self.tr("{0} open · {1} promises past their date · {2} follow-ups due").format(
-            c.open_cases, c.promises_overdue, c.follow_ups_due))
+        self.counts.setText(" · ".join((
+            plural(c.open_cases, self.tr("{0} open case"), self.tr("{0} open cases")),
+            plural(c.promises_overdue, self.tr("{0} promise past its date"), self.tr("{0} promises past their date")),
+            plural(c.follow_ups_due, self.tr("{0} follow-up due"), self.tr("{0} follow-ups due")))))
         self.proposals.blockSignals(True)  # a refill is no choice of the user's
         self.proposals.setRowCount(len(snap.proposals))
         for r, item in enumerate(snap.proposals):
