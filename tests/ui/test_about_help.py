@@ -76,3 +76,47 @@ def test_every_dialog_names_its_controls_for_screen_readers(qtbot, window) -> No
         assert unnamed(dialog) == [], [(type(w).__name__, w.objectName()) for w in unnamed(dialog)]
         dialog.reject()
     assert len(checked) == 13
+
+
+def test_help_opens_the_user_guide_shipped_with_the_app(qtbot, window) -> None:
+    from csconsole import resources
+    from csconsole.ui.help import GuideDialog
+
+    window.registry[ActionId.GUIDE].trigger()
+    guide = window.dialogs.active
+    assert isinstance(guide, GuideDialog)
+    shown = guide.browser.toPlainText()
+    assert "Giving a ticket one owner" in shown and "**" not in shown  # rendered, not Markdown source
+    guide.find.setText("read-only audit")
+    assert guide.find_next() and guide.browser.textCursor().selectedText() == "read-only audit"
+    guide.shortcuts_button.click()
+    assert isinstance(window.dialogs.active, ShortcutsDialog)
+    assert resources.guide().is_file()
+
+
+def test_every_shortcut_and_menu_the_guide_names_exists(window) -> None:
+    """The guide stays true to the app: each `Key` it names is an action's shortcut (or one of the few keys a
+    dialog or the search box handles itself), each **Menu › Item** an action in that menu."""
+    import re
+
+    from csconsole import resources
+
+    text = resources.guide().read_text(encoding="utf-8")
+    shortcuts = {action.shortcut().toString() for _key, action in window.registry.items()
+                 if not action.shortcut().isEmpty()}
+    handled_by_widgets = {"Esc", "Enter", "Tab", "Ctrl+Enter"}  # the search box's Esc, dialogs' Enter, Tab...
+    named = set(re.findall(r"`((?:Ctrl|Alt|Shift|F\d)[^`]*|Esc|Enter|Tab)`", text))
+    assert len(named) > 25
+    for key in named:
+        canonical = QKeySequence(key).toString()
+        assert canonical in shortcuts or key in handled_by_widgets, key
+    menus = {menu.title().replace("&", ""): {a.text().replace("&", "") for a in menu.actions()}
+             for menu in (m.menu() for m in window.menuBar().actions()) if menu is not None}
+    paths = re.findall(r"\*\*(File|Edit|View|Ticket|Tools|Help) › ([^*]+)\*\*", text)
+    assert len(paths) > 25
+    for menu, item in paths:
+        item = " ".join(item.split())  # a name may wrap in the Markdown source
+        assert item in menus[menu] or any(t.startswith(item) for t in menus[menu]), (menu, item)  # "Undo …"
+    for key, spec in SPECS.items():  # and the guide's shortcuts are the ones the console has
+        if spec.shortcut and f"`{spec.shortcut}`" in text:
+            assert window.registry[key].shortcut() == QKeySequence(spec.shortcut)
