@@ -34,9 +34,10 @@ class Prefs:
     IDENTITY = Setting[str]("identity/agent", str, "", "name of the supervisor at this console")
     LAST_STORE = Setting[str]("store/last", str, "", "the store opened last time")
     GEOMETRY = Setting[QByteArray]("window/geometry", QByteArray, QByteArray(), "main window geometry")
-    WINDOW_STATE = Setting[QByteArray]("window/state", QByteArray, QByteArray(), "docks and toolbars")
+    WINDOW_STATE = Setting[QByteArray]("window/state", QByteArray, QByteArray(), "the toolbar's place")
     SPLITTER = Setting[QByteArray]("window/splitter", QByteArray, QByteArray(), "panel sizes")
-    HEADER = Setting[QByteArray]("tickets/header", QByteArray, QByteArray(), "ticket table columns")
+    # v2: the columns are sized from the font and ordered anew (issue 14); an older header is left unread
+    HEADER = Setting[QByteArray]("tickets/header_v2", QByteArray, QByteArray(), "ticket table columns")
     OPEN_ONLY = Setting[bool]("tickets/open_only", bool, True, "show only open tickets")
     POLL_MS = Setting[int]("live/poll_ms", int, 250, "how often to look for commits by others")
     THEME = Setting[str]("view/theme", str, "system", "system, light or dark")

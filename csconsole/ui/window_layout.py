@@ -312,7 +312,7 @@ class WindowLayout:
 
     # --- layout memory -----------------------------------------------------------------------
     def restore(self) -> bool:
-        """Geometry, docks, splitter and header as the user left them; True when the splitter had sizes."""
+        """Geometry, toolbar, splitter and header as the user left them; True when the splitter had sizes."""
         window, settings = self._window, self._settings
         geometry = settings.get(Prefs.GEOMETRY)
         if not geometry.isEmpty():
