@@ -109,7 +109,8 @@ def test_dashboard_shows_what_sql_gives(qtbot, demo_path: Path) -> None:
         brushes = view.breach_bars.opts["brushes"]  # today, not over yet, is told apart from full days
         assert snap.days[-1].day == clock.now_text()[:10] and brushes[-1] != brushes[0]
         assert "today, so far" in view.breach_box.caption.text()
-        assert len(view.repeat_today.getData()[0]) == 2  # a dotted step to today's point, not a drop
+        assert len(view.repeat_today.getData()[0]) == 1  # today's point alone, not joined: no drop drawn
+        assert len(view.repeat_line.getData()[0]) == len(snap.days) - 1
 
         # Day and week views slice the same series; a refresh re-reads with setData, not new items.
         items = len(view.depth_plot.listDataItems())

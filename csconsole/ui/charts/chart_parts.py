@@ -141,7 +141,7 @@ class ScoreList(QWidget):
         bar, gap = max(8, metrics.height() // 2), 5
         value_room = metrics.horizontalAdvance(" 5.0 (n=999)")
         widest = max((metrics.horizontalAdvance(n) for n, _, _ in self.rows), default=0)
-        left = min(max(60, int(width * 0.45)), widest + 10)
+        left = min(max(60, int(width * 0.45)), widest + 16)  # room to spare: a whole name never wraps
         bar_width = max(30, width - left - value_room)
         out, y = [], 2
         for name, _avg, _n in self.rows:

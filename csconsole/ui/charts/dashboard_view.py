@@ -131,9 +131,10 @@ class DashboardView(QWidget):
         self.repeat_plot = new_plot(pg, date_axis=True)
         self.repeat_line = self.repeat_plot.plot(pen=pg.mkPen(colours.AMBER, width=2), symbol="o", symbolSize=4,
                                                  symbolBrush=QColor(colours.AMBER), symbolPen=None)
-        self.repeat_today = self.repeat_plot.plot(pen=pg.mkPen(colours.AMBER, width=2, style=Qt.PenStyle.DotLine),
-                                                  symbol="o", symbolSize=7, symbolBrush=None,
-                                                  symbolPen=pg.mkPen(colours.AMBER, width=2))
+        self.repeat_today = self.repeat_plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=None,
+                                                  symbolPen=pg.mkPen(colours.AMBER, width=2))  # not joined
+        self.repeat_today_label = pg.TextItem("", anchor=(1, 0.5))
+        self.repeat_plot.addItem(self.repeat_today_label)
         self.repeat_box = ChartBox("repeats", self.tr("Customers who came back about the same ticket, % by day "
                                                       "opened (last 30 days)"), self.repeat_plot)
 
@@ -166,8 +167,8 @@ class DashboardView(QWidget):
                 grid.addWidget(box, r, c)
         for c in range(3):
             grid.setColumnStretch(c, 1)
-        for r in range(3):
-            grid.setRowStretch(r, 1)
+        for r, stretch in enumerate((2, 2, 3)):  # the score lists hold a row per name
+            grid.setRowStretch(r, stretch)
         layout = QVBoxLayout(self)
         layout.addLayout(tiles)
         layout.addLayout(grid, 1)
@@ -327,12 +328,16 @@ class DashboardView(QWidget):
         centres = [s + DAY / 2 for s in starts]
         done = len(days) - 1 if partial else len(days)
         self.repeat_line.setData(centres[:done], rates[:done])
-        if partial:  # a dotted step from yesterday to today's point so far
-            self.repeat_today.setData(centres[max(0, done - 1):], rates[max(0, done - 1):])
+        if partial:  # today's point so far, on its own: no line drawn down to it
+            self.repeat_today.setData(centres[-1:], rates[-1:])
+            self.repeat_today_label.setText(self.tr("today, so far "))
+            self.repeat_today_label.setColor(self.palette().color(QPalette.ColorRole.Text))
+            self.repeat_today_label.setPos(centres[-1], rates[-1])
         else:
             self.repeat_today.setData([], [])
+            self.repeat_today_label.setText("")
         self.breach_box.set_caption(self.tr("<small>The faded bar is today, so far.</small>") if partial else "")
-        self.repeat_box.set_caption("<small>" + (self.tr("The hollow point is today, so far. ") if partial else "")
+        self.repeat_box.set_caption("<small>" + (self.tr("The hollow point, apart, is today so far. ") if partial else "")
                                     + self.tr("Recent days have had less time for a customer to come back.")
                                     + "</small>")
 
