@@ -171,17 +171,17 @@ def main() -> int:
     chips = {"bounced": ActionId.CHIP_BOUNCED, "callback": ActionId.CHIP_CALLBACK, "attention": ActionId.CHIP_SLA,
              "unowned": ActionId.CHIP_UNOWNED}
     for name, key in chips.items():
-        ms, count = repaint_after(lambda key=key: window.actions[key].setChecked(True))
+        ms, count = repaint_after(lambda key=key: window.registry[key].setChecked(True))
         filters[name] = {"ms": ms, "count": count}
-        repaint_after(lambda key=key: window.actions[key].setChecked(False))
+        repaint_after(lambda key=key: window.registry[key].setChecked(False))
     queue_row = next((r for r in range(window.queues_model.rowCount())
                       if window.queues_model.index(r, 0).data() == args.queue), None)
     if queue_row is not None:
         ms, count = repaint_after(lambda: window.queues_view.setCurrentIndex(window.queues_model.index(queue_row, 0)))
         filters["queue"] = {"ms": ms, "count": count}
-        ms, count = repaint_after(lambda: window.actions[ActionId.CHIP_BOUNCED].setChecked(True))
+        ms, count = repaint_after(lambda: window.registry[ActionId.CHIP_BOUNCED].setChecked(True))
         filters["queue_bounced"] = {"ms": ms, "count": count}
-        repaint_after(lambda: window.actions[ActionId.CHIP_BOUNCED].setChecked(False))
+        repaint_after(lambda: window.registry[ActionId.CHIP_BOUNCED].setChecked(False))
         repaint_after(lambda: window.queues_view.setCurrentIndex(window.queues_model.index(0, 0)))
     out["filters"] = filters
 

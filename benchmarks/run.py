@@ -2,17 +2,24 @@
 instead, and print one table (``--json FILE`` writes it for comparing commits).
 
     python benchmarks/run.py --tickets 10000,100000,1000000 --reuse --json /tmp/csbench/bench.json
+    python benchmarks/run.py --engine both --tickets 100000 --skip-peers --reuse
 
-Stores live under /tmp/csbench (never in the repo); ``--reuse`` keeps a store of the same size and seed
-and reports the build time measured when it was built. Writing benchmarks run on a scratch copy.
-The machine is shared: timings are noisy, compare runs made back to back.
+``--engine postgres`` measures a store on a PostgreSQL server of the run's own (every commit durable,
+reached over loopback TCP, built from the same anchor as the SQLite store of that size: the same events);
+``--engine both`` measures both and prints them side by side with their ratios and the server's budgets
+(every page and filter within 2x SQLite's figure of the same run, reassign p99 < 50 ms, another desk's
+commit seen < 500 ms).
+
+Stores live in ``--store-dir`` (default /tmp/csbench, never in the repo); ``--reuse`` keeps a store of the
+same size and seed and reports the build time measured when it was built. Writing benchmarks run on a
+scratch copy in a folder of the run's own, removed at its end. The machine is shared: timings are noisy,
+compare runs made back to back.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import sqlite3
@@ -26,15 +33,11 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:  # run as a script: make ``benchmarks`` and ``csconsole`` importable
     sys.path.insert(0, str(ROOT_DIR))
 
-from benchmarks import peers
-from benchmarks.event_log import write_event_log
-from benchmarks.figures import QUICK_FILTERS, SPECS, SizeResult, as_json, markdown, table
-from benchmarks.store_figures import QUEUE, measure_cli, measure_reads, measure_writes
-from benchmarks.stores import ROOT, BuiltStore, demo_store, scratch_copy
-
-PROBE_KEYS = ("cold_start_ms", "first_page_after_window_ms", "console_import_ms", "gui_page_fetch_max_ms",
-              "gui_scroll_end_ms", "rss_scrolled_mb", "live_commit_ms", "import_stall_ms",
-              *(f"gui_filter_{name}_ms" for name in QUICK_FILTERS))
+from benchmarks import engines, peers
+from benchmarks.figures import SPECS, SizeResult, as_json, markdown, table
+from benchmarks.probe_run import PROBE_KEYS, run_probe
+from benchmarks.store_figures import measure_cli, measure_reads, measure_writes
+from benchmarks.stores import FOLDERS, ROOT, BuiltStore, demo_store, scratch_copy
 
 
 def log(text: str) -> None:
@@ -70,119 +73,89 @@ def machine() -> dict[str, Any]:
     return info
 
 
-def _finite(value: Any) -> float | None:
-    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
+def _movable(location: str) -> int:
+    from csconsole.domain.read_models import TicketFilter
+    from csconsole.services import open_store, queries
+
+    with open_store(location, read_only=True) as store:
+        return queries.tickets_count(store, TicketFilter(open_only=True)) + queries.tickets_count(
+            store, TicketFilter(status="resolved"))
 
 
-def run_probe(path: Path, result: SizeResult, *, quick: bool) -> None:
-    """The real console in a subprocess (offscreen), on the scratch copy ``path``."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    identity = conn.execute("SELECT name FROM agents WHERE role = 'supervisor' ORDER BY id LIMIT 1").fetchone()[0]
-    conn.close()
-    csv_file = ROOT / f"import-{result.tickets}.csv"
-    imported = write_event_log(csv_file, events=2_000 if quick else 20_000, tag=str(int(time.time())))
-    config = ROOT / f"probe-config-{result.tickets}"
-    config.mkdir(exist_ok=True)
-    for old in config.rglob("*.conf"):
-        old.unlink()  # every start is a first start: no saved layout
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config),
-           "PYTHONPATH": os.pathsep.join([str(ROOT_DIR), os.environ.get("PYTHONPATH", "")])}
-    cmd = [sys.executable, "-m", "benchmarks.console_probe", "--db", str(path), "--identity", identity,
-           "--queue", QUEUE, "--csv", str(csv_file), "--live-reps", "2" if quick else "3"]
-    t0 = time.time()
-    done = subprocess.run([*cmd, "--t0", repr(t0)], capture_output=True, text=True, cwd=ROOT_DIR, env=env,
-                          timeout=900, check=False)
-    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
-    if done.returncode != 0 or not lines:
-        result.skip(PROBE_KEYS, f"console probe failed (exit {done.returncode}): {done.stderr.strip()[-200:]}")
-        return
-    out = json.loads(lines[-1])
-    if "t_first_paint" not in out:
-        result.skip(PROBE_KEYS, f"console probe: {out.get('error', 'no first paint')}")
-    shown, painted = out.get("t_window_shown"), out.get("t_first_paint")
-    if painted:
-        result.put("cold_start_ms", (painted - t0) * 1000,
-                   f"spawn to first paint of the table viewport with rows (offscreen); interpreter start "
-                   f"{(out['t_main'] - t0) * 1000:.0f} ms, imports {(out['t_imported'] - out['t_main']) * 1000:.0f} ms, "
-                   f"window shown at {(shown - t0) * 1000:.0f} ms", 1)
-        result.put("first_page_after_window_ms", (painted - shown) * 1000,
-                   f"window.show() returned to first painted rows; {out.get('rows', 0):,} rows in the view", 1)
-    result.put("console_import_ms", (out["t_imported"] - out["t_main"]) * 1000, "PySide6 + csconsole.ui imports", 1)
-    for name in QUICK_FILTERS:
-        found = out.get("filters", {}).get(name)
-        if found and _finite(found["ms"]) is not None:
-            result.put(f"gui_filter_{name}_ms", found["ms"], f"toggle to repainted page; count={found['count']:,}", 1)
-        else:
-            result.skip((f"gui_filter_{name}_ms",), "the console did not repaint (or has no such control)")
-    fetches = out.get("page_fetches_ms") or []
-    if fetches:
-        result.put("gui_page_fetch_max_ms", max(fetches),
-                   f"{len(fetches)} fetches on the GUI thread (tickets_page/tickets_by_id), "
-                   f"anchors waited {out.get('anchors_wait_ms', 0):.0f} ms", len(fetches))
-    else:
-        result.skip(("gui_page_fetch_max_ms",), "no page fetched while scrolling")
-    if out.get("scroll"):
-        result.put("gui_scroll_end_ms", out["scroll"]["end"], f"middle: {out['scroll']['middle']:.0f} ms", 1)
-    result.put("rss_scrolled_mb", out["rss_scrolled_mb"], f"VmRSS; at first paint {out['rss_start_mb']:.0f} MB", 1)
-    live = [_finite(v) for v in out.get("live_ms", [])]
-    seen = [v for v in live if v is not None]
-    if seen and len(seen) == len(live):
-        result.put("live_commit_ms", max(seen), f"{len(seen)} commits by another process, each seen; "
-                   f"median {sorted(seen)[len(seen) // 2]:.0f} ms", len(seen))
-    else:
-        result.put("live_commit_ms", 5000.0,
-                   f"at least 5 s: only {len(seen)} of {len(live)} commits by another process were shown within 5 s "
-                   "(see the store.py lock bug in docs/performance.md)", len(live))
-    imp = out.get("import")
-    if imp and imp.get("rc") == 0 and _finite(imp.get("stall_ms")) is not None:
-        result.put("import_stall_ms", imp["stall_ms"],
-                   f"5 ms heartbeat during `csconsole import` of {imported:,} events and 1 s after; "
-                   f"the console {'re-read' if imp['refreshed'] else 'did NOT notice'} the commit", imp["beats"])
-    else:
-        result.skip(("import_stall_ms",), f"import failed: {imp}")
-
-
-def measure_size(tickets: int, args: argparse.Namespace, notes: list[str]) -> SizeResult:
+def measure_size(tickets: int, args: argparse.Namespace, notes: list[str], server: Any = None,
+                 twin: BuiltStore | None = None) -> tuple[SizeResult, BuiltStore | None]:
+    """Every figure at one size, on SQLite (``server`` None) or on the run's PostgreSQL server, whose
+    store is built from ``twin``'s anchor (the SQLite store of that size) when there is one."""
     reps = 5 if args.quick else 25
-    log(f"{tickets:,} tickets: store")
-    built: BuiltStore = demo_store(tickets, args.seed, reuse=args.reuse)
-    result = SizeResult(tickets, built.events, str(built.path))
+    engine = "postgres" if server is not None else "sqlite"
+    log(f"{tickets:,} tickets on {engine}: store")
+    if server is None:
+        built: BuiltStore = demo_store(tickets, args.seed, reuse=args.reuse)
+    else:
+        built = server.demo_store(tickets, args.seed, reuse=args.reuse, anchor=twin.anchor if twin else "")
+    result = SizeResult(tickets, built.events, built.path if server is None else built.path.rsplit("@", 1)[-1])
     result.put("build_s", built.build_seconds,
                f"reused; measured when built at {built.built_at}" if built.reused else "built in this run", 1)
-    log(f"{tickets:,} tickets: reads")
+    log(f"{tickets:,} tickets on {engine}: reads")
     statements = measure_reads(built.path, result, reps=reps)
-    scratch = scratch_copy(built, "scratch")
-    movable = sqlite3.connect(scratch).execute("SELECT count(*) FROM tickets WHERE status != 'closed'").fetchone()[0]
+    scratch = str(scratch_copy(built, "scratch")) if server is None else server.scratch_copy(built, "scratch")
+    movable = _movable(scratch)
     singles = min(100 if args.quick else 1000, movable // 2)
     bulk = min(1000 if args.quick else 10_000, movable - singles)
-    log(f"{tickets:,} tickets: writes ({singles} single reassigns, bulk {bulk})")
+    log(f"{tickets:,} tickets on {engine}: writes ({singles} single reassigns, bulk {bulk})")
     measure_writes(scratch, result, singles=singles, bulk=bulk)
     if not args.skip_gui:
-        log(f"{tickets:,} tickets: console probe")
+        log(f"{tickets:,} tickets on {engine}: console probe")
         run_probe(scratch, result, quick=args.quick)
     else:
         result.skip(PROBE_KEYS, "--skip-gui")
-    log(f"{tickets:,} tickets: audit verify, export")
-    measure_cli(built.path, result, built.events, ROOT)
-    log(f"{tickets:,} tickets: peers")
-    peers.bare_sqlite3(built.path, statements["first_page"], result, reps=reps)
-    if args.skip_peers:
-        result.skip((*peers.DATASETTE_KEYS, *peers.DBBROWSER_KEYS, "sqlite3_cli_first_page_ms"), "--skip-peers")
+    log(f"{tickets:,} tickets on {engine}: audit verify" + ("" if server else ", export"))
+    measure_cli(built.path, result, built.events, FOLDERS.scratch, export=server is None)
+    if server is None:
+        log(f"{tickets:,} tickets: peers")
+        peers.bare_sqlite3(Path(built.path), statements["first_page"], result, reps=reps)
+        if args.skip_peers:
+            result.skip((*peers.DATASETTE_KEYS, *peers.DBBROWSER_KEYS, "sqlite3_cli_first_page_ms"), "--skip-peers")
+        else:
+            peers.sqlite3_cli(Path(built.path), statements["first_page"], result, reps=50 if args.quick else 200)
+            peers.datasette(Path(built.path), statements["first_page"], result, reps=5 if args.quick else 10)
+            peers.dbbrowser(Path(built.path), result)
+        for old in (scratch, f"{scratch}-wal", f"{scratch}-shm"):
+            Path(old).unlink(missing_ok=True)
     else:
-        peers.sqlite3_cli(built.path, statements["first_page"], result, reps=50 if args.quick else 200)
-        peers.datasette(built.path, statements["first_page"], result, reps=5 if args.quick else 10)
-        peers.dbbrowser(built.path, result)
-    for old in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
-        old.unlink(missing_ok=True)
+        server.drop(scratch)
+        result.skip([s.key for s in SPECS], "SQLite's peers: not run on a server")
     result.skip([s.key for s in SPECS], "not measured")
-    return result
+    return result, built
+
+
+def _sizes(sizes: list[int], args: argparse.Namespace, notes: list[str], server: Any = None,
+           twins: dict[int, BuiltStore] | None = None) -> tuple[list[SizeResult], dict[int, BuiltStore]]:
+    results, built = [], {}
+    for n in sizes:
+        try:
+            result, made = measure_size(n, args, notes, server, (twins or {}).get(n))
+            results.append(result)
+            if made is not None:
+                built[n] = made
+        except Exception as error:  # noqa: BLE001 - one broken size must not cost the others' figures
+            log(f"{n:,} tickets: failed: {error!r}")
+            failed = SizeResult(n)
+            failed.skip([s.key for s in SPECS], f"this size failed: {error}"[:200])
+            results.append(failed)
+    return results, built
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tickets", default="10000,100000,1000000", help="store sizes, comma-separated")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--engine", choices=("sqlite", "postgres", "both"), default="sqlite",
+                        help="the store's engine; both: side by side with the ratios (default sqlite)")
     parser.add_argument("--reuse", action="store_true", help="reuse a store of the same size and seed")
+    parser.add_argument("--store-dir", metavar="DIR", default=str(ROOT),
+                        help=f"where built stores are kept (default {ROOT}); each run's scratch files go in a "
+                             "folder of its own inside, removed at the end")
     parser.add_argument("--json", metavar="FILE", help="write every figure as JSON")
     parser.add_argument("--markdown", metavar="FILE", help="write the table as Markdown too")
     parser.add_argument("--skip-peers", action="store_true",
@@ -191,25 +164,47 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke test)")
     args = parser.parse_args(argv)
     sizes = sorted(int(n.replace("_", "")) for n in args.tickets.split(",") if n.strip())
-    ROOT.mkdir(parents=True, exist_ok=True)
+    FOLDERS.start(Path(args.store_dir))
     notes = ["Shared 2-core machine: timings are noisy; compare runs made back to back."]
     info = machine()
-    results = []
-    for n in sizes:
-        try:
-            results.append(measure_size(n, args, notes))
-        except Exception as error:  # noqa: BLE001 - one broken size must not cost the others' figures
-            log(f"{n:,} tickets: failed: {error!r}")
-            failed = SizeResult(n)
-            failed.skip([s.key for s in SPECS], f"this size failed: {error}"[:200])
-            results.append(failed)
-    print(table(results))
+    lite: list[SizeResult] = []
+    server_results: list[SizeResult] = []
+    twins: dict[int, BuiltStore] = {}
+    try:
+        if args.engine in ("sqlite", "both"):
+            lite, twins = _sizes(sizes, args, notes)
+        if args.engine in ("postgres", "both"):
+            from benchmarks.pg_stores import BenchServer
+
+            server = BenchServer(reuse=args.reuse)
+            info["postgresql"] = server.server.version()
+            notes.append("PostgreSQL: a server of the run's own on this machine, durable (fsync, synchronous_commit "
+                         "on), reached over loopback TCP as its superuser; the same events as the SQLite store.")
+            try:
+                server_results, _ = _sizes(sizes, args, notes, server, twins)
+            finally:
+                server.close()
+    finally:
+        FOLDERS.finish()
+    primary = lite or server_results
+    print(table(primary))
+    if lite and server_results:
+        print()
+        print(engines.side_by_side(lite, server_results))
     for note in notes:
         print(f"note: {note}")
     if args.markdown:
-        Path(args.markdown).write_text(markdown(results) + "\n")
+        text = markdown(primary)
+        if lite and server_results:
+            text += "\n\n" + engines.markdown(lite, server_results)
+        Path(args.markdown).write_text(text + "\n")
     if args.json:
-        Path(args.json).write_text(json.dumps(as_json(results, info, notes), indent=1, default=str))
+        report = as_json(primary, info, notes)
+        report["engine"] = "sqlite" if lite else "postgres"
+        if lite and server_results:
+            report["postgres"] = as_json(server_results, info, notes)["sizes"]
+            report["side_by_side"] = engines.as_json(lite, server_results)
+        Path(args.json).write_text(json.dumps(report, indent=1, default=str))
     return 0
 
 

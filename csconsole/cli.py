@@ -1,25 +1,29 @@
 """The ``csconsole`` command (DESIGN §6). Exit codes: 0 success, 1 check failed, 2 bad input or usage.
 
-Every error is one plain line on stderr; no traceback reaches the user.
+Every error is one plain line on stderr; no traceback reaches the user. Every STORE is a file path or a
+``postgresql://`` URL (cli_store.py: which commands may take it from ``CSCONSOLE_DB``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from csconsole import __version__, cli_recovery
+from csconsole import __version__, cli_recovery, cli_store
+from csconsole.cli_store import add_store, named_store, open_named
 from csconsole.domain import clock
 from csconsole.domain.errors import DomainError
 from csconsole.domain.read_models import SlaFilter, TicketFilter, TicketRow
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 COMMANDS = ("gui", "demo", "import", "tickets", "reassign", "stats", "audit", "rebuild", "export",
-            *cli_recovery.COMMANDS)
+            *cli_store.COMMANDS, *cli_recovery.COMMANDS)
 
 
 class UsageError(Exception):
@@ -37,17 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     gui = sub.add_parser("gui", help="open the console (the default command)")
-    gui.add_argument("--db", metavar="PATH", help="the store to open (default: your store in the user data folder)")
+    gui.add_argument("--db", metavar="STORE", help="the store to open, a file or a postgresql:// URL (default: "
+                     "$CSCONSOLE_DB, else your store in the user data folder)")
     gui.add_argument("--read-only", action="store_true", help="open for audit: nothing can be changed")
     gui.add_argument("--demo", action="store_true", help="open (creating it if needed) the demo store")
 
     demo = sub.add_parser("demo", help="create a realistic demo store, with a progress bar")
-    demo.add_argument("path", metavar="PATH")
+    add_store(demo, may_default=False)
     demo.add_argument("--tickets", type=int, default=20_000, metavar="N", help="how many tickets (default 20000)")
     demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed; same seed, same store")
 
     imp = sub.add_parser("import", help="import a CSV event log or a Zendesk export, all or nothing")
-    imp.add_argument("path", metavar="PATH")
+    add_store(imp, may_default=False)
     imp.add_argument("file", metavar="FILE",
                      help="the CSV event log, the Zendesk export's folder or .zip, or an audit pack's folder")
     imp.add_argument("--format", choices=("csv", "zendesk", "pack"), default="csv",
@@ -55,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--agents", metavar="FILE", help="CSV of name,role,queue giving agents their roles")
 
     tickets = sub.add_parser("tickets", help="list tickets")
-    tickets.add_argument("path", metavar="PATH")
+    add_store(tickets, may_default=True)
     tickets.add_argument("--queue", metavar="Q")
     tickets.add_argument("--status", metavar="S", choices=("new", "open", "pending", "resolved", "closed"))
     tickets.add_argument("--min-bounces", type=int, metavar="N")
@@ -64,34 +69,35 @@ def build_parser() -> argparse.ArgumentParser:
     tickets.add_argument("--json", action="store_true")
 
     reassign = sub.add_parser("reassign", help="give a ticket a new owner (supervisors only)")
-    reassign.add_argument("path", metavar="PATH")
+    add_store(reassign, may_default=False)
     reassign.add_argument("ticket", metavar="TICKET", help="reference or number")
     reassign.add_argument("--to", required=True, metavar="AGENT")
     reassign.add_argument("--reason", required=True, metavar="TEXT")
     reassign.add_argument("--as", dest="actor", required=True, metavar="SUPERVISOR")
 
     stats = sub.add_parser("stats", help="queue depths, bounced > 2, breached, open recoveries")
-    stats.add_argument("path", metavar="PATH")
+    add_store(stats, may_default=True)
     stats.add_argument("--json", action="store_true")
 
     audit = sub.add_parser("audit", help="verify the tamper-evident event log")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="verify|head", required=True, parser_class=_Parser)
     verify = audit_sub.add_parser(
         "verify", help="exit 0 if the store holds what its events say, 1 naming the first difference")
-    verify.add_argument("path", metavar="PATH")
+    add_store(verify, may_default=True)
     verify.add_argument("--head", metavar="HASH", help="a head hash kept earlier: proves nothing before it changed")
     verify.add_argument("--chain-only", action="store_true",
                         help="the hash chain alone (quick), not the derived tables, appends and schema")
     head = audit_sub.add_parser("head", help="sequence number and head hash of the chain")
-    head.add_argument("path", metavar="PATH")
-    head.add_argument("--json", action="store_true", help='{"seq": N, "hash": "...", "store": PATH, "at": TIME}')
+    add_store(head, may_default=True)
+    head.add_argument("--json", action="store_true", help='{"seq": N, "hash": "...", "store": STORE, "at": TIME}')
 
     rebuild = sub.add_parser("rebuild", help="recompute derived columns from the events")
-    rebuild.add_argument("path", metavar="PATH")
+    add_store(rebuild, may_default=True)
 
     export = sub.add_parser("export", help="audit pack: a CSV per table, report.pdf and manifest.json")
-    export.add_argument("path", metavar="PATH")
+    add_store(export, may_default=True)
     export.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder for the pack")
+    cli_store.add_parsers(sub)
     cli_recovery.add_parsers(sub)
     return parser
 
@@ -107,6 +113,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
+    except cli_store.MissingStore as error:
+        print(f"csconsole {args.command if args else ''}: {error}".replace("  ", " "), file=sys.stderr)
+        return EXIT_BAD_INPUT
     except DomainError as error:
         print(f"csconsole: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -118,26 +127,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # noqa: BLE001 - the last guard: a plain line, never a traceback
         from csconsole.services import database_failure
 
-        where = getattr(args, "path", None) or getattr(args, "db", None) or "the store"
+        where = getattr(args, "store", None) or getattr(args, "db", None) or "the store"
         # e.g. damage met on a page the open did not read
         plain = database_failure(error, str(where)) or f"unexpected error: {type(error).__name__}: {error}"
         print(f"csconsole: {plain}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
 
-def _open(path: str, *, read_only: bool = False):  # noqa: ANN202
-    from csconsole.services import open_for_reading, open_store
-
-    store = open_for_reading(path) if read_only else open_store(path)
-    for warning in store.warnings:
-        print(f"csconsole: warning: {warning}", file=sys.stderr)
-    return store
-
-
 def _gui(args: argparse.Namespace) -> int:
     from csconsole.app import run_gui
 
-    return run_gui(args.db, read_only=args.read_only, demo=args.demo)
+    return run_gui(args.db or os.environ.get(cli_store.ENVIRONMENT, "").strip() or None,
+                   read_only=args.read_only, demo=args.demo)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -146,55 +147,84 @@ def _demo(args: argparse.Namespace) -> int:
     if args.tickets < 1:
         raise UsageError("csconsole demo: --tickets must be at least 1")
     bar = ProgressBar(sys.stderr, "building demo store")
-    summary = build_demo(Path(args.path), tickets=args.tickets, seed=args.seed, progress=bar.update)
+    summary = build_demo(named_store(args), tickets=args.tickets, seed=args.seed, progress=bar.update)
     bar.finish()
+    from csconsole.services import parse_location
+
     print(
-        f"{args.path}: {summary.tickets} tickets, {summary.events} events, {summary.agents} agents, "
-        f"{summary.queues} queues in {summary.seconds:.1f} s"
+        f"{parse_location(args.store)}: {summary.tickets} tickets, {summary.events} events, {summary.agents} "
+        f"agents, {summary.queues} queues in {summary.seconds:.1f} s"
     )
     return EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:
-    from csconsole.io.csv_import import ImportRejected, import_csv
+    from csconsole.services import stores
 
     if args.format != "csv" and args.agents:
         raise UsageError("csconsole import: --agents is for CSV event logs; a Zendesk export names its agents")
     if args.format == "pack":
         return _import_pack(args)
-    with _open(args.path) as store:
-        bar = ProgressBar(sys.stderr, "importing")
-        try:
-            if args.format == "zendesk":
-                from csconsole.io.zendesk import import_zendesk
+    if not stores.is_new_file(args.store):
+        with open_named(args) as store:
+            return _import_into(store, args)[0]
+    # A new file: made as init makes it, and removed again unless the import lands in it (a paused
+    # import keeps what it appended: the same import resumes from there).
+    landed = False
+    try:
+        with open_named(args, create=True) as store:
+            code, landed = _import_into(store, args)
+        return code
+    finally:
+        if not landed:
+            stores.remove_new_file(args.store)
 
-                result = import_zendesk(store, Path(args.file), progress=bar.update)
-            else:
-                result = import_csv(store, Path(args.file), agents_file=Path(args.agents) if args.agents else None,
-                                    progress=bar.update)
-        except ImportRejected as rejected:
-            bar.finish()
-            for problem in rejected.problems:
-                print(problem, file=sys.stderr)
-            print(f"csconsole: import rejected ({len(rejected.problems)} problems); nothing was written",
-                  file=sys.stderr)
-            return EXIT_BAD_INPUT
-        bar.finish()
+
+def _import_into(store: Any, args: argparse.Namespace) -> tuple[int, bool]:
+    """The import's exit code, and whether anything of it is in the store."""
+    from csconsole.io.csv_import import ImportPaused, ImportRejected, import_csv
+
+    bar = ProgressBar(sys.stderr, "importing")
+    try:
         if args.format == "zendesk":
-            return _zendesk_summary(store, result)
+            from csconsole.io.zendesk import import_zendesk
+
+            result = import_zendesk(store, Path(args.file), progress=bar.update)
+        else:
+            result = import_csv(store, Path(args.file), agents_file=Path(args.agents) if args.agents else None,
+                                progress=bar.update)
+    except ImportRejected as rejected:
+        bar.finish()
+        for problem in rejected.problems:
+            print(problem, file=sys.stderr)
+        print(f"csconsole: import rejected ({len(rejected.problems)} problems); nothing was written",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT, False
+    except ImportPaused as paused:
+        bar.finish()
+        print(f"csconsole: {paused}", file=sys.stderr)
+        return (130 if paused.interrupted else EXIT_BAD_INPUT), True
+    bar.finish()
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if result.resumed_from:
+        print(f"resumed batch {result.batch}: {result.resumed_from} rows were already in the store",
+              file=sys.stderr)
+    if args.format == "zendesk":
+        return _zendesk_summary(store, result), True
     print(f"imported {result.events} events on {result.tickets} tickets "
           f"({result.new_tickets} new); {len(result.findings)} rule breaches recorded as findings")
-    return EXIT_OK
+    return EXIT_OK, True
 
 
 def _import_pack(args: argparse.Namespace) -> int:
     from csconsole.io.pack_import import import_pack
-    from csconsole.services import open_store
 
-    with open_store(args.path, create=True) as store:
+    with open_named(args, create=True) as store:
         result = import_pack(store, Path(args.file))
+        where = store.location
     verdict = result.verdict
-    print(f"{args.path}: rebuilt from the pack's {result.events} events; head {result.head.seq} {result.head.hash}")
+    print(f"{where}: rebuilt from the pack's {result.events} events; head {result.head.seq} {result.head.hash}")
     if not verdict.ok:
         print(f"csconsole: audit failed: {verdict.problem}", file=sys.stderr)
         return EXIT_CHECK_FAILED
@@ -228,7 +258,7 @@ def ticket_json(row: TicketRow, now: str) -> dict[str, Any]:
 def _tickets(args: argparse.Namespace) -> int:
     from csconsole.services import queries
 
-    with _open(args.path, read_only=True) as store:
+    with open_named(args, read_only=True) as store:
         flt = TicketFilter(
             queue_id=queries.queue_by_name(store, args.queue).id if args.queue else None,
             status=args.status, min_bounces=args.min_bounces, min_contacts=args.min_contacts,
@@ -246,17 +276,26 @@ def _tickets(args: argparse.Namespace) -> int:
         out.write(f"{'REF':<12} {'QUEUE':<14} {'OWNER':<16} {'STATUS':<9} {'PRIO':<7} BNC PP CON SLA       SUBJECT\n")
         for row in rows:
             out.write(
-                f"{row.ref:<12} {row.queue[:14]:<14} {(row.owner or '—')[:16]:<16} {row.status:<9} "
-                f"{row.priority:<7} {row.bounces:>3} {row.pingpongs:>2} {row.contacts:>3} "
-                f"{row.sla_state(now).value:<9} {row.subject}\n"
+                f"{shown(row.ref):<12} {shown(row.queue)[:14]:<14} {shown(row.owner or '—')[:16]:<16} "
+                f"{row.status:<9} {row.priority:<7} {row.bounces:>3} {row.pingpongs:>2} {row.contacts:>3} "
+                f"{row.sla_state(now).value:<9} {shown(row.subject)}\n"
             )
     return EXIT_OK
+
+
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(text: str) -> str:
+    """Imported text as a terminal may print it: control characters (an escape sequence can retitle
+    the window or clear the screen) and bidi overrides written as escapes, the rest as it is."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _reassign(args: argparse.Namespace) -> int:
     from csconsole.services import queries, tickets
 
-    with _open(args.path) as store:
+    with open_named(args) as store:
         ticket_id = queries.find_ticket(store, args.ticket)
         actor = queries.agent_by_name(store, args.actor)
         target = queries.agent_by_name(store, args.to)
@@ -268,7 +307,7 @@ def _reassign(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from csconsole.services import queries
 
-    with _open(args.path, read_only=True) as store:
+    with open_named(args, read_only=True) as store:
         now = clock.now_text()
         stats = queries.floor_stats(store, now)
         from csconsole.services.recovery import open_recoveries_count
@@ -313,18 +352,18 @@ def _age(minutes: int | None) -> str:
 def _audit(args: argparse.Namespace) -> int:
     from csconsole.services import audit
 
-    with _open(args.path, read_only=True) as store:
+    with open_named(args, read_only=True) as store:
         if args.audit_command == "head":
             head = audit.head(store)
             if args.json:
-                print(json.dumps({"seq": head.seq, "hash": head.hash, "store": str(args.path),
+                print(json.dumps({"seq": head.seq, "hash": head.hash, "store": str(store.location),
                                   "at": clock.now_text()}))
             else:
                 print(f"{head.seq} {head.hash}")
             return EXIT_OK
         problems = audit.quick_check(store)
         if problems:
-            print(f"csconsole: {args.path}: integrity check failed: {problems[0]}", file=sys.stderr)
+            print(f"csconsole: {store.location}: integrity check failed: {problems[0]}", file=sys.stderr)
             return EXIT_CHECK_FAILED
         bar = ProgressBar(sys.stderr, "verifying")  # on a terminal only: a script reads one line, the verdict
         verdict = audit.verify(store, args.head, chain_only=args.chain_only,
@@ -345,7 +384,7 @@ def _audit(args: argparse.Namespace) -> int:
 def _rebuild(args: argparse.Namespace) -> int:
     from csconsole.services import audit
 
-    with _open(args.path) as store:
+    with open_named(args) as store:
         rebuilt = audit.rebuild(store)
     print(f"rebuilt every derived table from the events; {rebuilt.corrected} rows had drifted and were corrected")
     for line in rebuilt.cannot:
@@ -356,7 +395,7 @@ def _rebuild(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from csconsole.io.export import export
 
-    with _open(args.path, read_only=True) as store:  # an export never changes a byte of the store
+    with open_named(args, read_only=True) as store:  # an export never changes a byte of the store
         from csconsole.ui.report_pdf import render_report  # Qt only for the PDF, only here
 
         bar = ProgressBar(sys.stderr, "exporting")
@@ -373,7 +412,8 @@ def _export(args: argparse.Namespace) -> int:
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": _gui, "demo": _demo, "import": _import, "tickets": _tickets, "reassign": _reassign,
-    "stats": _stats, "audit": _audit, "rebuild": _rebuild, "export": _export, **cli_recovery.HANDLERS,
+    "stats": _stats, "audit": _audit, "rebuild": _rebuild, "export": _export, **cli_store.HANDLERS,
+    **cli_recovery.HANDLERS,
 }
 
 

@@ -12,12 +12,14 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from csconsole.cli_store import add_store, open_named
+
 COMMANDS = ("recovery", "recoveries", "evaluate")
 
 
 def add_parsers(sub: Any) -> None:
     rec = sub.add_parser("recovery", help="do the next step of a ticket's recovery case (opens one if needed)")
-    rec.add_argument("path", metavar="PATH")
+    add_store(rec, may_default=False)
     rec.add_argument("ticket", metavar="TICKET", help="reference or number")
     rec.add_argument("--step", required=True, metavar="STEP",
                      help="the step to do (acknowledge, widen, agree, resolve, evaluate for AWARE); "
@@ -37,12 +39,12 @@ def add_parsers(sub: Any) -> None:
     rec.add_argument("--change", metavar="TEXT", help="Evaluate: what should change")
 
     cases = sub.add_parser("recoveries", help="recovery cases with their checklist steps")
-    cases.add_argument("path", metavar="PATH")
+    add_store(cases, may_default=True)
     cases.add_argument("--open", action="store_true", help="only cases not complete yet")
     cases.add_argument("--json", action="store_true")
 
     ev = sub.add_parser("evaluate", help="evaluate a ticket: associate and policy scores (1-5), kept apart")
-    ev.add_argument("path", metavar="PATH")
+    add_store(ev, may_default=False)
     ev.add_argument("ticket", metavar="TICKET")
     ev.add_argument("--associate-score", required=True, metavar="N")
     ev.add_argument("--policy", metavar="P", help="the policy judged (name or id)")
@@ -51,20 +53,11 @@ def add_parsers(sub: Any) -> None:
     ev.add_argument("--as", dest="actor", required=True, metavar="SUPERVISOR")
 
 
-def _open(path: str, *, read_only: bool = False) -> Any:
-    from csconsole.services import open_store
-
-    store = open_store(path, read_only=read_only)
-    for warning in store.warnings:
-        print(f"csconsole: warning: {warning}", file=sys.stderr)
-    return store
-
-
 def _recovery(args: argparse.Namespace) -> int:
     from csconsole.services import queries
     from csconsole.services import recovery as rec
 
-    with _open(args.path) as store:
+    with open_named(args) as store:
         ticket_id = queries.find_ticket(store, args.ticket)
         actor = queries.agent_by_name(store, args.actor)
         if args.step.strip().lower() == "complete":
@@ -97,7 +90,7 @@ def _recovery(args: argparse.Namespace) -> int:
 def _recoveries(args: argparse.Namespace) -> int:
     from csconsole.services import recovery as rec
 
-    with _open(args.path, read_only=True) as store:
+    with open_named(args, read_only=True) as store:
         rows = rec.cases(store, rec.CaseFilter(open_only=args.open), limit=1_000_000)
         if args.json:
             out = sys.stdout
@@ -121,7 +114,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     from csconsole.services import queries
     from csconsole.services import recovery as rec
 
-    with _open(args.path) as store:
+    with open_named(args) as store:
         ticket_id = queries.find_ticket(store, args.ticket)
         actor = queries.agent_by_name(store, args.actor)
         change = rec.evaluate(store, ticket_id, actor_id=actor.id, associate_score=args.associate_score,

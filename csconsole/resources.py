@@ -1,4 +1,4 @@
-"""The one way to reach ``resources/`` (icons), wherever csconsole runs from.
+"""The one way to reach ``resources/`` (icons, the user guide), wherever csconsole runs from.
 
 - PyInstaller bundle: ``packaging/csconsole.spec`` copies the folder to ``sys._MEIPASS/resources``;
 - source checkout or editable install: the ``resources/`` folder beside the ``csconsole`` package;
@@ -56,6 +56,11 @@ def icon_png(size: int) -> Path:
     if size not in ICON_SIZES:
         raise ValueError(f"no {size}px icon; sizes are {', '.join(map(str, ICON_SIZES))}")
     return path("icons", "hicolor", f"{size}x{size}", "apps", f"{ICON_NAME}.png")
+
+
+def guide() -> Path:
+    """The user guide (Markdown), shown by Help > User guide."""
+    return path("guide", "guide.md")
 
 
 def icon_files() -> dict[int, Path]:

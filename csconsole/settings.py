@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QLocale, QSettings
 
 from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.rules import REASSIGN_REASONS
@@ -34,9 +34,10 @@ class Prefs:
     IDENTITY = Setting[str]("identity/agent", str, "", "name of the supervisor at this console")
     LAST_STORE = Setting[str]("store/last", str, "", "the store opened last time")
     GEOMETRY = Setting[QByteArray]("window/geometry", QByteArray, QByteArray(), "main window geometry")
-    WINDOW_STATE = Setting[QByteArray]("window/state", QByteArray, QByteArray(), "docks and toolbars")
+    WINDOW_STATE = Setting[QByteArray]("window/state", QByteArray, QByteArray(), "the toolbar's place")
     SPLITTER = Setting[QByteArray]("window/splitter", QByteArray, QByteArray(), "panel sizes")
-    HEADER = Setting[QByteArray]("tickets/header", QByteArray, QByteArray(), "ticket table columns")
+    # v2: the columns are sized from the font and ordered anew (issue 14); an older header is left unread
+    HEADER = Setting[QByteArray]("tickets/header_v2", QByteArray, QByteArray(), "ticket table columns")
     OPEN_ONLY = Setting[bool]("tickets/open_only", bool, True, "show only open tickets")
     POLL_MS = Setting[int]("live/poll_ms", int, 250, "how often to look for commits by others")
     THEME = Setting[str]("view/theme", str, "system", "system, light or dark")
@@ -48,6 +49,12 @@ class Prefs:
     TRIGGER_CONTACTS = Setting[int]("recovery/min_contacts", int, 3, "... or from this many customer contacts")
     TRIGGER_LOYAL_BREACH = Setting[bool]("recovery/loyal_breach", bool, True, "... or a loyal customer's breached SLA")
     IMPORT_FOLDER = Setting[str]("import/folder", str, "", "where the last import was picked from")
+    EXPORT_FOLDER = Setting[str]("export/folder", str, "", "where the last audit pack went (else the documents)")
+    CURRENCY = Setting[str]("view/currency", str, "", "ISO code shown with goodwill amounts; empty: the locale's")
+    PANELS = Setting[list]("window/panels", list, [], "the Recovery and Dashboard tabs open, in order")
+    DASHBOARD_GEOMETRY = Setting[QByteArray]("window/dashboard_geometry", QByteArray, QByteArray(),
+                                             "the dashboard window's place and size")
+    PANEL_CURRENT = Setting[str]("window/panel_current", str, "", "the tab in front: tickets, recovery or dashboard")
 
 
 class Settings:
@@ -79,6 +86,12 @@ class Settings:
     def recovery_triggers(self) -> RecoveryTriggers:
         return RecoveryTriggers(max(1, self.get(Prefs.TRIGGER_BOUNCES)), max(1, self.get(Prefs.TRIGGER_CONTACTS)),
                                 self.get(Prefs.TRIGGER_LOYAL_BREACH))
+
+    def currency(self) -> str:
+        """The currency goodwill amounts are shown in: the preference, else the locale's, else USD (the demo
+        floor's policies speak dollars)."""
+        chosen = self.get(Prefs.CURRENCY).strip().upper()
+        return chosen or QLocale().currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode) or "USD"
 
     def sync(self) -> None:
         self._q.sync()

@@ -65,16 +65,27 @@ def find_bindir() -> Path | None:
     return None
 
 
+# A server as a floor would run it (the benchmark's): every commit durable, as SQLite's synchronous=FULL.
+DURABLE = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on", "shared_buffers": "256MB",
+           "max_connections": "100"}
+
+
 class PgServer:
-    """One initdb'd cluster in a private folder; the test superuser connects over its Unix socket."""
+    """One initdb'd cluster in a private folder; the test superuser connects over its Unix socket.
+
+    ``port``: it listens on 127.0.0.1 too (loopback TCP, as a desk reaches a server); ``durable``: the
+    settings of a real floor (``DURABLE``) instead of a test's."""
 
     _numbers = itertools.count(1)
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, port: int | None = None, durable: bool = False,
+                 root: Path | None = None) -> None:
         self.bindir = bindir
+        self.port = port
+        self.durable = durable
         self.as_root = os.geteuid() == 0
         # Short and under /tmp: a socket path has a 107-byte limit, and the server user must reach it.
-        self.root = Path(tempfile.mkdtemp(prefix="csconsole-pg-", dir="/tmp" if self.as_root else None))
+        self.root = root or Path(tempfile.mkdtemp(prefix="csconsole-pg-", dir="/tmp" if self.as_root else None))
         self.data = self.root / "data"
         self.socket_dir = self.root / "socket"
         self.log = self.root / "server.log"
@@ -91,9 +102,15 @@ class PgServer:
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-E", "UTF8", "--locale=C",
                   "--auth=trust", "--no-sync", "--no-instructions")
         settings = dict(SETTINGS, unix_socket_directories=f"'{self.socket_dir}'")
+        hba = HBA
+        if self.durable:
+            settings.update(DURABLE)
+        if self.port is not None:
+            settings.update(listen_addresses="'127.0.0.1'", port=str(self.port))
+            hba += f"host all {SUPERUSER} 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
         with open(self.data / "postgresql.conf", "a", encoding="utf-8") as conf:
             conf.write("".join(f"{key} = {value}\n" for key, value in settings.items()))
-        (self.data / "pg_hba.conf").write_text(HBA, encoding="utf-8")
+        (self.data / "pg_hba.conf").write_text(hba, encoding="utf-8")
         self.start()
         self.started_in = time.perf_counter() - began
 
@@ -130,9 +147,19 @@ class PgServer:
                                                 done.stderr + ("\nserver log:\n" + log if log else ""))
 
     # -- connecting --------------------------------------------------------------------------------
-    def url(self, dbname: str = "postgres", user: str = SUPERUSER, password: str | None = None) -> str:
+    def url(self, dbname: str = "postgres", user: str = SUPERUSER, password: str | None = None, *,
+            tcp: bool = False) -> str:
+        """Over the Unix socket, or (``tcp``, a server started with a port) over loopback TCP."""
         secret = f":{quote(password, safe='')}" if password is not None else ""
-        return f"postgresql://{quote(user, safe='')}{secret}@/{quote(dbname, safe='')}?host={self.socket_dir}"
+        if tcp:
+            return f"postgresql://{quote(user, safe='')}{secret}@127.0.0.1:{self.port}/{quote(dbname, safe='')}"
+        where = f"?host={self.socket_dir}" + (f"&port={self.port}" if self.port is not None else "")
+        return f"postgresql://{quote(user, safe='')}{secret}@/{quote(dbname, safe='')}{where}"
+
+    def version(self) -> str:
+        with self.admin() as conn:
+            row = conn.execute(b"SHOW server_version").fetchone()
+        return str(row[0]) if row else "?"
 
     def admin(self) -> psycopg.Connection[tuple[object, ...]]:
         return psycopg.connect(self.url(), autocommit=True)
@@ -188,6 +215,18 @@ def pg_server() -> Iterator[PgServer]:
 
 
 @pytest.fixture
+def own_pg_server(pg_server: PgServer) -> Iterator[PgServer]:
+    """A server of this test's own, to stop and start under open connections without disturbing the
+    session's (its binaries are the session server's)."""
+    server = PgServer(pg_server.bindir)
+    try:
+        server.init_and_start()
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
 def pg_url(pg_server: PgServer) -> Iterator[str]:
     """A libpq URL of a fresh, empty database for this test, as the superuser."""
     name = pg_server.create_database()
@@ -223,8 +262,10 @@ _UNAVAILABLE = pytest.StashKey[tuple[str, int]]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Mark the tests that use the server; without it (and not in CI), set them aside, told in one line."""
-    needing = [item for item in items if "pg_server" in getattr(item, "fixturenames", ())]
+    """Mark the tests that use the server (also those of the ``postgres`` engine, which reach it only when
+    they run); without it (and not in CI), set them aside, told in one line."""
+    needing = [item for item in items if "pg_server" in getattr(item, "fixturenames", ())
+               or item.get_closest_marker("postgresql") is not None]
     for item in needing:
         item.add_marker(pytest.mark.postgresql)
     reason = _unavailable() if needing else ""

@@ -19,7 +19,7 @@ def test_benchmark_reports_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--tickets", "2000", "--skip-peers", "--quick",
-         "--reuse", "--json", str(out)],
+         "--reuse", "--store-dir", str(tmp_path / "stores"), "--json", str(out)],
         capture_output=True, text=True, timeout=120, check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
@@ -36,3 +36,26 @@ def test_benchmark_reports_every_figure(tmp_path: Path) -> None:
     assert report["machine"]["nproc"] >= 1
     for spec in SPECS:
         assert spec.label in done.stdout  # the printed table names every figure
+    assert [p.name for p in (tmp_path / "stores").iterdir() if p.name.startswith("session-")] == [], \
+        "the run's scratch folder is removed at its end"
+
+
+def test_benchmark_measures_both_engines_side_by_side(pg_server: object, tmp_path: Path) -> None:
+    """``--engine both``: the server's figures beside SQLite's, with the ratios and the server's budgets."""
+    from benchmarks.engines import OWN, PAGES
+
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--engine", "both", "--tickets", "1000",
+         "--skip-peers", "--skip-gui", "--quick", "--store-dir", str(tmp_path / "stores"), "--json", str(out)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = json.loads(out.read_text())
+    server = report["postgres"]["1000"]["figures"]
+    for key in (*PAGES, "reassign_p99_ms", "bulk_reassign_s", "audit_verify_s", "build_s"):
+        assert server[key]["value"] is not None, f"{key}: {server[key]['note']}"
+    judged = {line["key"]: line for line in report["side_by_side"]}
+    assert all(judged[key]["ratio"] is not None and judged[key]["verdict"] in ("pass", "FAIL") for key in PAGES)
+    assert judged["reassign_p99_ms"]["verdict"] in ("pass", "FAIL") and set(OWN) <= set(judged)
+    assert "PG/SQLite" in done.stdout

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from csconsole.domain.errors import BadInput
@@ -23,8 +24,38 @@ def now_text() -> str:
     return to_text(datetime.now(UTC))
 
 
+# The store's text keeps its order only with four-digit years; beyond these a time cannot be right anyway.
+FIRST_YEAR, LAST_YEAR = 1000, 9998
+_STORE_TEXT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+
+
 def parse_iso(text: str) -> str:
     """Any ISO 8601 time with an offset or ``Z`` → the store's UTC text. Naive times are refused."""
+    return to_text(_parse(text))
+
+
+def parse_iso_ordered(text: str) -> tuple[str, str]:
+    """``parse_iso`` and an order key that keeps the sub-second part the store's text drops, so two
+    times within one second still compare in their true order (``order_key`` of a store text is equal
+    to the key of any time within its second's start)."""
+    if _STORE_TEXT.fullmatch(text) and FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        try:
+            datetime.fromisoformat(text[:-1])  # a real day and hour (no 30 February)
+        except ValueError:
+            pass
+        else:
+            return text, order_key(text)  # already the store's text: most of a large log
+    moment = _parse(text).astimezone(UTC)
+    text = moment.strftime(FORMAT)
+    return text, f"{text[:-1]}.{moment.microsecond:06d}Z"
+
+
+def order_key(text: str) -> str:
+    """The order key of a time in the store's text (its second, with no fraction)."""
+    return text[:-1] + ".000000Z"
+
+
+def _parse(text: str) -> datetime:
     raw = text.strip()
     try:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00") if raw.endswith("Z") else raw)
@@ -32,7 +63,13 @@ def parse_iso(text: str) -> str:
         raise BadInput(f"not an ISO 8601 time: {text!r}") from None
     if moment.tzinfo is None:
         raise BadInput(f"time without an offset or Z: {text!r}")
-    return to_text(moment)
+    try:
+        year = moment.astimezone(UTC).year
+    except OverflowError:  # 0001-01-01T00:00+01:00 or 9999-12-31T23:00-05:00: no UTC year to write
+        year = 0
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise BadInput(f"time out of range: {text.strip()!r} (years {FIRST_YEAR} to {LAST_YEAR} in UTC)")
+    return moment
 
 
 def add_minutes(text: str, minutes: float) -> str:

@@ -19,3 +19,17 @@ class StaleTicket(DomainError):
 
 class BadInput(DomainError):
     """Input that is malformed: a bad value, a missing field."""
+
+
+class StaleTickets(StaleTicket):
+    """Some tickets of a bulk action changed since the caller looked; ``others`` did not and may go ahead."""
+
+    def __init__(self, stale: list[tuple[int, str]], others: list[int]) -> None:
+        names = ", ".join(ref for _, ref in stale[:10]) + (" …" if len(stale) > 10 else "")
+        total = len(stale) + len(others)
+        super().__init__(f"{len(stale)} of {total} tickets changed since you looked at them ({names}); "
+                         + (f"reassign the other {len(others)}, or refresh and try again" if others
+                            else "refresh and try again"))
+        self.stale = [ticket_id for ticket_id, _ in stale]
+        self.stale_refs = [ref for _, ref in stale]
+        self.others = others

@@ -69,8 +69,13 @@ def rule_breaches(
 ) -> list[Finding]:
     """Walk a ticket's events and name every one that broke a rule of DESIGN §2, each judged by the roles
     in force at its moment when ``roles`` knows them in time (a plain mapping: the roles of today)."""
-    return [
-        Finding(ticket_id, event.seq, event.at, rule, detail)
-        for event, state in replay(ticket_id, events, targets or SlaTargets())
-        for rule, detail in breaches(event, state, role_of(roles, event.actor, event.seq))
-    ]
+    found: list[Finding] = []
+    for event, state in replay(ticket_id, events, targets or SlaTargets()):
+        found += judge(ticket_id, event, state, roles)
+    return found
+
+
+def judge(ticket_id: int, event: Event, state: TicketState, roles: Roles) -> list[Finding]:
+    """The rules ``event`` broke, judged by ``state``, the ticket as it stood just before it."""
+    return [Finding(ticket_id, event.seq, event.at, rule, detail)
+            for rule, detail in breaches(event, state, role_of(roles, event.actor, event.seq))]

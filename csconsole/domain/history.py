@@ -59,39 +59,44 @@ def path_text(labels: Sequence[str]) -> str:
     return " → ".join(labels)
 
 
-def summary(kind: str, data: Mapping[str, object], queues: Names, agents: Names) -> str:
-    """One plain line saying what an event did."""
+# Said where a transfer carries no note (DESIGN §2: everyone who touches a ticket moves it forward).
+NO_TRANSFER_NOTE = "without a note, a breach of the rule that every transfer says what was done and what is next"
+
+
+def summary(kind: str, data: Mapping[str, object], queues: Names, agents: Names, policies: Names | None = None,
+            currency: str = "") -> str:
+    """One plain line saying what an event did (a ``revert`` is told by ``revert_summary``)."""
     def holder() -> str:
         owner = data.get("owner")
         who = agents.get(owner, "?") if isinstance(owner, int) else NO_OWNER
         return f"{queues.get(data.get('queue'), '?')}/{who}"  # type: ignore[arg-type]
 
-    note = str(data.get("note") or "")
+    note = str(data.get("note") or "").strip()
     match kind:
         case EventKind.CREATED:
             return f"Opened by {data.get('channel')} ({data.get('priority')}) in {queues.get(data.get('queue'), '?')}: {data.get('subject')}"  # type: ignore[arg-type]
         case EventKind.TAKE:
             return f"Taken → {holder()}"
         case EventKind.TRANSFER:
-            return f"Transferred → {holder()}: {note}"
+            return f"Transferred → {holder()}: {note}" if note else f"Transferred → {holder()} {NO_TRANSFER_NOTE}"
         case EventKind.REASSIGN:
             return f"Reassigned → {holder()}: {data.get('reason')}"
         case EventKind.CONTACT:
             return f"Customer contact{': ' + note if note else ''}"
         case EventKind.REPLY:
-            return f"Reply: {note}"
+            return f"Reply{': ' + note if note else ''}"
         case EventKind.STATUS:
             return f"Status → {data.get('status')}{': ' + note if note else ''}"
         case EventKind.ESCALATE:
-            return f"Escalated to {data.get('priority')}: {note}"
+            return f"Escalated to {data.get('priority')}{': ' + note if note else ''}"
         case EventKind.NOTE:
-            return f"Note: {note}"
+            return f"Note{': ' + note if note else ''}"
         case EventKind.REVERT:
             count = len(data.get("reverts") or ())  # type: ignore[arg-type]
             what = "the action before" if count == 1 else f"the {count} actions before"
             return f"Undone: {what}{': ' + note if note else ''}"
         case EventKind.RECOVERY_STEP | EventKind.EVALUATION:
-            return recovery.describe(kind, dict(data)) or str(kind)
+            return recovery.describe(kind, dict(data), policies, currency) or str(kind)
         case EventKind.ZENDESK_SYNCED:
             found = ", ".join(f"{name.replace('_', ' ')} {data[name]}" for name in
                               ("assignee_stations", "group_stations", "reopens", "replies") if data.get(name) is not None)
@@ -99,3 +104,21 @@ def summary(kind: str, data: Mapping[str, object], queues: Names, agents: Names)
         case EventKind.REF_RECORDED:
             return f"Reference {data.get('ref')} recorded"
     return f"{kind}{': ' + note if note else ''}"
+
+
+def revert_summary(data: Mapping[str, object], kinds: Mapping[int, tuple[str, Mapping[str, object]]]) -> str:
+    """An undo or a redo, told by what it takes back: ``kinds`` maps the ticket's seqs to (kind, data).
+
+    A revert of an action is an undo; a revert of that revert is a redo (the action stands again); and so
+    on, so the parity of the chain says which, and its end says what action it was about.
+    """
+    seqs = [int(s) for s in data.get("reverts") or ()]  # type: ignore[union-attr]
+    depth = 1
+    while seqs and all(kinds.get(s, ("", {}))[0] == EventKind.REVERT for s in seqs):
+        depth += 1
+        seqs = [int(t) for s in seqs for t in kinds[s][1].get("reverts") or ()]  # type: ignore[union-attr]
+    actions = sorted({kinds[s][0] for s in seqs if s in kinds})
+    verb = "Undone" if depth % 2 else "Redone"
+    what = " and ".join(f"the {kind}" for kind in actions) or "the action before"
+    note = str(data.get("note") or "").strip()
+    return f"{verb}: {what}" + (f" ({note})" if note else "")

@@ -174,15 +174,15 @@ def _check_fields(step: Step, fields: Mapping[str, Any]) -> dict[str, Any]:
     if step.records is Records.PROMISE:
         promise = _text(fields, "promise")
         if not promise:
-            raise BadInput(f"{step.title} records what was promised (--promise)")
+            raise BadInput(f"{step.title} records what was promised")
         by = _text(fields, "promised_by")
         if not by:
-            raise BadInput(f"{step.title} records the promised-by date (--promised-by)")
+            raise BadInput(f"{step.title} records the promised-by date")
         out = {"promise": promise, "promised_by": parse_day(by, "the promised-by date")}
     elif step.records is Records.RESOLUTION:
         fix = _text(fields, "fix")
         if not fix:
-            raise BadInput(f"{step.title} records the fix (--fix)")
+            raise BadInput(f"{step.title} records the fix: what was done")
         out = {"fix": fix, "outcome": _enum(Outcome, _text(fields, "outcome"), "outcome").value}
         kind, amount = _text(fields, "goodwill_kind"), fields.get("goodwill_amount")
         if amount not in (None, ""):
@@ -193,7 +193,7 @@ def _check_fields(step: Step, fields: Mapping[str, Any]) -> dict[str, Any]:
             if number < 0:
                 raise BadInput("the goodwill amount cannot be negative")
             if not kind:
-                raise BadInput("say what kind of goodwill the amount is (--goodwill-kind)")
+                raise BadInput("say what kind of goodwill the amount is (a refund, a voucher…)")
             out["goodwill_amount"] = round(number, 2)
         if kind:
             out["goodwill_kind"] = kind
@@ -204,7 +204,7 @@ def _check_fields(step: Step, fields: Mapping[str, Any]) -> dict[str, Any]:
         cause = _enum(RootCause, _text(fields, "root_cause"), "root cause")
         policy = fields.get("policy")
         if cause is RootCause.POLICY and policy is None:
-            raise BadInput("a policy root cause names the policy (--policy)")
+            raise BadInput("a policy root cause names the policy involved: pick it from the list")
         change = _text(fields, "change")
         out = {"root_cause": cause.value, "policy": None if policy is None else int(policy), "change": change}
     return out
@@ -315,8 +315,26 @@ def fold_cases(events: Iterable[Event]) -> dict[int, RecoveryCase]:
     return book.cases
 
 
-def describe(kind: str, data: dict[str, Any]) -> str | None:
-    """One plain line for a ticket's history; None for events that are not recovery or evaluation."""
+def money(amount: object, currency: str = "") -> str:
+    """A goodwill amount with two decimals, and its currency when one is known ("25.00 EUR")."""
+    try:
+        text = f"{float(str(amount)):,.2f}"
+    except ValueError:
+        text = str(amount)
+    return f"{text} {currency}" if currency else text
+
+
+def describe(kind: str, data: dict[str, Any], policies: Mapping[int, str] | None = None,
+             currency: str = "") -> str | None:
+    """One plain line for a ticket's history; None for events that are not recovery or evaluation.
+
+    ``policies`` (id → name) names the policy a root cause or an evaluation points at; ``currency`` goes
+    with goodwill amounts (the console's preference: the events record the amount alone)."""
+    names = policies or {}
+
+    def policy_name(policy_id: object) -> str:
+        return f"“{names[policy_id]}”" if policy_id in names else f"#{policy_id}"
+
     if kind == EventKind.RECOVERY_STEP:
         if data.get("action") == OPEN:
             name = data.get("checklist", {}).get("name", "")
@@ -326,14 +344,21 @@ def describe(kind: str, data: dict[str, Any]) -> str | None:
         if data.get("promise"):
             extra = f" — promised: {data['promise']} by {data.get('promised_by')}"
         elif data.get("fix"):
-            goodwill = f", goodwill {data['goodwill_kind']} {data.get('goodwill_amount') or ''}".rstrip() \
-                if data.get("goodwill_kind") else ""
+            goodwill = ""
+            if data.get("goodwill_kind"):
+                amount = data.get("goodwill_amount")
+                goodwill = f", goodwill {data['goodwill_kind']}" + (f" {money(amount, currency)}" if amount else "")
             extra = f" — {data['fix']}{goodwill}; {data.get('outcome')}"
         elif data.get("root_cause"):
-            extra = f" — root cause: {data['root_cause']}"
-        return f"Recovery · {title}: {data.get('note', '')}{extra}"
+            policy = f" ({policy_name(data['policy'])})" if data.get("policy") is not None else ""
+            extra = f" — root cause: {data['root_cause']}{policy}"
+        note = str(data.get("note") or "")
+        return f"Recovery · {title}" + (f": {note}" if note else "") + extra
     if kind == EventKind.EVALUATION:
-        policy = f"; policy {data['policy_score']}/5" if data.get("policy_score") is not None else ""
+        policy = ""
+        if data.get("policy") is not None:
+            score = data.get("policy_score")
+            policy = f"; policy {policy_name(data['policy'])}" + (f" {score}/5" if score is not None else "")
         comment = f": {data['comment']}" if data.get("comment") else ""
         return f"Evaluated: associate {data.get('associate_score')}/5{policy}{comment}"
     return None

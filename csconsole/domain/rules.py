@@ -126,8 +126,8 @@ def check_can_revert(
     later = [e for e in effective(events) if (e.seq or 0) > first and e.seq not in seqs]
     if later:
         raise RuleViolation(
-            f"ticket {ticket} changed since (a {later[0].kind} at {later[0].at}), so this cannot be "
-            "undone; undo the later action first, or act on the ticket anew"
+            f"ticket {ticket} changed since (a {later[0].kind} at {later[0].at[:16].replace('T', ' ')} UTC), "
+            "so this cannot be undone; act on the ticket anew if it still needs it"
         )
     return targets
 

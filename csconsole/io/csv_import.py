@@ -1,138 +1,204 @@
-"""Import the CSV event log of DESIGN §6, all or nothing.
+"""Import the CSV event log of DESIGN §6: checked whole first, then appended without stopping the floor.
 
-The whole file is read and checked first; any structural problem rejects it with
-``FILE:ROW:FIELD: message`` lines and nothing is written. A file that passes is written in one
-transaction (one import session of the store). Rule breaches in the history are kept as they happened
-and reported as findings.
+1. **Check and stage** (no write lock held): the file is read as it comes, in bounded memory; every row is
+   checked (fields, kinds, times, order per ticket, against the store's tickets) and copied into a
+   staging file beside the store. Any structural problem rejects the file with ``FILE:ROW:FIELD: message``
+   lines, and nothing is written.
+2. **Append** in short transactions (``ImportSession.chunk``), each holding the lock for ~0.2 s, so a
+   live reassign waits for one chunk at most. Every event carries ``data["import"]``, the batch id (the
+   file's sha256, shortened). A run cut short (crash, power cut, Ctrl+C) leaves the chunks it committed
+   and the staging file; importing the same file again appends the rest and nothing twice.
+
+Rule breaches in the history are kept as they happened and reported as findings; names with bidi
+controls are kept and reported as warnings.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import hashlib
+import json
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
-from csconsole.domain.findings import Finding, rule_breaches
-from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import Channel, EventKind, Priority, Role, Status
-from csconsole.io.import_outcome import ImportCancelled, ImportRejected, ImportResult, Problems, Progress
-from csconsole.store.import_session import ImportSession, existing_tickets, import_session
+from csconsole.io.csv_append import Row, append
+from csconsole.io.csv_read import MAX_FIELD, Lines, records
+from csconsole.io.import_file import open_regular
+from csconsole.io.import_outcome import (
+    ImportCancelled,
+    ImportPaused,
+    ImportRejected,
+    ImportResult,
+    Problems,
+    Progress,
+)
+from csconsole.io.import_text import name_warning
+from csconsole.store import import_session as batches
+from csconsole.store.import_session import Staging
 from csconsole.store.store import Store
 
-__all__ = ["COLUMNS", "MAX_FIELD", "ImportCancelled", "ImportRejected", "ImportResult", "import_csv"]
+__all__ = ["COLUMNS", "MAX_FIELD", "ImportCancelled", "ImportPaused", "ImportRejected", "ImportResult",
+           "import_csv"]
 
 COLUMNS = ("ticket", "at", "kind", "actor", "queue", "owner", "customer", "subject", "channel", "priority",
            "status", "note")
 AGENT_COLUMNS = ("name", "role", "queue")
-IMPORTABLE = (EventKind.CREATED, EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN, EventKind.CONTACT,
-              EventKind.REPLY, EventKind.STATUS, EventKind.ESCALATE, EventKind.NOTE)
-MAX_FIELD = 10_000  # characters; longer is not a note, it is a mistake
-@dataclass(frozen=True)
-class _Row:
-    line: int
-    ticket: str
-    at: str
-    kind: EventKind
-    actor: str
-    queue: str
-    owner: str
-    customer: str
-    subject: str
-    channel: str
-    priority: str
-    status: str
-    note: str
+KINDS = {k.value: k for k in EventKind}
+CHANNELS = frozenset(c.value for c in Channel)
+PRIORITIES = frozenset(p.value for p in Priority)
+STATUSES = frozenset(s.value for s in Status)
+IMPORTABLE = frozenset((EventKind.CREATED, EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN,
+                        EventKind.CONTACT, EventKind.REPLY, EventKind.STATUS, EventKind.ESCALATE, EventKind.NOTE))
+NAMES = ("actor", "queue", "owner", "customer")
+FUTURE_TOLERANCE_MINUTES = 24 * 60  # clocks drift; history a day ahead of ours cannot be history
+STAGE_BATCH = 5000
+_HASH_CHUNK = 1 << 20
 
 
-def _read_text(file: Path, problems: Problems) -> str:
+def batch_id(file: Path, agents_file: Path | None) -> str:
+    """The import's identity: the same file (and roles file) is the same batch, resumed, never doubled."""
+    digest = hashlib.sha256()
+    for part in (file, agents_file):
+        if part is not None:
+            with open_regular(part, what="CSV file") as stream:
+                while chunk := stream.read(_HASH_CHUNK):
+                    digest.update(chunk)
+        digest.update(b"\0")
+    return digest.hexdigest()[:24]
+
+
+def import_csv(
+    store: Store, file: Path, *, agents_file: Path | None = None, progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportResult:
+    agents = _read_agents(agents_file) if agents_file else []
+    batch = batch_id(file, agents_file)
+    where = batches.staging_path(store, batch)
+    staging = Staging.find(where)
+    warnings: list[str] = []
+    if staging is None or staging.get("state") != "sealed":
+        if staging is not None:
+            staging.close()
+        staging = _stage(store, file, where, agents, warnings, progress, cancel)
     try:
-        raw = file.read_bytes()
-    except OSError as error:
-        raise BadInput(f"cannot read {file}: {error.strerror}") from None
+        result = append(store, file, staging, batch, progress, cancel)
+    except BaseException:
+        staging.close()  # kept: the same import resumes from it
+        raise
+    staging.discard()
+    result.warnings = warnings
+    return result
+
+
+# --- 1. check and stage ---------------------------------------------------------------------------------
+
+def _stage(store: Store, file: Path, where: Path, agents: list[tuple[int, str, Role, str]], warnings: list[str],
+           progress: Progress | None, cancel: threading.Event | None) -> Staging:
+    problems = Problems(file)
+    odd = Problems(file)
+    staging = Staging.create(where, len(Row.__dataclass_fields__))
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        problems.add(line, "-", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8")
+        with open_regular(file, what="CSV event log") as stream:
+            size = max(1, _size(stream))
+            lines = Lines(stream, problems)
+            rows, created = _check_rows(store, file, lines, staging, problems, odd, progress, cancel, size)
         problems.raise_if_any()
-        raise AssertionError("unreachable") from None
+        if rows == 0:
+            raise ImportRejected([f"{file}:2:-: no events after the header row"])
+        staging.set("source", str(file))
+        staging.set("agents", json.dumps([(n, r.value, q) for _, n, r, q in agents]))
+        staging.set("created", str(created))
+        staging.set("state", "sealed")
+        staging.seal()
+    except BaseException:
+        staging.discard()
+        raise
+    warnings += odd.lines
+    return staging
 
 
-def _records(file: Path, text: str, expected: tuple[str, ...], problems: Problems) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        problems.add(1, "-", "the file is empty; expected a header row: " + ",".join(expected))
-        problems.raise_if_any()
-    except csv.Error as error:
-        problems.add(1, "-", f"not a CSV header row ({error})")
-        problems.raise_if_any()
-    names = [h.strip().lower() for h in header]
-    for column in expected:
-        if column not in names:
-            problems.add(1, column, "missing column")
-    for column in names:
-        if column not in expected:
-            if column and column.isprintable() and ":" not in column:
-                problems.add(1, column, "unknown column")
-            else:  # NULs, control characters or ':' would break the one-line FILE:ROW:FIELD message
-                problems.add(1, "-", f"unknown column {column!r}")
-    problems.raise_if_any()
-    records: list[tuple[int, dict[str, str]]] = []
-    line = 1
-    try:
-        for values in reader:
-            line = reader.line_num
-            if not values or all(not v.strip() for v in values):
-                continue
-            if len(values) != len(names):
-                problems.add(line, "-", f"{len(values)} fields where the header has {len(names)}")
-                continue
-            record = dict(zip(names, (v.strip() for v in values), strict=True))
-            for column, value in record.items():
-                if len(value) > MAX_FIELD:
-                    problems.add(line, column, f"{len(value)} characters; at most {MAX_FIELD} are accepted")
-            records.append((line, record))
-    except csv.Error as error:
-        problems.add(reader.line_num or line + 1, "-", f"broken CSV ({error})")
-    problems.raise_if_any()
-    return records
+def _size(stream: object) -> int:
+    import os
+
+    return os.fstat(stream.fileno()).st_size  # type: ignore[attr-defined]
 
 
-def _parse_rows(file: Path, problems: Problems) -> list[_Row]:
-    rows: list[_Row] = []
-    for line, r in _records(file, _read_text(file, problems), COLUMNS, problems):
-        before = len(problems.lines)
-        if not r["ticket"]:
-            problems.add(line, "ticket", "missing ticket reference")
-        kind_text = r["kind"].lower()
-        kind: EventKind | None = None
-        if kind_text not in {k.value for k in EventKind}:
-            problems.add(line, "kind", f"unknown kind {r['kind']!r}")
-        elif EventKind(kind_text) not in IMPORTABLE:
-            problems.add(line, "kind", f"{kind_text} events are recorded in csconsole, not imported")
+def _check_rows(store: Store, file: Path, lines: Lines, staging: Staging, problems: Problems, odd: Problems,
+                progress: Progress | None, cancel: threading.Event | None, size: int) -> tuple[int, int]:
+    """Check every row as it is read and stage the good ones; returns (rows, tickets created)."""
+    latest = clock.add_minutes(clock.now_text(), FUTURE_TOLERANCE_MINUTES)
+    last: dict[str, str] = {}  # ticket → order key of its latest row
+    news = _NewTickets(store, problems)
+    buffer: list[tuple[object, ...]] = []
+    rows = created = 0
+    for line, r in records(lines, COLUMNS, problems):
+        parsed = _parse_row(line, r, problems, odd, latest)
+        if parsed is None or not _check_order(store, *parsed, last, news, problems):
+            if problems.full:
+                break
+            continue
+        row = parsed[0]
+        created += row.kind == EventKind.CREATED
+        buffer.append((row.line, row.ticket, row.at, row.kind, row.actor, row.queue, row.owner, row.customer,
+                       row.subject, row.channel, row.priority, row.status, row.note))
+        done = rows + len(buffer)
+        if done % 1000:
+            continue
+        if cancel is not None and cancel.is_set():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(done, max(done, int(done * size / max(lines.bytes_read, 1))))
+        if len(buffer) >= STAGE_BATCH and not problems.lines:
+            staging.add(buffer, rows + 1)
+            rows += len(buffer)
+            buffer.clear()
+    if not problems.full:
+        news.check()
+    if problems.lines:
+        return 0, 0
+    if cancel is not None and cancel.is_set():
+        raise ImportCancelled()
+    staging.add(buffer, rows + 1)
+    return rows + len(buffer), created
+
+
+def _parse_row(line: int, r: dict[str, str], problems: Problems, odd: Problems,
+               latest: str) -> tuple[Row, str] | None:
+    """The row, and its time's order key (to the microsecond), or None after naming its problems."""
+    before = len(problems.lines)
+    if not r["ticket"]:
+        problems.add(line, "ticket", "missing ticket reference")
+    kind_text = r["kind"].lower()
+    kind = KINDS.get(kind_text)
+    if kind is None:
+        problems.add(line, "kind", f"unknown kind {r['kind']!r}")
+    elif kind not in IMPORTABLE:
+        problems.add(line, "kind", f"{kind_text} events are recorded in csconsole, not imported")
+        kind = None
+    at = key = ""
+    if not r["at"]:
+        problems.add(line, "at", "missing time")
+    else:
+        try:
+            at, key = clock.parse_iso_ordered(r["at"])
+        except BadInput as error:
+            problems.add(line, "at", str(error))
         else:
-            kind = EventKind(kind_text)
-        at = ""
-        if not r["at"]:
-            problems.add(line, "at", "missing time")
-        else:
-            try:
-                at = clock.parse_iso(r["at"])
-            except BadInput as error:
-                problems.add(line, "at", str(error))
-        if kind is not None:
-            _check_kind_fields(line, kind, r, problems)
-        if len(problems.lines) == before and kind is not None:
-            rows.append(_Row(line, r["ticket"], at, kind, r["actor"], r["queue"], r["owner"], r["customer"],
-                             r["subject"], r["channel"].lower(), r["priority"].lower(), r["status"].lower(),
-                             r["note"]))
-    return rows
+            if at > latest:
+                problems.add(line, "at", f"{at} is in the future (more than a day after now); "
+                                         "history cannot have happened yet")
+    for column in NAMES:
+        warning = name_warning(r[column])
+        if warning:
+            odd.add(line, column, warning)
+    if kind is not None:
+        _check_kind_fields(line, kind, r, problems)
+    if len(problems.lines) > before or kind is None:
+        return None
+    return Row(line, r["ticket"], at, kind.value, r["actor"], r["queue"], r["owner"], r["customer"],
+                r["subject"], r["channel"].lower(), r["priority"].lower(), r["status"].lower(), r["note"]), key
 
 
 def _check_kind_fields(line: int, kind: EventKind, r: dict[str, str], problems: Problems) -> None:
@@ -143,7 +209,7 @@ def _check_kind_fields(line: int, kind: EventKind, r: dict[str, str], problems: 
     if kind == EventKind.CREATED:
         for column in ("customer", "subject", "channel", "priority", "queue"):
             need(column, "a created row opens the ticket")
-        if r["channel"] and r["channel"].lower() not in {c.value for c in Channel}:
+        if r["channel"] and r["channel"].lower() not in CHANNELS:
             problems.add(line, "channel", f"unknown channel {r['channel']!r}")
         if r["owner"]:
             problems.add(line, "owner", "a created row names no owner; add a take row")
@@ -152,7 +218,7 @@ def _check_kind_fields(line: int, kind: EventKind, r: dict[str, str], problems: 
     else:
         need("actor", f"who did the {kind.value}")
     if kind in (EventKind.CREATED, EventKind.ESCALATE) and r["priority"] and \
-            r["priority"].lower() not in {p.value for p in Priority}:
+            r["priority"].lower() not in PRIORITIES:
         problems.add(line, "priority", f"unknown priority {r['priority']!r}")
     if kind == EventKind.TRANSFER and not (r["queue"] or r["owner"]):
         problems.add(line, "queue", "a transfer names the new queue and/or owner")
@@ -160,111 +226,84 @@ def _check_kind_fields(line: int, kind: EventKind, r: dict[str, str], problems: 
         need("owner", "a reassign names the new owner")
     if kind == EventKind.STATUS:
         need("status", "a status row names the new status")
-        if r["status"] and r["status"].lower() not in {s.value for s in Status}:
+        if r["status"] and r["status"].lower() not in STATUSES:
             problems.add(line, "status", f"unknown status {r['status']!r}")
 
 
-def _check_order(rows: list[_Row], existing: dict[str, tuple[int, str]], problems: Problems) -> None:
-    """Each ticket starts with ``created`` (unless it is already in the store) and runs forward in time."""
-    last_at: dict[str, str] = {ref: at for ref, (_, at) in existing.items()}
-    for row in rows:
-        if row.kind == EventKind.CREATED:
-            if row.ticket in last_at:
-                where = "in the store" if row.ticket in existing else "earlier in the file"
-                problems.add(row.line, "ticket", f"ticket {row.ticket} was already created {where}")
-                continue
-            last_at[row.ticket] = row.at
-            continue
-        previous = last_at.get(row.ticket)
-        if previous is None:
-            problems.add(row.line, "kind", f"{row.kind.value} before ticket {row.ticket} was created")
-        elif row.at < previous:
-            problems.add(row.line, "at", f"{row.at} is earlier than the ticket's previous event ({previous}); "
-                                         "rows of a ticket must be in time order")
-        else:
-            last_at[row.ticket] = row.at
+class _NewTickets:
+    """Tickets a file creates, checked against the store's references a few hundred at a time."""
+
+    BATCH = 500
+
+    def __init__(self, store: Store, problems: Problems) -> None:
+        self.store, self.problems = store, problems
+        self.pending: dict[str, int] = {}  # ref → line of its created row
+
+    def add(self, ref: str, line: int) -> None:
+        self.pending[ref] = line
+        if len(self.pending) >= self.BATCH:
+            self.check()
+
+    def check(self) -> None:
+        for ref in batches.existing_tickets(self.store, list(self.pending)):
+            self.problems.add(self.pending[ref], "ticket", f"ticket {ref} was already created in the store")
+        self.pending.clear()
+
+
+def _check_order(store: Store, row: Row, key: str, last: dict[str, str], news: _NewTickets,
+                 problems: Problems) -> bool:
+    """Each ticket starts with ``created`` (unless it is already in the store) and runs forward in time,
+    to the microsecond: two rows within one second keep their order, a step back within it is refused."""
+    previous = last.get(row.ticket)
+    if previous is None and row.kind == EventKind.CREATED:
+        last[row.ticket] = key
+        news.add(row.ticket, row.line)  # asked of the store with hundreds of others: a new ticket, mostly
+        return True
+    if previous is None:
+        known = batches.existing_tickets(store, [row.ticket]).get(row.ticket)
+        if known is not None:
+            previous = last[row.ticket] = clock.order_key(known[1])
+            if row.kind == EventKind.CREATED:
+                problems.add(row.line, "ticket", f"ticket {row.ticket} was already created in the store")
+                return False
+    if row.kind == EventKind.CREATED:
+        if previous is not None:
+            problems.add(row.line, "ticket", f"ticket {row.ticket} was already created earlier in the file")
+            return False
+        last[row.ticket] = key
+        return True
+    if previous is None:
+        problems.add(row.line, "kind", f"{row.kind} before ticket {row.ticket} was created")
+        return False
+    if key < previous:
+        problems.add(row.line, "at", f"{_shown(key)} is earlier than the ticket's previous event "
+                                     f"({_shown(previous)}); "
+                                     "rows of a ticket must be in time order")
+        return False
+    last[row.ticket] = key
+    return True
+
+
+def _shown(key: str) -> str:
+    return key.replace(".000000Z", "Z")
 
 
 def _read_agents(file: Path) -> list[tuple[int, str, Role, str]]:
     problems = Problems(file)
     agents = []
-    for line, r in _records(file, _read_text(file, problems), AGENT_COLUMNS, problems):
-        if not r["name"]:
-            problems.add(line, "name", "missing agent name")
-        try:
-            role = Role(r["role"].lower())
-        except ValueError:
-            problems.add(line, "role", f"unknown role {r['role']!r} (agent, supervisor or manager)")
-            continue
-        agents.append((line, r["name"], role, r["queue"]))
+    with open_regular(file, what="CSV file") as stream:
+        for line, r in records(Lines(stream, problems), AGENT_COLUMNS, problems):
+            if not r["name"]:
+                problems.add(line, "name", "missing agent name")
+            try:
+                role = Role(r["role"].lower())
+            except ValueError:
+                problems.add(line, "role", f"unknown role {r['role']!r} (agent, supervisor or manager)")
+                continue
+            agents.append((line, r["name"], role, r["queue"]))
+            if problems.full:
+                break
     problems.raise_if_any()
     return agents
 
 
-def import_csv(
-    store: Store, file: Path, *, agents_file: Path | None = None, progress: Progress | None = None,
-    cancel: threading.Event | None = None,
-) -> ImportResult:
-    problems = Problems(file)
-    agents = _read_agents(agents_file) if agents_file else []
-    rows = _parse_rows(file, problems)
-    problems.raise_if_any()
-    refs = sorted({r.ticket for r in rows})
-    existing = existing_tickets(store, refs)
-    _check_order(rows, existing, problems)
-    problems.raise_if_any()
-
-    with import_session(store, "csv") as session:
-        for _, name, role, queue in agents:
-            session.set_role(session.agent(name, role, queue), role, queue)
-        states: dict[str, TicketState] = {}
-        ids: dict[str, int] = {ref: tid for ref, (tid, _) in existing.items()}
-        next_id = session.new_ticket_id()
-        for done, row in enumerate(rows, 1):
-            if row.kind == EventKind.CREATED:
-                ticket_id = ids[row.ticket] = next_id
-                next_id += 1
-                actor = None if not row.actor or row.actor == row.customer else session.agent(row.actor)
-                created = Event(ticket_id, EventKind.CREATED, row.at, actor, {
-                    "customer": session.customer(row.customer, row.at), "subject": row.subject,
-                    "channel": row.channel, "priority": row.priority, "queue": session.queue(row.queue)})
-                states[row.ticket] = session.open_ticket(ticket_id, row.ticket, created)
-            else:
-                state = states.get(row.ticket)
-                if state is None:
-                    state = states[row.ticket] = session.state(ids[row.ticket])
-                session.record(state, _event(row, state, session))
-            if done % 1000 == 0 or done == len(rows):
-                if cancel is not None and cancel.is_set():
-                    raise ImportCancelled()  # leaves the import session: everything rolls back
-                if progress:
-                    progress(done, len(rows))
-        findings: list[Finding] = []
-        for ref in dict.fromkeys(r.ticket for r in rows):
-            findings += rule_breaches(ids[ref], session.events(ids[ref]), session.roles, session.targets)
-    return ImportResult(len(states), len(ids) - len(existing), len(rows), findings)
-
-
-def _event(row: _Row, state: TicketState, names: ImportSession) -> Event:
-    kind = row.kind
-    actor = None if kind == EventKind.CONTACT else names.agent(row.actor)
-    data: dict[str, object]
-    if kind in (EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN):
-        queue = names.queue(row.queue) if row.queue else state.queue_id
-        owner: int | None
-        if kind == EventKind.TAKE:
-            owner = names.agent(row.owner) if row.owner else actor
-        else:
-            owner = names.agent(row.owner) if row.owner else None
-        data = {"queue": queue, "owner": owner}
-        if kind == EventKind.TRANSFER:
-            data["note"] = row.note
-        elif kind == EventKind.REASSIGN:
-            data["reason"] = row.note
-    elif kind == EventKind.STATUS:
-        data = {"status": row.status, "note": row.note}
-    elif kind == EventKind.ESCALATE:
-        data = {"priority": row.priority or state.priority, "note": row.note}
-    else:
-        data = {"note": row.note}
-    return Event(state.ticket_id, kind, row.at, actor, data)

@@ -8,15 +8,12 @@ again and again, some SLAs are breached, and the recent ones are still open.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.queues
 import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from queue import Empty
 
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
@@ -25,9 +22,12 @@ from csconsole.domain.registry import make_customer_added
 from csconsole.domain.sla import SlaTargets
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import Role
+from csconsole.io.demo_process import one_build_at_a_time, stories_in_child
 from csconsole.io.demo_recovery import DemoRecovery, insert_derived, insert_policies
 from csconsole.store import registry
-from csconsole.store.sqlite.bulk import BulkLoader, EventRow, encode_ticket
+from csconsole.store.bulk import BulkLoader, EventRow, bulk_loader, encode_ticket
+from csconsole.store.postgres.url import PostgresURL
+from csconsole.store.store import Where, location_of
 
 Progress = Callable[[int, int], None]
 
@@ -104,31 +104,43 @@ BATCH = 10_000  # tickets a producer hands over at a time
 
 
 def build_demo(
-    path: Path, *, tickets: int = 20_000, seed: int = 7, now: datetime | None = None,
+    where: Where, *, tickets: int = 20_000, seed: int = 7, now: datetime | None = None,
     progress: Progress | None = None, parallel: bool | None = None,
 ) -> DemoSummary:
-    """Create the demo store at ``path`` (which must not exist yet).
+    """Create the demo store at ``where``: a file that must not exist yet, or a database whose store is
+    empty (created there when it has none).
 
     Large stores are built by two processes: a producer writes the tickets' stories (the CPU-heavy half:
     the floor's patterns and every derived number) while this process chains their hashes and stores
-    them. Both ways give the same store, byte for byte in its events, for the same seed and ``now``.
+    them. Both ways give the same store, byte for byte in its events, for the same seed and ``now``, on
+    either engine.
     """
-    if path.exists():
-        raise BadInput(f"{path} already exists; the demo never overwrites a store")
-    if not path.parent.exists():
-        raise BadInput(f"folder {path.parent} does not exist")
+    location = location_of(where)
+    if isinstance(location, PostgresURL):
+        return _build(location, tickets, seed, now, progress, parallel)  # the server refuses a store not empty
+    if location.exists():
+        raise BadInput(f"{location} already exists; the demo never overwrites a store")
+    if not location.parent.exists():
+        raise BadInput(f"folder {location.parent} does not exist")
+    with one_build_at_a_time(location):
+        return _build(location, tickets, seed, now, progress, parallel)
+
+
+def _build(location: Path | PostgresURL, tickets: int, seed: int, now: datetime | None,
+           progress: Progress | None, parallel: bool | None) -> DemoSummary:
     started = time.perf_counter()
     anchor = now or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
-    loader = BulkLoader(path)
+    loader = bulk_loader(location)
     try:
         floor = _lay_out(loader, random.Random(seed), tickets, int(anchor.timestamp()))
         use_child = tickets >= PARALLEL_FROM if parallel is None else parallel
-        batches = _stories_in_child(floor) if use_child else _stories(floor)
+        batches = stories_in_child(_stories, floor) if use_child else _stories(floor)
         for batch in batches:
             loader.add_rows(batch.tickets, batch.events)
             for customer_id, count in batch.resolved.items():
                 floor.resolved[customer_id] = floor.resolved.get(customer_id, 0) + count
             if batch.cases or batch.evaluations:
+                loader.flush()  # their tickets first: a server checks every reference as it goes
                 insert_derived(loader.store, batch.cases, batch.evaluations)
             if progress:
                 progress(loader.tickets, tickets)
@@ -202,15 +214,36 @@ def _lay_out(loader: BulkLoader, rng: random.Random, total: int, end: int) -> _F
     for i in range(customer_count):
         years = rng.random() ** 1.5 * 6
         since = end - int(years * 365 * 86400) - DAYS * 86400
-        name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]}"
-        round_ = i // (len(FIRST) * len(LAST))
-        if round_:
-            name += f" {round_ + 1}"
-        customers.append(make_customer_added(i + 1, name, clock.from_epoch(since), opened))
+        customers.append(make_customer_added(i + 1, customer_name(i), clock.from_epoch(since), opened))
     registry.add_many(loader, customers, DEMO_BATCH)
     policy_ids = insert_policies(loader, end, DEMO_BATCH)
     return _Floor(total, end, rng.getstate(), staff, supervisors, queue_ids, customer_count, len(plan),
                   policy_ids, loader.last_seq)
+
+
+INITIALS = "ABCDEFGHJKLMNPRSTVW"
+
+
+def customer_name(n: int) -> str:
+    """The ``n``-th demo customer's name, unique and read as a person's: "Ana Silva", then with a middle
+    initial ("Ana B. Silva"), then double-barrelled ("Ana Silva-Patel", "Ana B. Silva-Patel"); never a
+    number suffix until some 720,000 customers (a demo of two million tickets) have used every one."""
+    people = len(FIRST) * len(LAST)
+    first, rest = FIRST[n % len(FIRST)], n // len(FIRST)
+    last, rest = LAST[rest % len(LAST)], rest // len(LAST)
+    if rest == 0:
+        return f"{first} {last}"
+    rest -= 1
+    if rest < len(INITIALS):
+        return f"{first} {INITIALS[rest]}. {last}"
+    rest -= len(INITIALS)
+    pairs = len(LAST) - 1
+    if rest < pairs * (1 + len(INITIALS)):
+        other = LAST[(LAST.index(last) + 1 + rest % pairs) % len(LAST)]
+        initial = rest // pairs
+        middle = f" {INITIALS[initial - 1]}." if initial else ""
+        return f"{first}{middle} {last}-{other}"
+    return f"{first} {last} {n // people + 1}"  # beyond every pattern above: a number, as a last resort
 
 
 def _stories(floor: _Floor) -> Iterator[_Batch]:
@@ -246,41 +279,6 @@ def _stories(floor: _Floor) -> Iterator[_Batch]:
             batch = _Batch([], [], {})
     batch.cases, batch.evaluations = recovery.derived()
     yield batch
-
-
-def _produce(floor: _Floor, out: multiprocessing.queues.Queue) -> None:  # type: ignore[type-arg]
-    """The producer process: stories into the queue, then None; an error travels as its message."""
-    try:
-        for batch in _stories(floor):
-            out.put(batch)
-        out.put(None)
-    except BaseException as error:  # noqa: BLE001 - reported by the consumer, who owns the user's terminal
-        out.put(f"{type(error).__name__}: {error}")
-
-
-def _stories_in_child(floor: _Floor) -> Iterator[_Batch]:
-    # spawn, not fork: the console calls this from a worker thread of a Qt process.
-    context = multiprocessing.get_context("spawn")
-    out = context.Queue(maxsize=4)  # bounded: the producer waits rather than filling memory
-    producer = context.Process(target=_produce, args=(floor, out), name="csconsole-demo-stories", daemon=True)
-    producer.start()
-    try:
-        while True:
-            try:
-                item = out.get(timeout=5)
-            except Empty:
-                if not producer.is_alive():
-                    raise RuntimeError("the demo's story process stopped unexpectedly") from None
-                continue
-            if item is None:
-                return
-            if isinstance(item, str):
-                raise RuntimeError(f"the demo's story process failed: {item}")
-            yield item
-    finally:
-        if producer.is_alive():
-            producer.terminate()
-        producer.join(timeout=10)
 
 
 class _TicketStory:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -124,16 +126,18 @@ def export(store: Store, out_dir: Path, *, render: Render | None = None,
            progress: Progress | None = None) -> ExportResult:
     """Write the audit pack into ``out_dir`` (new or empty). ``render`` draws report.pdf from the data."""
     out = _prepare_dir(Path(out_dir))
+    # Written beside the target and renamed into place when whole: a pack killed half-way is a hidden
+    # ".partial" folder, never a folder of complete-looking CSVs without its manifest.
+    partial = out.with_name(f".{out.name}.partial")
+    shutil.rmtree(partial, ignore_errors=True)
     try:
-        return _export(store, out, render, _Ticker(progress))
+        partial.mkdir()
+        result = _export(store, partial, render, _Ticker(progress))
+        os.replace(partial, out)
     except BaseException:
-        # A half-written pack must not pass for a whole one: take back every file of this attempt.
-        for file in sorted(out.rglob("*"), reverse=True):  # files before their folders
-            if file.is_dir():
-                file.rmdir()
-            else:
-                file.unlink(missing_ok=True)
+        shutil.rmtree(partial, ignore_errors=True)
         raise
+    return ExportResult(out, result.report, result.files)
 
 
 def _export(store: Store, out: Path, render: Render | None, tick: _Ticker) -> ExportResult:
@@ -143,7 +147,7 @@ def _export(store: Store, out: Path, render: Render | None, tick: _Ticker) -> Ex
         events = counts.get("events", 0)
         tick.total = 2 * sum(counts.values()) + 3 * events + 1
         report = ReportData(
-            store=str(store.path), generated_at=clock.now_text(), read_only=store.read_only,
+            store=str(store.location), generated_at=clock.now_text(), read_only=store.read_only,
             schema_version=store.schema_version(), tables=counts,
         )
         written = [_write_table(store, out, name, tick) for name in tables]
@@ -193,9 +197,11 @@ def _prepare_dir(out: Path) -> Path:
     if out.is_dir() and any(out.iterdir()):
         raise BadInput(f"{out} is not empty; choose a new folder so two packs never mix")
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise BadInput(f"cannot create {out}: {error.strerror}") from None
+    if not os.access(out.parent, os.W_OK):
+        raise BadInput(f"cannot create {out}: folder {out.parent} cannot be written")
     return out
 
 

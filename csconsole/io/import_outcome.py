@@ -22,6 +22,16 @@ class ImportCancelled(DomainError):
         super().__init__("import cancelled; nothing was written")
 
 
+class ImportPaused(DomainError):
+    """A checked batch stopped between two of its short transactions (a cancel, Ctrl+C): what was
+    appended stays, and importing the same file again appends the rest."""
+
+    def __init__(self, file: Path | str, done: int, total: int, *, interrupted: bool = False) -> None:
+        super().__init__(f"{file}: the import stopped after {done:,} of {total:,} rows; those are in the store. "
+                         "Import the same file again to append the rest")
+        self.done, self.total, self.interrupted = done, total, interrupted
+
+
 class ImportRejected(DomainError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__(problems[0] if problems else "import rejected")
@@ -34,6 +44,9 @@ class ImportResult:
     new_tickets: int
     events: int
     findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # FILE:ROW:FIELD lines kept as imported, but odd
+    batch: str = ""  # the data["import"] mark on every event of this import
+    resumed_from: int = 0  # rows a cut-short run of the same import had already appended
 
 
 class Problems:
@@ -46,6 +59,11 @@ class Problems:
     def add(self, line: int | str, column: str, message: str) -> None:
         if len(self.lines) < MAX_PROBLEMS:
             self.lines.append(f"{self.file}:{line}:{column}: {message}")
+
+    @property
+    def full(self) -> bool:
+        """As many problems as will be shown: reading further would only cost time."""
+        return len(self.lines) >= MAX_PROBLEMS
 
     def raise_if_any(self) -> None:
         if self.lines:

@@ -1,4 +1,5 @@
-"""Import a Zendesk export, as the Zendesk Support API returns it, all or nothing.
+"""Import a Zendesk export, as the Zendesk Support API returns it: checked whole (a structural problem
+anywhere writes nothing), then written a few tickets per short transaction.
 
 Input: a folder or a ``.zip`` holding the API's JSON answers, either one file per resource or one
 combined file (both may be mixed; pages of one resource are read in name order):
@@ -33,6 +34,7 @@ JSON path (``tickets[3]``); rule breaches in the history are kept and reported a
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,9 +43,9 @@ from csconsole.domain import clock
 from csconsole.domain.findings import Finding, rule_breaches
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import EventKind, Role
-from csconsole.io.import_outcome import ImportCancelled, ImportRejected, ImportResult, Progress
+from csconsole.io.import_outcome import ImportCancelled, ImportPaused, ImportRejected, ImportResult, Progress
 from csconsole.io.zendesk_check import STATUSES, SYSTEM_AUTHOR, Audit, Export, Metrics, Ticket, read_export
-from csconsole.store.import_session import ImportSession, import_session
+from csconsole.store.import_session import CHUNK_SECONDS, IMPORT_KEY, ImportSession, sla_targets
 from csconsole.store.store import Store
 from csconsole.store.zendesk_schema import NO_GROUP, ZendeskTicket
 
@@ -97,6 +99,7 @@ class _Writer:
         return self.names.customer(name, min(since or ticket.created_at, ticket.created_at))
 
     def record(self, state: TicketState, kind: EventKind, at: str, actor: int | None, data: dict[str, Any]) -> None:
+        data[IMPORT_KEY] = self.export.batch
         self.session.record(state, Event(state.ticket_id, kind.value, at, actor, data))
         self.events += 1
 
@@ -116,7 +119,8 @@ class _Writer:
         priority = initial("priority", ticket.priority) or "normal"
         created = Event(ticket_id, EventKind.CREATED.value, ticket.created_at, None, {
             "customer": self.customer(ticket), "subject": ticket.subject, "channel": ticket.channel,
-            "priority": priority, "queue": self.queue(initial("group_id", ticket.group_id))})
+            "priority": priority, "queue": self.queue(initial("group_id", ticket.group_id)),
+            IMPORT_KEY: self.export.batch})
         state = self.session.open_ticket(ticket_id, f"{REF_PREFIX}{ticket.id}", created)
         self.events += 1
         assignee = initial("assignee_id", ticket.assignee_id)
@@ -171,54 +175,85 @@ class _Writer:
 def import_zendesk(
     store: Store, path: Path, *, progress: Progress | None = None, cancel: threading.Event | None = None
 ) -> ZendeskImportResult:
-    """Import the export at ``path`` in one transaction; ``cancel`` (checked between tickets) rolls back."""
+    """Import the export at ``path``: read and checked whole first, then written a few tickets per short
+    transaction, so live work never waits long for the write lock.
+
+    A run cut short (a crash, or ``cancel`` once a chunk has committed: ImportPaused) leaves whole tickets
+    written with their Zendesk bookkeeping; importing the same export again writes the rest, since a
+    ticket already imported gets only the audits newer than its last one. A cancel before the first
+    chunk commits writes nothing (ImportCancelled).
+    """
     export = read_export(path)
     now = clock.now_text()
-    with import_session(store, "zendesk") as session:
-        writer = _Writer(session, export)
-        known = session.zendesk_tickets([t.id for t in export.tickets])
-        _check_refs(session, export, known, path)
-        next_id = session.new_ticket_id()
-        touched: list[int] = []
-        new_tickets = skipped = 0
-        total = len(export.tickets)
-        for done, ticket in enumerate(export.tickets, 1):
-            if cancel is not None and cancel.is_set():
-                raise ImportCancelled()
-            audits = export.audits.get(ticket.id, [])
-            before = known.get(ticket.id)
-            if ticket.deleted or (before is not None and not [a for a in audits if a.id > before.last_audit_id]):
-                skipped += 1
-            elif before is None:
-                ticket_id, next_id = next_id, next_id + 1
-                state, rest = writer.open(ticket_id, ticket, audits)
-                if len(rest) < len(audits):
-                    writer.replay(state, audits[0], description=True)
-                for audit in rest:
-                    writer.replay(state, audit)
-                touched.append(ticket_id)
-                new_tickets += 1
-                before = ZendeskTicket(ticket_id, ticket.id, 0, None, None, None, None)
-            else:
-                state = session.state(before.ticket_id)
-                for audit in audits:
-                    if audit.id > before.last_audit_id:
-                        writer.replay(state, audit)
-                touched.append(before.ticket_id)
-            if before is not None and not ticket.deleted:
-                metrics = export.metrics.get(ticket.id, Metrics(None, None, None, None))
-                session.save_zendesk(ZendeskTicket(
-                    before.ticket_id, ticket.id, max((a.id for a in audits), default=before.last_audit_id),
-                    metrics.assignee_stations, metrics.group_stations, metrics.reopens, metrics.replies), now)
-            if progress is not None:
-                progress(done, total)
-        if cancel is not None and cancel.is_set():
-            raise ImportCancelled()
-        findings: list[Finding] = []
-        for ticket_id in touched:
-            findings += rule_breaches(ticket_id, session.events(ticket_id), session.roles, session.targets)
-    return ZendeskImportResult(len(touched), new_tickets, writer.events, findings, skipped,
-                               sum(1 for t in export.tickets if t.id in export.metrics and not t.deleted))
+    session = ImportSession(store, export.batch)
+    touched: list[int] = []
+    counts = {"new": 0, "skipped": 0}
+    total = len(export.tickets)
+    done = committed = 0
+    first = True
+    while first or done < total:
+        with session.chunk():
+            if first:  # agents and the reference check ride in the first chunk: a cancel there writes nothing
+                writer = _Writer(session, export)
+                known = session.zendesk_tickets([t.id for t in export.tickets])
+                _check_refs(session, export, known, path)
+                first = False
+            next_id = session.new_ticket_id()
+            started = time.perf_counter()
+            while done < total:
+                if cancel is not None and cancel.is_set():
+                    if committed:
+                        raise ImportPaused(path, committed, total)
+                    raise ImportCancelled()
+                next_id = _write_ticket(session, writer, export, export.tickets[done], known, touched, counts,
+                                        next_id, now)
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+                if time.perf_counter() - started > CHUNK_SECONDS:
+                    break
+        committed = done
+    if cancel is not None and cancel.is_set() and not committed:
+        raise ImportCancelled()
+    targets = sla_targets(store)
+    findings: list[Finding] = []
+    for ticket_id in touched:
+        findings += rule_breaches(ticket_id, session.events(ticket_id), session.roles, targets)
+    return ZendeskImportResult(len(touched), counts["new"], writer.events, findings, warnings=export.warnings,
+                               batch=export.batch, skipped=counts["skipped"],
+                               metrics=sum(1 for t in export.tickets if t.id in export.metrics and not t.deleted))
+
+
+def _write_ticket(session: ImportSession, writer: _Writer, export: Export, ticket: Ticket,
+                  known: dict[int, ZendeskTicket], touched: list[int], counts: dict[str, int], next_id: int,
+                  now: str) -> int:
+    """One ticket's new audits as our events, and its Zendesk bookkeeping; returns the next free id."""
+    audits = export.audits.get(ticket.id, [])
+    before = known.get(ticket.id)
+    if ticket.deleted or (before is not None and not [a for a in audits if a.id > before.last_audit_id]):
+        counts["skipped"] += 1
+    elif before is None:
+        ticket_id, next_id = next_id, next_id + 1
+        state, rest = writer.open(ticket_id, ticket, audits)
+        if len(rest) < len(audits):
+            writer.replay(state, audits[0], description=True)
+        for audit in rest:
+            writer.replay(state, audit)
+        touched.append(ticket_id)
+        counts["new"] += 1
+        before = known[ticket.id] = ZendeskTicket(ticket_id, ticket.id, 0, None, None, None, None)
+    else:
+        state = session.state(before.ticket_id)
+        for audit in audits:
+            if audit.id > before.last_audit_id:
+                writer.replay(state, audit)
+        touched.append(before.ticket_id)
+    if before is not None and not ticket.deleted:
+        metrics = export.metrics.get(ticket.id, Metrics(None, None, None, None))
+        session.save_zendesk(ZendeskTicket(
+            before.ticket_id, ticket.id, max((a.id for a in audits), default=before.last_audit_id),
+            metrics.assignee_stations, metrics.group_stations, metrics.reopens, metrics.replies), now)
+    return next_id
 
 
 def _check_refs(session: ImportSession, export: Export, known: dict[int, ZendeskTicket], path: Path) -> None:

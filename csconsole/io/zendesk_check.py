@@ -3,6 +3,7 @@ exists; the result (``Export``) holds everything the import writes and nothing l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
 from csconsole.domain.words import Role, Status
 from csconsole.io.import_outcome import ImportRejected
+from csconsole.io.import_text import name_warning
 from csconsole.io.zendesk_read import ExportFiles, ExportReader, Item
 
 SYSTEM_AUTHOR = -1
@@ -22,6 +24,13 @@ CHANNELS = {"email": "email", "web": "email", "voice": "phone", "chat": "chat", 
             "messaging": "chat", "twitter": "social", "facebook": "social"}
 ROLES = {"end-user": None, "agent": Role.AGENT, "admin": Role.SUPERVISOR}
 COMMENT_TYPES = ("Comment", "VoiceComment")
+MAX_ID = 2**63 - 1  # the store's INTEGER
+_ID_TEXT = re.compile(r"-?[0-9]{1,19}")  # ASCII digits only: "²" is a digit to str.isdigit, not to int()
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class Audit:
     ticket_id: int
     at: str
     author_id: int
+    order: str  # the audit's time to the microsecond (clock.parse_iso_ordered): audits sort by it
     created: dict[str, Any]  # field → value of Create events
     changes: dict[str, Any]  # field → new value of Change events
     previous: dict[str, Any]  # field → previous value of Change events
@@ -86,6 +96,8 @@ class Export:
     groups: dict[int, str] = field(default_factory=dict)
     organizations: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     metrics: dict[int, Metrics] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # FILE:ROW:FIELD lines of odd but kept data
+    batch: str = ""  # sha256 of every byte read, shortened: the import's identity
 
 
 class Checker:
@@ -93,6 +105,9 @@ class Checker:
         self.reader = reader
         self.export = Export()
         self._item: Item | None = None
+        self.latest = clock.add_minutes(clock.now_text(), 24 * 60)  # clocks drift, history is not ahead
+        self.warnings: list[str] = []
+        self._order: dict[int, str] = {}  # id(record) → its created_at to the microsecond
 
     def bad(self, column: str, message: str) -> None:
         assert self._item is not None
@@ -100,8 +115,8 @@ class Checker:
 
     def id(self, data: dict[str, Any], key: str, *, required: bool = True, column: str | None = None) -> int | None:
         value = data.get(key)
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():  # audit values come as text
-            value = int(value)
+        if isinstance(value, str) and _ID_TEXT.fullmatch(value.strip()):  # audit values come as text
+            value = int(value.strip())
         elif value == "":
             value = None
         if value is None:
@@ -109,7 +124,10 @@ class Checker:
                 self.bad(column or key, f"missing {key}")
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.bad(column or key, f"expected a number, got {value!r}")
+            self.bad(column or key, f"expected a number, got {_short(value)}")
+            return None
+        if not -1 <= value <= MAX_ID:
+            self.bad(column or key, f"id {_short(value)} is out of range (Zendesk ids are positive 64-bit numbers)")
             return None
         return value
 
@@ -120,7 +138,7 @@ class Checker:
                 self.bad(key, f"missing {key}")
             return ""
         if not isinstance(value, str):
-            self.bad(key, f"expected text, got {value!r}")
+            self.bad(key, f"expected text, got {_short(value)}")
             return ""
         return value
 
@@ -129,17 +147,31 @@ class Checker:
         if not raw:
             return ""
         try:
-            return clock.parse_iso(raw)
+            at, order = clock.parse_iso_ordered(raw)
         except BadInput as error:
             self.bad(key, str(error))
             return ""
+        if at > self.latest:
+            self.bad(key, f"{at} is in the future (more than a day after now); history cannot have happened yet")
+            return ""
+        if key == "created_at":
+            self._order[id(data)] = order
+        return at
+
+    def name(self, data: dict[str, Any], key: str = "name") -> str:
+        value = self.text(data, key)
+        warning = name_warning(value)
+        if warning:
+            assert self._item is not None
+            self.warnings.append(f"{self._item.file}:{self._item.row}:{key}: {warning}")
+        return value
 
     def count(self, data: dict[str, Any], key: str) -> int | None:
         value = data.get(key)
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.bad(key, f"expected a count (0 or more), got {value!r}")
+            self.bad(key, f"expected a count (0 or more), got {_short(value)}")
             return None
         return value
 
@@ -147,11 +179,11 @@ class Checker:
         items = self.reader.items
         ex = self.export
         for self._item in items["groups"]:
-            gid, name = self.id(self._item.data, "id"), self.text(self._item.data, "name")
+            gid, name = self.id(self._item.data, "id"), self.name(self._item.data)
             if gid is not None and name:
                 ex.groups[gid] = name.strip()
         for self._item in items["organizations"]:
-            oid, name = self.id(self._item.data, "id"), self.text(self._item.data, "name")
+            oid, name = self.id(self._item.data, "id"), self.name(self._item.data)
             if oid is not None and name:
                 ex.organizations[oid] = (name.strip(), self.time(self._item.data, "created_at", required=False) or None)
         for self._item in items["users"]:
@@ -163,6 +195,7 @@ class Checker:
                 tickets.pop(ticket.id, None)
                 tickets[ticket.id] = ticket  # the incremental export's last listing is the newest
         ex.tickets = sorted(tickets.values(), key=lambda t: (t.created_at, t.id))
+        self.export.warnings = self.warnings
         seen: set[int] = set()
         for self._item in items["audits"]:
             audit = self._audit(self._item.data, tickets)
@@ -170,7 +203,7 @@ class Checker:
                 seen.add(audit.id)
                 ex.audits.setdefault(audit.ticket_id, []).append(audit)
         for audits in ex.audits.values():
-            audits.sort(key=lambda a: (a.at, a.id))
+            audits.sort(key=lambda a: (a.order, a.id))  # seconds alone lose the order within a second
         for self._item in items["ticket_metrics"]:
             data = self._item.data
             tid = self.id(data, "ticket_id")
@@ -182,9 +215,9 @@ class Checker:
         return ex
 
     def _user(self, data: dict[str, Any]) -> None:
-        uid, name, role = self.id(data, "id"), self.text(data, "name"), self.text(data, "role")
+        uid, name, role = self.id(data, "id"), self.name(data), self.text(data, "role")
         if role and role not in ROLES:
-            self.bad("role", f"unknown role {role!r} (end-user, agent or admin)")
+            self.bad("role", f"unknown role {_short(role)} (end-user, agent or admin)")
             return
         if not name.strip() and "name" in data:
             self.bad("name", "empty name")
@@ -216,10 +249,10 @@ class Checker:
         status = self.text(data, "status")
         deleted = status == "deleted"
         if status and not deleted and status not in STATUSES:
-            self.bad("status", f"unknown status {status!r}")
+            self.bad("status", f"unknown status {_short(status)}")
         priority = data.get("priority") or "normal"
         if priority not in PRIORITIES:
-            self.bad("priority", f"unknown priority {priority!r}")
+            self.bad("priority", f"unknown priority {_short(priority)}")
         created, updated = self.time(data, "created_at"), self.time(data, "updated_at", required=False)
         requester = self.id(data, "requester_id", required=not deleted)
         self._known_user(requester, "requester_id")
@@ -278,13 +311,13 @@ class Checker:
                 if not isinstance(body, str):
                     self.bad(f"{column}.body", "expected the comment's text")
                 elif not isinstance(public, bool):
-                    self.bad(f"{column}.public", f"expected true or false, got {public!r}")
+                    self.bad(f"{column}.public", f"expected true or false, got {_short(public)}")
                 else:
                     comments.append(Comment(public, who if who is not None else (author or SYSTEM_AUTHOR), body))
             # Other event types (notifications, tags, SLA...) say nothing about holders or contacts.
         if len(self.reader.problems) > before or aid is None or tid is None or author is None:
             return None
-        return Audit(aid, tid, at, author, created, changes, previous, comments)
+        return Audit(aid, tid, at, author, self._order.pop(id(data), clock.order_key(at) if at else ""), created, changes, previous, comments)
 
     def _field_value(self, event: dict[str, Any], key: str, name: str, column: str) -> Any:
         if name in ("assignee_id", "group_id"):
@@ -296,9 +329,9 @@ class Checker:
             return value
         value = event.get(key)
         if name == "status" and key == "value" and value not in STATUSES:
-            self.bad(f"{column}.value", f"unknown status {value!r}")
+            self.bad(f"{column}.value", f"unknown status {_short(value)}")
         if name == "priority" and key == "value" and value not in (*PRIORITIES, None, ""):
-            self.bad(f"{column}.value", f"unknown priority {value!r}")
+            self.bad(f"{column}.value", f"unknown priority {_short(value)}")
         return value
 
 
@@ -312,6 +345,7 @@ def read_export(path: Path) -> Export:
         if problems:
             raise ImportRejected(problems)
         export = Checker(reader).check()
+        export.batch = files.digest.hexdigest()[:24]
     finally:
         files.close()
     if problems:

@@ -1,17 +1,28 @@
 """Reading a Zendesk export (a folder or a .zip of the Support API's JSON answers) into items, each with
-its file and JSON path for messages. Nothing is checked here beyond "is this the JSON we expect"."""
+its file and JSON path for messages. Nothing is checked here beyond "is this the JSON we expect".
+
+Read in bounded memory: every JSON file is parsed item by item as it streams (``json_stream``), and a zip
+is judged on its own directory before a byte is inflated: a member or a total beyond the caps, or a
+compression ratio no JSON reaches, is refused as a zip bomb; a member listed twice is refused too (which
+one would be the export?).
+"""
 
 from __future__ import annotations
 
-import json
+import hashlib
 import re
+import stat
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from csconsole.domain.errors import BadInput
-from csconsole.io.import_outcome import Problems
+from csconsole.io.import_file import check_folder, describe_os_error, open_regular, what_it_is
+from csconsole.io.import_outcome import MAX_PROBLEMS, Problems
+from csconsole.io.json_stream import JsonProblem, lists
 
 RESOURCES: dict[str, str] = {  # JSON key → file name stem
     "tickets": "tickets", "audits": "ticket_audits", "users": "users", "groups": "groups",
@@ -20,6 +31,13 @@ RESOURCES: dict[str, str] = {  # JSON key → file name stem
 COMBINED = "export.json"
 AUDIT_FOLDER = "audits"
 _PAGE = re.compile(r"^(?P<stem>[a-z_]+)(?:[-_](?P<page>\d+))?\.json$")
+
+# What a zip may inflate to, judged from its directory before reading (Python never inflates a member
+# beyond the size its directory declares, so these hold while reading too).
+MAX_MEMBER_BYTES = 1024**3
+MAX_TOTAL_BYTES = 4 * 1024**3
+MAX_RATIO = 100  # JSON deflates 5 to 20 times; a bomb thousands of times
+RATIO_FROM_BYTES = 1024**2  # below this a member is too small to matter, whatever its ratio
 
 
 @dataclass(frozen=True)
@@ -35,24 +53,73 @@ class ExportFiles:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._zip: zipfile.ZipFile | None = None
-        if path.is_dir():
-            self.names = sorted(p.relative_to(path).as_posix() for p in path.rglob("*.json") if p.is_file())
+        self._stream: BinaryIO | None = None
+        self.digest = hashlib.sha256()  # of every byte read, in name order: the export's identity
+        try:
+            mode = path.stat().st_mode
+        except FileNotFoundError:
+            raise BadInput(f"{path} does not exist") from None
+        except OSError as error:
+            raise BadInput(describe_os_error(path, error)) from None
+        if stat.S_ISDIR(mode):
+            check_folder(path)
+            self.names = sorted(p.relative_to(path).as_posix() for p in _json_files(path))
             self._prefix = ""
-        elif path.is_file() and zipfile.is_zipfile(path):
-            self._zip = zipfile.ZipFile(path)
-            members = [n for n in self._zip.namelist() if n.endswith(".json") and not n.endswith("/")]
+        elif stat.S_ISREG(mode):
+            self._stream = open_regular(path, what="Zendesk export")
+            if not zipfile.is_zipfile(self._stream):
+                self.close()
+                raise BadInput(f"{path} is neither a folder nor a .zip of a Zendesk export")
+            try:
+                self._zip = zipfile.ZipFile(self._stream)
+            except (zipfile.BadZipFile, OSError, ValueError) as error:
+                self.close()
+                raise BadInput(f"{path} is a damaged zip ({error})") from None
+            members = self._check_zip(self._zip)
             tops = {n.split("/", 1)[0] for n in members}
             self._prefix = next(iter(tops)) + "/" if len(tops) == 1 and all("/" in n for n in members) else ""
             self.names = sorted(n[len(self._prefix):] for n in members)
-        elif path.exists():
-            raise BadInput(f"{path} is neither a folder nor a .zip of a Zendesk export")
         else:
-            raise BadInput(f"{path} does not exist")
+            raise BadInput(f"{path} is {what_it_is(mode)}, not a Zendesk export (a folder or a .zip); nothing was read")
 
-    def read(self, name: str) -> bytes:
+    def _check_zip(self, archive: zipfile.ZipFile) -> list[str]:
+        """The JSON members, once the directory says they can be read without a bomb going off."""
+        members = [i for i in archive.infolist() if i.filename.endswith(".json") and not i.is_dir()]
+        seen: set[str] = set()
+        total = 0
+        for info in members:
+            name = info.filename
+            if name in seen:
+                self._refuse(f"{name} is in the zip twice; which one is the export? Refused")
+            seen.add(name)
+            if info.flag_bits & 0x1:
+                self._refuse(f"{name} is encrypted; export it again without a password")
+            if info.file_size > MAX_MEMBER_BYTES:
+                self._refuse(f"{name} would inflate to {_size(info.file_size)}; a member may hold at most "
+                             f"{_size(MAX_MEMBER_BYTES)}. Refused before reading")
+            if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                self._refuse(f"{name} would inflate {info.file_size // max(info.compress_size, 1):,} times "
+                             f"({_size(info.compress_size)} to {_size(info.file_size)}); no JSON deflates more than "
+                             f"{MAX_RATIO} times: a zip bomb? Refused before reading")
+            total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            self._refuse(f"the zip would inflate to {_size(total)}; an export may hold at most "
+                         f"{_size(MAX_TOTAL_BYTES)}. Refused before reading")
+        return [i.filename for i in members]
+
+    def _refuse(self, message: str) -> None:
+        self.close()
+        raise BadInput(f"{self.path}: {message}")
+
+    @contextmanager
+    def open(self, name: str) -> Iterator[BinaryIO]:
+        """The member's bytes as a stream, hashed into ``digest`` as they are read."""
         if self._zip is not None:
-            return self._zip.read(self._prefix + name)
-        return (self.path / name).read_bytes()
+            with self._zip.open(self._prefix + name) as member:
+                yield _Hashing(member, self.digest)  # type: ignore[misc]
+            return
+        with open_regular(self.path / name, what="JSON file") as handle:
+            yield _Hashing(handle, self.digest)  # type: ignore[misc]
 
     def label(self, name: str) -> str:
         return f"{self.path}/{name}"
@@ -60,6 +127,34 @@ class ExportFiles:
     def close(self) -> None:
         if self._zip is not None:
             self._zip.close()
+            self._zip = None
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+
+
+class _Hashing:
+    def __init__(self, stream: BinaryIO, digest: Any) -> None:
+        self._stream, self._digest = stream, digest
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._digest.update(data)
+        return data
+
+
+def _json_files(folder: Path) -> Iterator[Path]:
+    """The .json files of the export folder and its audits/ folder (a walk never follows a link out)."""
+    for entry in sorted(folder.iterdir()):
+        if entry.name.endswith(".json") and not entry.is_dir():
+            yield entry
+        elif entry.name == AUDIT_FOLDER and entry.is_dir() and not entry.is_symlink():
+            check_folder(entry)
+            yield from (p for p in sorted(entry.iterdir()) if p.name.endswith(".json") and not p.is_dir())
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024**3:.1f} GiB" if n >= 1024**3 else f"{n / 1024**2:.1f} MiB"
 
 
 def page_key(name: str) -> tuple[str, int]:
@@ -101,31 +196,28 @@ class ExportReader:
 
     def _read_file(self, name: str, keys: tuple[str, ...], *, required: bool) -> None:
         label = self.files.label(name)
+        found: set[str] = set()
         try:
-            document = json.loads(self.files.read(name).decode("utf-8-sig"))
-        except UnicodeDecodeError:
-            self.problem(label, "$", "-", "not UTF-8 text")
+            with self.files.open(name) as stream:
+                for key, index, value in lists(stream, keys, found.add):
+                    row = f"{key}[{index}]"
+                    if isinstance(value, dict):
+                        self.items[key].append(Item(label, row, value))
+                    else:
+                        self.problem(label, row, "-", "expected an object")
+                    if len(self.problems) >= MAX_PROBLEMS:
+                        return
+        except JsonProblem as problem:
+            self.problem(label, problem.row, "-", str(problem))
             return
-        except json.JSONDecodeError as error:
-            self.problem(label, "$", "-", f"not JSON: {error.msg} at line {error.lineno} column {error.colno}")
+        except zipfile.BadZipFile as error:  # a bad CRC-32, found at the member's end
+            self.problem(label, "$", "-", f"damaged in the zip ({error}); export it again")
             return
-        if not isinstance(document, dict):
-            self.problem(label, "$", "-", "expected a JSON object like the Zendesk API returns")
+        except BadInput as error:
+            self.problem(label, "$", "-", str(error))
             return
-        found = False
-        for key in keys:
-            if key not in document:
-                continue
-            found = True
-            values = document[key]
-            if not isinstance(values, list):
-                self.problem(label, key, "-", f"expected a list of {key}")
-                continue
-            for index, value in enumerate(values):
-                row = f"{key}[{index}]"
-                if isinstance(value, dict):
-                    self.items[key].append(Item(label, row, value))
-                else:
-                    self.problem(label, row, "-", "expected an object")
+        except OSError as error:
+            self.problem(label, "$", "-", describe_os_error(Path(label), error))
+            return
         if required and not found:
             self.problem(label, "$", keys[0], f"missing {keys[0]!r} list")

@@ -1,37 +1,42 @@
 """Use cases the console and the command line call. No Qt here; nothing lower is called from above.
 
 What a caller needs beside the use cases, and nothing more of the store: ``open_store`` and
-``open_for_reading`` give the handle every use case takes (``Store``: its path, whether it is read-only,
-its warnings, ``close``; the connection stays the store's own), ``StoreError`` is what opening or
-writing refuses with, and ``database_failure`` turns an engine's error into the plain line a user reads.
+``open_for_reading`` give the handle every use case takes (``Store``: its location, whether it is
+read-only, its warnings, ``close``; the connection stays the store's own), ``StoreError`` is what opening
+or writing refuses with, and ``database_failure`` turns an engine's error into the plain line a user reads.
+
+A store is named by its location: an SQLite file's path, or a ``postgresql://`` URL (``Location``, as
+``parse_location`` reads it from text); every opener takes either and gives the same ``Store``.
 """
 
-from csconsole.store import Store, StoreError, describe_failure
+from csconsole.store import Location, Store, StoreError, Where, describe_failure, parse_location
 
 
-def open_store(path: str, *, read_only: bool = False, create: bool = False) -> Store:
-    return Store.open(path, read_only=read_only, create=create)
+def open_store(where: Where, *, read_only: bool = False, create: bool = False) -> Store:
+    return Store.open(where, read_only=read_only, create=create)
 
 
-def database_failure(error: BaseException, path: str) -> str | None:
+def database_failure(error: BaseException, where: Where) -> str | None:
     """A plain message for a failure the store's engine raised while reading (a damaged page, a full
-    disk...), or None when ``error`` is not the engine's: callers above the store need not know it."""
-    return describe_failure(error, path)
+    disk, a lost server...), or None when ``error`` is not the engine's: callers above the store need not
+    know it."""
+    return describe_failure(error, where)
 
 
-def open_for_reading(path: str) -> Store:
+def open_for_reading(where: Where) -> Store:
     """Open read-only, first bringing an older store's schema up to date when the file is writable.
 
     For commands that only read: they change no byte of a current store, yet a store written by an
     older csconsole is upgraded once, as any command would, instead of being refused.
     """
     try:
-        return Store.open(path, read_only=True)
+        return Store.open(where, read_only=True)
     except StoreError as refusal:
         if "older schema" not in str(refusal):
             raise
-    Store.open(path).close()
-    return Store.open(path, read_only=True)
+    Store.open(where).close()
+    return Store.open(where, read_only=True)
 
 
-__all__ = ["Store", "StoreError", "database_failure", "open_for_reading", "open_store"]
+__all__ = ["Location", "Store", "StoreError", "Where", "database_failure", "open_for_reading", "open_store",
+           "parse_location"]

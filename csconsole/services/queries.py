@@ -13,6 +13,7 @@ from csconsole.domain.rules import Agent
 from csconsole.domain.ticket import Event, effective, reverted_seqs
 from csconsole.domain.words import EventKind
 from csconsole.store import directory, queries
+from csconsole.store import policies as policy_register
 from csconsole.store.store import Store
 
 __all__ = ["Key", "Order"]
@@ -31,6 +32,12 @@ def tickets_count(store: Store, flt: TicketFilter, now: str | None = None) -> in
 
 def tickets_by_id(store: Store, ids: list[int], now: str | None = None) -> list[TicketRow]:
     return queries.rows_by_id(store, ids, now or clock.now_text())
+
+
+def ticket_position(store: Store, flt: TicketFilter, ticket_id: int, *, order: Order = Order(),
+                    now: str | None = None) -> int | None:
+    """The row a ticket sits on in a list (0 first), or None when the list leaves it out."""
+    return queries.position(store, flt, now or clock.now_text(), order=order, ticket_id=ticket_id)
 
 
 def page_anchors(store: Store, flt: TicketFilter, *, order: Order, step: int, now: str | None = None) -> list[Key]:
@@ -109,7 +116,9 @@ class TicketDetail:
     recovery_cases: list[RecoveryCase]  # oldest first; folded from the ticket's own events
 
 
-def ticket_detail(store: Store, ticket_id: int, now: str | None = None) -> TicketDetail:
+def ticket_detail(store: Store, ticket_id: int, now: str | None = None, *, currency: str = "") -> TicketDetail:
+    """One ticket's whole story. ``currency`` goes with goodwill amounts in the history (a preference of the
+    console: the events record amounts alone)."""
     with store.read():
         rows = queries.rows_by_id(store, [ticket_id], now or clock.now_text())
         if not rows:
@@ -117,15 +126,22 @@ def ticket_detail(store: Store, ticket_id: int, now: str | None = None) -> Ticke
         row = rows[0]
         customer = directory.customer_by_name(store, row.customer)
         queue_names, agent_names = directory.names(store)
+        policy_names = {p.id: p.name for p in policy_register.policies(store)}
         raw = [(seq, kind, at, actor, json.loads(data))
                for seq, kind, at, actor, data in queries.event_rows(store, ticket_id)]
     story = [Event(ticket_id, kind, at, actor, data, seq) for seq, kind, at, actor, data in raw]
     undone = reverted_seqs(story)
     steps = history.path_steps([(e.kind, e.at, e.actor, e.data) for e in effective(story)],
                                queue_names, agent_names, row.customer)
+    kinds = {seq: (kind, data) for seq, kind, _at, _actor, data in raw}
+
+    def told(kind: str, data: dict[str, object]) -> str:
+        if kind == EventKind.REVERT:
+            return history.revert_summary(data, kinds)
+        return history.summary(kind, data, queue_names, agent_names, policy_names, currency)
+
     events = [
-        EventView(seq, kind, at, history.actor_name(actor, agent_names, row.customer), data,
-                  history.summary(kind, data, queue_names, agent_names),
+        EventView(seq, kind, at, history.actor_name(actor, agent_names, row.customer), data, told(kind, data),
                   undone=seq in undone or kind == EventKind.REVERT)
         for seq, kind, at, actor, data in raw
     ]

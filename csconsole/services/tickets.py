@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from csconsole.domain import clock
-from csconsole.domain.errors import BadInput, NotFound, RuleViolation, StaleTicket
+from csconsole.domain.errors import BadInput, NotFound, RuleViolation, StaleTicket, StaleTickets
 from csconsole.domain.rules import (
     Agent,
     check_active,
@@ -23,7 +23,7 @@ from csconsole.domain.rules import (
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import Channel, EventKind, Priority, Status, parse_enum
 from csconsole.services.changes import Change, TicketChange
-from csconsole.store import directory, queries, registry
+from csconsole.store import directory, queries, registry, table_dump
 from csconsole.store.ledger import Ledger, load_state
 from csconsole.store.store import Store
 
@@ -143,7 +143,9 @@ def reassign(
     """Give one or many tickets a new owner, in one transaction. Tickets already with ``to`` are skipped.
 
     ``expected_seqs`` (ticket id → last event seq the caller saw) refuses the whole change when any of
-    those tickets changed since: undo uses it so it never overwrites someone else's later action.
+    those tickets changed since: undo uses it so it never overwrites someone else's later action. The
+    refusal (StaleTickets) names every ticket that changed and the others, which the caller may then
+    reassign alone (the console offers "reassign the other N").
     """
     if not ticket_ids:
         raise BadInput("no tickets to reassign")
@@ -153,14 +155,24 @@ def reassign(
         actor = active_agent(ledger, actor_id)
         target = active_agent(ledger, to_id)
         changes: list[TicketChange] = []
+        stale: list[tuple[int, str]] = []
         for ticket_id in dict.fromkeys(ticket_ids):
-            state = ticket_state(ledger, ticket_id, (expected_seqs or {}).get(ticket_id))
+            expected = (expected_seqs or {}).get(ticket_id)
+            state = ticket_state(ledger, ticket_id)
+            if expected is not None and state.last_seq != expected:
+                stale.append((ticket_id, table_dump.ticket_ref(store, ticket_id)))
+                continue
+            if stale:
+                continue  # refused anyway; only the rest of the stale ones are worth finding
             text = check_can_reassign(state, actor, reason)
             if state.owner_id == target.id:
                 continue
             event = Event(ticket_id, EventKind.REASSIGN, when, actor.id,
                           {"queue": state.queue_id, "owner": target.id, "reason": text})
             changes.append(record(ledger, state, [event]))
+        if stale:
+            stale_ids = {ticket_id for ticket_id, _ in stale}
+            raise StaleTickets(stale, [t for t in dict.fromkeys(ticket_ids) if t not in stale_ids])
         if not changes:
             raise RuleViolation(f"{target.name} already owns {'that ticket' if len(ticket_ids) == 1 else 'those tickets'}")
         return Change("reassign", tuple(changes))

@@ -102,9 +102,8 @@ def case_rows(store: Store, flt: CaseFilter, *, today: str, now: str, limit: int
         where_params.append(flt.ticket_id)
     text = flt.text.strip()
     if text:
-        clauses.append("(t.ref LIKE ? ESCAPE '\\' OR c.name LIKE ? ESCAPE '\\' "
-                       "OR t.subject LIKE ? ESCAPE '\\' OR r.checklist LIKE ? ESCAPE '\\' "
-                       "OR coalesce(p.name, '') LIKE ? ESCAPE '\\')")
+        columns = ("t.ref", "c.name", "t.subject", "r.checklist", "coalesce(p.name, '')")
+        clauses.append("(" + " OR ".join(directory.contains(c) for c in columns) + ")")
         where_params += [f"%{directory.like_escape(text)}%"] * 5
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     params: list[object] = [*loyal_params(now)]

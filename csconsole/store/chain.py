@@ -7,6 +7,7 @@ canonical text is composed from the row as it lies in the table, and verifying n
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,7 +72,8 @@ def verify(store: Store, expected_head: str | None = None, *, until: int | None 
     ``expected_head`` is a hash an auditor kept earlier (``audit head``): it must still be in the
     chain, else everything up to it was rewritten. ``until``: stop after that seq (the head another
     connection's snapshot saw). ``observe`` sees every event that matched, in order; ``read`` hears
-    how many were checked, a batch at a time.
+    how many were checked, a batch at a time. Inside ``store.read()`` (or a write): the whole log is
+    read through one snapshot.
     """
     prev = GENESIS
     expected_seq = 1
@@ -79,8 +81,9 @@ def verify(store: Store, expected_head: str | None = None, *, until: int | None 
     head_found = expected_head is None
     last = Head(0, GENESIS)
     where = "" if until is None else f" WHERE seq <= {int(until)}"
-    cursor = store._conn.execute(f"SELECT seq, ticket_id, kind, at, actor_id, data, hash FROM events{where} ORDER BY seq")
-    while batch := cursor.fetchmany(BATCH):
+    rows = store._engine.scan(store._conn, f"SELECT seq, ticket_id, kind, at, actor_id, data, hash FROM events{where} "
+                                           "ORDER BY seq")
+    while batch := list(itertools.islice(rows, BATCH)):
         for seq, ticket_id, kind, at, actor, data, stored in batch:
             if seq != expected_seq:
                 what = f"events {expected_seq}..{seq - 1} are missing" if seq > expected_seq else "sequence out of order"

@@ -78,10 +78,11 @@ class Dashboard:
         return sum(d.repeat_contacts for d in self.days) / tickets if tickets else 0.0
 
 
-def depth_series(store: Store, now: str, hours: int = 7 * 24, top: int = 5) -> DepthSeries:
+def depth_series(store: Store, now: str, hours: int = 7 * 24, top: int | None = 5) -> DepthSeries:
     """Queue depth at each hour of the window: a ticket counts from created_at until resolved_at.
 
-    Both times are folded from the ticket's events; a ticket counts in the queue it sits in now.
+    Both times are folded from the ticket's events; a ticket counts in the queue it sits in now. The ``top``
+    deepest queues now, deepest first (None: every queue).
     """
     end_hour = clock.from_text(now).replace(minute=0, second=0)
     start = clock.add_minutes(clock.to_text(end_hour), -60 * (hours - 1))
@@ -116,6 +117,8 @@ def depth_series(store: Store, now: str, hours: int = 7 * 24, top: int = 5) -> D
             level += change
             series.append(level)
         by_queue[qid] = series
+    for qid in names:
+        by_queue.setdefault(qid, [0] * hours)  # a queue with nothing open in the window is still a queue
     ranked = sorted(by_queue, key=lambda q: (-by_queue[q][-1] if by_queue[q] else 0, names.get(q, "")))
     total = [sum(s[i] for s in by_queue.values()) for i in range(hours)]
     return DepthSeries(
@@ -144,16 +147,12 @@ def pingpong_pairs(store: Store, limit: int = 6) -> list[tuple[str, str, int]]:
     """Which two queues hand tickets to each other most (either way), read from each path of the tickets
     bounced more than twice (the partial index ix_tickets_bounced finds them; 0.7 s at 1M, not 1.3 s).
 
-    SQLite's JSON functions (``json_each``, ``json_extract``): another engine spells this one its own way."""
-    sql = """
-        WITH hops AS (
-            SELECT json_extract(j.value, '$[0]') AS q,
-                   lag(json_extract(j.value, '$[0]')) OVER (PARTITION BY t.id ORDER BY j.key) AS prev
-            FROM tickets t, json_each(t.path) j
-            WHERE t.bounces >= 3
-        )
+    Each engine reads a JSON path its own way (``engine.pingpong_hops``); the rest is said alike."""
+    sql = f"""
+        WITH hops AS ({store._engine.pingpong_hops})
         SELECT qa.name, qb.name, count(*) AS n
-        FROM hops JOIN queues qa ON qa.id = min(hops.q, hops.prev) JOIN queues qb ON qb.id = max(hops.q, hops.prev)
+        FROM hops JOIN queues qa ON qa.id = CASE WHEN hops.q < hops.prev THEN hops.q ELSE hops.prev END
+                  JOIN queues qb ON qb.id = CASE WHEN hops.q < hops.prev THEN hops.prev ELSE hops.q END
         WHERE hops.prev IS NOT NULL AND hops.prev <> hops.q
         GROUP BY qa.id, qb.id ORDER BY n DESC, qa.name, qb.name LIMIT ?
     """

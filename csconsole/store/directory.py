@@ -92,18 +92,29 @@ def like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def contains(column: str) -> str:
+    """SQL: ``column`` holds the pattern parameter whatever the case of ASCII letters (``like_escape``'d).
+    Spelled with lower() on both sides: SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's
+    does not, and lower() folds exactly those letters on both (text compares byte by byte, "C")."""
+    return f"lower({column}) LIKE lower(?) ESCAPE '\\'"
+
+
 def customer_names(store: Store, prefix: str = "", *, limit: int = 200) -> list[str]:
     """Customer names starting with ``prefix`` (bounded: a picker never holds the whole table)."""
     like = like_escape(prefix) + "%"
     rows = store._conn.execute(
-        "SELECT name FROM customers WHERE name LIKE ? ESCAPE '\\' ORDER BY name LIMIT ?", (like, limit)
+        f"SELECT name FROM customers WHERE {contains('name')} ORDER BY name LIMIT ?", (like, limit)
     ).fetchall()
     return [str(r[0]) for r in rows]
 
 
 def names(store: Store) -> tuple[dict[int, str], dict[int, str]]:
-    """(queue names by id, agent names by id): small enough to hold, used to label rows and paths."""
-    return (
-        dict(store._conn.execute("SELECT id, name FROM queues").fetchall()),
-        dict(store._conn.execute("SELECT id, name FROM agents").fetchall()),
-    )
+    """(queue names by id, agent names by id): small enough to hold, used to label rows and paths. One
+    statement for both: every page asks, and on a server each statement is a round trip."""
+    queues: dict[int, str] = {}
+    agents: dict[int, str] = {}
+    for is_queue, ident, name in store._conn.execute(
+        "SELECT 1, id, name FROM queues UNION ALL SELECT 0, id, name FROM agents"
+    ):
+        (queues if is_queue else agents)[ident] = name
+    return queues, agents

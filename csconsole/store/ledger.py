@@ -2,7 +2,7 @@
 
 This is the only code that writes to ``events`` and to the derived columns of ``tickets``; both the
 one-event path (services) and the import path (``import_session``) go through ``Ledger``; the demo's bulk
-loader (``sqlite/bulk.py``) folds and chains the same way in batches.
+loader (``store/bulk.py``) folds and chains the same way in batches.
 """
 
 from __future__ import annotations
@@ -101,6 +101,40 @@ class Ledger:
         self._conn = store._conn
         self.targets = sla_targets(store)
         self._history: SlaHistory | None = None
+        # Batched writes (an import's chunk): event rows and each ticket's latest state, written by flush().
+        self._pending_events: list[tuple[object, ...]] | None = None
+        self._pending_states: dict[int, tuple[TicketState, tuple[object, ...]]] = {}  # with its row as stored
+        self._pending_resolved: dict[int, int] = {}  # customer id → change of resolved_tickets
+        self._pending_new: dict[int, tuple[str, TicketState]] = {}  # tickets opened: inserted once, as they end
+
+    def defer_writes(self) -> None:
+        """From now on, keep appended events and ticket rows until ``flush``: one row write per ticket
+        instead of one per event (16 indexes on a ticket row). Reads of a deferred ticket's row see it
+        as it was, so the caller keeps the states it records on."""
+        self._pending_events = []
+
+    def flush(self) -> None:
+        if self._pending_new:  # before their events: an event's ticket must exist
+            self._conn.executemany(_INSERT_TICKET, [(tid, ref, *state_values(state))
+                                                    for tid, (ref, state) in self._pending_new.items()])
+            self._pending_new.clear()
+        if self._pending_events:
+            self._conn.executemany(_INSERT_EVENT, self._pending_events)
+            self._pending_events.clear()
+        # Only the columns that moved: an UPDATE rewrites every index on the columns it sets, moved or not.
+        by_columns: dict[tuple[int, ...], list[tuple[object, ...]]] = {}
+        for state, stored in self._pending_states.values():
+            now = state_values(state)
+            moved = tuple(i for i, (a, b) in enumerate(zip(now, stored, strict=True)) if a != b)
+            if moved:
+                by_columns.setdefault(moved, []).append((*(now[i] for i in moved), state.ticket_id))
+        for moved, rows in by_columns.items():
+            sets = ", ".join(f"{STATE_COLUMNS[i]} = ?" for i in moved)
+            self._conn.executemany(f"UPDATE tickets SET {sets} WHERE id = ?", rows)
+        self._pending_states.clear()
+        self._conn.executemany("UPDATE customers SET resolved_tickets = resolved_tickets + ? WHERE id = ?",
+                               [(n, cid) for cid, n in self._pending_resolved.items() if n])
+        self._pending_resolved.clear()
 
     @property
     def head(self) -> chain.Head:
@@ -129,9 +163,17 @@ class Ledger:
         created.data["ref"] = ref
         state = TicketState(ticket_id)
         apply(state, created, self.targets)
-        self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
+        if self._pending_events is None:
+            self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
+        elif self._ref_taken(ref):  # refused now, as the insert would be: at flush no row could be named
+            raise self.store._engine.database_error(f"UNIQUE constraint failed: tickets.ref ({ref})")
+        else:
+            self._pending_new[ticket_id] = (ref, state)  # its row once, with the chunk's last state
         self.record(state, created)
         return state
+
+    def _ref_taken(self, ref: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM tickets WHERE ref = ?", (ref,)).fetchone() is not None
 
     def record(self, state: TicketState, event: Event) -> int:
         """Append ``event`` to the chain and advance the ticket row; returns the event's seq.
@@ -139,6 +181,9 @@ class Ledger:
         ``state`` is the ticket's state before the event (as loaded), or, for a ``created`` event,
         the state it already produced.
         """
+        if self._pending_events is not None and state.ticket_id not in self._pending_states \
+                and state.ticket_id not in self._pending_new:
+            self._pending_states[state.ticket_id] = (state, state_values(state))
         seq = self._append(event)
         event.seq = seq
         was_done = state.is_done
@@ -147,8 +192,12 @@ class Ledger:
         elif event.kind != EventKind.CREATED:
             apply(state, event, self.targets)
         state.last_seq = seq
-        self._conn.execute(_UPDATE_STATE, (*state_values(state), state.ticket_id))
-        if was_done != state.is_done:
+        if self._pending_events is None:
+            self._conn.execute(_UPDATE_STATE, (*state_values(state), state.ticket_id))
+        if was_done != state.is_done and self._pending_events is not None:
+            delta = self._pending_resolved
+            delta[state.customer_id] = delta.get(state.customer_id, 0) + (1 if state.is_done else -1)
+        elif was_done != state.is_done:
             self._conn.execute(
                 "UPDATE customers SET resolved_tickets = resolved_tickets + ? WHERE id = ?",
                 (1 if state.is_done else -1, state.customer_id),
@@ -167,8 +216,14 @@ class Ledger:
         digest = chain.link(
             head.hash, chain.canonical_event(seq, event.ticket_id, event.kind, event.at, event.actor, data)
         )
-        self._conn.execute(_INSERT_EVENT, (seq, event.ticket_id, event.kind, event.at, event.actor, data, digest))
+        row = (seq, event.ticket_id, event.kind, event.at, event.actor, data, digest)
+        if self._pending_events is None:
+            self._conn.execute(_INSERT_EVENT, row)
+        else:
+            self._pending_events.append(row)
         self.store._unit["chain_head"] = chain.Head(seq, digest)
+        # A floor's record (a queue, an agent…) is shown beside any ticket: it touches what it cannot name.
+        self.store._note_tickets(None if event.ticket_id is None else (event.ticket_id,))
         return seq
 
 
@@ -181,6 +236,7 @@ def _replace(state: TicketState, new: TicketState) -> None:
 def retime_sla(store: Store, queue_id: int) -> int:
     """After a queue's targets changed: recompute the running response clocks of its tickets."""
     conn = store._conn
+    store._note_tickets(None)  # clocks move without an event: other consoles re-read what they show
     targets = sla_targets(store)
     moved = 0
     for row in conn.execute(f"{_SELECT_STATE} WHERE queue_id = ? AND sla_since IS NOT NULL", (queue_id,)).fetchall():

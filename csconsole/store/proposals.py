@@ -63,9 +63,9 @@ def proposals(
     for tid, ref, subject, customer, is_loyal, bounces, contacts, breached in store._conn.execute(sql, params):
         reasons = []
         if bounces >= triggers.min_bounces:
-            reasons.append(f"bounced {bounces} times")
+            reasons.append(f"bounced {bounces} time{'' if bounces == 1 else 's'}")
         if contacts >= triggers.min_contacts:
-            reasons.append(f"{contacts} contacts")
+            reasons.append(f"{contacts} contact{'' if contacts == 1 else 's'}")
         if breached and is_loyal and triggers.loyal_breach:
             reasons.append("SLA breached on a loyal customer")
         out.append(Proposal(int(tid), str(ref), str(subject), str(customer), bool(is_loyal), int(bounces),

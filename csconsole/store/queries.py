@@ -84,8 +84,8 @@ def _where(flt: TicketFilter, now: str) -> tuple[str, list[object]]:
         text = flt.search.strip()
         like = "%" + directory.like_escape(text) + "%"
         clauses.append(
-            "(t.ref = ? OR t.subject LIKE ? ESCAPE '\\' "
-            "OR t.customer_id IN (SELECT id FROM customers WHERE name LIKE ? ESCAPE '\\'))"
+            f"(t.ref = ? OR {directory.contains('t.subject')} "
+            f"OR t.customer_id IN (SELECT id FROM customers WHERE {directory.contains('name')}))"
         )
         params += [text, like, like]
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -166,6 +166,26 @@ def anchors(store: Store, flt: TicketFilter, now: str, *, order: Order, step: in
         "AS numbered WHERE rn % ? = 0"
     )
     return [(v, i) for v, i in store._conn.execute(sql, [*params, step])]
+
+
+def position(store: Store, flt: TicketFilter, now: str, *, order: Order, ticket_id: int) -> int | None:
+    """How many rows of the list come before ``ticket_id`` in ``order``; None when the filter leaves it out.
+
+    Two indexed reads, whatever the list's length: a view can bring a ticket back into sight after a new
+    filter or sort without paging through the rows before it."""
+    where, params = _where(flt.with_(ticket_ids=frozenset({ticket_id})), now)
+    _, sort_expr = _order_sql(order)
+    found = store._conn.execute(f"SELECT {sort_expr} FROM tickets t{where}", params).fetchone()
+    if found is None:
+        return None
+    where, params = _where(flt, now)
+    ahead = ">" if order.descending else "<"  # the rows shown before it
+    if order.key is SortKey.ID:
+        before, keys = f"t.id {ahead} ?", [ticket_id]
+    else:
+        before, keys = f"({sort_expr}, t.id) {ahead} (?, ?)", [found[0], ticket_id]
+    sql = f"SELECT count(*) FROM {store._engine.count_source(flt)}{where}{' AND ' if where else ' WHERE '}{before}"
+    return int(store._conn.execute(sql, [*params, *keys]).fetchone()[0])
 
 
 def rows_by_id(store: Store, ids: Sequence[int], now: str) -> list[TicketRow]:

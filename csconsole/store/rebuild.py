@@ -35,6 +35,7 @@ class Rebuilt:
 
 def rebuild(store: Store) -> Rebuilt:
     """Inside the caller's unit of work."""
+    store._note_tickets(None)  # any ticket may change: other consoles re-read what they show
     found, wrong = recompute.fold_registry(store)
     if wrong is not None:
         event, what = wrong

@@ -91,7 +91,7 @@ def case_by_id(store: Store, case_id: int) -> RecoveryCase:
 
 
 def bulk_insert(store: Store, cases: Iterable[RecoveryCase], evaluations: Iterable[Event]) -> None:
-    """For the demo loader: derived rows of many tickets at once."""
-    conn = store._conn
-    conn.executemany(UPSERT_CASE, [case_values(c) for c in cases])
-    conn.executemany(INSERT_EVALUATION, [evaluation_values(e) for e in evaluations])
+    """For the demo loader: derived rows of many new cases and evaluations at once."""
+    engine, conn = store._engine, store._conn
+    engine.fill(conn, "recovery_cases", CASE_COLUMNS, (case_values(c) for c in cases))
+    engine.fill(conn, "evaluations", EVALUATION_COLUMNS, (evaluation_values(e) for e in evaluations))

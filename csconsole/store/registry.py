@@ -177,8 +177,8 @@ def add_many(ledger: Ledger, events: Sequence[Event], batch: str | None = None) 
             event.data[IMPORT_MARK] = batch
         rows.append(shape.row(advance(None, event)))
         ledger.append(event)
-    marks = ", ".join("?" * len(shape.columns))
-    ledger.store._conn.executemany(f"INSERT INTO {shape.table} ({', '.join(shape.columns)}) VALUES ({marks})", rows)
+    store = ledger.store
+    store._engine.fill(store._conn, shape.table, shape.columns, rows)  # COPY on a server
 
 
 def next_id(store: Store, entity: Entity) -> int:

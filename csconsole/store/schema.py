@@ -324,6 +324,8 @@ MIGRATION_STEPS: tuple[Migration, ...] = (
 
 # The number of migrations; a store whose version is larger was written by a newer csconsole.
 SCHEMA_VERSION = len(MIGRATION_STEPS)
+# Every table, in the order the migrations create them: each comes after the tables it refers to.
+TABLES: tuple[str, ...] = tuple(step.name for m in MIGRATION_STEPS for step in m.steps if isinstance(step, Table))
 
 
 def newer_store(where: str, version: int) -> StoreError:

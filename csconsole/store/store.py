@@ -1,46 +1,83 @@
 """One open store, and its unit of work: ``with store.atomic():``, re-entrant by savepoints.
 
-The connection is private to the ``csconsole.store`` package: services and io call the store's functions
-(``csconsole.store.directory``, ``queries``, ``ledger``...) with a ``Store``, never a connection. What is
-particular to SQLite (pragmas, WAL, quick_check, its error texts) is the engine's (``store/sqlite``).
+A store is named by its location: the path of an SQLite file, or a ``postgresql://`` URL
+(``store/postgres/url.py`` reads both). The connection is private to the ``csconsole.store`` package:
+services and io call the store's functions (``csconsole.store.directory``, ``queries``, ``ledger``...) with
+a ``Store``, never a connection. What differs between the engines lives in one engine object each
+(``store/sqlite/engine.py``, ``store/postgres/engine.py``): how a write and a snapshot begin, what a commit
+sends along, how a big result is scanned and a table filled, the engine's errors as plain lines.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from csconsole.store.errors import StoreError
+from csconsole.store.postgres.url import Location, PostgresURL, parse_location
 
 if TYPE_CHECKING:
-    import sqlite3
+    from csconsole.store.engine import Engine
 
-    from csconsole.store.sqlite.engine import SqliteEngine
+Where = str | os.PathLike[str] | PostgresURL
+
+
+def location_of(where: Where) -> Location:
+    """A path or a URL, as given: text is read as a URL when it is one (``parse_location``)."""
+    if isinstance(where, PostgresURL | Path):
+        return where
+    if isinstance(where, str):
+        return parse_location(where)
+    return Path(where)
 
 
 class Store:
     """One connection to a csconsole store. Not shared between threads: open one per thread."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool, engine: SqliteEngine) -> None:
+    def __init__(self, conn: Any, location: Location, read_only: bool, engine: Engine) -> None:
         self._conn = conn
         self._engine = engine
-        self.path = path
+        self.location = location
         self.read_only = read_only
         self.warnings: list[str] = []
         self._depth = 0  # atomic() blocks open: 0 none, 1 the transaction, more: savepoints within it
         # What a write may keep for the rest of its transaction (the chain head); emptied at its end and
         # whenever a savepoint rolls back, so nothing outlives the rows it describes.
         self._unit: dict[str, Any] = {}
+        # Tickets the transaction appended to (told to other consoles at COMMIT); None: say "anything".
+        # Kept through a savepoint's rollback: telling of a ticket that did not change costs one re-read.
+        self._touched: set[int] | None = set()
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = False) -> Store:
+    def open(cls, where: Where, *, read_only: bool = False, create: bool = False) -> Store:
         """Open (or with ``create``, create) a store; refuse what is missing, foreign, damaged or too new."""
+        location = location_of(where)
+        if isinstance(location, PostgresURL):
+            from csconsole.store.postgres.engine import open_postgres
+
+            return open_postgres(cls, location, read_only=read_only, create=create)
         from csconsole.store.sqlite.engine import open_sqlite
 
-        return open_sqlite(cls, path, read_only=read_only, create=create)
+        return open_sqlite(cls, location, read_only=read_only, create=create)
+
+    @property
+    def engine_name(self) -> str:
+        """``sqlite`` or ``postgres``."""
+        return self._engine.name
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file; None for a store on a server."""
+        return self.location if isinstance(self.location, Path) else None
+
+    @property
+    def title(self) -> str:
+        """What a window title calls the store: the file's name, or the database and its server."""
+        return self.location.name if isinstance(self.location, Path) else self.location.title
 
     @property
     def in_transaction(self) -> bool:
@@ -50,34 +87,36 @@ class Store:
     def atomic(self) -> Iterator[None]:
         """All of it commits, or none of it does.
 
-        The outermost block is one write transaction taken at once (``BEGIN IMMEDIATE`` on SQLite); a
-        block inside it is a savepoint, so a use case that calls another shares one transaction, and a
-        failure inside an inner block undoes only that block when its caller catches the error. An error
-        of the engine leaves as a StoreError with a plain message.
+        The outermost block is one write transaction that holds the store's write order from its first
+        statement (``BEGIN IMMEDIATE`` on SQLite, the chain's advisory lock on PostgreSQL); a block inside
+        it is a savepoint, so a use case that calls another shares one transaction, and a failure inside
+        an inner block undoes only that block when its caller catches the error. An error of the engine
+        leaves as a StoreError with a plain message.
         """
         if self.read_only:
-            raise StoreError(f"{self.path} is open read-only; nothing can be changed")
+            raise StoreError(f"{self.location} is open read-only; nothing can be changed")
         if self._depth:
             with self._savepoint():
                 yield
             return
         engine, conn = self._engine, self._conn
         try:
-            conn.execute(engine.begin_write)
+            engine.begin(conn)
         except engine.database_error as error:
-            raise StoreError(engine.describe(error, self.path)) from None
-        self._depth, self._unit = 1, {}
+            raise StoreError(engine.describe(error, self.location)) from None
+        self._depth, self._unit, self._touched = 1, {}, set()
         try:
             yield
+            engine.before_commit(self)
             conn.execute("COMMIT")
         except engine.database_error as error:
             self._rollback()
-            raise StoreError(engine.describe(error, self.path)) from None
+            raise StoreError(engine.describe(error, self.location)) from None
         except BaseException:
             self._rollback()
             raise
         finally:
-            self._depth, self._unit = 0, {}
+            self._depth, self._unit, self._touched = 0, {}, set()
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -96,34 +135,62 @@ class Store:
             except engine.database_error:
                 pass  # the transaction itself is gone (SQLite ends it on some errors); the outer block rolls back
             if isinstance(error, engine.database_error):
-                raise StoreError(engine.describe(error, self.path)) from None
+                raise StoreError(engine.describe(error, self.location)) from None
             raise
         finally:
             self._depth -= 1
 
+    def _note_tickets(self, ticket_ids: Iterable[int] | None) -> None:
+        """The transaction changed these tickets (None: it changed what it cannot name, say anything)."""
+        if ticket_ids is None or self._touched is None:
+            self._touched = None
+        else:
+            self._touched.update(ticket_ids)
+
     @contextmanager
     def read(self) -> Iterator[None]:
-        """A consistent snapshot for several queries (a deferred read transaction); inside a write, the
-        write's own view."""
+        """A consistent snapshot for several queries (SQLite: a deferred read transaction; PostgreSQL:
+        REPEATABLE READ, read only); inside a write, the write's own view."""
         if self._conn.in_transaction:
             yield
             return
-        self._conn.execute(self._engine.begin_read)
+        engine = self._engine
+        try:
+            self._conn.execute(engine.begin_read)
+        except engine.database_error as error:
+            raise StoreError(engine.describe(error, self.location)) from None
         try:
             yield
         finally:
             self._rollback()
 
     def data_version(self) -> int:
-        """Changes when another connection commits; polling it costs microseconds (DESIGN §5, Live)."""
+        """SQLite: changes when another connection commits; polling it costs microseconds (DESIGN §5,
+        Live). A store on a server tells its changes instead (``listener``) and answers 0."""
         return self._engine.data_version(self._conn)
+
+    @property
+    def notifies(self) -> bool:
+        """A store on a server tells of every commit (``listener``); a file is polled (``data_version``)."""
+        return self._engine.name == "postgres"
+
+    def listener(self, on_connection: Callable[[bool], None] | None = None) -> Any:
+        """A server store's change feed (LISTEN on a connection of its own: ``store.postgres.notify``;
+        ``on_connection`` hears when the server goes and comes back), or None for a file."""
+        return self._engine.listener(self, on_connection)
+
+    def session_id(self) -> int | None:
+        """Who this connection is to the server (its backend process), so a console can tell its own
+        notifications from another desk's; None on SQLite."""
+        return self._engine.session_id(self._conn)
 
     def schema_version(self) -> int:
         return self._engine.schema_version(self._conn)
 
     def quick_check(self) -> list[str]:
-        """Problems the engine's own check finds, one line each; empty when the store is sound."""
-        return self._engine.quick_check(self._conn, self.path)
+        """Problems the engine's own check finds, one line each; empty when the store is sound (a server
+        checks its own pages: nothing to ask there)."""
+        return self._engine.quick_check(self._conn, self.location)
 
     def close(self) -> None:
         self._conn.close()
@@ -136,12 +203,23 @@ class Store:
 
     def _rollback(self) -> None:
         if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+            try:
+                self._conn.execute("ROLLBACK")
+            except self._engine.database_error:
+                pass  # the connection is gone, and its transaction with it
 
 
-def describe_failure(error: BaseException, path: str | os.PathLike[str]) -> str | None:
-    """A plain message for a failure the engine raised while reading (a damaged page, a full disk...), or
-    None when ``error`` is not the engine's: callers above the store need not know the driver."""
+def describe_failure(error: BaseException, where: Where) -> str | None:
+    """A plain message for a failure an engine raised while reading (a damaged page, a full disk, a lost
+    server...), or None when ``error`` is not an engine's: callers above the store need not know the driver."""
     from csconsole.store.sqlite.engine import ENGINE
 
-    return ENGINE.describe(error, Path(path)) if isinstance(error, ENGINE.error) else None
+    shown = where if isinstance(where, PostgresURL) else str(where)
+    if isinstance(error, ENGINE.error):
+        return ENGINE.describe(error, Path(str(where)))
+    if "psycopg" in sys.modules:  # only a store on a server can have raised one of psycopg's
+        from csconsole.store.postgres.engine import ENGINE as SERVER
+
+        if isinstance(error, SERVER.error):
+            return SERVER.describe(error, shown)
+    return None

@@ -3,11 +3,13 @@ events ticket by ticket. Streamed: a 1M-ticket store (6M events) is never held i
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from csconsole.domain.ticket import Event
+from csconsole.store.schema import TABLES
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -23,32 +25,38 @@ def table_names(store: Store) -> list[str]:
     return store._engine.table_names(store._conn)
 
 
+def tables_with_rows(store: Store) -> list[str]:
+    """The store's tables that hold at least one row (an empty store has none; the engine's bookkeeping of
+    migrations is not the store's data)."""
+    known = set(table_names(store))
+    return [name for name in TABLES if name in known
+            and store._conn.execute(f"SELECT 1 FROM {_quoted(name)} LIMIT 1").fetchone() is not None]
+
+
 def row_count(store: Store, table: str) -> int:
     return int(store._conn.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0])
 
 
 def table_rows(store: Store, table: str) -> tuple[list[str], Iterator[list[tuple[object, ...]]]]:
-    """The table's column names, and its rows in batches of ``BATCH``."""
-    cursor = store._conn.execute(f"SELECT * FROM {_quoted(table)}")
-    header = [d[0] for d in cursor.description]
+    """The table's column names, and its rows in batches of ``BATCH`` (inside ``store.read()``)."""
+    header = [d[0] for d in store._conn.execute(f"SELECT * FROM {_quoted(table)} LIMIT 0").description]
+    rows = store._engine.scan(store._conn, f"SELECT * FROM {_quoted(table)}")
 
     def batches() -> Iterator[list[tuple[object, ...]]]:
-        while batch := cursor.fetchmany(BATCH):
+        while batch := list(itertools.islice(rows, BATCH)):
             yield batch
 
     return header, batches()
 
 
 def events_by_ticket(store: Store, read: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[Event]]]:
-    """Each ticket's events in order, one ticket at a time (the floor's records aside) (the index on (ticket_id, seq) serves it);
-    ``read`` hears how many events each batch held."""
-    cursor = store._conn.execute(
-        "SELECT ticket_id, seq, kind, at, actor_id, data FROM events WHERE ticket_id IS NOT NULL "
-        "ORDER BY ticket_id, seq"
-    )
+    """Each ticket's events in order, one ticket at a time (the floor's records aside; the index on
+    (ticket_id, seq) serves it); ``read`` hears how many events each batch held. Inside ``store.read()``."""
+    rows = store._engine.scan(store._conn, "SELECT ticket_id, seq, kind, at, actor_id, data FROM events "
+                                           "WHERE ticket_id IS NOT NULL ORDER BY ticket_id, seq")
     current: list[Event] = []
     current_id: int | None = None
-    while batch := cursor.fetchmany(BATCH):
+    while batch := list(itertools.islice(rows, BATCH)):
         for ticket_id, seq, kind, at, actor, data in batch:
             if ticket_id != current_id:
                 if current_id is not None:

@@ -236,6 +236,9 @@ def _schema_problem(store: Store) -> str | None:
                 return (f"the append-only trigger {name} is missing (dropped): nothing in the file stops an edit "
                         "of the log")
             return f"the {_KIND_WORD[kind]} {name} is missing (dropped)"
+        if kind == "trigger" and present[(kind, name)] == "disabled":
+            return (f"the append-only trigger {name} is switched off: nothing in the store stops an edit "
+                    "of the log")
         if kind == "trigger" and present[(kind, name)] != sql:
             return f"the append-only trigger {name} is not the one csconsole made (changed)"
     for (kind, name) in sorted(set(present) - set(expected)):

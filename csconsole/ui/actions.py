@@ -18,6 +18,7 @@ class ActionId(Enum):
     """Every action of the console; each is bound by the one controller that owns it."""
 
     OPEN_STORE = auto()
+    OPEN_READ_ONLY = auto()
     NEW_STORE = auto()
     DEMO_STORE = auto()
     NEW_QUEUE = auto()
@@ -63,6 +64,7 @@ class ActionId(Enum):
     OPEN_RECOVERY = auto()
     EVALUATE = auto()
     CROSSCHECK = auto()
+    GUIDE = auto()
     SHORTCUTS = auto()
     ABOUT = auto()
 
@@ -76,6 +78,7 @@ class Spec:
     needs_ticket: bool = False
     checkable: bool = False
     tip: str = ""
+    short: str = ""  # the label on a toolbar button or a chip, where room is short (menus show ``text``)
 
 
 def _t(text: str) -> str:
@@ -84,6 +87,8 @@ def _t(text: str) -> str:
 
 SPECS: dict[ActionId, Spec] = {
     ActionId.OPEN_STORE: Spec("&Open store…", "&File", "Ctrl+O"),
+    ActionId.OPEN_READ_ONLY: Spec("Open &read-only…", "&File",
+                                  tip="Open a store for viewing and audit: nothing you do changes it"),
     ActionId.NEW_STORE: Spec("&New empty store…", "&File"),
     ActionId.DEMO_STORE: Spec("New &demo store…", "&File"),
     ActionId.NEW_QUEUE: Spec("Add a &queue…", "&File", writes=True, tip="A new queue tickets can wait in"),
@@ -100,40 +105,50 @@ SPECS: dict[ActionId, Spec] = {
     ActionId.EXPORT_PACK: Spec("&Export audit pack…", "&File",
                         tip="Tables as CSV, findings, report.pdf, manifest.json; the store is not changed"),
     ActionId.QUIT: Spec("&Quit", "&File", "Ctrl+Q"),
-    ActionId.UNDO: Spec("&Undo", "&Edit", "Ctrl+Z", writes=True),
-    ActionId.REDO: Spec("&Redo", "&Edit", "Ctrl+Shift+Z", writes=True),
+    ActionId.UNDO: Spec("&Undo", "&Edit", "Ctrl+Z", writes=True, short="Undo"),
+    ActionId.REDO: Spec("&Redo", "&Edit", "Ctrl+Shift+Z", writes=True, short="Redo"),
     ActionId.FIND: Spec("&Find tickets", "&Edit", "Ctrl+F", tip="Search by reference, subject or customer"),
-    ActionId.REFRESH: Spec("Re&fresh", "&Edit", "F5"),
+    ActionId.REFRESH: Spec("Re&fresh", "&Edit", "F5", tip="Read everything on screen again from the store"),
     ActionId.PREFERENCES: Spec("&Preferences…", "&Edit", "Ctrl+,",
                         tip="Theme, refresh, SLA targets, reassignment reasons, recovery checklists"),
-    ActionId.CHIP_BOUNCED: Spec("&Bounced > 2", "&View", "Ctrl+1", checkable=True, tip="Bounced three times or more"),
+    ActionId.CHIP_BOUNCED: Spec("&Bounced > 2", "&View", "Ctrl+1", checkable=True, tip="Bounced three times or more",
+                                short="Bounced > 2"),
     ActionId.CHIP_CALLBACK: Spec("Senior &callback", "&View", "Ctrl+2", checkable=True,
-                          tip="The customer contacted us three times or more"),
-    ActionId.CHIP_SLA: Spec("Breached / at &risk", "&View", "Ctrl+3", checkable=True, tip="SLA breached or at risk"),
-    ActionId.CHIP_UNOWNED: Spec("&Unowned", "&View", "Ctrl+4", checkable=True, tip="Open tickets nobody has taken"),
+                                 tip="The customer contacted us three times or more", short="Callback"),
+    ActionId.CHIP_SLA: Spec("Breached / at &risk", "&View", "Ctrl+3", checkable=True, tip="SLA breached or at risk",
+                            short="SLA risk"),
+    ActionId.CHIP_UNOWNED: Spec("&Unowned", "&View", "Ctrl+4", checkable=True, tip="Open tickets nobody has taken",
+                                short="Unowned"),
     ActionId.CHIP_WATCHED: Spec("&Mine to watch", "&View", "Ctrl+5", checkable=True,
-                         tip="Tickets I watch, or acted on from this console"),
+                                tip="The tickets I watch (Ctrl+D on a ticket)", short="Watched"),
     ActionId.OPEN_ONLY: Spec("&Open tickets only", "&View", "Ctrl+Shift+O", checkable=True),
     ActionId.THEME_SYSTEM: Spec("Theme: &system", "&View", checkable=True),
     ActionId.THEME_LIGHT: Spec("Theme: &light", "&View", checkable=True),
     ActionId.THEME_DARK: Spec("Theme: &dark", "&View", checkable=True),
     ActionId.RECOVERY_PANEL: Spec("Recovery &cases", "&View", "F7", checkable=True,
-                           tip="Service-recovery cases and the tickets that need one"),
-    ActionId.DASHBOARD_PANEL: Spec("Dash&board", "&View", "F8", checkable=True, tip="Queues, SLA and recovery at a glance"),
+                                  tip="Service-recovery cases and the tickets that need one (a tab beside the tickets)"),
+    ActionId.DASHBOARD_PANEL: Spec("Dash&board", "&View", "F8", checkable=True,
+                                   tip="Queues, SLA and recovery at a glance (a window of its own)"),
     ActionId.FOCUS_QUEUES: Spec("Go to &queues", "&View", "Alt+1"),
     ActionId.FOCUS_TABLE: Spec("Go to &tickets", "&View", "Alt+2"),
     ActionId.FOCUS_DETAIL: Spec("Go to &detail", "&View", "Alt+3"),
-    ActionId.NEW_TICKET: Spec("&New ticket…", "&Ticket", "Ctrl+N", writes=True),
-    ActionId.TAKE: Spec("&Take", "&Ticket", "Ctrl+T", writes=True, needs_ticket=True, tip="Become the owner"),
+    ActionId.NEW_TICKET: Spec("&New ticket…", "&Ticket", "Ctrl+N", writes=True, short="New"),
+    ActionId.TAKE: Spec("&Take", "&Ticket", "Ctrl+T", writes=True, needs_ticket=True, tip="Become the owner",
+                        short="Take"),
     ActionId.REASSIGN: Spec("&Reassign…", "&Ticket", "Ctrl+R", writes=True, needs_ticket=True,
-                     tip="Give the selected tickets a new owner"),
-    ActionId.TRANSFER: Spec("Trans&fer…", "&Ticket", "Ctrl+Shift+T", writes=True, needs_ticket=True),
-    ActionId.REPLY: Spec("Re&ply…", "&Ticket", "Ctrl+Shift+R", writes=True, needs_ticket=True),
-    ActionId.NOTE: Spec("Add &note…", "&Ticket", "Ctrl+Shift+N", writes=True, needs_ticket=True),
-    ActionId.CONTACT: Spec("Log customer &contact…", "&Ticket", "Ctrl+L", writes=True, needs_ticket=True),
-    ActionId.ESCALATE: Spec("&Escalate…", "&Ticket", "Ctrl+E", writes=True, needs_ticket=True),
-    ActionId.RESOLVE: Spec("Re&solve", "&Ticket", "Ctrl+Shift+D", writes=True, needs_ticket=True),
-    ActionId.CLOSE: Spec("C&lose", "&Ticket", "Ctrl+Shift+L", writes=True, needs_ticket=True),
+                            tip="Give the selected tickets a new owner", short="Reassign"),
+    ActionId.TRANSFER: Spec("Trans&fer…", "&Ticket", "Ctrl+Shift+T", writes=True, needs_ticket=True,
+                            tip="Move the ticket to another queue or owner, with a note", short="Transfer"),
+    ActionId.REPLY: Spec("Re&ply…", "&Ticket", "Ctrl+Shift+R", writes=True, needs_ticket=True,
+                         tip="Record an answer to the customer", short="Reply"),
+    ActionId.NOTE: Spec("Add &note…", "&Ticket", "Ctrl+Shift+N", writes=True, needs_ticket=True,
+                        tip="An internal note on the ticket", short="Note"),
+    ActionId.CONTACT: Spec("Log customer &contact…", "&Ticket", "Ctrl+L", writes=True, needs_ticket=True,
+                           tip="The customer reached out again", short="Contact"),
+    ActionId.ESCALATE: Spec("&Escalate…", "&Ticket", "Ctrl+E", writes=True, needs_ticket=True,
+                            tip="Raise the ticket's priority, saying why", short="Escalate"),
+    ActionId.RESOLVE: Spec("Re&solve", "&Ticket", "Ctrl+Shift+D", writes=True, needs_ticket=True, short="Resolve"),
+    ActionId.CLOSE: Spec("C&lose", "&Ticket", "Ctrl+Shift+L", writes=True, needs_ticket=True, short="Close"),
     ActionId.REOPEN: Spec("Re&open", "&Ticket", "Ctrl+Shift+P", writes=True, needs_ticket=True),
     ActionId.WATCH: Spec("&Watch", "&Ticket", "Ctrl+D", needs_ticket=True, checkable=True,
                   tip="Add to or remove from Mine to watch"),
@@ -143,15 +158,18 @@ SPECS: dict[ActionId, Spec] = {
                      tip="Score the associate and the policy separately"),
     ActionId.CROSSCHECK: Spec("&Zendesk cross-check…", "&Tools",
                        tip="Where csconsole's counts of imported tickets differ from Zendesk's own"),
-    ActionId.SHORTCUTS: Spec("&Keyboard shortcuts", "&Help", "F1"),
+    ActionId.GUIDE: Spec("&User guide", "&Help", "F1", tip="How to work the floor with csconsole"),
+    ActionId.SHORTCUTS: Spec("&Keyboard shortcuts", "&Help", "Ctrl+F1"),
     ActionId.ABOUT: Spec("&About csconsole", "&Help"),
 }
 
 CHIPS: tuple[ActionId, ...] = (ActionId.CHIP_BOUNCED, ActionId.CHIP_CALLBACK, ActionId.CHIP_SLA, ActionId.CHIP_UNOWNED, ActionId.CHIP_WATCHED)
 MENUS: tuple[str, ...] = ("&File", "&Edit", "&View", "&Ticket", "&Tools", "&Help")
 # a separator goes before these in their menu
-SEPARATE_BEFORE = {ActionId.NEW_QUEUE, ActionId.IDENTITY, ActionId.IMPORT_CSV, ActionId.QUIT, ActionId.PREFERENCES, ActionId.FIND, ActionId.CHIP_BOUNCED, ActionId.OPEN_ONLY, ActionId.THEME_SYSTEM, ActionId.FOCUS_QUEUES,
-                   ActionId.TAKE, ActionId.REPLY, ActionId.RESOLVE, ActionId.WATCH, ActionId.OPEN_RECOVERY, ActionId.RECOVERY_PANEL}
+SEPARATE_BEFORE = {ActionId.NEW_QUEUE, ActionId.IDENTITY, ActionId.IMPORT_CSV, ActionId.QUIT, ActionId.PREFERENCES,
+                   ActionId.FIND, ActionId.CHIP_BOUNCED, ActionId.OPEN_ONLY, ActionId.THEME_SYSTEM,
+                   ActionId.FOCUS_QUEUES, ActionId.TAKE, ActionId.REPLY, ActionId.RESOLVE, ActionId.WATCH,
+                   ActionId.OPEN_RECOVERY, ActionId.RECOVERY_PANEL, ActionId.ABOUT}
 
 
 class Actions:
@@ -159,15 +177,19 @@ class Actions:
 
     def __init__(self, parent: QObject) -> None:
         self._actions: dict[ActionId, QAction] = {}
+        self._tips: dict[ActionId, str] = {}
         for key, spec in SPECS.items():
             action = QAction(_t(spec.text), parent)
             action.setObjectName(key.name.lower())
             if spec.shortcut:
                 action.setShortcut(QKeySequence(spec.shortcut))
+            if spec.short:
+                action.setIconText(_t(spec.short))  # stays short when the menu text grows ("Undo Reassign …")
             action.setCheckable(spec.checkable)
             tip = _t(spec.tip) if spec.tip else _t(spec.text).replace("&", "").rstrip("…")
+            self._tips[key] = f"{tip} ({spec.shortcut})" if spec.shortcut else tip
             action.setStatusTip(tip)
-            action.setToolTip(f"{tip} ({spec.shortcut})" if spec.shortcut else tip)
+            action.setToolTip(self._tips[key])
             self._actions[key] = action
 
     def __getitem__(self, key: ActionId) -> QAction:
@@ -183,17 +205,41 @@ class Actions:
     def items(self) -> list[tuple[ActionId, QAction]]:
         return list(self._actions.items())
 
+    @staticmethod
+    def why_not(*, read_only: bool, has_identity: bool, busy: bool, needs_ticket: bool = False,
+                has_ticket: bool = True) -> str:
+        """Why an action that writes is off now, in the user's words; "" when nothing stops it."""
+        if read_only:
+            return _t("Read-only audit: this store is open for viewing, nothing here can change it")
+        if not has_identity:
+            return _t("Say who you are first (File > Who is at the console…): every change is recorded under a name")
+        if busy:
+            return _t("A change is being written; a moment")
+        if needs_ticket and not has_ticket:
+            return _t("Select a ticket first")
+        return ""
+
+    def set_enabled(self, key: ActionId, why_not: str, tip: str | None = None) -> None:
+        """Enable ``key``, or disable it with its tooltip saying why (a menu shows it on hover too); ``tip``
+        replaces the spec's own tooltip (the undo step the action would take)."""
+        action = self._actions[key]
+        action.setEnabled(not why_not)
+        base = tip or self._tips[key]
+        tip = base if not why_not else f"{base} — {why_not}"
+        if action.toolTip() != tip:
+            action.setToolTip(tip)
+
     def update_enabled(self, *, read_only: bool, has_ticket: bool, has_identity: bool, busy: bool) -> None:
-        for key, action in self._actions.items():
+        for key in self._actions:
             spec = SPECS[key]
             if key in (ActionId.UNDO, ActionId.REDO):
                 continue  # the undo stack decides, see TicketWork
-            enabled = True
+            why = ""
             if spec.writes:
-                enabled = not read_only and has_identity and not busy
-            if spec.needs_ticket:
-                enabled = enabled and has_ticket
-            action.setEnabled(enabled)
+                why = self.why_not(read_only=read_only, has_identity=has_identity, busy=busy)
+            if not why and spec.needs_ticket and not has_ticket:
+                why = _t("Select a ticket first")
+            self.set_enabled(key, why)
 
     def shortcut_table(self) -> list[tuple[str, str, str]]:
         """(menu, action, shortcut) for every action with a shortcut, read from the live QActions, in menu order."""

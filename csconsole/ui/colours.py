@@ -6,14 +6,20 @@ themes alike; the icon carries the meaning for anyone who cannot tell the colour
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QPainter, QPalette, QPen, QPixmap
 
 from csconsole.domain.words import SlaState
 
 RED, AMBER, GREEN, BLUE, GOLD = "#d64545", "#d9901a", "#3a9d5d", "#3d7fd6", "#c9a227"
+
+
+def base(palette: QPalette | None = None) -> QColor:
+    """The background lists and tables paint their rows on."""
+    return (palette or QGuiApplication.palette()).color(QPalette.ColorRole.Base)
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -34,10 +40,65 @@ def tint(hue: str, share: float = 0.16, palette: QPalette | None = None) -> QCol
     )
 
 
-def ink(hue: str, palette: QPalette | None = None) -> QColor:
-    """A text colour in ``hue`` with enough contrast on the palette's base."""
-    colour = QColor(hue)
-    return colour.lighter(135) if is_dark(palette) else colour.darker(125)
+AA = 4.5  # WCAG 2 AA contrast for normal text
+
+
+def _channel(value: int) -> float:
+    c = value / 255
+    return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def luminance(colour: QColor) -> float:
+    """WCAG relative luminance, 0 (black) to 1 (white)."""
+    return 0.2126 * _channel(colour.red()) + 0.7152 * _channel(colour.green()) + 0.0722 * _channel(colour.blue())
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two opaque colours, 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable(colour: QColor, backgrounds: Iterable[QColor], minimum: float = AA) -> QColor:
+    """``colour`` moved toward white on dark backgrounds (toward black on light ones) in small steps, until
+    it reads at ``minimum`` contrast on every one of ``backgrounds``; its hue is kept as long as it can be."""
+    return QColor(_readable(colour.rgb(), tuple(g.rgb() for g in backgrounds), minimum))
+
+
+@lru_cache(maxsize=256)
+def _readable(rgb: int, grounds_rgb: tuple[int, ...], minimum: float) -> int:
+    colour, grounds = QColor.fromRgb(rgb), [QColor.fromRgb(g) for g in grounds_rgb]
+    dark = sum(luminance(g) for g in grounds) / len(grounds) < 0.18
+    target = QColor("white") if dark else QColor("black")
+    found = QColor(colour)
+    for step in range(21):
+        share = step / 20
+        found = QColor(round(colour.red() * (1 - share) + target.red() * share),
+                       round(colour.green() * (1 - share) + target.green() * share),
+                       round(colour.blue() * (1 - share) + target.blue() * share))
+        if all(contrast(found, g) >= minimum for g in grounds):
+            break
+    return found.rgb()
+
+
+def ink(hue: str, palette: QPalette | None = None, on: Iterable[QColor] | None = None) -> QColor:
+    """A text colour in ``hue`` that reads (WCAG AA) on the palette's base (and alternate base), or on the
+    backgrounds ``on`` it is drawn over."""
+    pal = palette or QGuiApplication.palette()
+    grounds = list(on) if on is not None else [pal.color(QPalette.ColorRole.Base),
+                                                pal.color(QPalette.ColorRole.AlternateBase)]
+    return readable(QColor(hue), grounds)
+
+
+def muted(palette: QPalette | None = None, role: QPalette.ColorRole = QPalette.ColorRole.Window) -> QColor:
+    """Secondary text (times, authors): the palette's text blended halfway into the background ``role``, but
+    never below AA contrast on it. Qt's PlaceholderText may carry alpha and too little contrast for this."""
+    pal = palette or QGuiApplication.palette()
+    ground = pal.color(role)
+    text = pal.color(QPalette.ColorRole.WindowText if role == QPalette.ColorRole.Window else QPalette.ColorRole.Text)
+    blend = QColor(round((text.red() + ground.red()) / 2), round((text.green() + ground.green()) / 2),
+                   round((text.blue() + ground.blue()) / 2))
+    return readable(blend, [ground])
 
 
 def sla_hue(state: SlaState | str) -> str | None:
@@ -69,18 +130,39 @@ def badge(hue: str, glyph: str, size: int = 16) -> QIcon:
     return icon
 
 
-@lru_cache(maxsize=16)
-def dot(hue: str, size: int = 10) -> QIcon:
+def sla_bar(on_time: int, at_risk: int, breached: int, width: int = 20, height: int = 10) -> QIcon:
+    """A queue's open tickets as one small bar in the SLA states' colours: on time, at risk, breached.
+
+    A dot that turns red at the first breach is red on every busy queue; the bar shows how much of the queue
+    is late. Shares are rounded to the pixel, but any breach or risk keeps at least one pixel."""
+    total = on_time + at_risk + breached
+    if total <= 0:
+        return _bar(0, 0, width, width, height)
+    red = max(1, round(width * breached / total)) if breached else 0
+    amber = max(1, round(width * at_risk / total)) if at_risk else 0
+    return _bar(red, min(amber, width - red), width, width, height)
+
+
+@lru_cache(maxsize=512)
+def _bar(red: int, amber: int, filled: int, width: int, height: int) -> QIcon:
     icon = QIcon()
     for scale in (1, 2):
-        pixmap = QPixmap(size * scale, size * scale)
+        pixmap = QPixmap(width * scale, height * scale)
         pixmap.setDevicePixelRatio(scale)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(hue))
-        painter.drawEllipse(QPointF(size / 2, size / 2), size / 2 - 1, size / 2 - 1)
+        green = filled - red - amber
+        x = 0
+        for share, hue in ((green, GREEN), (amber, AMBER), (red, RED)):
+            if share > 0:
+                painter.setBrush(QColor(hue))
+                painter.drawRect(QRectF(x, 1, share, height - 2))
+                x += share
+        if filled == 0:  # no open ticket: an empty outline
+            painter.setPen(QPen(QColor("#888888"), 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(QRectF(0.5, 1.5, width - 1, height - 3))
         painter.end()
         icon.addPixmap(pixmap)
     return icon

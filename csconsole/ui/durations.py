@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from csconsole.domain import clock
+from csconsole.ui.wording import plural
 
 
 def _minutes(earlier: str, later: str) -> float:
@@ -25,6 +26,19 @@ def span(minutes: float) -> str:
     if days < 365:
         return f"{days // 30}mo"
     return f"{days // 365}y {(days % 365) // 30}mo"
+
+
+def tenure(since: str, now: str) -> str:
+    """How long someone has been a customer, in the unit a person would say: 12 days, 5 months, 3 years 2 months."""
+    days = int(_minutes(since, now) // (24 * 60))
+    if days < 60:
+        return plural(days, "{0} day", "{0} days")
+    months = days * 12 // 365
+    if months < 24:
+        return plural(months, "{0} month", "{0} months")
+    years, rest = divmod(months, 12)
+    text = plural(years, "{0} year", "{0} years")
+    return f"{text} {plural(rest, '{0} month', '{0} months')}" if rest else text
 
 
 def age(since: str | None, now: str) -> str:

@@ -1,4 +1,5 @@
-"""Help menu: the keyboard shortcuts sheet (read from the live actions, so it cannot drift) and About.
+"""Help menu: the user guide, the keyboard shortcuts sheet (read from the live actions, so it cannot drift)
+and About.
 
 Also the application's identity, set once at start-up: names, desktop file name and window icon.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSize, Qt, QTranslator
-from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtGui import QGuiApplication, QIcon, QTextCursor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QTableWidget,
     QTableWidgetItem,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -67,6 +69,44 @@ def install_translations(app: QCoreApplication) -> list[str]:
             app.installTranslator(translator)
             loaded.append(name)
     return loaded
+
+
+class GuideDialog(QDialog):
+    """The user guide shipped with the app (resources/guide/guide.md), rendered; searchable with Ctrl+F."""
+
+    def __init__(self, markdown: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("guide_dialog")
+        self.setWindowTitle(self.tr("csconsole user guide"))
+        self.browser = QTextBrowser(objectName="guide")
+        self.browser.setAccessibleName(self.tr("User guide"))
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setMarkdown(markdown)
+        self.find = QLineEdit()
+        self.find.setPlaceholderText(self.tr("Find in the guide…"))
+        self.find.setAccessibleName(self.tr("Find in the guide"))
+        self.find.setClearButtonEnabled(True)
+        self.find.returnPressed.connect(self.find_next)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.shortcuts_button = buttons.addButton(self.tr("&Keyboard shortcuts…"), QDialogButtonBox.ButtonRole.HelpRole)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.find)
+        layout.addWidget(self.browser, 1)
+        layout.addWidget(buttons)
+        self.resize(720, 760)
+        self.browser.setFocus()
+
+    def find_next(self) -> bool:
+        """The next place the typed words appear (Enter again: the one after), from the top once at the end."""
+        words = self.find.text()
+        if not words:
+            return False
+        if self.browser.find(words):
+            return True
+        self.browser.moveCursor(QTextCursor.MoveOperation.Start)
+        return self.browser.find(words)
 
 
 class ShortcutsDialog(QDialog):

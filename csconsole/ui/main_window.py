@@ -25,10 +25,10 @@ from csconsole.ui.controllers.side_panels import DashboardPanel, RecoveryPanel
 from csconsole.ui.controllers.ticket_detail import DetailController
 from csconsole.ui.controllers.ticket_list import TicketList
 from csconsole.ui.controllers.ticket_work import TicketWork
-from csconsole.ui.docks import Docks
 from csconsole.ui.messages import Dialogs, Messages
 from csconsole.ui.models.queues import QueuesModel
 from csconsole.ui.models.ticket_table import TicketTableModel
+from csconsole.ui.panels import Panels
 from csconsole.ui.runner import Runner
 from csconsole.ui.selection import TicketSelection
 from csconsole.ui.watchlist import WatchList
@@ -47,19 +47,19 @@ class MainWindow(QMainWindow):
         self.store = store
         self.runner = runner or Runner(store)
         self.runner.setParent(self)
-        self.actions = Actions(self)
+        self.registry = Actions(self)  # not ``actions``: that is QWidget.actions()
         self.messages = Messages(self)
         self.dialogs = Dialogs(self)
         self.who = Who(identity, self)
         self._closing = False
         self._shown = False
-        watch = WatchList(settings, str(store.path))
-        runner = self.runner
+        self.watch = watch = WatchList(settings, str(store.location), self)
+        runner, registry = self.runner, self.registry
 
         # --- the layout, and the widgets it shows ---------------------------------------------------
         self.queues_model = QueuesModel(self)
-        self.table_model = TicketTableModel(store, runner.read, self)
-        self.window_layout = WindowLayout(self, self.actions, settings, self.queues_model, self.table_model,
+        self.table_model = TicketTableModel(store, runner.read, self, watched=watch)
+        self.window_layout = WindowLayout(self, registry, settings, self.queues_model, self.table_model,
                                           store.read_only)
         lay = self.window_layout
         self.table, self.queues_view, self.filter_bar, self.detail = lay.table, lay.queues_view, lay.filter_bar, lay.detail
@@ -67,25 +67,25 @@ class MainWindow(QMainWindow):
 
         # --- the controllers: each handed only what it needs ------------------------------------------
         self.selection = TicketSelection(self.table, self.table_model, self)
-        self.ticket_list = TicketList(runner, self.actions, self.selection, self.filter_bar, self.queues_view,
+        self.ticket_list = TicketList(runner, registry, self.selection, self.filter_bar, self.queues_view,
                                       settings, watch, self.messages, self)
-        self.queues = QueuesPanel(runner, self.actions, self.queues_view, self.queues_model, lay.counts_label,
+        self.queues = QueuesPanel(runner, registry, self.queues_view, self.queues_model, lay.counts_label,
                                   lay.refreshed_label, self.messages, self.dialogs, lambda: self.ticket_list.queue_id,
                                   self)
-        self.imports = ImportExport(runner, self.actions, self.who, settings, self.messages, self.dialogs,
-                                    store.path, self)
-        self.detail_view = DetailController(runner, self.actions, self.selection, self.detail, watch,
-                                            self.imports.zendesk_line, self)
-        self.ticket_work = TicketWork(runner, self.actions, self.selection, self.who, watch, settings,
-                                      self.messages, self.dialogs, self.ticket_list.watch_list_changed, self)
-        self.session = SessionMenu(runner, self.actions, self.who, settings, self.messages, self.dialogs,
-                                   store.path, self)
-        self.preferences = PreferencesMenu(runner, self.actions, self.who, settings, self.messages, self.dialogs,
+        self.imports = ImportExport(runner, registry, self.who, settings, self.messages, self.dialogs,
+                                    store.location, self)
+        self.detail_view = DetailController(runner, registry, self.selection, self.detail, watch,
+                                            self.imports.zendesk_line, settings.currency, self)
+        self.ticket_work = TicketWork(runner, registry, self.selection, self.who, watch, settings,
+                                      self.messages, self.dialogs, self)
+        self.session = SessionMenu(runner, registry, self.who, settings, self.messages, self.dialogs,
+                                   store.location, self)
+        self.preferences = PreferencesMenu(runner, registry, self.who, settings, self.messages, self.dialogs,
                                            runner.start_polling, self)
-        self.docks = Docks(self, self.messages)
-        self.recovery = RecoveryPanel(runner, self.actions, self.selection, self.who, self.docks, self)
-        self.dashboard = DashboardPanel(runner, self.actions, self.docks, self)
-        self.help = HelpMenu(runner, self.actions, self.dialogs, self)
+        self.panels = Panels(lay.centre_tabs, self, settings, self.messages)
+        self.recovery = RecoveryPanel(runner, registry, self.selection, self.who, self.panels, self)
+        self.dashboard = DashboardPanel(runner, registry, self.panels, self)
+        self.help = HelpMenu(runner, registry, self.dialogs, self)
         self._connect()
 
         self._splitter_restored = lay.restore()
@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
             self.messages.note_error(warning)
 
     def _connect(self) -> None:
-        act = self.actions
+        act = self.registry
         act.on_trigger(ActionId.QUIT, self.close)
         act.on_trigger(ActionId.FOCUS_QUEUES, self.queues_view.setFocus)
         act.on_trigger(ActionId.FOCUS_TABLE, self.table.setFocus)
@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.ticket_list.loading_changed.connect(lambda loading: self._busy_timer.start() if loading
                                                  else self._update_busy())
         self.ticket_list.nothing_shown.connect(self.detail_view.show_nothing)
+        self.queues_view.clicked.connect(lambda _index: self.panels.show_tickets())  # a queue: its tickets
         self.table_model.refreshed.connect(self.queues.mark_refreshed)
         for wanted in (self.imports.ticket_wanted, self.recovery.ticket_wanted):
             wanted.connect(self.ticket_list.show_ticket)
@@ -125,6 +126,7 @@ class MainWindow(QMainWindow):
         self.who.changed.connect(lambda: (self._update_title(), self._update_enabled()))
         self.runner.busy_changed.connect(lambda _b: (self._update_enabled(), self._update_busy()))
         self.runner.failed.connect(self.messages.error)
+        self.runner.server_connection.connect(self._server_connection)
         self.ticket_work.undo_stack.canUndoChanged.connect(lambda _c: self._update_enabled())
         self.messages.shown.connect(lambda text, _e: self.statusBar().showMessage(text, 10_000))
 
@@ -132,22 +134,37 @@ class MainWindow(QMainWindow):
     def _update_enabled(self) -> None:
         if self._closing:
             return
-        self.actions.update_enabled(read_only=self.store.read_only, has_ticket=self.selection.has_selection(),
-                                    has_identity=self.who.agent is not None,
-                                    busy=self.runner.writing or self.imports.importing)
+        self.registry.update_enabled(read_only=self.store.read_only, has_ticket=self.selection.has_selection(),
+                                     has_identity=self.who.agent is not None,
+                                     busy=self.runner.writing or self.imports.importing)
         self.ticket_work.update_undo()
-        self.actions[ActionId.IDENTITY].setEnabled(True)
+        self.registry.set_enabled(ActionId.IDENTITY, "")
 
     def _update_busy(self) -> None:
         if not self._closing:
             self.busy.setVisible(self.runner.writing or self.table_model.loading)
 
     def _update_title(self) -> None:
-        mode = self.tr(" (read-only)") if self.store.read_only else ""
-        self.setWindowTitle(f"{self.store.path.name}{mode} — csconsole")
+        # The desktop adds the application's name ("— csconsole") itself: the title names only the store.
+        mode = self.tr(" (read-only audit)") if self.store.read_only else ""
+        self.setWindowTitle(f"{self.store.title}{mode}")
+        self.window_layout.mode_label.setText(self.tr("<b>read-only audit</b>") if self.store.read_only else "")
         who = self.who.agent
         self.window_layout.who_label.setText(self.tr("At the console: {0} ({1})").format(who.name, who.role.value) if who
                                        else self.tr("Nobody signed in: actions are off"))
+
+    def _server_connection(self, up: bool) -> None:
+        """A store on a server went away (a restart, the network): say so until it answers again; the
+        runner reconnects by itself and then every screen re-reads."""
+        if self._closing:
+            return
+        banner = self.window_layout.server_banner
+        banner.setText(self.tr(
+            "The server of {0} is not answering; reconnecting by itself. Work you saw confirmed is safe "
+            "on the server; anything you do now is refused until it is back.").format(self.store.title))
+        banner.setVisible(not up)
+        if up:
+            self.messages.show(self.tr("Connected to the server again; the screens are up to date."))
 
     def _on_tick(self) -> None:
         self.table_model.tick()
@@ -164,10 +181,15 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.window_layout.default_sizes)
         if self.table_model.rowCount() and not self.selection.has_selection():
             self.selection.select_row(0)  # the detail pane shows a story from the first second
+        # the Recovery tab and the Dashboard window as they were left, once the first rows are painted
+        QTimer.singleShot(0, lambda: self.panels.restore({"recovery_panel": self.registry[ActionId.RECOVERY_PANEL],
+                                                          "dashboard_panel": self.registry[ActionId.DASHBOARD_PANEL]}))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.window_layout.save()
-        self._closing = self.docks.closing = True
+        self.panels.save()
+        self.panels.close_windows()
+        self._closing = True
         self._tick.stop()
         self.selection.stop()
         self.detail_view.stop()

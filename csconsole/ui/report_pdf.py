@@ -1,7 +1,8 @@
 """report.pdf of the audit pack, drawn with Qt's own PDF writer (QPdfWriter + QTextDocument + QPainter).
 
-The report is HTML laid out by QTextDocument on A4 pages; each page gets a footer naming the store,
-the chain head and the page number, so a printed page can be traced back to the pack it came from.
+The report is HTML laid out by QTextDocument and cut into A4 pages by ``report_pages`` (never inside a
+table row; a table goes on under its header again); each page gets a footer naming the store, the chain
+head and the page number, so a printed page can be traced back to the pack it came from.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from csconsole.io.export import WITHHELD, ReportData, TicketLine
+from csconsole.ui import report_pages
 
 FONT = "DejaVu Sans"
 PATH_SHOWN = 8  # holders of a path shown in full; longer paths are in tickets.csv
@@ -65,33 +67,24 @@ def render_report(data: ReportData, file: Path) -> None:
     writer.setTitle(f"csconsole audit pack — {Path(data.store).name}")
     writer.setCreator("csconsole")
     writer.setResolution(300)
-    writer.setPageLayout(QPageLayout(
-        QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-        QMarginsF(16, 14, 16, 14), QPageLayout.Unit.Millimeter,
-    ))
+    writer.setPageLayout(page_layout())
     area = writer.pageLayout().paintRectPixels(writer.resolution())
     footer = writer.resolution() * 0.35  # inches of room for the footer line
     body = QSizeF(area.width(), area.height() - footer)
 
-    document = QTextDocument()
-    document.documentLayout().setPaintDevice(writer)  # lay text out in the PDF's own metrics
-    document.setDefaultFont(QFont(FONT, 8))
-    document.setDocumentMargin(0)
-    document.setDefaultStyleSheet(STYLE)
-    document.setHtml(report_html(data))
-    document.setPageSize(body)
+    document = layout_document(data, writer, body.width())
+    pages = report_pages.paginate(report_pages.blocks(document), body.height())
 
     painter = QPainter(writer)
     try:
-        pages = document.pageCount()
         footer_font = QFont(FONT, 7)
-        for page in range(pages):
-            if page:
+        for number, page in enumerate(pages):
+            if number:
                 writer.newPage()
-            painter.save()
-            painter.translate(0, -page * body.height())
-            document.drawContents(painter, QRectF(QPointF(0, page * body.height()), body))
-            painter.restore()
+            y = 0.0
+            if page.header is not None:  # the table goes on: its header again, first
+                y = _draw_slice(painter, document, page.header[0], page.header[1], 0.0, body.width())
+            _draw_slice(painter, document, page.top, page.bottom, y, body.width())
             painter.setPen(QColor(RULE))
             rule_y = area.height() - footer * 0.8
             painter.drawLine(QPointF(0, rule_y), QPointF(area.width(), rule_y))
@@ -102,9 +95,37 @@ def render_report(data: ReportData, file: Path) -> None:
                              f"{Path(data.store).name} · chain head {data.chain_head.seq} "
                              f"{data.chain_head.hash[:16]}… · generated {_when(data.generated_at)}")
             painter.drawText(line, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                             f"page {page + 1} of {pages}")
+                             f"page {number + 1} of {len(pages)}")
     finally:
         painter.end()
+
+
+def page_layout() -> QPageLayout:
+    """A4, portrait, with margins a printer can keep."""
+    return QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                       QMarginsF(16, 14, 16, 14), QPageLayout.Unit.Millimeter)
+
+
+def layout_document(data: ReportData, device: QPdfWriter, width: float) -> QTextDocument:
+    """The report laid out as one long page in the PDF's own metrics (``report_pages`` cuts it)."""
+    document = QTextDocument()
+    document.documentLayout().setPaintDevice(device)
+    document.setDefaultFont(QFont(FONT, 8))
+    document.setDocumentMargin(0)
+    document.setDefaultStyleSheet(STYLE)
+    document.setHtml(report_html(data))
+    document.setTextWidth(width)  # no page height: Qt's own pagination would cut rows in two
+    return document
+
+
+def _draw_slice(painter: QPainter, document: QTextDocument, top: float, bottom: float, at: float,
+                width: float) -> float:
+    """Draw the document from ``top`` to ``bottom`` at height ``at`` of the page; the height drawn."""
+    painter.save()
+    painter.translate(0, at - top)
+    document.drawContents(painter, QRectF(0, top, width, bottom - top))  # a row's closing rule ends at bottom
+    painter.restore()
+    return bottom - top
 
 
 # --- the report as HTML ----------------------------------------------------------------------------------

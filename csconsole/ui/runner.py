@@ -2,8 +2,10 @@
 
 Each job borrows a store connection of its own (``WorkerConnections``), runs in a small thread pool, and
 reports back on the GUI thread. A commit then announces one ``changes`` event (``Changes``: which kinds
-of data, which tickets); a commit by anyone else, noticed by the live poll of ``data_version``, arrives
-through the same event as "unknown". Screens listen to that event and never poll or announce by hand.
+of data, which tickets); a commit by anyone else arrives through the same event from the live feed
+(``live_feed.py``): as "unknown" from SQLite's ``data_version`` poll, by ticket from a server's
+notifications. Screens listen to that event and never poll or announce by hand. ``server_connection``
+tells when a server went away (False) and answers again (True).
 
 Only job ids cross threads in signals; results wait in a locked dict. Python objects (None above all)
 carried by queued signals have tripped PySide's reference counting on 3.11.
@@ -11,7 +13,6 @@ carried by queued signals have tripped PySide's reference counting on 3.11.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import threading
 import traceback
@@ -21,9 +22,10 @@ from typing import Any, Literal
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from csconsole.domain.errors import DomainError
-from csconsole.services import Store, StoreError, database_failure
+from csconsole.services import Store, StoreError, Where, database_failure
 from csconsole.services.changes import Kind
 from csconsole.ui.changes_event import Changes
+from csconsole.ui.live_feed import PollFeed, ServerFeed
 from csconsole.ui.worker_connections import WorkerConnections
 
 Job = Callable[[Store], Any]
@@ -86,7 +88,7 @@ class _Relay(QObject):
 
 
 class _Work(QRunnable):
-    def __init__(self, job_id: int, run: Callable[[], Any], relay: _Relay, path: str) -> None:
+    def __init__(self, job_id: int, run: Callable[[], Any], relay: _Relay, path: object) -> None:
         super().__init__()
         self._job_id, self._run, self._relay, self._path = job_id, run, relay, path
         self.started = False
@@ -116,6 +118,7 @@ class Runner(QObject):
     changes = Signal(object)  # Changes, emitted on the GUI thread
     busy_changed = Signal(bool)  # a commit or a writing task is running
     failed = Signal(str)  # a job that was given no failure handler of its own failed
+    server_connection = Signal(bool)  # a store on a server: False when it went away, True when it is back
 
     def __init__(self, store: Store | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -125,7 +128,7 @@ class Runner(QObject):
         # What the user is waiting to see (a new row set) never queues behind background counts.
         self._view_pool = QThreadPool(self)
         self._view_pool.setMaxThreadCount(1)
-        self._connections = (WorkerConnections(str(store.path), store.read_only) if store is not None else None)
+        self._connections = WorkerConnections(store.location, store.read_only) if store is not None else None
         self._work: dict[int, _Work] = {}  # held until reported: the pools do not own them
         self._keyed: dict[str, int] = {}  # latest read per key, so a newer request can replace a queued one
         self._relay = _Relay()
@@ -134,9 +137,9 @@ class Runner(QObject):
         self._pending: dict[int, Callable[[Any, BaseException | None, str | None], None]] = {}
         self._writes = 0
         self._tasks: set[Task] = set()  # long tasks in flight: cancelled when the runner shuts down
-        self._version = store.data_version() if store is not None else 0
-        self._poll = QTimer(self)
-        self._poll.timeout.connect(self._look_for_outside_commits)
+        self._feed = self._live_feed(store)
+        self._feed.changed.connect(self.changes.emit)
+        self._feed.connected.connect(self.server_connection.emit)
 
     # --- what it runs on ------------------------------------------------------------------------
     @property
@@ -154,7 +157,15 @@ class Runner(QObject):
         return self._writes > 0
 
     def start_polling(self, interval_ms: int) -> None:
-        self._poll.start(max(50, interval_ms))
+        """Start hearing other desks' commits (a file: its poll every ``interval_ms``; a server: its
+        notifications, as they come)."""
+        self._feed.start(interval_ms)
+
+    def _live_feed(self, store: Store | None) -> PollFeed | ServerFeed:
+        if store is not None and store.notifies and self._connections is not None:
+            connections = self._connections
+            return ServerFeed(lambda told: store.listener(told), connections.sessions, self)
+        return PollFeed(store.data_version if store is not None else (lambda: 0), lambda: self.writing, self)
 
     # --- the three kinds of work ----------------------------------------------------------------
     def read(self, job: Job, done: Done | None = None, failed: Failed | None = None, *,
@@ -199,14 +210,15 @@ class Runner(QObject):
         self._submit(lambda: self._on_connection(job, write=True), report)
 
     def start_task(self, work: Callable[[Store | None, Progress], Any], *, connection: Connection,
-                   touches: Iterable[Kind] | None = None, store_path: str | None = None) -> Task:
+                   touches: Iterable[Kind] | None = None, store_path: Where | None = None) -> Task:
         """A long job with progress and cancel (import, export, demo build): ``work(store, progress)`` on a
-        connection of its own (``write``, ``read``; ``none`` for work that opens nothing, or only
-        ``store_path``). A writing task that returns announces ``changes`` (``touches``, or unknown)."""
+        connection of its own to the runner's store (``write``, ``read``; ``none`` for work that opens
+        nothing, or only ``store_path``). A writing task that returns announces ``changes`` (``touches``,
+        or unknown)."""
         task = Task(self)
         self._tasks.add(task)
         task.finished.connect(lambda: self._tasks.discard(task))
-        path = store_path or (self._connections.path if self._connections else "")
+        path = store_path or (self._connections.location if self._connections else "")
         writes = connection == "write"
         if writes and self.read_only:
             task.error, task.message, task.done = PermissionError(), self.tr(
@@ -219,6 +231,9 @@ class Runner(QObject):
         def run() -> Any:
             if connection == "none":
                 return work(None, task.progress)
+            if self._connections is not None and store_path is None:
+                with self._connections.own(read_only=not writes) as store:
+                    return work(store, task.progress)
             from csconsole.services import open_store
 
             with open_store(path, read_only=not writes) as store:
@@ -272,10 +287,10 @@ class Runner(QObject):
             self._connections.give_back(store)
 
     def _submit(self, run: Callable[[], Any], report: Callable[[Any, BaseException | None, str | None], None],
-                *, urgent: bool = False, path: str | None = None) -> int:
+                *, urgent: bool = False, path: object = None) -> int:
         job_id = next(self._ids)
         self._pending[job_id] = report
-        work = _Work(job_id, run, self._relay, path or (self._connections.path if self._connections else ""))
+        work = _Work(job_id, run, self._relay, path or (self._connections.location if self._connections else ""))
         work.setAutoDelete(False)
         self._work[job_id] = work
         (self._view_pool if urgent else self._pool).start(work)
@@ -301,38 +316,16 @@ class Runner(QObject):
             self.busy_changed.emit(False)
 
     def _announce(self, changes: Changes) -> None:
-        # Our own commit moved data_version too: take it in, so the poll does not announce it again as
-        # "unknown". (SQLite cannot say how many commits moved it: one from elsewhere landing between our
-        # worker's commit and this line is taken in too, and shows with the next change or refresh.)
-        self._catch_up_version()
+        self._feed.catch_up()  # our own commit is not announced a second time as another's
         self.changes.emit(changes)
-
-    def _catch_up_version(self) -> None:
-        if self._store is None:
-            return
-        with contextlib.suppress(Exception):  # a vanished file: the poll reports nothing more either
-            self._version = self._store.data_version()
-
-    @Slot()
-    def _look_for_outside_commits(self) -> None:
-        """Cheap (PRAGMA data_version): announces "unknown" changes only when some other connection committed."""
-        if self._store is None:
-            return
-        try:
-            version = self._store.data_version()
-        except Exception:  # noqa: BLE001 - a vanished file must not kill the timer loop
-            return
-        if version != self._version:
-            self._version = version
-            self.changes.emit(Changes.unknown())
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Let running jobs finish (window closing, tests)."""
         return self._view_pool.waitForDone(msecs) and self._pool.waitForDone(msecs)
 
     def shutdown(self) -> None:
-        """Stop polling, cancel long tasks (an import in flight rolls back), let running jobs end."""
-        self._poll.stop()
+        """Stop the live feed, cancel long tasks (an import in flight rolls back), let running jobs end."""
+        self._feed.stop()
         for task in list(self._tasks):
             task.cancel()
         for pool in (self._view_pool, self._pool):

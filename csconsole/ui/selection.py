@@ -87,6 +87,11 @@ class TicketSelection(QObject):
         """What to select again once the rows are back (by default: what is selected now)."""
         self._kept = (ids, current) if ids is not None else (self.ticket_ids(limit=MAX_KEPT), self.current_ticket_id())
 
+    @property
+    def kept_current(self) -> int | None:
+        """The ticket that was current when the selection was last remembered."""
+        return self._kept[1]
+
     def restore(self) -> None:
         self._load_visible()
         self._reselect(*self._kept)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
-from csconsole.services import Store, StoreError, open_store, people, pin, queries
+from csconsole.services import Location, Store, StoreError, open_store, parse_location, people, pin, queries
 from csconsole.settings import Prefs, Settings
 from csconsole.ui import theme
 from csconsole.ui.dialogs.pin import PinDialog
@@ -43,22 +43,27 @@ class Console(QObject):
         self.window: MainWindow | None = None
 
     def start(self, db: str | None, *, read_only: bool, demo: bool) -> bool:
+        """``db``: a file or a server's URL (from --db or CSCONSOLE_DB); else the store opened last."""
         if demo:
             return self.open_demo(read_only=read_only)
-        path = Path(db) if db else Path(self.settings.get(Prefs.LAST_STORE) or default_store_path())
-        if not path.exists():
-            reason = (self.tr("There is no store at {0}.").format(path) if db
+        named = db or self.settings.get(Prefs.LAST_STORE) or str(default_store_path())
+        try:
+            location = parse_location(named)
+        except StoreError as error:
+            return self.choose(self.tr("That store could not be opened: {0}").format(error), read_only=read_only)
+        if isinstance(location, Path) and not location.exists():
+            reason = (self.tr("There is no store at {0}.").format(location) if db
                       else self.tr("Welcome. There is no store yet: open one, start an empty one, or explore the demo."))
             return self.choose(reason, read_only=read_only)
-        return self.open(path, read_only=read_only)
+        return self.open(location, read_only=read_only)
 
     def choose(self, reason: str, *, read_only: bool = False) -> bool:
         chooser = StoreChooser(reason, self.window)
-        if chooser.exec() != QDialog.DialogCode.Accepted or chooser.path is None:
+        if chooser.exec() != QDialog.DialogCode.Accepted or not chooser.location:
             return False
         if chooser.choice == StoreChooser.DEMO:
             return self.open_demo(read_only=read_only)
-        return self.open(chooser.path, read_only=read_only, create=chooser.choice == StoreChooser.CREATE)
+        return self.open(chooser.location, read_only=read_only, create=chooser.choice == StoreChooser.CREATE)
 
     def open_demo(self, *, read_only: bool) -> bool:
         path = data_dir() / "demo.db"
@@ -68,18 +73,22 @@ class Console(QObject):
                 return self.choose(self.tr("The demo store could not be built: {0}").format(error))
         return self.open(path, read_only=read_only)
 
-    def open(self, path: Path, *, read_only: bool = False, create: bool = False) -> bool:
-        forced = path.exists() and not read_only and not writable(path)
+    def open(self, where: str | Location, *, read_only: bool = False, create: bool = False) -> bool:
+        """Open a store file or a store on a server; what fails to open is said, and the chooser shown."""
         try:
-            store = open_store(str(path), read_only=read_only or forced, create=create)
+            location = parse_location(where) if isinstance(where, str) else where
+            forced = isinstance(location, Path) and location.exists() and not read_only and not writable(location)
+            store = open_store(location, read_only=read_only or forced, create=create)
         except (StoreError, DomainError) as error:
             return self.choose(self.tr("That store could not be opened: {0}").format(error), read_only=read_only)
-        self.settings.set(Prefs.LAST_STORE, str(path.resolve()))
+        # Remembered for next time; never with a password (libpq finds it again in ~/.pgpass).
+        self.settings.set(Prefs.LAST_STORE, str(location.resolve()) if isinstance(location, Path)
+                          else location.without_password())
         runner = Runner(store)  # the window's runner from here on: the PIN check already runs on it
         identity = self.identify(store, runner)
         window = self.show(store, identity, runner)
         if forced:
-            window.messages.show(self.tr("You cannot write to {0}; it is open read-only.").format(path), modal=False)
+            window.messages.show(self.tr("You cannot write to {0}; it is open read-only.").format(location), modal=False)
         return True
 
     def identify(self, store: Store, runner: Runner) -> Agent | None:
@@ -148,7 +157,7 @@ class Console(QObject):
         elif target.startswith("new:"):
             self.open(Path(target[4:]), create=True)
         else:
-            self.open(Path(target), read_only=read_only)
+            self.open(target, read_only=read_only)
 
 
 def run(db: str | None, *, read_only: bool, demo: bool) -> int:

@@ -6,7 +6,10 @@ hands each controller only the widgets that controller drives.
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -14,9 +17,10 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QProgressBar,
-    QSizePolicy,
     QSplitter,
+    QStyle,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,12 +29,51 @@ from csconsole.settings import Prefs, Settings
 from csconsole.ui import colours
 from csconsole.ui.actions import MENUS, SEPARATE_BEFORE, SPECS, ActionId, Actions
 from csconsole.ui.models.queues import QueueColumn, QueuesModel
-from csconsole.ui.models.ticket_table import Column, TicketTableModel
+from csconsole.ui.models.ticket_table import SORT_KEYS, Column, TicketTableModel
 from csconsole.ui.widgets.detail import DetailPane
 from csconsole.ui.widgets.filter_bar import FilterBar
 
 TOOLBAR = (ActionId.NEW_TICKET, ActionId.TAKE, ActionId.REASSIGN, ActionId.TRANSFER, ActionId.REPLY, ActionId.NOTE,
            ActionId.CONTACT, ActionId.ESCALATE, ActionId.RESOLVE, ActionId.CLOSE, ActionId.REFRESH)
+# What a supervisor scans for first: who has it and how often it bounced, then the clock.
+COLUMN_ORDER = (Column.REF, Column.SUBJECT, Column.CUSTOMER, Column.QUEUE, Column.OWNER, Column.BOUNCES,
+                Column.PINGPONG, Column.CONTACTS, Column.SLA, Column.AGE, Column.PRIORITY, Column.STATUS)
+# The widest text a column usually holds (the demo's and real floors' alike); longer ones elide.
+SAMPLES = {Column.REF: "T-0000000", Column.CUSTOMER: "Quinn Kowalski", Column.QUEUE: "Escalations",
+           Column.OWNER: "Quinn Kowalski", Column.SLA: "23h 59m late", Column.BOUNCES: "99",
+           Column.PINGPONG: "⇄99", Column.CONTACTS: "99", Column.AGE: "59d 23h", Column.PRIORITY: "normal",
+           Column.STATUS: "pending", Column.SUBJECT: "Charged twice"}  # the subject takes the room left
+HEADERS = {Column.REF: "Ref", Column.SUBJECT: "Subject", Column.CUSTOMER: "Customer", Column.QUEUE: "Queue",
+           Column.OWNER: "Owner", Column.STATUS: "Status", Column.PRIORITY: "Priority", Column.AGE: "Age",
+           Column.SLA: "SLA", Column.BOUNCES: "Bounces", Column.PINGPONG: "⇄", Column.CONTACTS: "Contacts"}
+ICON_ROOM = 22  # a row's attention badge (Ref) or loyal star (Customer): 16 px and its spacing
+BAR_ROOM = 26  # the SLA bar before a queue's name
+DETAIL_MIN, CENTRE_MIN = 280, 420
+
+
+def arrow_room(style: QStyle) -> int:
+    """What the sort arrow takes in a header section."""
+    return style.pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 4 * style.pixelMetric(
+        QStyle.PixelMetric.PM_HeaderMargin)
+
+
+def column_widths(metrics: QFontMetrics) -> dict[Column, int]:
+    """Each column as wide as its usual content or its header; the sorted one gets the arrow's room on top
+    (``WindowLayout.make_room_for_arrow``), so the arrow never sits on "Bounces"."""
+    widths = {}
+    for column, sample in SAMPLES.items():
+        content = metrics.horizontalAdvance(sample) + 12 + (ICON_ROOM if column in (Column.REF, Column.CUSTOMER) else 0)
+        widths[column] = max(content, metrics.horizontalAdvance(HEADERS[column]) + 16)
+    return widths
+
+
+def queue_widths(metrics: QFontMetrics) -> dict[QueueColumn, int]:
+    """The queues panel's figures: as wide as "9,999" or "59d 23h" or their header, no wider."""
+    wide = {QueueColumn.DEPTH: "9,999", QueueColumn.OLDEST: "59d 23h", QueueColumn.AT_RISK: "999",
+            QueueColumn.BREACHED: "999"}
+    heads = {QueueColumn.DEPTH: "Open", QueueColumn.OLDEST: "Oldest", QueueColumn.AT_RISK: "Risk",
+             QueueColumn.BREACHED: "Late"}
+    return {c: max(metrics.horizontalAdvance(wide[c]), metrics.horizontalAdvance(heads[c])) + 12 for c in wide}
 
 
 class WindowLayout:
@@ -50,12 +93,18 @@ class WindowLayout:
     # --- building ----------------------------------------------------------------------------
     def _build_views(self, window: QMainWindow, read_only: bool) -> None:
         self.banner = QLabel(self.tr(
-            "Read-only: this store is open for viewing and audit. Nothing you do here changes it."))
+            "Read-only audit: this store is open for viewing. Nothing you do here changes it."))
         self.banner.setObjectName("read_only_banner")
         self.banner.setAccessibleName(self.tr("Read-only mode"))
         self.banner.setWordWrap(True)
         self.banner.setMargin(6)
         self.banner.setVisible(read_only)
+        # A store on a server that went away: said until it answers again (the runner reconnects by itself).
+        self.server_banner = QLabel(objectName="server_banner")
+        self.server_banner.setAccessibleName(self.tr("Connection to the server"))
+        self.server_banner.setWordWrap(True)
+        self.server_banner.setMargin(6)
+        self.server_banner.hide()
         self._style_banner()
 
         self.queues_view = QTableView()
@@ -65,17 +114,31 @@ class WindowLayout:
         self.queues_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.queues_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.queues_view.verticalHeader().hide()
+        self.queues_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.queues_view.verticalHeader().setDefaultSectionSize(window.fontMetrics().height() + 8)
         self.queues_view.setShowGrid(False)
         self.queues_view.setAlternatingRowColors(True)
+        self.queues_view.setWordWrap(False)
+        self.queues_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         header = self.queues_view.horizontalHeader()
         header.setSectionResizeMode(QueueColumn.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(30)
-        for column, width in ((QueueColumn.DEPTH, 46), (QueueColumn.OLDEST, 62), (QueueColumn.AT_RISK, 40),
-                              (QueueColumn.BREACHED, 40)):
+        header.setMinimumSectionSize(24)
+        for column, width in queue_widths(window.fontMetrics()).items():
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(column, width)
         self.queues_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queues_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.queues_legend = QLabel(objectName="queues_legend")
+        self.queues_legend.setWordWrap(True)
+        self.queues_legend.setMargin(4)
+        self.queues_legend.setAccessibleName(self.tr("What the queue bars mean"))
+        self._write_legend()
+        queues_box = QWidget()
+        queues_layout = QVBoxLayout(queues_box)
+        queues_layout.setContentsMargins(0, 0, 0, 0)
+        queues_layout.setSpacing(0)
+        queues_layout.addWidget(self.queues_view, 1)
+        queues_layout.addWidget(self.queues_legend)
 
         self.table = QTableView()
         self.table.setObjectName("ticket_table")
@@ -93,47 +156,60 @@ class WindowLayout:
         head.setSectionsMovable(True)
         head.setHighlightSections(False)
         head.setStretchLastSection(False)
-        widths = {Column.REF: 100, Column.SUBJECT: 170, Column.CUSTOMER: 140, Column.QUEUE: 86, Column.OWNER: 104,
-                  Column.STATUS: 60, Column.PRIORITY: 62, Column.AGE: 66, Column.SLA: 98, Column.BOUNCES: 64,
-                  Column.PINGPONG: 40, Column.CONTACTS: 70}
-        for column, width in widths.items():
+        head.setMinimumSectionSize(24)
+        self._widths = column_widths(window.fontMetrics())
+        for column, width in self._widths.items():
             self.table.setColumnWidth(column, width)
-        # What a supervisor scans for comes first; status and priority may scroll off on a small screen.
-        for visual, column in enumerate((Column.REF, Column.SUBJECT, Column.CUSTOMER, Column.QUEUE, Column.OWNER,
-                                         Column.SLA, Column.BOUNCES, Column.PINGPONG, Column.CONTACTS, Column.AGE,
-                                         Column.PRIORITY, Column.STATUS)):
+        self._widened: tuple[int, int] | None = None  # the section given the arrow's room, and its width then
+        head.sortIndicatorChanged.connect(lambda section, _order: self.make_room_for_arrow(section))
+        head.setSectionResizeMode(Column.SUBJECT, QHeaderView.ResizeMode.Stretch)  # takes what the others leave
+        # What a supervisor scans for comes first; age, priority and status may scroll off on a small screen
+        # (the detail pane says them too).
+        for visual, column in enumerate(COLUMN_ORDER):
             head.moveSection(head.visualIndex(column), visual)
         head.setSortIndicator(Column.REF, Qt.SortOrder.DescendingOrder)
+        self.make_room_for_arrow(Column.REF)
         self.table.setSortingEnabled(True)
         head.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         head.customContextMenuRequested.connect(self._column_menu)
 
         self.filter_bar = FilterBar(self.actions)
         centre = QWidget()
+        centre.setObjectName("tickets_page")
         centre_layout = QVBoxLayout(centre)
         centre_layout.setContentsMargins(0, 0, 0, 0)
         centre_layout.setSpacing(0)
         centre_layout.addWidget(self.filter_bar)
-        centre_layout.addWidget(self.table)
+        centre_layout.addWidget(self.table, 1)
+        self.centre_tabs = QTabWidget()
+        self.centre_tabs.setObjectName("centre_tabs")
+        self.centre_tabs.setDocumentMode(True)
+        self.centre_tabs.addTab(centre, self.tr("Tickets"))
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("main_splitter")
-        self.splitter.addWidget(self.queues_view)
-        self.splitter.addWidget(centre)
+        self.splitter.addWidget(queues_box)
+        self.splitter.addWidget(self.centre_tabs)
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setCollapsible(1, False)
-        self.queues_view.setMinimumWidth(250)
-        self.detail.setMinimumWidth(300)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setCollapsible(2, False)
+        queues_box.setMinimumWidth(self.queues_width())
+        self.detail.setMinimumWidth(DETAIL_MIN)
+        self.centre_tabs.setMinimumWidth(CENTRE_MIN)
 
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.server_banner)
         layout.addWidget(self.splitter, 1)
         window.setCentralWidget(body)
 
+        self.mode_label = QLabel(objectName="mode")  # "read-only audit", where it cannot be missed
+        self.mode_label.setVisible(read_only)
         self.who_label = QLabel(objectName="who")
         self.counts_label = QLabel(objectName="floor_counts")
         self.refreshed_label = QLabel(objectName="refreshed")
@@ -146,16 +222,53 @@ class WindowLayout:
         self.busy.setTextVisible(False)
         self.busy.hide()
         window.statusBar().addPermanentWidget(self.busy)
-        for label in (self.who_label, self.counts_label, self.refreshed_label):
+        for label in (self.mode_label, self.who_label, self.counts_label, self.refreshed_label):
+            label.setMinimumWidth(1)  # a long line is cut on a narrow window, never widens it past the screen
             window.statusBar().addPermanentWidget(label)
+
+    def make_room_for_arrow(self, section: int) -> None:
+        """The sorted column gets the arrow's room; the one sorted before gives it back, unless the user
+        has resized it since."""
+        head = self.table.horizontalHeader()
+        if self._widened is not None:
+            before, width = self._widened
+            if before != section and head.sectionSize(before) == width and before != Column.SUBJECT:
+                head.resizeSection(before, self._widths[Column(before)])
+        self._widened = None
+        if not 0 <= section < len(Column) or Column(section) not in SORT_KEYS:
+            return
+        header_text = self._window.fontMetrics().horizontalAdvance(HEADERS[Column(section)]) + 16
+        needed = max(self._widths[Column(section)], header_text + arrow_room(self._window.style()))
+        if head.sectionSize(section) < needed:
+            head.resizeSection(section, needed)
+        self._widened = (section, head.sectionSize(section))
+
+    def queues_width(self) -> int:
+        """Room for the longest queue name the demo or a floor is likely to have, its bar and the figures."""
+        metrics = self._window.fontMetrics()
+        figures = sum(queue_widths(metrics).values())
+        return metrics.horizontalAdvance("Escalations") + BAR_ROOM + figures + 12
+
+    def _write_legend(self) -> None:
+        pal = self._window.palette()
+        on = [pal.color(QPalette.ColorRole.Window)]
+        swatch = "<span style='color:{0}'>■</span>&nbsp;{1}"
+        self.queues_legend.setText("<small>" + self.tr("Bars: open tickets by SLA state") + "<br>" + " &nbsp;".join(
+            swatch.format(colours.readable(QColor(hue), on).name(), escape(text)) for hue, text in
+            ((colours.GREEN, self.tr("on time")), (colours.AMBER, self.tr("at risk")),
+             (colours.RED, self.tr("breached")))) + "</small>")
 
     def _style_banner(self) -> None:
         self.banner.setStyleSheet(
             f"QLabel#read_only_banner {{ background: {colours.tint(colours.AMBER, 0.35).name()}; "
             f"border-bottom: 1px solid {colours.AMBER}; font-weight: 600; }}")
+        self.server_banner.setStyleSheet(
+            f"QLabel#server_banner {{ background: {colours.tint(colours.RED, 0.3).name()}; "
+            f"border-bottom: 1px solid {colours.RED}; font-weight: 600; }}")
 
     def palette_changed(self) -> None:
         self._style_banner()
+        self._write_legend()
         self.queues_model.set_stats(self.queues_model.stats())  # repaint with the new inks
         self.table_model.tick()  # row tints and inks are worked out per palette
 
@@ -172,13 +285,13 @@ class WindowLayout:
         toolbar.setMovable(False)
         for key in TOOLBAR:
             toolbar.addAction(self.actions[key])
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)  # the short labels (Spec.short)
         toolbar.addSeparator()
         toolbar.addAction(self.actions[ActionId.UNDO])
         toolbar.addAction(self.actions[ActionId.REDO])
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-        toolbar.addWidget(self.filter_bar.search)
+        self.toolbar = toolbar
+        for menu in menus.values():
+            menu.setToolTipsVisible(True)  # a disabled action says why on hover
         window.setTabOrder(self.queues_view, self.filter_bar.search)
         window.setTabOrder(self.filter_bar.search, self.table)
         window.setTabOrder(self.table, self.detail)
@@ -199,13 +312,14 @@ class WindowLayout:
 
     # --- layout memory -----------------------------------------------------------------------
     def restore(self) -> bool:
-        """Geometry, docks, splitter and header as the user left them; True when the splitter had sizes."""
+        """Geometry, toolbar, splitter and header as the user left them; True when the splitter had sizes."""
         window, settings = self._window, self._settings
         geometry = settings.get(Prefs.GEOMETRY)
         if not geometry.isEmpty():
             window.restoreGeometry(geometry)
         else:
-            window.resize(1440, 860)
+            screen = window.screen().availableGeometry()  # a first start: most of the screen, whatever its size
+            window.resize(min(1440, screen.width()), min(900, screen.height()))
         state = settings.get(Prefs.WINDOW_STATE)
         if not state.isEmpty():
             window.restoreState(state)
@@ -218,8 +332,12 @@ class WindowLayout:
         return not splitter.isEmpty()
 
     def default_sizes(self) -> None:
+        """Queues as wide as their names and figures need, the detail a fifth of the window (at least
+        DETAIL_MIN), the table the rest."""
         width = self.splitter.width()
-        self.splitter.setSizes([290, max(400, width - 290 - 350), 350])
+        queues = self.queues_width()
+        detail = max(DETAIL_MIN, min(460, width // 5))
+        self.splitter.setSizes([queues, max(CENTRE_MIN, width - queues - detail), detail])
 
     def save(self) -> None:
         window, settings = self._window, self._settings

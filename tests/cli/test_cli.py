@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from csconsole.cli import main
+from tests.sites import Site, fingerprint
 
 HEADER = "ticket,at,kind,actor,queue,owner,customer,subject,channel,priority,status,note\n"
 LOG = HEADER + """\
@@ -28,32 +28,26 @@ T-2,2026-03-02T10:00:00Z,status,Ana,,,,,,,closed,
 AGENTS = "name,role,queue\nAna,agent,Billing\nRaj,agent,Tech\nSue,supervisor,\n"
 
 
-def sha(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @pytest.fixture
-def imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    db = tmp_path / "floor.db"
+def imported(site: Site, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    """The log imported into a new store: on SQLite ``import`` makes the file itself; on a server the
+    store is there, empty (``csconsole init`` made it)."""
     (tmp_path / "log.csv").write_text(LOG)
     (tmp_path / "agents.csv").write_text(AGENTS)
-    # A new store is created by demo or the console; import needs one: make an empty store.
-    from csconsole.services import open_store
-
-    open_store(str(db), create=True).close()
-    assert main(["import", str(db), str(tmp_path / "log.csv"), "--agents", str(tmp_path / "agents.csv")]) == 0
+    db = site.location
+    assert main(["import", db, str(tmp_path / "log.csv"), "--agents", str(tmp_path / "agents.csv")]) == 0
     out = capsys.readouterr().out
     assert "imported 10 events on 2 tickets (2 new); 2 rule breaches" in out
     return db
 
 
-def tickets_json(db: Path, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, object]]:
-    assert main(["tickets", str(db), "--json", *args]) == 0
+def tickets_json(db: str, capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, object]]:
+    assert main(["tickets", db, "--json", *args]) == 0
     return json.loads(capsys.readouterr().out)
 
 
 def test_import_then_tickets_json_gives_bounces_pingpongs_contacts(
-    imported: Path, capsys: pytest.CaptureFixture[str]
+    imported: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows = {r["ref"]: r for r in tickets_json(imported, capsys)}
     t1 = rows["T-1"]
@@ -69,8 +63,8 @@ def test_import_then_tickets_json_gives_bounces_pingpongs_contacts(
     assert [r["ref"] for r in tickets_json(imported, capsys, "--breached")] == ["T-1"]
 
 
-def test_reassign_through_the_cli(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["reassign", str(imported), "T-1", "--to", "Ana", "--reason", "One owner", "--as", "Sue"]) == 0
+def test_reassign_through_the_cli(imported: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reassign", imported, "T-1", "--to", "Ana", "--reason", "One owner", "--as", "Sue"]) == 0
     assert "reassigned to Ana" in capsys.readouterr().out
     assert tickets_json(imported, capsys, "--min-bounces", "4")[0]["owner"] == "Ana"
 
@@ -87,17 +81,17 @@ def test_reassign_through_the_cli(imported: Path, capsys: pytest.CaptureFixture[
     ],
 )
 def test_reassign_refusals_are_one_line_exit_2_and_change_nothing(
-    imported: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    imported: str, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     before = tickets_json(imported, capsys)
-    assert main(["reassign", str(imported), *args]) == 2
+    assert main(["reassign", imported, *args]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert tickets_json(imported, capsys) == before
 
 
-def test_stats_json(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["stats", str(imported), "--json"]) == 0
+def test_stats_json(imported: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", imported, "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
     assert stats["queues"]["Tech"]["depth"] == 1 and stats["queues"]["Billing"]["depth"] == 0
     assert (stats["bounced_over_two"], stats["senior_callbacks"], stats["breached"]) == (1, 1, 1)
@@ -120,7 +114,7 @@ def test_stats_json(imported: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_import_is_all_or_nothing_with_file_row_field_messages(
-    imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], csv_text: str, expected: str
+    site: Site, imported: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], csv_text: str, expected: str
 ) -> None:
     bad = tmp_path / "bad.csv"
     # A good ticket first: all-or-nothing means it is not written either.
@@ -130,18 +124,18 @@ def test_import_is_all_or_nothing_with_file_row_field_messages(
         row, rest = expected[1:].split(":", 1)
         expected = f":{int(row) + 1}:{rest}"
     bad.write_text(csv_text)
-    before = sha(imported)
-    assert main(["import", str(imported), str(bad)]) == 2
+    before = fingerprint(site)
+    assert main(["import", imported, str(bad)]) == 2
     err = capsys.readouterr().err
     assert f"{bad}{expected}" in err
     assert "nothing was written" in err
-    assert sha(imported) == before
+    assert fingerprint(site) == before
 
 
-def test_bad_encoding_is_named(imported: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_encoding_is_named(imported: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "latin1.csv"
     bad.write_bytes((HEADER + "T-7,2026-03-02T09:00:00Z,created,,Billing,,Müller,s,phone,low,,\n").encode("latin-1"))
-    assert main(["import", str(imported), str(bad)]) == 2
+    assert main(["import", imported, str(bad)]) == 2
     assert f"{bad}:2:-: not UTF-8" in capsys.readouterr().err
 
 
@@ -172,18 +166,21 @@ def test_a_real_process_never_shows_a_traceback(tmp_path: Path) -> None:
     assert "not an SQLite database" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_rebuild_and_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = tmp_path / "demo.db"
-    assert main(["demo", str(db), "--tickets", "300", "--seed", "3"]) == 0
+def test_rebuild_and_demo(site: Site, capsys: pytest.CaptureFixture[str]) -> None:
+    db = site.location
+    assert main(["demo", db, "--tickets", "300", "--seed", "3"]) == 0
     assert "300 tickets" in capsys.readouterr().out
-    assert main(["demo", str(db), "--tickets", "300"]) == 2
-    assert "already exists" in capsys.readouterr().err
-    assert main(["rebuild", str(db)]) == 0
+    before = fingerprint(site)
+    assert main(["demo", db, "--tickets", "300"]) == 2
+    err = capsys.readouterr().err
+    assert ("already holds a store in use" if site.on_postgres else "already exists") in err
+    assert err.count("\n") == 1 and fingerprint(site) == before
+    assert main(["rebuild", db]) == 0
     assert "0 rows had drifted" in capsys.readouterr().out
-    assert main(["audit", "verify", str(db)]) == 0
+    assert main(["audit", "verify", db]) == 0
 
 
-def test_a_cancelled_csv_import_writes_nothing(imported: Path, tmp_path: Path) -> None:
+def test_a_cancelled_csv_import_writes_nothing(site: Site, imported: str, tmp_path: Path) -> None:
     import threading
 
     from csconsole.io.csv_import import ImportCancelled, import_csv
@@ -199,8 +196,8 @@ def test_a_cancelled_csv_import_writes_nothing(imported: Path, tmp_path: Path) -
         seen.append(done)
         cancel.set()  # the user presses Cancel after the first progress report
 
-    before = sha(imported)
-    with open_store(str(imported)) as store, pytest.raises(ImportCancelled):
+    before = fingerprint(site)
+    with open_store(imported) as store, pytest.raises(ImportCancelled):
         import_csv(store, log, progress=progress, cancel=cancel)
     assert seen == [1000]
-    assert sha(imported) == before
+    assert fingerprint(site) == before

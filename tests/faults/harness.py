@@ -22,8 +22,9 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else ""
 
 
-def make_store(path: Path, n_tickets: int = 40) -> Path:
-    """The conftest floor (Billing/Tech; Ana, Raj, Li agents; Sue supervisor; Max manager), with tickets."""
+def make_store(path: Path | str, n_tickets: int = 40) -> Path | str:
+    """The conftest floor (Billing/Tech; Ana, Raj, Li agents; Sue supervisor; Max manager), with tickets;
+    ``path`` a file, or the URL of an empty store on a server."""
     with open_store(str(path), create=True) as store:
         billing = people.add_queue(store, "Billing").id
         people.add_queue(store, "Tech")
@@ -79,7 +80,7 @@ def start_together(processes: list[subprocess.Popen[str]]) -> None:
         process.stdin.flush()
 
 
-def crash_once(path: Path, tag: str, rng: random.Random, *, max_acks: int = 40) -> Outcome:
+def crash_once(path: Path | str, tag: str, rng: random.Random, *, max_acks: int = 40) -> Outcome:
     """Start a writer, SIGKILL it after a random number of acknowledged actions, collect what it acked."""
     process = spawn("write", str(path), "100000", tag)
     assert process.stdout is not None and process.stderr is not None
@@ -110,7 +111,7 @@ def run_to_end(processes: list[subprocess.Popen[str]]) -> list[Outcome]:
     return outcomes
 
 
-def check_store(path: Path, acks: list[Ack]) -> list[str]:
+def check_store(path: Path | str, acks: list[Ack]) -> list[str]:
     """Reopen as the console would: file sound, chain whole, every acknowledged action there."""
     problems: list[str] = []
     with open_store(str(path)) as store:

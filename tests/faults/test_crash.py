@@ -6,15 +6,16 @@ The CI loop is short (20 kills); ``benchmarks/faults.py`` runs 100 and prints th
 from __future__ import annotations
 
 import random
-from pathlib import Path
 
 from tests.faults.harness import check_store, crash_once, make_store
+from tests.sites import Site
 
 RUNS = 20
 
 
-def test_sigkill_at_random_moments_loses_no_acknowledged_action(tmp_path: Path) -> None:
-    store = make_store(tmp_path / "crash.db")
+def test_sigkill_at_random_moments_loses_no_acknowledged_action(site: Site) -> None:
+    """On a server too: a desk killed mid-transaction leaves a rolled-back transaction, never a half."""
+    store = make_store(site.location)
     rng = random.Random(20261125)
     acknowledged = 0
     for run in range(RUNS):

@@ -41,8 +41,8 @@ EXPECTED = {
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = open_store(str(tmp_path / "zd.db"), create=True)
+def store(store_location: str) -> Iterator[Store]:
+    opened = open_store(store_location, create=True)
     yield opened
     opened.close()
 
@@ -241,6 +241,7 @@ def test_cancelling_writes_nothing(store: Store) -> None:
     assert audit.head(store).seq == 0
 
 
+@pytest.mark.sqlite_only  # sqlite-utils migrations
 def test_the_migration_function_is_idempotent_on_a_store(store: Store) -> None:
     # Applied as a sqlite-utils migration on a store that already has the table (from migration 0003).
     migrations = Migrations("zendesk-check")
@@ -253,13 +254,40 @@ def test_the_migration_function_is_idempotent_on_a_store(store: Store) -> None:
 
 
 def test_cli_import_zendesk_prints_the_summary_and_the_disagreements(
-    store: Store, export: Path, capsys: pytest.CaptureFixture[str]
+    store: Store, store_location: str, export: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     edit(export / "ticket_metrics.json", lambda d: d["ticket_metrics"][0].update(reopens=2))
-    assert main(["import", str(store.path), str(export), "--format", "zendesk"]) == 0
+    assert main(["import", store_location, str(export), "--format", "zendesk"]) == 0
     out = capsys.readouterr().out
     assert "disagrees: ZD-1001: reopens 0 here, 2 in Zendesk" in out
     assert ("imported 74 events on 11 tickets (11 new, 1 skipped); 4 rule breaches recorded as findings; "
             "Zendesk metrics on 11 tickets: 1 disagreements") in out
-    assert main(["import", str(store.path), str(export / "missing"), "--format", "zendesk"]) == 2
+    assert main(["import", store_location, str(export / "missing"), "--format", "zendesk"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_written_in_short_transactions_a_cut_short_import_is_finished_by_importing_again(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import csconsole.io.zendesk as zendesk
+    from csconsole.io.import_outcome import ImportPaused
+
+    clean = open_store(str(tmp_path / "clean.db"), create=True)
+    import_zendesk(clean, FIXTURE)
+    monkeypatch.setattr(zendesk, "CHUNK_SECONDS", 0.0)  # one ticket a transaction, so a cancel lands between
+    cancel = threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if done == 5:
+            cancel.set()
+
+    with pytest.raises(ImportPaused, match="stopped after 5 of 12"):
+        import_zendesk(store, FIXTURE, progress=progress, cancel=cancel)
+    assert footprint(store)[0] == 5  # whole tickets, committed one by one
+    assert connection(store).execute("SELECT count(*) FROM zendesk_tickets").fetchone()[0] == 5
+    again = import_zendesk(store, FIXTURE)
+    assert again.new_tickets == 6  # the rest (one of the 12 is deleted in Zendesk)
+    assert footprint(store) == footprint(clean)
+    assert audit.verify(store).ok and audit.head(store) == audit.head(clean)
+    events = connection(store).execute("SELECT data FROM events").fetchall()
+    assert all(json.loads(d)["import"] == again.batch for (d,) in events)
+    clean.close()

@@ -23,7 +23,7 @@ def event_count(rf: RecoveryFloor) -> int:
 
 
 def test_round_trip(rf: RecoveryFloor, capsys: pytest.CaptureFixture[str]) -> None:
-    db, ref = str(rf.floor.path), "CS-000001"
+    db, ref = rf.floor.location, "CS-000001"
     steps = [
         ["--step", "acknowledge", "--note", "Sorry: we sent you round in circles"],
         ["--step", "Widen", "--note", "Three calls, no answer"],
@@ -63,7 +63,7 @@ def test_round_trip(rf: RecoveryFloor, capsys: pytest.CaptureFixture[str]) -> No
 
 
 def test_a_mid_way_case_with_another_checklist(rf: RecoveryFloor, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(rf.floor.path)
+    db = rf.floor.location
     code, out, _ = run(capsys, "recovery", db, "1", "--step", "listen", "--note", "x", "--checklist", "LEARN",
                        "--as", "Sue")
     assert code == 0 and "LEARN 1/5; next: Empathize" in out
@@ -98,7 +98,7 @@ def test_refusals_are_one_line_exit_two_and_write_nothing(
     rf: RecoveryFloor, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     before = event_count(rf)
-    code, out, err = run(capsys, args[0], str(rf.floor.path), *args[1:])
+    code, out, err = run(capsys, args[0], rf.floor.location, *args[1:])
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and message in err
     assert event_count(rf) == before
@@ -106,7 +106,7 @@ def test_refusals_are_one_line_exit_two_and_write_nothing(
 
 def test_steps_missing_and_unknown_policy_on_a_started_case(rf: RecoveryFloor,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(rf.floor.path)
+    db = rf.floor.location
     for args in (["--step", "acknowledge", "--note", "a"], ["--step", "widen", "--note", "b"],
                  ["--step", "agree", "--note", "c", "--promise", "p", "--promised-by", "2026-03-02"],
                  ["--step", "resolve", "--note", "d", "--fix", "f", "--outcome", "partial"]):

@@ -207,8 +207,16 @@ def test_history_lines_for_recovery_and_evaluation_events() -> None:
     assert lines[0] == "Recovery case opened (AWARE)"
     assert lines[1] == "Recovery · Acknowledge: done"
     assert lines[3] == "Recovery · Agree: done — promised: Refund the double charge by 2026-03-02"
-    assert lines[4] == "Recovery · Resolve: done — Refunded, goodwill voucher 25.0; recovered"
-    assert lines[5] == "Recovery · Evaluate: done — root cause: policy"
+    assert lines[4] == "Recovery · Resolve: done — Refunded, goodwill voucher 25.00; recovered"
+    resolve = case.events[4]
+    assert describe(resolve.kind, resolve.data, currency="EUR").endswith("goodwill voucher 25.00 EUR; recovered")
+    assert lines[5].startswith("Recovery · Evaluate: done — root cause: policy (#")
+    evaluate = case.events[5]
+    named = {evaluate.data["policy"]: "Refunds over $50 need approval"}
+    assert describe(evaluate.kind, evaluate.data, named).endswith("root cause: policy (“Refunds over $50 need approval”)")
     data = evaluation_data(associate_id=3, associate_score=5, policy_id=2, policy_score=1, comment="policy failed")
-    assert describe("evaluation", data) == "Evaluated: associate 5/5; policy 1/5: policy failed"
+    assert describe("evaluation", data) == "Evaluated: associate 5/5; policy #2 1/5: policy failed"
+    assert describe("evaluation", data, {2: "New customers only"}) == \
+        "Evaluated: associate 5/5; policy “New customers only” 1/5: policy failed"
+    assert describe(resolve.kind, {**resolve.data, "note": ""}).startswith("Recovery · Resolve — Refunded")  # no colon
     assert describe("reply", {"note": "x"}) is None

@@ -4,13 +4,14 @@ audit chain verifies."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from csconsole.domain.errors import DomainError
 from csconsole.services import audit, open_store, people, recovery, tickets
+from tests.sites import Site
 from tests.sql import connection
 
 STEPS = ["acknowledge", "widen", "agree", "resolve", "evaluate", "hear", "empathize", "apologize", "diagnose",
@@ -32,9 +33,8 @@ action = st.one_of(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(actions=st.lists(action, min_size=10, max_size=30))
-def test_recovery_rows_equal_rebuild_and_refusals_write_nothing(tmp_path_factory: object, actions: list[tuple]) -> None:
-    path: Path = tmp_path_factory.mktemp("rprop") / "r.db"  # type: ignore[attr-defined]
-    with open_store(str(path), create=True) as store:
+def test_recovery_rows_equal_rebuild_and_refusals_write_nothing(new_site: Callable[[], Site], actions: list[tuple]) -> None:
+    with open_store(new_site().location, create=True) as store:
         queue = people.add_queue(store, "Q").id
         agent = people.add_agent(store, "A", "agent", queue).id
         sue = people.add_agent(store, "S", "supervisor").id

@@ -199,9 +199,16 @@ def test_dashboard_figures_come_from_sql(rf: RecoveryFloor) -> None:
     assert board.depth.by_queue["Tech"][-1] == 1 and len(board.depth.hours) == 72
 
 
-def test_recovery_search_takes_wildcards_literally(rf: RecoveryFloor) -> None:
-    floor = rf.floor
-    tid = new_ticket(floor, "Eve 100% Fine")
-    recovery.open_recovery(floor.store, tid, actor_id=floor.sue.id)
-    assert len(recovery.cases(floor.store, recovery.CaseFilter(text="100%"), now=NOW)) == 1
-    assert recovery.cases(floor.store, recovery.CaseFilter(text="1_0"), now=NOW) == []  # not "any one character"
+def test_the_dashboard_reaches_every_queue_and_every_associate(rf) -> None:
+    """Not the five deepest queues only, nor the twelve most evaluated associates: the screen picks."""
+    from csconsole.services import dashboard, people
+
+    store = rf.floor.store
+    queues = [people.add_queue(store, f"Queue {n:02d}") for n in range(14)]
+    for n, queue in enumerate(queues):
+        agent = people.add_agent(store, f"Agent {n:02d}", "agent", queue.id)
+        tid = new_ticket(rf.floor, f"Customer {n}")
+        recovery.evaluate(store, tid, actor_id=rf.floor.sue.id, associate_id=agent.id, associate_score=1 + n % 5)
+    board = dashboard.snapshot(store)
+    assert {q.name for q in queues} <= set(board.depth.by_queue)
+    assert {f"Agent {n:02d}" for n in range(14)} <= {s.name for s in board.associate_scores}

@@ -1,4 +1,4 @@
-"""A failure SQLite raises while reading reaches the user (console job, CLI) as a plain line."""
+"""A failure an engine raises while reading reaches the user (console job, CLI) as a plain line."""
 
 from __future__ import annotations
 
@@ -13,3 +13,13 @@ def test_sqlite_failures_become_plain_lines() -> None:
     assert database_failure(sqlite3.OperationalError("database or disk is full"), "/x/floor.db").startswith(
         "/x/floor.db: the disk is full")
     assert database_failure(ValueError("not ours"), "/x/floor.db") is None
+
+
+def test_server_failures_become_plain_lines_without_the_password() -> None:
+    import psycopg
+
+    url = "postgresql://desk:s3cret@db.example/floor"
+    lost = database_failure(psycopg.OperationalError("server closed the connection unexpectedly"), url)
+    assert lost == "postgresql://desk:***@db.example/floor: the connection to the server was lost (did it restart?)"
+    refused = database_failure(psycopg.errors.InsufficientPrivilege("permission denied for table events"), url)
+    assert refused is not None and "permission denied" in refused and "s3cret" not in refused

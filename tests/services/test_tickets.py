@@ -141,6 +141,25 @@ def test_key_set_pages_cover_every_row_once(floor: Floor) -> None:
     assert len(anchors) == 3
 
 
+def test_a_tickets_position_is_its_row_in_the_list_in_every_order(floor: Floor) -> None:
+    """The console brings a selected ticket back into view after a new search or sort from this alone."""
+    from csconsole.domain.read_models import SortKey
+    from csconsole.services.queries import Order
+
+    ids = [new(floor, f"C{i}") for i in range(12)]
+    for n, tid in enumerate(ids):
+        for _ in range(n % 4):
+            tickets.contact(floor.store, tid)
+    tickets.take(floor.store, ids[3], actor_id=floor.ana.id)
+    for order in (Order(), Order(descending=True), Order(SortKey.CONTACTS, descending=True),
+                  Order(SortKey.CONTACTS), Order(SortKey.PRIORITY), Order(SortKey.SLA_DUE, descending=True)):
+        for flt in (TicketFilter(), TicketFilter(min_contacts=2), TicketFilter(unowned=True)):
+            listed = [r.id for r in queries.tickets_page(floor.store, flt, order=order, limit=100)]
+            for tid in ids:
+                expected = listed.index(tid) if tid in listed else None
+                assert queries.ticket_position(floor.store, flt, tid, order=order) == expected, (order, flt, tid)
+
+
 def test_rebuild_finds_nothing_to_correct_after_normal_work(floor: Floor) -> None:
     tid = new(floor)
     tickets.take(floor.store, tid, actor_id=floor.ana.id)
@@ -161,12 +180,12 @@ def test_history_tells_recovery_steps_in_plain_words(floor: Floor) -> None:
     assert lines[-1].startswith("Recovery case opened (AWARE")
 
 
-def test_a_change_names_the_kinds_of_data_it_touched(tmp_path) -> None:
+def test_a_change_names_the_kinds_of_data_it_touched(store_location: str) -> None:
     """Ticket services touch tickets; recovery steps and evaluations say so too (the console re-reads by kind)."""
     from csconsole.services import open_store, people, recovery, tickets
     from csconsole.services.changes import Kind
 
-    with open_store(str(tmp_path / "kinds.db"), create=True) as store:
+    with open_store(store_location, create=True) as store:
         queue = people.add_queue(store, "Billing")
         sue = people.add_agent(store, "Sue Park", "supervisor")
         created = tickets.create_ticket(store, actor_id=None, customer="Ada", subject="Refund", channel="email",
@@ -177,3 +196,28 @@ def test_a_change_names_the_kinds_of_data_it_touched(tmp_path) -> None:
         assert step.change.kinds == {Kind.TICKETS, Kind.RECOVERY}
         review = recovery.evaluate(store, tid, actor_id=sue.id, associate_score=4)
         assert review.kinds == {Kind.TICKETS, Kind.EVALUATIONS}
+
+
+def test_a_bulk_reassign_names_every_ticket_that_changed_and_the_others_may_go_ahead(floor) -> None:
+    from csconsole.domain.errors import StaleTickets
+    from csconsole.services import queries
+
+    ids = []
+    for n in range(4):
+        change = tickets.create_ticket(floor.store, actor_id=None, customer=f"C{n}", subject="s", channel="phone",
+                                       priority="normal", queue_id=floor.billing)
+        ids.append(change.ticket_ids[0])
+        tickets.take(floor.store, ids[-1], actor_id=floor.ana.id)
+    seqs = {r.id: r.last_seq for r in queries.tickets_by_id(floor.store, ids)}
+    for moved in (ids[1], ids[3]):
+        tickets.add_note(floor.store, moved, actor_id=floor.ana.id, note="meanwhile")
+    with pytest.raises(StaleTickets) as refused:
+        tickets.reassign(floor.store, ids, actor_id=floor.sue.id, to_id=floor.raj.id, reason="load",
+                         expected_seqs=seqs)
+    assert refused.value.stale == [ids[1], ids[3]] and refused.value.others == [ids[0], ids[2]]
+    assert "2 of 4 tickets changed" in str(refused.value) and "reassign the other 2" in str(refused.value)
+    assert {r.owner for r in queries.tickets_by_id(floor.store, ids)} == {"Ana"}  # nothing written
+    others = refused.value.others
+    tickets.reassign(floor.store, others, actor_id=floor.sue.id, to_id=floor.raj.id, reason="load",
+                     expected_seqs={t: seqs[t] for t in others})
+    assert [r.owner for r in queries.tickets_by_id(floor.store, ids)] == ["Raj", "Ana", "Raj", "Ana"]

@@ -78,3 +78,26 @@ def test_an_agent_cannot_undo_a_supervisors_reassign(floor: Floor) -> None:
     change = tickets.reassign(floor.store, [tid], actor_id=floor.sue.id, to_id=floor.li.id, reason="load")
     with pytest.raises(RuleViolation, match="only who did it or a supervisor"):
         undo.revert(floor.store, {tid: change.tickets[0].seqs}, actor_id=floor.ana.id)
+
+
+def test_the_history_tells_an_undo_and_a_redo_by_what_they_take_back(floor: Floor) -> None:
+    tid = bounced_ticket(floor, "Acme")
+    change = tickets.reassign(floor.store, [tid], actor_id=floor.sue.id, to_id=floor.raj.id, reason="load")
+    undone = undo.revert(floor.store, {tid: change.tickets[0].seqs}, actor_id=floor.sue.id, note="Reassign A-1")
+    redone = undo.revert(floor.store, {tid: undone.tickets[0].seqs}, actor_id=floor.sue.id, note="Reassign A-1")
+    undo.revert(floor.store, {tid: redone.tickets[0].seqs}, actor_id=floor.sue.id)
+    lines = [(e.summary, e.undone) for e in queries.ticket_detail(floor.store, tid).events[-4:]]
+    assert lines == [
+        ("Reassigned → Billing/Raj: load", True),  # undone again by the last undo
+        ("Undone: the reassign (Reassign A-1)", True),
+        ("Redone: the reassign (Reassign A-1)", True),
+        ("Undone: the reassign", True),
+    ]
+
+
+def test_a_transfer_without_a_note_says_so_without_a_dangling_colon(floor: Floor) -> None:
+    from csconsole.domain import history
+
+    line = history.summary("transfer", {"queue": floor.tech, "owner": None, "note": ""}, {floor.tech: "Tech"}, {})
+    assert line == f"Transferred → Tech/— {history.NO_TRANSFER_NOTE}"
+    assert ": " not in line and not line.endswith(":")

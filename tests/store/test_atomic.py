@@ -3,21 +3,18 @@ store, and says an engine's error as a plain line."""
 
 from __future__ import annotations
 
-import sqlite3
-from pathlib import Path
-
 import pytest
 
 from csconsole.domain.errors import RuleViolation
-from csconsole.services import StoreError, audit, open_store, people, tickets
+from csconsole.services import StoreError, audit, open_store, people, queries, tickets
 from tests.conftest import Floor
 from tests.sql import connection
 
 
-def _queues(path: Path) -> list[str]:
+def _queues(floor: Floor) -> list[str]:
     """What another connection sees: only what was committed."""
-    with sqlite3.connect(path) as other:
-        return [name for (name,) in other.execute("SELECT name FROM queues ORDER BY name")]
+    with open_store(floor.location, read_only=True) as other:
+        return [q.name for q in queries.queues(other)]
 
 
 def test_nested_units_commit_once_at_the_outermost_end(floor: Floor) -> None:
@@ -27,9 +24,9 @@ def test_nested_units_commit_once_at_the_outermost_end(floor: Floor) -> None:
         with store.atomic():
             people.add_queue(store, "Sales")
         assert store.in_transaction
-        assert _queues(floor.path) == ["Billing", "Tech"]  # nothing committed yet
+        assert _queues(floor) == ["Billing", "Tech"]  # nothing committed yet
     assert not store.in_transaction
-    assert _queues(floor.path) == ["Billing", "Returns", "Sales", "Tech"]
+    assert _queues(floor) == ["Billing", "Returns", "Sales", "Tech"]
 
 
 def test_an_inner_failure_caught_by_its_caller_undoes_only_the_inner_part(floor: Floor) -> None:
@@ -41,7 +38,7 @@ def test_an_inner_failure_caught_by_its_caller_undoes_only_the_inner_part(floor:
                 people.add_queue(store, "Sales")
                 raise RuleViolation("changed my mind")
         people.add_queue(store, "Shipping")
-    assert _queues(floor.path) == ["Billing", "Returns", "Shipping", "Tech"]
+    assert _queues(floor) == ["Billing", "Returns", "Shipping", "Tech"]
 
 
 def test_an_outer_failure_undoes_the_inner_work_too(floor: Floor) -> None:
@@ -51,7 +48,7 @@ def test_an_outer_failure_undoes_the_inner_work_too(floor: Floor) -> None:
             with store.atomic():
                 people.add_queue(store, "Sales")
             raise RuleViolation("the whole use case is refused")
-    assert _queues(floor.path) == ["Billing", "Tech"]
+    assert _queues(floor) == ["Billing", "Tech"]
     assert not store.in_transaction
 
 
@@ -74,7 +71,7 @@ def test_use_cases_called_inside_one_unit_share_it_and_keep_the_chain_whole(floo
 
 
 def test_a_read_only_store_refuses_a_unit_of_work(floor: Floor) -> None:
-    with open_store(str(floor.path), read_only=True) as reader:
+    with open_store(floor.location, read_only=True) as reader:
         with pytest.raises(StoreError, match="open read-only; nothing can be changed"):
             with reader.atomic():
                 pass
@@ -85,10 +82,12 @@ def test_an_error_of_the_engine_inside_gives_the_plain_message(floor: Floor) -> 
     with pytest.raises(StoreError) as outer:
         with store.atomic():
             connection(store).execute("INSERT INTO queues (id, name) VALUES (1, 'Again')")  # id 1 is Billing's
-    assert str(outer.value) == f"{floor.path}: UNIQUE constraint failed: queues.id"
+    duplicate = ('duplicate key value violates unique constraint "queues_pkey"' if floor.site.on_postgres
+                 else "UNIQUE constraint failed: queues.id")
+    assert str(outer.value) == f"{floor.store.location}: {duplicate}"
     with pytest.raises(StoreError) as inner:
         with store.atomic():
             with store.atomic():
                 connection(store).execute("INSERT INTO queues (id, name) VALUES (1, 'Again')")
     assert str(inner.value) == str(outer.value) and "Traceback" not in str(inner.value)
-    assert _queues(floor.path) == ["Billing", "Tech"] and not store.in_transaction
+    assert _queues(floor) == ["Billing", "Tech"] and not store.in_transaction

@@ -3,7 +3,7 @@ computes from the events alone, and the audit chain verifies."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,6 +16,7 @@ from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import REVERTIBLE_KINDS, check_can_revert
 from csconsole.domain.ticket import reverted_seqs
 from csconsole.store.ledger import Ledger, load_events, load_state
+from tests.sites import Site
 from tests.sql import connection
 
 QUEUES, AGENTS, TICKETS = 3, 4, 3
@@ -35,10 +36,9 @@ step = st.tuples(
 @given(steps=st.lists(step, max_size=40), priorities=st.lists(st.sampled_from(["urgent", "low"]),
                                                                 min_size=TICKETS, max_size=TICKETS))
 def test_incremental_equals_rebuild_and_chain_verifies(
-    tmp_path_factory: object, steps: list[tuple], priorities: list[str]
+    new_site: Callable[[], Site], steps: list[tuple], priorities: list[str]
 ) -> None:
-    path: Path = tmp_path_factory.mktemp("prop") / "p.db"  # type: ignore[attr-defined]
-    with open_store(str(path), create=True) as store:
+    with open_store(new_site().location, create=True) as store:
         queues = [people.add_queue(store, f"Q{i}").id for i in range(QUEUES)]
         staff = [people.add_agent(store, f"A{i}", "supervisor" if i == 0 else "agent") for i in range(AGENTS)]
         agents, supervisor = [a.id for a in staff], staff[0]

@@ -1,4 +1,5 @@
-"""Opening, refusing and protecting the one SQLite file (DESIGN §5)."""
+"""Opening, refusing and protecting a store (DESIGN §5): what is SQLite's file alone is marked sqlite_only;
+a store on a server is refused and guarded the same way (tests/store/postgres for its own mechanics)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from csconsole.services import StoreError, open_store, people
 from csconsole.store.schema import SCHEMA_VERSION
 from csconsole.store.sqlite import netfs
 from tests.conftest import Floor
+from tests.sites import Site
 from tests.sql import connection
 
 
@@ -29,14 +31,19 @@ def test_a_new_store_is_wal_full_sync_strict_and_versioned(store_path: Path) -> 
 
 
 def test_events_are_append_only(floor: Floor) -> None:
+    """The console's own connection cannot change the log (on a server its role may only read and append
+    events), and neither can the store's owner (the triggers refuse even them)."""
     from csconsole.services import tickets
 
     tickets.create_ticket(floor.store, actor_id=None, customer="C", subject="s", channel="email",
                           priority="low", queue_id=floor.billing)
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        connection(floor.store).execute("UPDATE events SET kind = 'note'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        connection(floor.store).execute("DELETE FROM events")
+    refusal = "permission denied" if floor.site.on_postgres else "append-only"
+    for statement in ("UPDATE events SET kind = 'note'", "DELETE FROM events"):
+        with pytest.raises(Exception, match=refusal):
+            connection(floor.store).execute(statement)
+        with pytest.raises(Exception, match="append-only: an event cannot be"):
+            floor.site.sql(statement)
+    assert floor.site.sql("SELECT kind FROM events") == [("created",)]
 
 
 @pytest.mark.parametrize(
@@ -62,15 +69,25 @@ def test_refuses_a_plain_sqlite_database(tmp_path: Path) -> None:
         open_store(str(path))
 
 
-def test_refuses_a_store_from_a_newer_version(store_path: Path) -> None:
-    open_store(str(store_path), create=True).close()
-    conn = sqlite3.connect(store_path)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.close()
-    with pytest.raises(StoreError, match="newer csconsole"):
-        open_store(str(store_path))
+def test_refuses_a_store_from_a_newer_version(site: Site) -> None:
+    open_store(site.location, create=True).close()
+    site.sql("UPDATE schema_version SET version = ?" if site.on_postgres else f"PRAGMA user_version = {SCHEMA_VERSION + 1}",
+             (SCHEMA_VERSION + 1,) if site.on_postgres else ())
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match=f"newer csconsole \\(schema {SCHEMA_VERSION + 1}, this one knows"):
+            open_store(site.location, read_only=read_only)
 
 
+def test_a_read_only_store_refuses_every_write(floor: Floor) -> None:
+    with open_store(floor.location, read_only=True) as store:
+        with pytest.raises(StoreError, match="read-only"):
+            people.add_queue(store, "Returns")
+        with pytest.raises(Exception, match="read-only|readonly"):  # not even past the store's functions
+            connection(store).execute("UPDATE queues SET name = 'Renamed'")
+    assert [name for (name,) in floor.site.sql("SELECT name FROM queues ORDER BY name")] == ["Billing", "Tech"]
+
+
+@pytest.mark.sqlite_only
 def test_a_truncated_store_gives_a_clear_message(floor: Floor, tmp_path: Path) -> None:
     from csconsole.services import tickets
 
@@ -89,10 +106,11 @@ def test_a_truncated_store_gives_a_clear_message(floor: Floor, tmp_path: Path) -
             connection(store).execute("SELECT count(*) FROM events").fetchone()
 
 
+@pytest.mark.sqlite_only
 def test_read_only_changes_no_byte_and_refuses_writes(floor: Floor) -> None:
     connection(floor.store).execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = hashlib.sha256(floor.path.read_bytes()).hexdigest()
-    with open_store(str(floor.path), read_only=True) as store:
+    with open_store(floor.location, read_only=True) as store:
         with pytest.raises(StoreError, match="read-only"):
             people.add_queue(store, "Returns")
         connection(store).execute("SELECT count(*) FROM tickets").fetchone()
@@ -112,6 +130,7 @@ def test_network_filesystem_detection_with_a_faked_mount_table(tmp_path: Path) -
     assert not netfs.is_network_path(tmp_path / "shared.db", mounts)  # a prefix is not a mount
 
 
+@pytest.mark.sqlite_only
 def test_a_store_the_user_cannot_write_opens_read_only_with_a_warning(
     floor: Floor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -120,13 +139,14 @@ def test_a_store_the_user_cannot_write_opens_read_only_with_a_warning(
     floor.store.close()
     real_access = os.access
     monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
-    with open_store(str(floor.path)) as store:
+    with open_store(floor.location) as store:
         assert store.read_only
         assert any("read-only" in w for w in store.warnings)
         with pytest.raises(StoreError, match="read-only"):
             people.add_queue(store, "Returns")
 
 
+@pytest.mark.sqlite_only
 def test_opening_a_second_store_keeps_the_first_ones_locks(floor: Floor) -> None:
     """Closing any descriptor on the file drops this process's POSIX locks; opening a second Store
     (as every background job does) must not, or another process deletes the WAL under the first."""
@@ -144,8 +164,8 @@ def test_opening_a_second_store_keeps_the_first_ones_locks(floor: Floor) -> None
         "tickets.add_note(s, int(sys.argv[2]), actor_id=int(sys.argv[3]), note='from elsewhere')\ns.close()\n"
     )
     for _ in range(2):
-        open_store(str(floor.path), read_only=True).close()
-        subprocess.run([sys.executable, "-c", writer, str(floor.path), str(tid), str(floor.ana.id)],
+        open_store(floor.location, read_only=True).close()
+        subprocess.run([sys.executable, "-c", writer, floor.location, str(tid), str(floor.ana.id)],
                        check=True, timeout=60)
         seen.append(floor.store.data_version())
     assert len(set(seen)) == 3, f"the first connection missed commits (data_version {seen})"

@@ -1,4 +1,9 @@
-"""Fixtures for the console tests: offscreen Qt, private settings, and a small store built through services."""
+"""Fixtures for the console tests: offscreen Qt, private settings, and a small store built through services.
+
+``store_path`` is an SQLite file. A test module that runs on both engines (live refresh, reassign)
+takes ``floor_store`` instead: the same store as a file, or as a database on the run's PostgreSQL
+server reached as the console's login (``engine`` parametrises it, as in tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ def private_settings(qapp, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     yield
 
 
-def build_store(path: Path, n_tickets: int = 48, seed: int = 3) -> Path:
+def build_store(path: Path | str, n_tickets: int = 48, seed: int = 3) -> Path | str:
     """A few dozen tickets with takes, bounces, ping-pong, repeat contacts and SLA breaches, their events
     appended in time order as a live floor appends them (``audit verify`` holds)."""
     rng = random.Random(seed)
@@ -96,6 +101,33 @@ def store_path(store_template: Path, tmp_path: Path) -> Path:
     with open_store(str(store_template), read_only=True) as source:
         connection(source).execute("VACUUM INTO ?", (str(target),))
     return target
+
+
+@pytest.fixture(scope="session")
+def pg_ui_template(request: pytest.FixtureRequest) -> str:
+    """The same small store on the run's server, built once: a database each test copies."""
+    server = request.getfixturevalue("pg_server")
+    request.getfixturevalue("pg_desk")
+    name = server.create_database(template=request.getfixturevalue("pg_store_template"))
+    build_store(server.url(name))
+    return name
+
+
+@pytest.fixture
+def floor_store(engine: str, store_template: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh copy of the small store per test, on ``engine``: its location as the console opens it."""
+    if engine == "sqlite":
+        target = tmp_path / "floor.db"
+        with open_store(str(store_template), read_only=True) as source:
+            connection(source).execute("VACUUM INTO ?", (str(target),))
+        yield str(target)
+        return
+    from tests.sites import SiteMaker
+
+    maker = SiteMaker("postgres", tmp_path, request.getfixturevalue("pg_server"),
+                      request.getfixturevalue("pg_ui_template"))
+    yield maker.new().location
+    maker.drop()
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from tests.ui.helpers import every_row, settle
 
 
 def _wait_for_counts(qtbot, window) -> None:
-    qtbot.waitUntil(lambda: all(window.actions[k].property("count") is not None for k in
+    qtbot.waitUntil(lambda: all(window.registry[k].property("count") is not None for k in
                                 (ActionId.CHIP_BOUNCED, ActionId.CHIP_CALLBACK, ActionId.CHIP_SLA, ActionId.CHIP_UNOWNED)), timeout=5000)
 
 
@@ -35,10 +35,10 @@ def test_chip_rows_equal_the_query_services(qtbot, window, chip, expected, truth
     real = sum(1 for r in open_rows if truth(r, now))
     assert 0 < real < len(open_rows)
     assert queries.tickets_count(window.store, expected) == real
-    assert window.actions[chip].property("count") == real
-    window.actions[chip].trigger()  # what Ctrl+1..4 does
+    assert window.registry[chip].property("count") == real
+    window.registry[chip].trigger()  # what Ctrl+1..4 does
     settle(qtbot, window)
-    assert window.actions[chip].isChecked()
+    assert window.registry[chip].isChecked()
     assert window.table_model.rowCount() == real
     shown = {window.table_model.ticket_id(r) for r in range(window.table_model.rowCount())}
     assert shown == {r.id for r in open_rows if truth(r, now)}
@@ -46,7 +46,7 @@ def test_chip_rows_equal_the_query_services(qtbot, window, chip, expected, truth
 
 def test_breached_chip_covers_the_cli_breached_list(qtbot, window) -> None:
     breached = queries.tickets_count(window.store, TicketFilter(open_only=True, sla=SlaFilter.BREACHED))
-    window.actions[ActionId.CHIP_SLA].trigger()
+    window.registry[ActionId.CHIP_SLA].trigger()
     settle(qtbot, window)
     assert 0 < breached <= window.table_model.rowCount()
 
@@ -55,7 +55,7 @@ def test_chips_combine_with_queue_and_search(qtbot, window) -> None:
     billing = queries.queue_by_name(window.store, "Billing").id
     qtbot.waitUntil(lambda: window.queues_model.rowCount() == 4, timeout=5000)
     window.queues_view.setCurrentIndex(window.queues_model.index(window.queues_model.row_of(billing), 0))
-    window.actions[ActionId.CHIP_BOUNCED].trigger()
+    window.registry[ActionId.CHIP_BOUNCED].trigger()
     settle(qtbot, window)
     expected = TicketFilter(queue_id=billing, open_only=True, min_bounces=3)
     assert window.ticket_list.current_filter() == expected
@@ -70,7 +70,7 @@ def test_chips_combine_with_queue_and_search(qtbot, window) -> None:
 
 
 def test_search_finds_by_exact_ref(qtbot, window) -> None:
-    window.actions[ActionId.OPEN_ONLY].setChecked(False)
+    window.registry[ActionId.OPEN_ONLY].setChecked(False)
     window.filter_bar.search.setText("CS-000007")
     window.filter_bar.flush()
     settle(qtbot, window)
@@ -81,7 +81,7 @@ def test_search_finds_by_exact_ref(qtbot, window) -> None:
 def test_mine_to_watch_lists_the_tickets_i_watch(qtbot, window) -> None:
     window.selection.select_row(2)
     watched = window.selection.current_ticket_id()
-    window.actions[ActionId.WATCH].trigger()
-    window.actions[ActionId.CHIP_WATCHED].trigger()
+    window.registry[ActionId.WATCH].trigger()
+    window.registry[ActionId.CHIP_WATCHED].trigger()
     settle(qtbot, window)
     assert [window.table_model.ticket_id(r) for r in range(window.table_model.rowCount())] == [watched]

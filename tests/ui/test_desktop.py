@@ -17,9 +17,9 @@ def test_every_shortcut_is_unique_and_in_a_menu(window) -> None:
     assert len(shortcuts) == len(set(shortcuts))
     assert [SPECS[c].shortcut for c in CHIPS] == [f"Ctrl+{n}" for n in range(1, 6)]
     for key in (ActionId.FIND, ActionId.REASSIGN, ActionId.REFRESH, ActionId.UNDO, ActionId.REDO):
-        assert window.actions[key].shortcut().toString() == SPECS[key].shortcut
+        assert window.registry[key].shortcut().toString() == SPECS[key].shortcut
     in_menus = {a for menu in window.menuBar().actions() for a in menu.menu().actions()}
-    assert all(window.actions[key] in in_menus for key in SPECS)
+    assert all(window.registry[key] in in_menus for key in SPECS)
 
 
 def test_keyboard_drives_chips_search_and_reassign(qtbot, window) -> None:
@@ -27,7 +27,7 @@ def test_keyboard_drives_chips_search_and_reassign(qtbot, window) -> None:
     qtbot.waitUntil(lambda: window.isActiveWindow(), timeout=3000)
     window.table.setFocus()
     qtbot.keyClick(window.table, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
-    assert window.actions[ActionId.CHIP_BOUNCED].isChecked()
+    assert window.registry[ActionId.CHIP_BOUNCED].isChecked()
     assert window.ticket_list.current_filter().min_bounces == 3
     qtbot.keyClick(window.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.filter_bar.search.hasFocus()

@@ -49,7 +49,9 @@ def test_a_cancelled_export_keeps_nothing(qtbot: QtBot, tmp_path: Path) -> None:
     result, message = outcome(task)
     runner.shutdown()
     assert result is None and "cancelled" in message and message == CANCELLED
-    assert not any((tmp_path / "pack").iterdir())
+    # Nothing kept: the pack is written beside its place and renamed there only when whole (issue 18).
+    assert not (tmp_path / "pack").exists()
+    assert not list(tmp_path.glob(".pack.partial"))
 
 
 def test_file_export_audit_pack_works_in_a_read_only_console(
@@ -60,21 +62,40 @@ def test_file_export_audit_pack_works_in_a_read_only_console(
     from csconsole.ui.actions import ActionId
     from tests.ui.conftest import open_window
 
+    from PySide6.QtCore import QStandardPaths
+
     before = _sha(store_path)
     folder = tmp_path / "packs"
     folder.mkdir()
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: str(folder))
+    asked: list[tuple[object, ...]] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *args, **kwargs: asked.append(args) or str(folder))
     shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or 0)
+    defaults: list[str] = []
+
+    def closed_at_once(box: QMessageBox) -> int:  # what the user sees, and which button Enter would press
+        shown.append(box.text())
+        defaults.append(box.defaultButton().text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", closed_at_once)
     window = open_window(qtbot, store_path, read_only=True)
     try:
-        action = window.actions[ActionId.EXPORT_PACK]
+        action = window.registry[ActionId.EXPORT_PACK]
         assert action.isEnabled(), "exporting writes nothing: it is allowed read-only"
         action.trigger()
         qtbot.waitUntil(lambda: bool(shown), timeout=60_000)
         (pack,) = folder.iterdir()
         assert (pack / "manifest.json").exists() and (pack / "report.pdf").exists()
+        qtbot.waitUntil(lambda: window.registry[ActionId.EXPORT_PACK].isEnabled(), timeout=5000)
         assert "manifest.json" in shown[0] and "verifies" in shown[0]
+        assert defaults[0].replace("&", "") == "Close"  # not "Show folder", which may fail unseen
+        _parent, _caption, start, options = asked[0]
+        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        assert start in (documents, str(Path.home()))  # the first pack: the user's documents
+        assert not options & QFileDialog.Option.ReadOnly  # the chooser may create a folder
+        action.trigger()  # the next pack starts where the last one went
+        qtbot.waitUntil(lambda: len(shown) == 2, timeout=60_000)
+        assert asked[1][2] == str(folder)
     finally:
         window.close()
         window.store.close()

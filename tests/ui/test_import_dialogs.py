@@ -34,7 +34,7 @@ def test_a_csv_log_imports_and_its_tickets_appear(qtbot, window, tmp_path: Path)
                    + "IMP-1,2026-03-02T09:05:00Z,take,Ana Lima,Billing,,,,,,,\n"
                    + "IMP-2,2026-03-02T10:00:00Z,created,,Returns,,Bo Shop,Broken box,email,low,,\n")
     assert window.imports.import_csv_file(log) is not None
-    assert not window.actions[ActionId.IMPORT_CSV].isEnabled()  # one import at a time
+    assert not window.registry[ActionId.IMPORT_CSV].isEnabled()  # one import at a time
     _finish(qtbot, window)
     summary = window.dialogs.active
     assert isinstance(summary, ImportSummaryDialog)
@@ -44,7 +44,7 @@ def test_a_csv_log_imports_and_its_tickets_appear(qtbot, window, tmp_path: Path)
     qtbot.waitUntil(lambda: window.table_model.rowCount() == 1
                     and window.table_model.row_at(0) is not None and window.table_model.row_at(0).ref == "IMP-1",
                     timeout=5000)
-    assert window.actions[ActionId.IMPORT_CSV].isEnabled()
+    assert window.registry[ActionId.IMPORT_CSV].isEnabled()
 
 
 def test_a_bad_csv_shows_its_lines_and_writes_nothing(qtbot, window, tmp_path: Path) -> None:
@@ -130,7 +130,7 @@ def test_zendesk_export_import_shows_the_disagreements(qtbot, window, tmp_path: 
     line = window.detail.zendesk.text()
     assert window.detail.zendesk.isVisible()
     assert f"Zendesk counts {first['assignee_stations']} assignee stations" in line
-    window.actions[ActionId.CROSSCHECK].trigger()
+    window.registry[ActionId.CROSSCHECK].trigger()
     qtbot.waitUntil(lambda: isinstance(window.dialogs.active, CrossCheckDialog), timeout=5000)
     check = window.dialogs.active
     assert check.table.rowCount() >= 1 and check.table.item(0, 0).text() == ref
@@ -150,8 +150,8 @@ def test_imports_are_off_in_read_only_mode(qtbot, store_path: Path, tmp_path: Pa
 
     window = open_window(qtbot, store_path, read_only=True)
     try:
-        assert not window.actions[ActionId.IMPORT_CSV].isEnabled()
-        assert not window.actions[ActionId.IMPORT_ZENDESK].isEnabled()
+        assert not window.registry[ActionId.IMPORT_CSV].isEnabled()
+        assert not window.registry[ActionId.IMPORT_ZENDESK].isEnabled()
         assert window.imports.import_zendesk_export(FIXTURE) is None
     finally:
         window.close()

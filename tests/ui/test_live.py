@@ -1,12 +1,21 @@
-"""Commits by another connection appear without losing the selection, the scroll position or a half-typed search."""
+"""Commits by another connection appear without losing the selection, the scroll position or a half-typed search.
+
+On both engines: a store file tells of other commits through SQLite's ``data_version`` poll (what changed
+is unknown), a store on a server by notification (which tickets changed)."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QLabel
 
 from csconsole.domain.read_models import TicketFilter
 from csconsole.services import queries, tickets
 from csconsole.ui.actions import ActionId
+
+
+@pytest.fixture
+def store_path(floor_store: str) -> str:
+    return floor_store
 
 
 def test_a_write_from_another_connection_shows_up(qtbot, window, writer) -> None:
@@ -54,7 +63,7 @@ def test_scroll_position_survives_a_refresh(qtbot, big_store_path) -> None:
 
     window = open_window(qtbot, big_store_path)
     try:
-        window.actions[ActionId.OPEN_ONLY].setChecked(False)
+        window.registry[ActionId.OPEN_ONLY].setChecked(False)
         qtbot.waitUntil(lambda: window.table_model.anchors is not None, timeout=3000)
         window.table.scrollTo(window.table_model.index(180, 0))
         position = window.table.verticalScrollBar().value()
@@ -94,13 +103,27 @@ def test_a_commit_on_another_ticket_leaves_the_detail_pane_alone(qtbot, window) 
 
 
 def test_another_process_commit_rereads_what_is_shown(qtbot, window, writer) -> None:
-    """A commit seen only by the live poll says nothing of what changed: the shown ticket is re-read."""
+    """A file's poll says nothing of what changed: the shown ticket is re-read. A server names the tickets:
+    the detail pane re-reads only when its own ticket is among them."""
     qtbot.waitUntil(lambda: window.detail.ticket_id is not None, timeout=3000)
     shown = window.detail.ticket_id
     elsewhere = next(window.table_model.ticket_id(r) for r in range(1, 10) if window.table_model.ticket_id(r) != shown)
     raj = queries.agent_by_name(writer, "Raj Patel")
+    if not window.store.notifies:
+        with qtbot.waitSignal(window.runner.changes, timeout=3000) as seen, \
+                qtbot.waitSignal(window.detail_view.read, timeout=3000) as read:
+            tickets.add_note(writer, elsewhere, actor_id=raj.id, note="from another desk")
+        assert seen.args[0].is_unknown
+        assert read.args == [shown]
+        return
+    reads: list[int] = []
+    window.detail_view.read.connect(reads.append)
     with qtbot.waitSignal(window.runner.changes, timeout=3000) as seen, \
-            qtbot.waitSignal(window.detail_view.read, timeout=3000) as read:
+            qtbot.waitSignal(window.table_model.refreshed, timeout=3000):  # the list still re-reads its rows
         tickets.add_note(writer, elsewhere, actor_id=raj.id, note="from another desk")
-    assert seen.args[0].is_unknown
+    assert seen.args[0].ticket_ids == {elsewhere} and not seen.args[0].is_unknown
+    qtbot.wait(500)
+    assert reads == []
+    with qtbot.waitSignal(window.detail_view.read, timeout=3000) as read:
+        tickets.add_note(writer, shown, actor_id=raj.id, note="on the ticket you look at")
     assert read.args == [shown]

@@ -15,7 +15,7 @@ from tests.ui.conftest import SUPERVISOR
 def test_set_my_pin_from_the_menu(qtbot, window) -> None:
     me = window.who.agent
     assert not pin.has_pin(window.store, me.id)
-    window.actions[ActionId.SET_PIN].trigger()
+    window.registry[ActionId.SET_PIN].trigger()
     dialog = window.dialogs.active
     assert isinstance(dialog, PinDialog)
     dialog.new.setText("2580")
@@ -28,7 +28,7 @@ def test_set_my_pin_from_the_menu(qtbot, window) -> None:
 
 
 def _switch_to(qtbot, window, name: str, typed: str) -> None:
-    window.actions[ActionId.IDENTITY].trigger()
+    window.registry[ActionId.IDENTITY].trigger()
     chooser = window.dialogs.active
     assert isinstance(chooser, IdentityDialog)
     for row in range(chooser.list.count()):

@@ -19,7 +19,7 @@ from tests.ui.conftest import open_window
 
 
 def _open(qtbot, window) -> PreferencesDialog:
-    window.actions[ActionId.PREFERENCES].trigger()
+    window.registry[ActionId.PREFERENCES].trigger()
     dialog = window.dialogs.active
     assert isinstance(dialog, PreferencesDialog)
     qtbot.waitExposed(dialog)
@@ -81,8 +81,8 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
 
         # and the reassign dialog offers the reasons chosen
         window.selection.select_row(0)
-        qtbot.waitUntil(lambda: window.actions[ActionId.REASSIGN].isEnabled(), timeout=5000)
-        window.actions[ActionId.REASSIGN].trigger()
+        qtbot.waitUntil(lambda: window.registry[ActionId.REASSIGN].isEnabled(), timeout=5000)
+        window.registry[ActionId.REASSIGN].trigger()
         reassign = window.dialogs.active
         assert isinstance(reassign, ReassignDialog)
         assert [reassign.reason.itemText(i) for i in range(reassign.reason.count())] == reasons
@@ -132,11 +132,37 @@ def test_the_chosen_checklist_is_proposed_for_a_new_case(qtbot, window) -> None:
     tid = next(r.id for r in queries.all_tickets(window.store, TicketFilter())
                if not recovery.cases_of_ticket(window.store, r.id))
     window.ticket_list.show_ticket(tid)
-    qtbot.waitUntil(lambda: window.selection.current_ticket_id() == tid and window.actions[ActionId.OPEN_RECOVERY].isEnabled(),
+    qtbot.waitUntil(lambda: window.selection.current_ticket_id() == tid and window.registry[ActionId.OPEN_RECOVERY].isEnabled(),
                     timeout=5000)
-    window.actions[ActionId.OPEN_RECOVERY].trigger()
+    window.registry[ActionId.OPEN_RECOVERY].trigger()
     case = window.recovery.view().findChild(QWidget, "recovery_dialog")
     assert case is not None
     assert case.checklist.currentText() == "LEARN"
     assert case.current_checklist.name == "LEARN"
     case.reject()
+
+
+def test_goodwill_amounts_carry_the_currency_chosen_in_preferences(qtbot, store_path: Path) -> None:
+    window = open_window(qtbot, store_path)
+    try:
+        tid = window.selection.current_ticket_id()
+        sue = queries.agent_by_name(window.store, "Sue Park")
+        with open_store(str(store_path)) as writer:  # a resolution with goodwill, recorded as an amount alone
+            for key in ("acknowledge", "widen"):
+                recovery.complete_step(writer, tid, actor_id=sue.id, step=key, note="done")
+            recovery.complete_step(writer, tid, actor_id=sue.id, step="agree", note="done",
+                                   fields={"promise": "refund", "promised_by": "2026-03-02"})
+            recovery.complete_step(writer, tid, actor_id=sue.id, step="resolve", note="done",
+                                   fields={"fix": "refunded", "outcome": "recovered", "goodwill_kind": "voucher",
+                                           "goodwill_amount": 25})
+        qtbot.waitUntil(lambda: "goodwill voucher 25.00" in window.detail.events.text(), timeout=5000)
+        dialog = _open(qtbot, window)
+        assert dialog.currency.text() == ""  # the locale's, by default
+        qtbot.keyClicks(dialog.currency, "eur1")  # letters only, three at most
+        assert dialog.currency.text() == "eur"
+        _ok(dialog)
+        qtbot.waitUntil(lambda: "goodwill voucher 25.00 EUR" in window.detail.events.text(), timeout=5000)
+        assert Settings().get(Prefs.CURRENCY) == "EUR"
+    finally:
+        window.close()
+        window.store.close()

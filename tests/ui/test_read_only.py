@@ -17,18 +17,21 @@ def test_read_only_leaves_the_file_unchanged(qtbot, store_path) -> None:
     window = open_window(qtbot, store_path, read_only=True)
     try:
         assert window.banner.isVisible()
-        assert "(read-only)" in window.windowTitle()
+        assert "(read-only audit)" in window.windowTitle()
+        assert window.window_layout.mode_label.isVisible()
+        assert "read-only audit" in window.window_layout.mode_label.text()  # in the status bar, all the time
         window.selection.select_row(0)
         assert window.selection.ticket_ids()
         for key, spec in SPECS.items():
             if spec.writes:
-                assert not window.actions[key].isEnabled(), key
+                assert not window.registry[key].isEnabled(), key
+                assert "Read-only audit" in window.registry[key].toolTip(), key  # off, and says why
         # everything a reader does: chips, search, refresh, detail, sorting
         for chip in (ActionId.CHIP_BOUNCED, ActionId.CHIP_SLA, ActionId.CHIP_BOUNCED, ActionId.CHIP_SLA):
-            window.actions[chip].trigger()
+            window.registry[chip].trigger()
         window.filter_bar.search.setText("Customer")
         window.filter_bar.flush()
-        window.actions[ActionId.REFRESH].trigger()
+        window.registry[ActionId.REFRESH].trigger()
         window.table.sortByColumn(9, window.table.horizontalHeader().sortIndicatorOrder())
         # a write forced through anyway is refused before it reaches the store
         window.ticket_work.reassign()
@@ -44,7 +47,33 @@ def test_read_only_leaves_the_file_unchanged(qtbot, store_path) -> None:
 def test_writing_actions_are_on_in_a_writable_store(window) -> None:
     window.selection.select_row(0)
     assert not window.banner.isVisible()
-    assert window.actions[ActionId.REASSIGN].isEnabled() and window.actions[ActionId.TAKE].isEnabled()
+    assert not window.window_layout.mode_label.isVisible()
+    assert window.registry[ActionId.REASSIGN].isEnabled() and window.registry[ActionId.TAKE].isEnabled()
+    assert " — " not in window.registry[ActionId.REASSIGN].toolTip()  # no reason given when nothing stops it
+
+
+def test_without_an_identity_the_writing_actions_say_who_is_missing(qtbot, store_path) -> None:
+    window = open_window(qtbot, store_path, identity=None)
+    try:
+        window.selection.select_row(0)
+        assert not window.registry[ActionId.REASSIGN].isEnabled()
+        assert "Say who you are first" in window.registry[ActionId.REASSIGN].toolTip()
+        assert window.registry[ActionId.FIND].isEnabled()  # reading needs no name
+    finally:
+        window.close()
+        window.store.close()
+
+
+def test_file_open_read_only_reopens_the_chosen_store_for_audit(qtbot, window, monkeypatch, tmp_path) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    chosen = str(tmp_path / "audit-copy.db")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (chosen, ""))
+    with qtbot.waitSignal(window.switch_store, timeout=2000) as asked:
+        window.registry[ActionId.OPEN_READ_ONLY].trigger()
+    assert asked.args == [chosen, True]
+    assert window.registry[ActionId.OPEN_READ_ONLY].text().replace("&", "") == "Open read-only…"
+    assert window.registry[ActionId.OPEN_READ_ONLY] in window.menuBar().actions()[0].menu().actions()
 
 
 def test_a_store_we_cannot_write_opens_read_only_and_says_so(qtbot, store_path, monkeypatch) -> None:
@@ -60,7 +89,7 @@ def test_a_store_we_cannot_write_opens_read_only_and_says_so(qtbot, store_path, 
     try:
         assert window is not None and window.store.read_only
         assert "open read-only" in window.messages.last
-        assert not window.actions[ActionId.TAKE].isEnabled()
+        assert not window.registry[ActionId.TAKE].isEnabled()
     finally:
         window.close()
         window.store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from csconsole.domain.read_models import TicketFilter
@@ -12,6 +13,12 @@ from tests.ui.conftest import SUPERVISOR
 from tests.ui.helpers import events_of
 
 
+@pytest.fixture
+def store_path(floor_store: str) -> str:
+    """Reassign, undo and their refusals on both engines."""
+    return floor_store
+
+
 def _owned_rows(window, n: int) -> list[int]:
     """Rows of the first ``n`` tickets that have an owner other than Raj."""
     rows = [r for r in range(window.table_model.rowCount())
@@ -20,7 +27,7 @@ def _owned_rows(window, n: int) -> list[int]:
 
 
 def _reassign_via_dialog(qtbot, window, to: str, detail: str) -> None:
-    window.actions[ActionId.REASSIGN].trigger()
+    window.registry[ActionId.REASSIGN].trigger()
     dialog = window.dialogs.active
     assert isinstance(dialog, ReassignDialog) and dialog.isVisible()
     assert dialog.select_agent(to)
@@ -45,16 +52,16 @@ def test_reassign_writes_one_event_and_undo_writes_its_reverse(qtbot, window) ->
     assert event.actor == SUPERVISOR
     assert event.data["reason"] == "Ping-pong: one owner until resolved: knows the router firmware"
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
-    qtbot.waitUntil(lambda: window.ticket_work.undo_stack.count() == 1 and window.actions[ActionId.UNDO].isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.ticket_work.undo_stack.count() == 1 and window.registry[ActionId.UNDO].isEnabled(), timeout=5000)
 
-    window.actions[ActionId.UNDO].trigger()
+    window.registry[ActionId.UNDO].trigger()
     qtbot.waitUntil(lambda: len(events_of(window.store, ticket.id)) == before + 2, timeout=5000)
     undo = events_of(window.store, ticket.id)[-1]
-    assert undo.kind == "reassign" and undo.data["reason"].startswith("Undo: ")
+    assert undo.kind == "revert" and undo.data["reverts"] == [event.seq]  # a correction, not a new handoff
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == ticket.owner
 
-    qtbot.waitUntil(lambda: window.actions[ActionId.REDO].isEnabled(), timeout=5000)
-    window.actions[ActionId.REDO].trigger()
+    qtbot.waitUntil(lambda: window.registry[ActionId.REDO].isEnabled(), timeout=5000)
+    window.registry[ActionId.REDO].trigger()
     qtbot.waitUntil(lambda: len(events_of(window.store, ticket.id)) == before + 3, timeout=5000)
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
 
@@ -75,9 +82,9 @@ def test_bulk_reassign_and_bulk_undo(qtbot, window) -> None:
     rows_now = queries.tickets_by_id(window.store, list(picked))
     assert {r.owner for r in rows_now} == {"Raj Patel"}
     assert all(events_of(window.store, t)[-1].kind == "reassign" for t in picked)
-    qtbot.waitUntil(lambda: window.actions[ActionId.UNDO].isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.registry[ActionId.UNDO].isEnabled(), timeout=5000)
 
-    window.actions[ActionId.UNDO].trigger()
+    window.registry[ActionId.UNDO].trigger()
     qtbot.waitUntil(lambda: all(len(events_of(window.store, t)) == counts[t] + 2 for t in picked), timeout=5000)
     assert {r.id: r.owner for r in queries.tickets_by_id(window.store, list(picked))} == picked
 
@@ -87,17 +94,41 @@ def test_undo_is_refused_when_someone_acted_since(qtbot, window, writer) -> None
     window.selection.select_row(row)
     ticket = window.table_model.row_at(row)
     _reassign_via_dialog(qtbot, window, "Raj Patel", "specialist")
-    qtbot.waitUntil(lambda: window.ticket_work.undo_stack.count() == 1 and window.actions[ActionId.UNDO].isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.ticket_work.undo_stack.count() == 1 and window.registry[ActionId.UNDO].isEnabled(), timeout=5000)
     raj = queries.agent_by_name(writer, "Raj Patel")
     tickets.add_note(writer, ticket.id, actor_id=raj.id, note="on it")  # another process acts meanwhile
     before = len(events_of(window.store, ticket.id))
 
-    window.actions[ActionId.UNDO].trigger()
+    window.registry[ActionId.UNDO].trigger()
     qtbot.waitUntil(lambda: "Undo refused" in window.messages.last, timeout=5000)
-    assert "changed since" in window.messages.last
+    assert f"ticket {ticket.ref} changed since" in window.messages.last  # named by its ref, as the user knows it
+    assert "try again" not in window.messages.last  # it cannot succeed: it is off the undo list instead
     assert len(events_of(window.store, ticket.id)) == before  # nothing written
-    assert window.ticket_work.undo_stack.index() == 1  # the command stays done
+    assert window.ticket_work.undo_stack.count() == 0  # a refused undo cannot be retried
+    assert not window.registry[ActionId.UNDO].isEnabled()
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == "Raj Patel"
+
+
+def test_a_refused_undo_does_not_block_older_ones(qtbot, window, writer) -> None:
+    first, second = (window.table_model.row_at(r) for r in _owned_rows(window, 2))
+    for ticket in (first, second):
+        qtbot.waitUntil(lambda: window.registry[ActionId.REASSIGN].isEnabled() and not window.table_model.loading,
+                        timeout=5000)
+        assert window.selection.select_ticket(ticket.id)
+        _reassign_via_dialog(qtbot, window, "Raj Patel", "specialist")
+        qtbot.waitUntil(lambda t=ticket: queries.tickets_by_id(window.store, [t.id])[0].owner == "Raj Patel",
+                        timeout=5000)
+    qtbot.waitUntil(lambda: window.ticket_work.undo_stack.count() == 2 and window.registry[ActionId.UNDO].isEnabled(),
+                    timeout=5000)
+    tickets.add_note(writer, second.id, actor_id=queries.agent_by_name(writer, "Li Wei").id, note="mine now")
+
+    window.registry[ActionId.UNDO].trigger()  # the second reassign: refused, someone acted since
+    qtbot.waitUntil(lambda: "Undo refused" in window.messages.last, timeout=5000)
+    qtbot.waitUntil(lambda: window.registry[ActionId.UNDO].isEnabled(), timeout=5000)
+    assert window.ticket_work.undo_stack.count() == 1
+    window.registry[ActionId.UNDO].trigger()  # the first one is still within reach
+    qtbot.waitUntil(lambda: queries.tickets_by_id(window.store, [first.id])[0].owner == first.owner, timeout=5000)
+    assert queries.tickets_by_id(window.store, [second.id])[0].owner == "Raj Patel"
 
 
 def test_rule_refusal_is_a_plain_message(qtbot, store_path) -> None:
@@ -116,7 +147,7 @@ def test_rule_refusal_is_a_plain_message(qtbot, store_path) -> None:
 
 def test_reassign_dialog_needs_an_agent_and_a_reason(qtbot, window) -> None:
     window.selection.select_row(0)
-    window.actions[ActionId.REASSIGN].trigger()
+    window.registry[ActionId.REASSIGN].trigger()
     dialog = window.dialogs.active
     ok = dialog.buttons.buttons()[0]
     assert not ok.isEnabled()
@@ -149,8 +180,8 @@ def test_select_all_and_reassign_across_pages(qtbot, big_store_path) -> None:
         qtbot.waitUntil(lambda: queries.tickets_count(window.store, TicketFilter(open_only=True, owner_id=queries.agent_by_name(
             window.store, "Li Wei").id)) == count, timeout=10_000)
         assert all(events_of(window.store, t)[-1].kind == "reassign" for t in list(moved)[:20])
-        qtbot.waitUntil(lambda: window.actions[ActionId.UNDO].isEnabled(), timeout=5000)
-        window.actions[ActionId.UNDO].trigger()
+        qtbot.waitUntil(lambda: window.registry[ActionId.UNDO].isEnabled(), timeout=5000)
+        window.registry[ActionId.UNDO].trigger()
         qtbot.waitUntil(lambda: {r.id: r.owner for r in queries.tickets_by_id(window.store, list(before))} == before,
                         timeout=10_000)
     finally:
@@ -178,3 +209,32 @@ def test_reassign_by_keyboard_alone(qtbot, window) -> None:
     qtbot.keyClick(dialog.detail, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(events_of(window.store, ticket.id)) == before + 1, timeout=5000)
     assert queries.tickets_by_id(window.store, [ticket.id])[0].owner == chosen
+
+
+def test_a_bulk_reassign_with_a_ticket_changed_meanwhile_offers_the_others(qtbot, window, writer) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    rows = _owned_rows(window, 3)
+    window.selection.select_row(rows[0])
+    for r in rows[1:]:
+        window.table.selectionModel().select(
+            window.table_model.index(r, 0),
+            window.table.selectionModel().SelectionFlag.Select | window.table.selectionModel().SelectionFlag.Rows)
+    picked = {window.table_model.ticket_id(r): window.table_model.row_at(r) for r in rows}
+    changed = next(iter(picked))
+    window.actions[ActionId.REASSIGN].trigger()
+    dialog = window.dialogs.active
+    assert dialog.select_agent("Raj Patel")
+    dialog.detail.setText("one owner")
+    tickets.add_note(writer, changed, actor_id=queries.agent_by_name(writer, "Raj Patel").id, note="on it")
+    qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: isinstance(window.dialogs.active, QMessageBox), timeout=5000)
+    ask = window.dialogs.active
+    assert picked[changed].ref in ask.text() and "1 of 3 tickets changed" in ask.text()
+    assert all(r.owner != "Raj Patel" for r in queries.tickets_by_id(window.store, list(picked)))  # refused whole
+    other = next(b for b in ask.buttons() if "Reassign the other 2" in b.text())
+    qtbot.mouseClick(other, Qt.MouseButton.LeftButton)
+    owners = lambda: {r.id: r.owner for r in queries.tickets_by_id(window.store, list(picked))}  # noqa: E731
+    qtbot.waitUntil(lambda: sum(o == "Raj Patel" for o in owners().values()) == 2, timeout=5000)
+    assert owners()[changed] == picked[changed].owner

@@ -199,3 +199,70 @@ def test_a_business_adds_its_own_checklist(qtbot, store_path) -> None:
     finally:
         ops.shutdown()
         store.close()
+
+
+def test_the_recovery_dialog_from_the_keyboard_alone(qtbot, store_path) -> None:
+    """Tab leaves the note, the cursor is where the next step is typed, Enter completes a step (Close is not the
+    default), Evaluate asks for a root cause rather than blaming the associate, and a finished case reads
+    again step by step."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    store, ops, sue = setup(store_path)
+    dialog = RecoveryDialog(ops, sue, TICKET, "T-2")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    try:
+        assert dialog.do_step.isDefault() and not dialog.close_button.isDefault()
+        assert not dialog.close_button.autoDefault()
+
+        def typed(text: str) -> None:
+            focus = QApplication.focusWidget()
+            assert focus is dialog.form.note, focus  # the cursor waits in the step's note
+            qtbot.keyClicks(focus, text)
+
+        for note in ("Apologised, no excuses", "Three calls, nobody called back"):
+            typed(note)
+            qtbot.keyClick(dialog.form.note, Qt.Key.Key_Tab)  # moves on; no tab character in the note
+            assert dialog.form.note.toPlainText() == note and QApplication.focusWidget() is not dialog.form.note
+            with qtbot.waitSignal(dialog.step_done, timeout=5000):
+                qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # Enter completes the step
+        typed("Agreed on a refund")
+        qtbot.keyClick(dialog.form.note, Qt.Key.Key_Tab)
+        assert QApplication.focusWidget() is dialog.form.promise
+        qtbot.keyClicks(dialog.form.promise, "Refund today")
+        with qtbot.waitSignal(dialog.step_done, timeout=5000):
+            qtbot.keyClick(dialog.form.promise, Qt.Key.Key_Return)
+        assert dialog.form.title.text() == "Step 4 of 5: Resolve"
+        typed("Refunded as promised")  # at Resolve, what is typed goes into the note
+        dialog.form.fix.setText("Refunded in full")
+        with qtbot.waitSignal(dialog.step_done, timeout=5000):
+            qtbot.keyClick(dialog.form.fix, Qt.Key.Key_Return)
+
+        # Evaluate: no root cause is chosen for the supervisor; skipping it is refused, nothing written.
+        assert dialog.form.root_cause.currentData() is None
+        before = events(store)
+        dialog.form.note.setPlainText("Looked at why")
+        assert "Choose the root cause" in refused(qtbot, dialog, dialog.do_step)
+        dialog.form.root_cause.setCurrentText("policy")
+        message = refused(qtbot, dialog, dialog.do_step)
+        assert "pick it in the Policy list" in message and "--" not in message  # no command-line flag
+        assert events(store) == before
+        dialog.form.policy.setCurrentText(REFUNDS)
+        with qtbot.waitSignal(dialog.step_done, timeout=5000):
+            dialog.do_step.click()
+
+        # A finished case is read again, step by step.
+        assert dialog.form.step is None and dialog.focusWidget() is dialog.steps  # (the refusal boxes took the window)
+        dialog.steps.setCurrentRow(2)
+        review = dialog.form.review.text()
+        assert dialog.form.review.isVisible() and "Agree" in dialog.form.title.text()
+        assert "Refund today" in review and SUPERVISOR in review and "Agreed on a refund" in review
+        dialog.steps.setCurrentRow(4)
+        assert REFUNDS in dialog.form.review.text()  # the policy by its name
+    finally:
+        ops.shutdown()
+        store.close()

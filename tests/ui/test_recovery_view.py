@@ -32,7 +32,7 @@ def test_lists_and_filters(qtbot, qtmodeltester, store_path) -> None:
     view, store, plan = make_view(qtbot, store_path)
     try:
         assert view.model.rowCount() == 2  # open cases only
-        assert view.counts.text() == "2 open · 1 promises past their date · 1 follow-ups due"
+        assert view.counts.text() == "2 open cases · 1 promise past its date · 1 follow-up due"  # plurals right
         # The most urgent on top: the broken promise, then the follow-up due today.
         assert cell(view, 0, CaseColumn.PROMISED_BY).endswith("⚠")
         assert cell(view, 0, CaseColumn.PROGRESS) == "AWARE ●●●○○ 3/5"
@@ -113,7 +113,7 @@ def test_a_commit_elsewhere_refreshes_the_view(qtbot, store_path) -> None:
         with qtbot.waitSignal(view.refreshed, timeout=5000):
             view.runner.start_polling(50)  # the console's live poll notices the commit and announces one change
         assert view.model.rowCount() == 3
-        assert view.counts.text().startswith("3 open")
+        assert view.counts.text().startswith("3 open cases")
     finally:
         view.runner.shutdown()
         store.close()

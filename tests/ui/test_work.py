@@ -32,18 +32,18 @@ def _last_event(window, tid: int):
 
 def test_take_an_unowned_ticket_and_undo_it(qtbot, window) -> None:
     tid = _select(window, lambda r: r.owner is None)
-    window.actions[ActionId.TAKE].trigger()
+    window.registry[ActionId.TAKE].trigger()
     qtbot.waitUntil(lambda: _last_event(window, tid).kind == "take", timeout=3000)
     assert queries.tickets_by_id(window.store, [tid])[0].owner == SUPERVISOR
-    qtbot.waitUntil(lambda: window.actions[ActionId.UNDO].isEnabled(), timeout=3000)
-    window.actions[ActionId.UNDO].trigger()
-    qtbot.waitUntil(lambda: _last_event(window, tid).kind == "transfer", timeout=3000)
+    qtbot.waitUntil(lambda: window.registry[ActionId.UNDO].isEnabled(), timeout=3000)
+    window.registry[ActionId.UNDO].trigger()
+    qtbot.waitUntil(lambda: _last_event(window, tid).kind == "revert", timeout=3000)
     assert queries.tickets_by_id(window.store, [tid])[0].owner is None
 
 
 def test_transfer_needs_its_note(qtbot, window) -> None:
     tid = _select(window, lambda r: r.owner is not None and r.queue == "Billing")
-    window.actions[ActionId.TRANSFER].trigger()
+    window.registry[ActionId.TRANSFER].trigger()
     dialog = window.dialogs.active
     assert isinstance(dialog, TransferDialog)
     dialog.queue.setCurrentText("Technical")
@@ -59,12 +59,12 @@ def test_transfer_needs_its_note(qtbot, window) -> None:
 
 def test_resolve_and_undo_reopens(qtbot, window) -> None:
     tid = _select(window, lambda r: r.status == "open")
-    window.actions[ActionId.RESOLVE].trigger()
+    window.registry[ActionId.RESOLVE].trigger()
     qtbot.waitUntil(lambda: queries.tickets_by_id(window.store, [tid])[0].status == "resolved", timeout=3000)
-    qtbot.waitUntil(lambda: window.actions[ActionId.UNDO].isEnabled(), timeout=3000)
-    window.actions[ActionId.UNDO].trigger()
+    qtbot.waitUntil(lambda: window.registry[ActionId.UNDO].isEnabled(), timeout=3000)
+    window.registry[ActionId.UNDO].trigger()
     qtbot.waitUntil(lambda: queries.tickets_by_id(window.store, [tid])[0].status == "open", timeout=3000)
-    assert [e.kind for e in events_of(window.store, tid)][-2:] == ["status", "status"]
+    assert [(e.kind, e.undone) for e in events_of(window.store, tid)][-2:] == [("status", True), ("revert", True)]
 
 
 def test_an_agent_cannot_close_what_they_do_not_own(qtbot, store_path) -> None:
@@ -72,7 +72,7 @@ def test_an_agent_cannot_close_what_they_do_not_own(qtbot, store_path) -> None:
     try:
         tid = _select(window, lambda r: r.owner not in (None, "Li Wei") and r.status == "open")
         before = len(events_of(window.store, tid))
-        window.actions[ActionId.CLOSE].trigger()
+        window.registry[ActionId.CLOSE].trigger()
         qtbot.waitUntil(lambda: "only its owner or a supervisor may close it" in window.messages.last, timeout=3000)
         assert len(events_of(window.store, tid)) == before
     finally:
@@ -86,8 +86,8 @@ def test_reply_note_contact_and_escalate(qtbot, window) -> None:
     original = queries.tickets_by_id(window.store, [tid])[0].priority
     for action, text, kind in ((ActionId.REPLY, "We sent a new modem.", "reply"), (ActionId.NOTE, "Call back at 5", "note"),
                                (ActionId.CONTACT, "Called again, upset", "contact")):
-        qtbot.waitUntil(lambda a=action: window.actions[a].isEnabled(), timeout=3000)  # the last write is done
-        window.actions[action].trigger()
+        qtbot.waitUntil(lambda a=action: window.registry[a].isEnabled(), timeout=3000)  # the last write is done
+        window.registry[action].trigger()
         dialog = window.dialogs.active
         assert isinstance(dialog, TextDialog)
         dialog.text.setPlainText(text)
@@ -95,8 +95,8 @@ def test_reply_note_contact_and_escalate(qtbot, window) -> None:
         qtbot.waitUntil(lambda k=kind: _last_event(window, tid).kind == k, timeout=3000)
         assert _last_event(window, tid).data["note"] == text
     assert queries.tickets_by_id(window.store, [tid])[0].contacts == contacts + 1
-    qtbot.waitUntil(lambda: window.actions[ActionId.ESCALATE].isEnabled(), timeout=3000)
-    window.actions[ActionId.ESCALATE].trigger()
+    qtbot.waitUntil(lambda: window.registry[ActionId.ESCALATE].isEnabled(), timeout=3000)
+    window.registry[ActionId.ESCALATE].trigger()
     dialog = window.dialogs.active
     dialog.priority.setCurrentText("urgent")
     dialog.text.setPlainText("third call this week")
@@ -104,16 +104,16 @@ def test_reply_note_contact_and_escalate(qtbot, window) -> None:
     qtbot.waitUntil(lambda: _last_event(window, tid).kind == "escalate", timeout=3000)
     assert queries.tickets_by_id(window.store, [tid])[0].priority == "urgent"
     before = queries.tickets_by_id(window.store, [tid])[0]
-    qtbot.waitUntil(lambda: window.actions[ActionId.UNDO].isEnabled(), timeout=3000)
-    window.actions[ActionId.UNDO].trigger()  # an escalation is undone by a new escalate event to the old level
+    qtbot.waitUntil(lambda: window.registry[ActionId.UNDO].isEnabled(), timeout=3000)
+    window.registry[ActionId.UNDO].trigger()  # an escalation is undone by a revert: the old level, its SLA clock
     qtbot.waitUntil(lambda: queries.tickets_by_id(window.store, [tid])[0].priority == original, timeout=3000)
-    assert _last_event(window, tid).kind == "escalate"
+    assert _last_event(window, tid).kind == "revert"
     assert queries.tickets_by_id(window.store, [tid])[0].last_seq > before.last_seq
 
 
 def test_new_ticket_for_a_new_customer(qtbot, window) -> None:
     count = queries.tickets_count(window.store, TicketFilter())
-    window.actions[ActionId.NEW_TICKET].trigger()
+    window.registry[ActionId.NEW_TICKET].trigger()
     dialog = window.dialogs.active
     assert isinstance(dialog, NewTicketDialog)
     assert not _ok(dialog).isEnabled()
@@ -142,20 +142,20 @@ def test_an_empty_store_can_be_set_up_from_the_console(qtbot, tmp_path, monkeypa
     qtbot.addWidget(window)
     window.show()
     try:
-        window.actions[ActionId.NEW_TICKET].trigger()
+        window.registry[ActionId.NEW_TICKET].trigger()
         qtbot.waitUntil(lambda: "no queues yet" in window.messages.last, timeout=3000)
         monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Billing", True))
-        window.actions[ActionId.NEW_QUEUE].trigger()
+        window.registry[ActionId.NEW_QUEUE].trigger()
         qtbot.waitUntil(lambda: window.queues_model.rowCount() == 2, timeout=3000)  # "All queues" and Billing
         monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ola Berg", True))
         monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, label, items, *a, **k: (
             "agent" if "Role" in label else "Billing", True))
-        window.actions[ActionId.NEW_AGENT].trigger()
+        window.registry[ActionId.NEW_AGENT].trigger()
         qtbot.waitUntil(lambda: any(a.name == "Ola Berg" for a in queries.agents(window.store)), timeout=3000)
         ola = queries.agent_by_name(window.store, "Ola Berg")
         assert ola.role.value == "agent" and ola.queue_id == queries.queue_by_name(window.store, "Billing").id
-        qtbot.waitUntil(lambda: window.actions[ActionId.NEW_TICKET].isEnabled(), timeout=3000)
-        window.actions[ActionId.NEW_TICKET].trigger()
+        qtbot.waitUntil(lambda: window.registry[ActionId.NEW_TICKET].isEnabled(), timeout=3000)
+        window.registry[ActionId.NEW_TICKET].trigger()
         assert isinstance(window.dialogs.active, NewTicketDialog)
         window.dialogs.active.reject()
     finally:
@@ -170,7 +170,7 @@ def test_sla_targets_of_a_queue(qtbot, window) -> None:
     billing = queries.queue_by_name(window.store, "Billing")
     qtbot.waitUntil(lambda: window.queues_model.rowCount() == 4, timeout=3000)
     window.queues_view.setCurrentIndex(window.queues_model.index(window.queues_model.row_of(billing.id), 0))
-    window.actions[ActionId.SLA_TARGETS].trigger()
+    window.registry[ActionId.SLA_TARGETS].trigger()
     dialog = window.dialogs.active
     assert isinstance(dialog, SlaDialog)
     assert dialog.minutes["urgent"].value() == 15  # the default shows until a queue has its own

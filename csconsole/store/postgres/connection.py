@@ -10,7 +10,8 @@ rows come back as plain tuples with SQLite's types for the values SQLite would g
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NoReturn
 
 import psycopg
@@ -128,29 +129,68 @@ class Cursor:
 
 
 class Connection:
-    """One psycopg connection in autocommit mode, spoken to as the store speaks to sqlite3."""
+    """One psycopg connection in autocommit mode, spoken to as the store speaks to sqlite3.
 
-    def __init__(self, raw: psycopg.Connection[Row]) -> None:
+    A connection the server dropped (a restart, a network cut) is made again by itself before the next
+    statement that begins something: a BEGIN, or a read on its own. Never inside a transaction, whose
+    work died with the old connection (its caller hears of it), and never to retry a write that may
+    have reached the server.
+    """
+
+    def __init__(self, raw: psycopg.Connection[Row],
+                 reconnect: Callable[[], psycopg.Connection[Row]] | None = None) -> None:
         if not raw.autocommit:
             raise ValueError("the connection must be in autocommit mode: the store writes its own BEGIN")
         _sqlite_like(raw)
         self.raw = raw
+        self._reconnect = reconnect
+        self._scans = itertools.count(1)
 
     @classmethod
-    def connect(cls, conninfo: str, *, schema: str | None = SCHEMA, application_name: str = "csconsole") -> Connection:
-        """Connect to ``conninfo`` (a libpq URL), with the store's schema alone on the search path."""
+    def connect(cls, conninfo: str, *, schema: str | None = SCHEMA, application_name: str = "csconsole",
+                read_only: bool = False) -> Connection:
+        """Connect to ``conninfo`` (a libpq URL), with the store's schema alone on the search path;
+        ``read_only``: every transaction of the session is (the server refuses any write)."""
         options = str(libpq.conninfo_to_dict(conninfo).get("options") or "")
         if schema is not None:
             options = f"{options} -c search_path={schema}".strip()
-        return cls(connect_raw(conninfo, application_name, options=options))
+        if read_only:
+            options = f"{options} -c default_transaction_read_only=on".strip()
+        return cls(connect_raw(conninfo, application_name, options=options),
+                   lambda: connect_raw(conninfo, application_name, options=options))
+
+    @property
+    def lost(self) -> bool:
+        """The server is gone from this connection (it will be made again before the next BEGIN)."""
+        return self.raw.closed or self.raw.broken
+
+    def _fresh(self) -> None:
+        if self._reconnect is not None and self.lost:
+            raw = self._reconnect()
+            _sqlite_like(raw)
+            self.raw = raw
+
+    def _run(self, sql: str, run: Callable[[], psycopg.Cursor[Row]]) -> Cursor:
+        outside = not self.in_transaction
+        if outside:
+            self._fresh()
+        try:
+            return Cursor(run())
+        except psycopg.OperationalError:
+            if not (outside and self.lost and self._reconnect is not None and _begins_or_reads(sql)):
+                raise
+        self._fresh()  # the server restarted since this connection's last statement: once more, anew
+        return Cursor(run())
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
         query, values = _bind(sql, params)
-        return Cursor(self.raw.execute(query.encode(), values))  # bytes: the text is already psycopg's
+        return self._run(sql, lambda: self.raw.execute(query.encode(), values))  # bytes: already psycopg's
 
     def executemany(self, sql: str, seq_of_params: Iterable[Params]) -> Cursor:
         """One statement for many rows of values, pipelined (not a round trip a row)."""
         rows = list(seq_of_params)
+        if not self.in_transaction:
+            self._fresh()
         cursor = self.raw.cursor()
         if rows:
             query, values = _bind(sql, rows[0])
@@ -165,11 +205,42 @@ class Connection:
         """Rows of a big SELECT (the whole log) a batch at a time: ``execute`` holds all of its result in
         memory, where sqlite3 steps through it. The connection runs nothing else until the last row."""
         query, values = _bind(sql, params)
+        if not self.in_transaction:
+            self._fresh()
         yield from self.raw.cursor().stream(query.encode(), values, size=size)
+
+    def scan(self, sql: str, params: Params = (), *, size: int = 10_000) -> Iterator[Row]:
+        """Rows of a big SELECT through a cursor on the server, ``size`` rows a round trip, while this
+        connection goes on with other statements between batches (rebuild reads the log and writes the
+        tickets as it goes). Inside a transaction only: the cursor lives as long as it."""
+        if not self.in_transaction:
+            raise psycopg.ProgrammingError("scan needs a transaction: BEGIN first (store.read() or atomic())")
+        query, values = _bind(sql, params)
+        cursor = self.raw.cursor(name=f"csconsole_scan_{next(self._scans)}")
+        cursor.itersize = size
+        try:
+            cursor.execute(query.encode(), values)
+            yield from cursor
+        finally:
+            if not self.lost and self.in_transaction:
+                cursor.close()
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Append rows to ``table`` by COPY, the server's bulk path (a round trip a batch, not a row)."""
+        count = 0
+        with self.raw.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN".encode()) as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+        return count
 
     def executescript(self, script: str) -> Cursor:
         """Several statements without values, in one round trip."""
-        return Cursor(self.raw.execute(script.encode()))
+        return self._run(script, lambda: self.raw.execute(script.encode()))
+
+    @property
+    def backend_pid(self) -> int:
+        return int(self.raw.info.backend_pid)
 
     @property
     def in_transaction(self) -> bool:
@@ -182,4 +253,14 @@ class Connection:
         return self.raw.closed
 
     def close(self) -> None:
+        self._reconnect = None
         self.raw.close()
+
+
+_SAFE_TO_REPEAT = ("BEGIN", "SELECT", "WITH", "SHOW", "SET ", "LISTEN")
+
+
+def _begins_or_reads(sql: str) -> bool:
+    """A statement that may be sent again after the connection was lost under it: it begins a
+    transaction or reads (a SELECT on its own changes nothing the store keeps)."""
+    return sql.lstrip().upper().startswith(_SAFE_TO_REPEAT)

@@ -138,7 +138,8 @@ def _grant(conn: Connection, role: str) -> None:
         else:
             rights = "SELECT, INSERT, UPDATE, DELETE"
         conn.execute(f"GRANT {rights} ON {SCHEMA}.{table} TO {role}")
-    conn.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {role}")
+    # UPDATE: a copy or a demo into an empty store gives its rows their ids, then moves the numbering on.
+    conn.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {SCHEMA} TO {role}")
 
 
 def _count(conn: Connection, sql: str, *params: object) -> int:

@@ -13,8 +13,8 @@ after coming back is "re-read what is shown".
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 
 import psycopg
 from psycopg import sql
@@ -31,24 +31,26 @@ class Change:
     """Tickets another connection changed; ``None`` when any may have changed (re-read what is shown)."""
 
     ticket_ids: frozenset[int] | None
+    sender: int | None = field(default=None, compare=False)  # the notifying session's backend pid
 
 
-def payload(ticket_ids: Iterable[int]) -> str:
-    text = ",".join(str(int(i)) for i in sorted(set(ticket_ids)))
-    return text if len(text.encode()) <= MAX_PAYLOAD_BYTES else EVERYTHING
+def payload(ticket_ids: Iterable[int] | None) -> str:
+    """The tickets as the payload names them; none named (or too many to fit) is "re-read what is shown"."""
+    text = ",".join(str(int(i)) for i in sorted(set(ticket_ids or ())))
+    return text if text and len(text.encode()) <= MAX_PAYLOAD_BYTES else EVERYTHING
 
 
-def decode(text: str) -> Change:
+def decode(text: str, sender: int | None = None) -> Change:
     """A payload back into a change; one this code did not write means "re-read what is shown"."""
     try:
-        return Change(frozenset(int(part) for part in text.split(","))) if text and text != EVERYTHING \
-            else Change(None)
+        return Change(frozenset(int(part) for part in text.split(",")), sender) \
+            if text and text != EVERYTHING else Change(None, sender)
     except ValueError:
-        return Change(None)
+        return Change(None, sender)
 
 
-def notify(conn: Connection, ticket_ids: Iterable[int], channel: str = CHANNEL) -> None:
-    """Tell listeners, at this transaction's COMMIT, that these tickets changed."""
+def notify(conn: Connection, ticket_ids: Iterable[int] | None, channel: str = CHANNEL) -> None:
+    """Tell listeners, at this transaction's COMMIT, that these tickets changed (None: any may have)."""
     if not conn.in_transaction:
         raise RuntimeError("notify belongs in the append's transaction: outside one it would be sent at once")
     conn.execute("SELECT pg_notify(?, ?)", (channel, payload(ticket_ids)))
@@ -57,10 +59,12 @@ def notify(conn: Connection, ticket_ids: Iterable[int], channel: str = CHANNEL) 
 class Listener:
     """LISTENs on ``channel`` over a connection of its own; ``changes`` yields what arrives."""
 
-    def __init__(self, conninfo: str, channel: str = CHANNEL, *, retry_s: float = 0.2) -> None:
+    def __init__(self, conninfo: str, channel: str = CHANNEL, *, retry_s: float = 0.2,
+                 on_connection: Callable[[bool], None] | None = None) -> None:
         self.conninfo = conninfo
         self.channel = channel
         self.retry_s = retry_s
+        self.on_connection = on_connection  # hears False when the server goes away, True when it is back
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
         self._missed = False
         self._connect()  # a wrong URL or password fails here, loudly; later losses are retried
@@ -92,14 +96,18 @@ class Listener:
                     continue
                 if self._missed:
                     self._missed = False
+                    if self.on_connection is not None:
+                        self.on_connection(True)
                     yield Change(None)
                 continue
             assert self._conn is not None
             try:
                 for note in self._conn.notifies(timeout=left):
-                    yield decode(note.payload)
+                    yield decode(note.payload, note.pid)
             except psycopg.OperationalError:
                 self._drop()
+                if self.on_connection is not None:
+                    self.on_connection(False)
 
     def close(self) -> None:
         if self._conn is not None:

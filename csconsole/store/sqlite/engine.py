@@ -6,38 +6,90 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import quote
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from csconsole.store.errors import StoreError
-from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
+from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION, newer_store
 from csconsole.store.sqlite import netfs, plans
+from csconsole.store.sqlite.recognise import connect_read_only, disk_full, recognise
 
 if TYPE_CHECKING:
+    from csconsole.store.postgres.url import Location
     from csconsole.store.store import Store
 
+FILL_BATCH = 20_000  # rows per executemany when filling a table
+# The hops of each path (a JSON array of [queue, owner] pairs) as (queue, previous queue), in path order.
+PINGPONG_HOPS = """
+    SELECT json_extract(j.value, '$[0]') AS q,
+           lag(json_extract(j.value, '$[0]')) OVER (PARTITION BY t.id ORDER BY j.key) AS prev
+    FROM tickets t, json_each(t.path) j
+    WHERE t.bounces >= 3
+"""
+
 BUSY_TIMEOUT_MS = 10_000
+BATCH_CACHE_KIB = 64 * 1024
+BATCH_CHECKPOINT_PAGES = 10_000
+WRITE_POLL_SECONDS = 0.002  # a waiting writer tries again this often (an import pauses longer between chunks)
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024  # PRAGMA quick_check reads ~100 MB/s here
 _CHECKED_FILES: set[tuple[int, int, int, int]] = set()  # files quick_check found sound, as they were
 _EXPECTED: dict[tuple[str, str], str] = {}
 
 
 class SqliteEngine:
-    """What ``Store`` asks of its engine: how a write begins, which errors are the engine's, and how to
-    say them; how to notice other connections' commits; the schema number; a damage check."""
+    """What ``Store`` asks of its engine (``store/engine.py``): how a write begins, which errors are the
+    engine's, and how to say them; how to notice other connections' commits; the schema number; a damage
+    check; scans and bulk appends."""
 
     name = "sqlite"
     begin_write = "BEGIN IMMEDIATE"  # take the write lock now: a busy store waits here, not mid-way
     begin_read = "BEGIN"
     database_error: type[Exception] = sqlite3.DatabaseError
     error: type[Exception] = sqlite3.Error
+    pingpong_hops = PINGPONG_HOPS
 
     # The FROM clause of a ticket list: the table, with the index SQLite should walk for it.
     page_source = staticmethod(plans.page_source)
     count_source = staticmethod(plans.count_source)
+
+    def begin(self, conn: sqlite3.Connection) -> None:
+        """Begin a write, waiting for the lock by polling every 2 ms for up to the busy timeout.
+
+        SQLite's own busy handler backs off to one try per 100 ms, so a writer that commits and begins
+        again at once (an import's chunks) kept a waiting console out for seconds (843 of 1,047 live
+        writes blocked by one import). Polling this often, a waiter gets in at the next pause.
+        """
+        conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+            while True:
+                try:
+                    conn.execute(self.begin_write)
+                    return
+                except sqlite3.OperationalError as error:
+                    if not _is_busy(error) or time.monotonic() >= deadline:
+                        raise
+                time.sleep(WRITE_POLL_SECONDS)
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    @contextmanager
+    def appending_batch(self, conn: sqlite3.Connection) -> Iterator[None]:
+        """Settings for an import's many short transactions: a page cache that holds the hot index pages
+        (the default 2 MB re-reads them every chunk) and fewer, larger checkpoints (each one writes and
+        syncs the file). Every commit stays synchronous=FULL: an appended chunk survives a power cut."""
+        conn.execute(f"PRAGMA cache_size = -{BATCH_CACHE_KIB}")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {BATCH_CHECKPOINT_PAGES}")
+        try:
+            yield
+        finally:
+            conn.execute("PRAGMA wal_autocheckpoint = 1000")
+            conn.execute("PRAGMA cache_size = -2000")
 
     def table_names(self, conn: sqlite3.Connection) -> list[str]:
         """The store's tables, by name (SQLite's own bookkeeping tables left out)."""
@@ -69,22 +121,52 @@ class SqliteEngine:
         rows it refers to are rebuilt from it)."""
         conn.execute("PRAGMA defer_foreign_keys = ON")
 
-    def describe(self, error: BaseException, file: Path) -> str:
-        return describe_sqlite_error(error, file)
+    def describe(self, error: BaseException, where: Location | str) -> str:
+        return describe_sqlite_error(error, Path(str(where)))
+
+    def before_commit(self, store: Store) -> None:
+        pass  # other connections notice the commit by data_version
 
     def data_version(self, conn: sqlite3.Connection) -> int:
         """Changes when another connection commits; polling it costs microseconds (DESIGN §5, Live)."""
         return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def listener(self, store: Store, on_connection: object = None) -> None:
+        return None  # a file tells nobody: consoles poll data_version
+
+    def session_id(self, conn: sqlite3.Connection) -> None:
+        return None
+
+    def scan(self, conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        return iter(conn.execute(sql, params))  # sqlite3 steps through the result as it is read
+
+    def fill(self, conn: sqlite3.Connection, table: str, columns: Sequence[str],
+             rows: Iterable[Sequence[Any]]) -> int:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        count, batch = 0, []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= FILL_BATCH:
+                conn.executemany(sql, batch)
+                count, batch = count + len(batch), []
+        conn.executemany(sql, batch)
+        return count + len(batch)
+
+    def after_copy(self, conn: sqlite3.Connection) -> None:
+        pass  # INTEGER PRIMARY KEY goes on after the largest id by itself
+
+    def tidy(self, conn: sqlite3.Connection) -> None:
+        conn.execute("ANALYZE")  # the planner's statistics, for the copied rows
+
     def schema_version(self, conn: sqlite3.Connection) -> int:
         return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def quick_check(self, conn: sqlite3.Connection, file: Path) -> list[str]:
+    def quick_check(self, conn: sqlite3.Connection, file: Location) -> list[str]:
         """Problems PRAGMA quick_check finds, one line each; empty when the file is sound."""
         try:
             rows = [row[0] for row in conn.execute("PRAGMA quick_check").fetchall()]
         except sqlite3.DatabaseError as error:
-            return [describe_sqlite_error(error, file)]
+            return [describe_sqlite_error(error, Path(str(file)))]
         if rows == ["ok"]:
             return []
         lines = (line.strip() for row in rows for line in str(row).splitlines())
@@ -98,16 +180,24 @@ def open_sqlite(store_class: type[Store], path: str | os.PathLike[str], *, read_
                 create: bool) -> Store:
     """Open (or with ``create``, create) a store; refuse what is missing, foreign, damaged or too new."""
     file = Path(path)
-    _check_file(file, create=create and not read_only)
-    fallback = not read_only and file.exists() and not _writable(file)
+    try:
+        _check_file(file, create=create and not read_only)
+        fallback = not read_only and file.exists() and not _writable(file)
+    except PermissionError:
+        raise StoreError(f"cannot open {file}: permission denied (the file or a folder above it is not "
+                         "readable by you)") from None
     if fallback:
         read_only = True
+    if file.exists() and file.stat().st_size:
+        recognise(file, SCHEMA_VERSION)  # read-only: a file that is not ours is never changed
     try:
-        conn = _connect(file, read_only)
+        conn, warning = connect_read_only(file) if read_only else (_connect(file, read_only), "")
         store = store_class(conn, file, read_only, ENGINE)
+        if warning:
+            store.warnings.append(warning)
         conn.execute("PRAGMA user_version").fetchone()  # SQLite's first read checks the header
-        _refuse_if_damaged(store, conn)
-        _prepare(store, conn, create and not read_only)
+        _refuse_if_damaged(file, conn)
+        _prepare(store, file, conn, create and not read_only)
     except sqlite3.DatabaseError as error:
         if "file is not a database" in str(error):
             raise StoreError(f"{file} is not a csconsole store (not an SQLite database)") from None
@@ -122,52 +212,49 @@ def open_sqlite(store_class: type[Store], path: str | os.PathLike[str], *, read_
     return store
 
 
-def _refuse_if_damaged(store: Store, conn: sqlite3.Connection) -> None:
+def _refuse_if_damaged(file: Path, conn: sqlite3.Connection) -> None:
     """Never work on a damaged file: new work would bury the damage and be lost with it, and a reader
     would see only the pages that happen to be whole.
 
     Checked on open while the file is small enough to check in a blink (the fault suite found
     writes landing in a store damaged in the middle); a large store is checked by ``audit verify``.
     """
-    info = store.path.stat()
+    info = file.stat()
     identity = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)  # changed bytes: check again
     if info.st_size > QUICK_CHECK_MAX_BYTES or identity in _CHECKED_FILES:
         return
-    problems = ENGINE.quick_check(conn, store.path)
+    problems = ENGINE.quick_check(conn, file)
     if not problems:
         _CHECKED_FILES.add(identity)  # once a process: every background job opens its own Store
         return
     detail = problems[0]
     raise StoreError(detail if " is damaged " in detail
-                     else f"{store.path} is damaged ({detail}); restore it from a backup")
+                     else f"{file} is damaged ({detail}); restore it from a backup")
 
 
-def _prepare(store: Store, conn: sqlite3.Connection, create: bool) -> None:
+def _prepare(store: Store, file: Path, conn: sqlite3.Connection, create: bool) -> None:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     # Reading the schema proves the file is a readable SQLite database before anything else.
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
     if version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{store.path} was written by a newer csconsole (schema {version}, this one knows "
-            f"{SCHEMA_VERSION}); upgrade csconsole to open it"
-        )
+        raise newer_store(str(file), version)
     if not store.read_only:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
     if has_tables and version == 0:
-        raise StoreError(f"{store.path} is an SQLite database but not a csconsole store")
+        raise StoreError(f"{file} is an SQLite database but not a csconsole store")
     if version < SCHEMA_VERSION:
         if store.read_only:
             if version == 0:
-                raise StoreError(f"{store.path} is not a csconsole store (it is empty)")
+                raise StoreError(f"{file} is not a csconsole store (it is empty)")
             raise StoreError(
-                f"{store.path} has an older schema ({version}); open it once without --read-only "
+                f"{file} has an older schema ({version}); open it once without --read-only "
                 "to upgrade it"
             )
         if version == 0 and not create:
-            raise StoreError(f"{store.path} is not a csconsole store (it is empty)")
+            raise StoreError(f"{file} is not a csconsole store (it is empty)")
         with store.atomic():
             MIGRATIONS.apply(Database(conn))
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -200,9 +287,15 @@ def _check_file(file: Path, *, create: bool) -> None:
 
 def _connect(file: Path, read_only: bool) -> sqlite3.Connection:
     if read_only:
-        uri = f"file:{quote(str(file.resolve()))}?mode=ro"
-        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+        return connect_read_only(file)[0]
     return sqlite3.connect(str(file), isolation_level=None, check_same_thread=False)
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error) or "busy" in str(error)
 
 
 def describe_sqlite_error(error: BaseException, file: Path) -> str:
@@ -210,7 +303,7 @@ def describe_sqlite_error(error: BaseException, file: Path) -> str:
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
         return f"{file} is busy: another program held it for over {BUSY_TIMEOUT_MS // 1000} s; try again"
-    if "full" in lowered:
+    if "full" in lowered or "disk i/o error" in lowered and disk_full(file):
         return f"{file}: the disk is full; nothing was written. Free some space and try again"
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
         return f"{file} is damaged ({text}); restore it from a backup"

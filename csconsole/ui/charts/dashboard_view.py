@@ -1,91 +1,58 @@
-"""The live dashboard: queue depth, bounces and ping-pong pairs, SLA breaches, repeat contacts, service
-recovery, and the two scores side by side (associates and policies), with policies ranked by harm.
+"""The live dashboard: each chart answers one question a supervisor asks, over one period it states.
 
-Every figure comes from one SQL snapshot (services.dashboard) read off the GUI thread. The plot items
-are created once and updated with ``setData``/``setOpts``; pyqtgraph is imported only when the
-dashboard is first built, so it costs nothing at start-up.
+- How deep are the queues, hour by hour? (any queue, or the five deepest; the last day or week)
+- How often are tickets handed on? (those handed on at least once; how many never were, in words)
+- Which queues ping-pong? · Which policies cause the most harm?
+- How many tickets breached their SLA, and how many customers had to come back, by day? (today so far marked)
+- What do recovery cases trace back to? · Which associates scored lowest? · Which policies serve worst?
+
+Every figure comes from one SQL snapshot (services.dashboard) read off the GUI thread. Plot items are made
+once and updated with ``setData``/``setOpts``; pyqtgraph is imported only when the dashboard is first
+built, so it costs nothing at start-up. Colours follow the palette, dark theme included.
 """
 
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPalette, QShowEvent
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QColor, QPalette, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
-    QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from csconsole.domain import clock
 from csconsole.services import dashboard
 from csconsole.services.changes import Kind
 from csconsole.ui import colours
+from csconsole.ui.charts.chart_parts import ChartBox, ScoreList, Tile, fill, follow_palette, legend, new_plot, small_table
 from csconsole.ui.runner import Runner
+from csconsole.ui.wording import plural
 
 # Queue depths and SLA, recovery cases, evaluation scores by associate and policy.
 SHOWN_KINDS = (Kind.TICKETS, Kind.QUEUES, Kind.SLA_TARGETS, Kind.RECOVERY, Kind.EVALUATIONS, Kind.POLICIES)
 
 DEPTH_COLOURS = (colours.BLUE, colours.RED, colours.GREEN, colours.AMBER, "#8e5bd6")
-SPANS = (("Last 24 hours", 24), ("Last 7 days", 7 * 24))
-BOUNCE_LABELS = ("0", "1", "2", "3", "4", "5+")
+SPANS = (("the last 24 hours", 24), ("the last 7 days", 7 * 24))
+TOP_QUEUES = 5
+TOP, FLOOR = "\x00top", "\x00floor"  # the queue picker's first two choices (no queue has these names)
+BOUNCE_LABELS = ("1", "2", "3", "4", "5+")  # handoffs; 0 is told in words, not drawn (it would flatten the rest)
 CAUSES = ("associate", "policy", "process", "product", "other")
+LOWEST = 8  # associates shown, lowest average first
+MIN_EVALUATIONS = 3  # an average of fewer evaluations says little about a person
 MIN_GAP_S = 0.25  # between two reads of the figures, at the least
+DAY = 86_400
 
 
-class Tile(QFrame):
-    """One headline figure."""
-
-    def __init__(self, name: str, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.value = QLabel("—", objectName=f"{name}_value")
-        font = QFont(self.value.font())
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        font.setBold(True)
-        self.value.setFont(font)
-        self.caption = QLabel(caption)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.addWidget(self.value)
-        layout.addWidget(self.caption)
-
-    def set(self, text: str, hue: str | None = None) -> None:
-        self.value.setText(text)
-        colour = colours.ink(hue).name() if hue else ""
-        self.value.setStyleSheet(f"color: {colour}" if colour else "")
-
-
-def _table(name: str, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers), objectName=name)
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().hide()
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    for c in range(1, len(headers)):
-        table.horizontalHeader().setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-    return table
-
-
-def _fill(table: QTableWidget, rows: list[tuple[object, ...]]) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            item = QTableWidgetItem(str(value))
-            if c:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
+def _day_epoch(day: str) -> int:
+    return int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp())
 
 
 class DashboardView(QWidget):
@@ -105,111 +72,108 @@ class DashboardView(QWidget):
         self._cooldown = QTimer(self, singleShot=True)
         self._cooldown.timeout.connect(self.refresh)
         runner.changes.connect(lambda changes: self.refresh() if changes.touches(*SHOWN_KINDS) else None)
-        pal = self.palette()
-        self._bg = pal.color(QPalette.ColorRole.Base)
-        self._fg = pal.color(QPalette.ColorRole.Text)
 
         self.tiles = {
             "open_recoveries": Tile("open_recoveries", self.tr("open recovery cases")),
             "promises_overdue": Tile("promises_overdue", self.tr("promises past their date")),
             "follow_ups_due": Tile("follow_ups_due", self.tr("follow-ups due or overdue")),
-            "repeat_rate": Tile("repeat_rate", self.tr("repeat-contact rate (30 days)")),
-            "associate_avg": Tile("associate_avg", self.tr("associates' average score")),
-            "policy_avg": Tile("policy_avg", self.tr("policies' average score")),
+            "repeat_rate": Tile("repeat_rate", self.tr("of customers came back about the same ticket "
+                                                        "(tickets opened in the last 30 days)")),
+            "associate_avg": Tile("associate_avg", self.tr("associates' average score (1–5)")),
+            "policy_avg": Tile("policy_avg", self.tr("policies' average score (1–5)")),
         }
         tiles = QHBoxLayout()
         for tile in self.tiles.values():
-            tiles.addWidget(tile)
+            tiles.addWidget(tile, 1)
 
+        # How deep are the queues? One queue at a time, or the five deepest, over a day or a week.
         self.span = QComboBox(objectName="span")
         for label, _ in SPANS:
-            self.span.addItem(self.tr(label))
+            self.span.addItem(self.tr(label).capitalize())
         self.span.setCurrentIndex(1)
-        self.span.currentIndexChanged.connect(self._show_depth)
-
-        # Queue depth over time: a curve per busiest queue plus the whole floor.
-        self.depth_plot = self._plot(self.tr("Queue depth (open tickets)"), date_axis=True)
-        self.depth_legend = self.depth_plot.addLegend(offset=(5, 1), labelTextColor=self._fg, colCount=3)
-        self.depth_total = self.depth_plot.plot(pen=pg.mkPen(self._fg, width=2, style=Qt.PenStyle.DashLine),
-                                                name=self.tr("all queues"))
+        self.queue_pick = QComboBox(objectName="depth_queue")
+        self.queue_pick.setAccessibleName(self.tr("Queue shown"))
+        self.queue_pick.addItem(self.tr("The {0} deepest queues").format(TOP_QUEUES), TOP)
+        self.queue_pick.addItem(self.tr("All queues together (the floor)"), FLOOR)
+        for combo in (self.span, self.queue_pick):
+            combo.currentIndexChanged.connect(self._show_depth)
+        self.depth_plot = new_plot(pg, date_axis=True)
         self.depth_curves = [self.depth_plot.plot(pen=pg.mkPen(c, width=2)) for c in DEPTH_COLOURS]
+        depth_body = QWidget()
+        depth_layout = QVBoxLayout(depth_body)
+        depth_layout.setContentsMargins(0, 0, 0, 0)
+        picks = QHBoxLayout()
+        picks.addWidget(self.queue_pick, 1)
+        picks.addWidget(self.span)
+        depth_layout.addLayout(picks)
+        depth_layout.addWidget(self.depth_plot, 1)
+        self.depth_box = ChartBox("depth", "", depth_body)
 
-        self.bounce_plot = self._plot(self.tr("Bounces per ticket"))
-        self.bounce_bars = self.bounce_plot.plot(stepMode="center", fillLevel=0, brush=QColor(colours.BLUE),
-                                                 pen=pg.mkPen(colours.BLUE))
+        # How often are tickets handed on?
+        self.bounce_plot = new_plot(pg)
+        self.bounce_bars = pg.BarGraphItem(x=list(range(len(BOUNCE_LABELS))), height=[0] * len(BOUNCE_LABELS),
+                                           width=0.7, pen=pg.mkPen(None))
+        self.bounce_plot.addItem(self.bounce_bars)
         self.bounce_plot.getAxis("bottom").setTicks([list(enumerate(BOUNCE_LABELS))])
-        self.bounce_plot.setLogMode(y=False)
+        self.bounce_box = ChartBox("bounces", self.tr("Handoffs per ticket, of the tickets handed on at least "
+                                                      "once (every ticket in the store)"), self.bounce_plot)
 
-        self.breach_plot = self._plot(self.tr("SLA breached, by day opened"), date_axis=True)
-        self.breach_bars = self.breach_plot.plot(stepMode="center", fillLevel=0, brush=QColor(colours.RED),
-                                                 pen=pg.mkPen(colours.RED))
-        self.repeat_plot = self._plot(self.tr("Repeat contacts, by day opened (%)"), date_axis=True)
+        self.pairs = small_table("pingpong_pairs", [self.tr("Queues"), self.tr("Handoffs")])
+        self.pairs_box = ChartBox("pairs", self.tr("Which queues hand tickets back and forth (tickets bounced "
+                                                   "3+ times, all time)"), self.pairs)
+
+        # By day opened, last 30 days; today is still going on, and is drawn so.
+        self.breach_plot = new_plot(pg, date_axis=True)
+        self.breach_bars = pg.BarGraphItem(x=[0], height=[0], width=DAY * 0.8, pen=pg.mkPen(None))
+        self.breach_plot.addItem(self.breach_bars)
+        self.breach_box = ChartBox("breaches", self.tr("Tickets that breached their SLA, by day opened (last 30 "
+                                                       "days)"), self.breach_plot)
+        self.repeat_plot = new_plot(pg, date_axis=True)
         self.repeat_line = self.repeat_plot.plot(pen=pg.mkPen(colours.AMBER, width=2), symbol="o", symbolSize=4,
                                                  symbolBrush=QColor(colours.AMBER), symbolPen=None)
+        self.repeat_today = self.repeat_plot.plot(pen=None, symbol="o", symbolSize=8, symbolBrush=None,
+                                                  symbolPen=pg.mkPen(colours.AMBER, width=2))  # not joined
+        self.repeat_today_label = pg.TextItem("", anchor=(1, 0.5))
+        self.repeat_plot.addItem(self.repeat_today_label)
+        self.repeat_box = ChartBox("repeats", self.tr("Customers who came back about the same ticket, % by day "
+                                                      "opened (last 30 days)"), self.repeat_plot)
 
-        self.cause_plot = self._plot(self.tr("Root causes of recoveries"))
+        self.cause_plot = new_plot(pg)
         self.cause_bars = pg.BarGraphItem(x=list(range(len(CAUSES))), height=[0] * len(CAUSES), width=0.6,
                                           brush=QColor(colours.AMBER), pen=pg.mkPen(None))
         self.cause_plot.addItem(self.cause_bars)
         self.cause_plot.getAxis("bottom").setTicks([list(enumerate(CAUSES))])
+        self._cause_texts: list[Any] = []
+        self.cause_box = ChartBox("causes", self.tr("What recovery cases trace back to (root causes, all "
+                                                    "cases)"), self.cause_plot)
 
-        self.associate_plot = self._plot(self.tr("Associates: average associate score"))
-        self.associate_bars = pg.BarGraphItem(x0=[0], y=[0], width=[0], height=0.6, brush=QColor(colours.GREEN),
-                                              pen=pg.mkPen(None))
-        self.associate_plot.addItem(self.associate_bars)
-        self.policy_plot = self._plot(self.tr("Policies: average policy score"))
-        self.policy_bars = pg.BarGraphItem(x0=[0], y=[0], width=[0], height=0.6, brush=QColor(colours.RED),
-                                           pen=pg.mkPen(None))
-        self.policy_plot.addItem(self.policy_bars)
-        for plot in (self.associate_plot, self.policy_plot):
-            plot.setXRange(0, 5, padding=0.02)
-            plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(6)]])
-            plot.getAxis("left").setStyle(textFillLimits=[(0, 1.0)])  # every name, never thinned out
+        self.associates = ScoreList("associate_scores", colours.BLUE)
+        self.associate_box = ChartBox("associates", "", self.associates.scroller())
+        self.policies = ScoreList("policy_scores", colours.RED)
+        self.policy_box = ChartBox("policies", self.tr("Policies by how well they serve customers, worst first "
+                                                       "(average policy score, all evaluations)"),
+                                   self.policies.scroller())
 
-        self.pairs = _table("pingpong_pairs", [self.tr("Ping-pong pair (tickets bounced 3+ times)"),
-                                               self.tr("Handoffs")])
-        self.harm = _table("policy_harm", [self.tr("Policy (ranked by harm)"), self.tr("Recoveries"),
-                                           self.tr("Bounces"), self.tr("Repeat contacts")])
+        self.harm = small_table("policy_harm", [self.tr("Policy"), self.tr("Recoveries"), self.tr("Bounces"),
+                                           self.tr("Repeat contacts")])
+        self.harm_box = ChartBox("harm", self.tr("Policies ranked by the harm traced to them (all time)"), self.harm)
         self.status = QLabel(objectName="dashboard_status")
 
         grid = QGridLayout()
-        depth_box = QVBoxLayout()
-        span_row = QHBoxLayout()
-        span_row.addStretch(1)
-        span_row.addWidget(self.span)
-        depth_box.addLayout(span_row)
-        depth_box.addWidget(self.depth_plot)
-        grid.addLayout(depth_box, 0, 0)
-        grid.addWidget(self.bounce_plot, 0, 1)
-        grid.addWidget(self.pairs, 0, 2)
-        grid.addWidget(self.breach_plot, 1, 0)
-        grid.addWidget(self.repeat_plot, 1, 1)
-        grid.addWidget(self.cause_plot, 1, 2)
-        grid.addWidget(self.associate_plot, 2, 0)
-        grid.addWidget(self.policy_plot, 2, 1)
-        grid.addWidget(self.harm, 2, 2)
+        boxes = ((self.depth_box, self.bounce_box, self.pairs_box), (self.breach_box, self.repeat_box, self.cause_box),
+                 (self.associate_box, self.policy_box, self.harm_box))
+        for r, row in enumerate(boxes):
+            for c, box in enumerate(row):
+                grid.addWidget(box, r, c)
         for c in range(3):
             grid.setColumnStretch(c, 1)
+        for r, stretch in enumerate((2, 2, 3)):  # the score lists hold a row per name
+            grid.setRowStretch(r, stretch)
         layout = QVBoxLayout(self)
         layout.addLayout(tiles)
         layout.addLayout(grid, 1)
         layout.addWidget(self.status)
-
-    def _plot(self, title: str, *, date_axis: bool = False) -> Any:
-        pg = self.pg
-        axis = {"bottom": pg.DateAxisItem(orientation="bottom")} if date_axis else {}
-        plot = pg.PlotWidget(axisItems=axis, background=self._bg)
-        plot.setTitle(title, color=self._fg.name(), size="10pt")
-        plot.setMenuEnabled(False)
-        plot.setMouseEnabled(x=False, y=False)
-        plot.hideButtons()
-        plot.showGrid(y=True, alpha=0.15)
-        for name in ("left", "bottom"):
-            axis_item = plot.getAxis(name)
-            axis_item.setPen(self._fg)
-            axis_item.setTextPen(self._fg)
-        plot.setMinimumHeight(170)
-        return plot
+        self._follow_palette()
 
     # --- loading -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -240,6 +204,20 @@ class DashboardView(QWidget):
         if self._dirty:
             self.refresh()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):
+            self._follow_palette()
+            if self.data is not None:
+                self._show(self.data)
+
+    def _follow_palette(self) -> None:
+        pal = self.palette()
+        for plot in (self.depth_plot, self.bounce_plot, self.breach_plot, self.repeat_plot, self.cause_plot):
+            follow_palette(plot, pal)
+        for tile in self.tiles.values():
+            tile.repaint_ink()
+
     def _failed(self, message: str) -> None:
         self._loading = False
         self.status.setText(self.tr("Could not read the figures: {0}").format(message))
@@ -250,8 +228,8 @@ class DashboardView(QWidget):
         self._loading = False
         self.data = data
         self._show(data)
-        self.status.setText(self.tr("Figures computed in SQL in {0:.0f} ms; queue depth counts a ticket in the "
-                                    "queue it sits in now.").format(1000 * took))
+        self.status.setText(self.tr("Up to date at {0}; refreshes by itself.").format(
+            datetime.now().strftime("%H:%M")))
         if self._again:
             self._again = False
             self.refresh()
@@ -260,66 +238,129 @@ class DashboardView(QWidget):
     # --- drawing -----------------------------------------------------------------------------
     def _show(self, d: dashboard.Dashboard) -> None:
         t = self.tiles
-        t["open_recoveries"].set(str(d.open_recoveries))
-        t["promises_overdue"].set(str(d.promises_overdue), colours.RED if d.promises_overdue else None)
-        t["follow_ups_due"].set(str(d.follow_ups_due), colours.AMBER if d.follow_ups_due else None)
+        t["open_recoveries"].set(f"{d.open_recoveries:,}")
+        t["promises_overdue"].set(f"{d.promises_overdue:,}", colours.RED if d.promises_overdue else None)
+        t["follow_ups_due"].set(f"{d.follow_ups_due:,}", colours.AMBER if d.follow_ups_due else None)
         t["repeat_rate"].set(f"{100 * d.repeat_contact_rate:.1f}%")
         associate_avg, policy_avg = d.averages
-        t["associate_avg"].set("—" if associate_avg is None else f"{associate_avg:.2f}", colours.GREEN)
-        t["policy_avg"].set("—" if policy_avg is None else f"{policy_avg:.2f}", colours.RED)
+        t["associate_avg"].set("—" if associate_avg is None else f"{associate_avg:.2f}")
+        t["policy_avg"].set("—" if policy_avg is None else f"{policy_avg:.2f}")
+        self._fill_queue_pick(list(d.depth.by_queue))
         self._show_depth()
+        self._show_bounces(d.bounces)
+        self._show_days(d.days)
+        self._show_causes(d.root_causes)
+        self._show_scores(d)
+        fill(self.pairs, [(f"{a} ⇄ {b}", f"{n:,}") for a, b, n in d.pingpong_pairs])
+        fill(self.harm, [(h.name, h.recoveries, h.bounces, h.repeat_contacts) for h in d.policy_harm])
 
-        self.bounce_bars.setData([i - 0.5 for i in range(len(d.bounces) + 1)], d.bounces)
-        day_starts = [_day_epoch(f.day) for f in d.days]
-        edges = day_starts + [day_starts[-1] + 86400] if day_starts else []
-        self.breach_bars.setData(edges, [f.sla_breached for f in d.days])
-        self.repeat_line.setData([s + 43200 for s in day_starts], [round(100 * f.repeat_rate, 1) for f in d.days])
+    def _fill_queue_pick(self, names: list[str]) -> None:
+        """Every queue can be picked (a floor has a dozen or more; five lines are as many as a chart can hold)."""
+        chosen = self.queue_pick.currentData()
+        every = sorted(names)
+        if [self.queue_pick.itemData(i) for i in range(2, self.queue_pick.count())] == every:
+            return
+        self.queue_pick.blockSignals(True)
+        while self.queue_pick.count() > 2:
+            self.queue_pick.removeItem(2)
+        for name in every:
+            self.queue_pick.addItem(name, name)
+        self.queue_pick.setCurrentIndex(max(0, self.queue_pick.findData(chosen)))
+        self.queue_pick.blockSignals(False)
 
-        self.cause_bars.setOpts(height=[d.root_causes.get(c, 0) for c in CAUSES])
-        self._bars(self.associate_plot, self.associate_bars, [(s.name, s.average, s.evaluations)
-                                                              for s in d.associate_scores])
-        self._bars(self.policy_plot, self.policy_bars, [(s.name, s.average, s.evaluations) for s in d.policy_scores])
-        _fill(self.pairs, [(f"{a} ⇄ {b}", n) for a, b, n in d.pingpong_pairs])
-        _fill(self.harm, [(h.name, h.recoveries, h.bounces, h.repeat_contacts) for h in d.policy_harm])
-
-    def _bars(self, plot: Any, bars: Any, rows: list[tuple[str, float, int]]) -> None:
-        ys = list(range(len(rows)))
-        bars.setOpts(x0=[0] * len(rows), y=ys, width=[avg for _, avg, _ in rows], height=0.6)
-        labels = [(i, f"{_short(name)} ({avg:.1f}, n={n})") for i, (name, avg, n) in enumerate(rows)]
-        axis = plot.getAxis("left")
-        axis.setTicks([labels])
-        # A label wider than its axis is silently dropped by pyqtgraph: make room for the widest.
-        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
-        axis.setWidth(min(340, max((metrics.horizontalAdvance(t) for _, t in labels), default=40) + 24))
-        plot.setYRange(-0.6, max(len(rows), 1) - 0.4, padding=0)
+    def depth_lines(self) -> list[tuple[str, list[int]]]:
+        """What the depth chart draws now: (name, open tickets per hour) for each line."""
+        if self.data is None:
+            return []
+        hours = SPANS[max(0, self.span.currentIndex())][1]
+        depth, chosen = self.data.depth, self.queue_pick.currentData()
+        if chosen == FLOOR:
+            return [(self.tr("all queues"), depth.total[-hours:])]
+        names = [chosen] if chosen in depth.by_queue else list(depth.by_queue)[:TOP_QUEUES]  # deepest first
+        return [(name, depth.by_queue[name][-hours:]) for name in names]
 
     def _show_depth(self) -> None:
         if self.data is None:
             return
-        hours = SPANS[max(0, self.span.currentIndex())][1]
-        depth = self.data.depth
-        xs = depth.hours[-hours:]
-        self.depth_total.setData(xs, depth.total[-hours:])
-        top = max(depth.total[-hours:], default=0)
-        self.depth_plot.setYRange(0, top * 1.35 + 1, padding=0)  # head-room for the legend
-        self.depth_legend.clear()
-        self.depth_legend.addItem(self.depth_total, self.tr("all queues"))
-        names = list(depth.by_queue)
+        label, hours = SPANS[max(0, self.span.currentIndex())]
+        xs = self.data.depth.hours[-hours:]
+        lines = self.depth_lines()
         for i, curve in enumerate(self.depth_curves):
-            if i < len(names):
-                curve.setData(xs, depth.by_queue[names[i]][-hours:])
+            if i < len(lines):
+                curve.setData(xs, lines[i][1])
                 curve.show()
-                self.depth_legend.addItem(curve, names[i])
             else:
                 curve.setData([], [])
                 curve.hide()
+        top = max((max(values, default=0) for _, values in lines), default=0)
+        self.depth_plot.setYRange(0, top * 1.05 + 1, padding=0)  # one scale for what is drawn: no flat lines
+        self.depth_box.set_title(self.tr("Open tickets at the end of each hour, over {0}").format(self.tr(label)))
+        now = self.data.depth.total[-1] if self.data.depth.total else 0
+        self.depth_box.set_caption(legend([(name, DEPTH_COLOURS[i]) for i, (name, _) in enumerate(lines)],
+                                          self.palette()) + " &nbsp;·&nbsp; "
+                                   + self.tr("{0:,} open on the floor now").format(now))
 
+    def _show_bounces(self, counts: list[int]) -> None:
+        handed_on = counts[1:]
+        self.bounce_bars.setOpts(height=handed_on, brushes=[
+            QColor(colours.RED if n >= 3 else colours.BLUE) for n in range(1, len(counts))])
+        self.bounce_plot.setYRange(0, max(handed_on, default=0) * 1.1 + 1, padding=0)
+        total = sum(counts)
+        never = counts[0] if counts else 0
+        share = f"{100 * never / total:.0f}%" if total else "—"
+        self.bounce_box.set_caption(self.tr("{0} ({1}) were never handed on, not drawn. In red: bounced more "
+                                            "than twice.").format(plural(never, self.tr("{0} ticket"),
+                                                                         self.tr("{0} tickets")), share))
 
-def _short(name: str, width: int = 24) -> str:
-    return name if len(name) <= width else name[: width - 1] + "…"
+    def _show_days(self, days: list[dashboard.DayFigures]) -> None:
+        if not days:
+            return
+        today = clock.now_text()[:10]
+        starts = [_day_epoch(f.day) for f in days]
+        partial = days[-1].day == today
+        red = QColor(colours.RED)
+        light = colours.tint(colours.RED, 0.45, self.palette())
+        self.breach_bars.setOpts(x=[s + DAY / 2 for s in starts], height=[f.sla_breached for f in days],
+                                 width=DAY * 0.8, brushes=[light if partial and i == len(days) - 1 else red
+                                                           for i in range(len(days))])
+        self.breach_plot.setYRange(0, max((f.sla_breached for f in days), default=0) * 1.1 + 1, padding=0)
+        rates = [round(100 * f.repeat_rate, 1) for f in days]
+        centres = [s + DAY / 2 for s in starts]
+        done = len(days) - 1 if partial else len(days)
+        self.repeat_line.setData(centres[:done], rates[:done])
+        if partial:  # today's point so far, on its own: no line drawn down to it
+            self.repeat_today.setData(centres[-1:], rates[-1:])
+            self.repeat_today_label.setText(self.tr("today, so far "))
+            self.repeat_today_label.setColor(self.palette().color(QPalette.ColorRole.Text))
+            self.repeat_today_label.setPos(centres[-1], rates[-1])
+        else:
+            self.repeat_today.setData([], [])
+            self.repeat_today_label.setText("")
+        self.breach_box.set_caption(self.tr("<small>The faded bar is today, so far.</small>") if partial else "")
+        self.repeat_box.set_caption("<small>" + (self.tr("The hollow point, apart, is today so far. ") if partial else "")
+                                    + self.tr("Recent days have had less time for a customer to come back.")
+                                    + "</small>")
 
+    def _show_causes(self, causes: dict[str, int]) -> None:
+        heights = [causes.get(c, 0) for c in CAUSES]
+        self.cause_bars.setOpts(height=heights)
+        self.cause_plot.setYRange(0, max(heights, default=0) * 1.2 + 1, padding=0)
+        for item in self._cause_texts:
+            self.cause_plot.removeItem(item)
+        ink = self.palette().color(QPalette.ColorRole.Text)
+        self._cause_texts = []
+        for x, n in enumerate(heights):
+            label = self.pg.TextItem(f"{n:,}", color=ink, anchor=(0.5, 1))
+            label.setPos(x, n)
+            self.cause_plot.addItem(label)
+            self._cause_texts.append(label)
 
-def _day_epoch(day: str) -> int:
-    from datetime import UTC, datetime
-
-    return int(datetime.fromisoformat(day).replace(tzinfo=UTC).timestamp())
+    def _show_scores(self, d: dashboard.Dashboard) -> None:
+        judged = [s for s in d.associate_scores if s.evaluations >= MIN_EVALUATIONS]
+        lowest = sorted(judged, key=lambda s: (s.average, s.name))[:LOWEST]
+        self.associates.set_rows([(s.name, s.average, s.evaluations) for s in lowest])
+        self.associate_box.set_title(
+            self.tr("The {0} associates with the lowest average score, lowest first (of {1} with {2}+ "
+                    "evaluations; all time)").format(len(lowest), len(judged), MIN_EVALUATIONS) if judged
+            else self.tr("Associates' scores: none has {0} evaluations yet").format(MIN_EVALUATIONS))
+        self.policies.set_rows([(s.name, s.average, s.evaluations) for s in d.policy_scores])

@@ -15,9 +15,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
-from csconsole.io.csv_import import ImportCancelled, ImportRejected, import_csv
+from csconsole.io.csv_import import ImportCancelled, ImportPaused, ImportRejected, import_csv
 from csconsole.io.zendesk import ZendeskImportResult, import_zendesk
-from csconsole.services import Store, crosscheck, queries
+from csconsole.services import Location, Store, crosscheck, queries
 from csconsole.services.changes import Kind
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import ActionId, Actions
@@ -27,6 +27,7 @@ from csconsole.ui.dialogs.import_report import (
     ProblemsDialog,
     metric_name,
 )
+from csconsole.ui.dialogs.start import folder_near
 from csconsole.ui.messages import Dialogs, Messages
 from csconsole.ui.runner import Progress, Runner, Task
 from csconsole.ui.who import Who
@@ -49,10 +50,10 @@ class ImportExport(QObject):
     crosscheck_changed = Signal()  # the detail pane redraws its Zendesk line
 
     def __init__(self, runner: Runner, actions: Actions, who: Who, settings: Settings, messages: Messages,
-                 dialogs: Dialogs, store_path: Path, parent: QObject | None = None) -> None:
+                 dialogs: Dialogs, location: Location, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner, self._who, self._settings = runner, who, settings
-        self._messages, self._dialogs, self._store_path = messages, dialogs, store_path
+        self._messages, self._dialogs, self._location = messages, dialogs, location
         self.import_task: Task | None = None  # one import at a time
         self.import_progress: QProgressDialog | None = None
         self.disagreements_by_ticket: dict[int, list[crosscheck.Disagreement]] = {}
@@ -69,7 +70,7 @@ class ImportExport(QObject):
     # --- import ---------------------------------------------------------------------------------
     def _pick(self, title: str, filters: str, folder: bool = False) -> str:
         parent = self._dialogs.parent_widget
-        start = self._settings.get(Prefs.IMPORT_FOLDER) or str(self._store_path.parent)
+        start = self._settings.get(Prefs.IMPORT_FOLDER) or str(folder_near(self._location))
         name = (QFileDialog.getExistingDirectory(parent, title, start) if folder
                 else QFileDialog.getOpenFileName(parent, title, start, filters)[0])
         if name:
@@ -181,6 +182,9 @@ class ImportExport(QObject):
         if isinstance(error, ImportCancelled):
             self._messages.show(self.tr("Import of {0} cancelled; nothing was written.").format(path.name))
             return
+        if isinstance(error, ImportPaused):  # stopped between two short transactions: what was written stays
+            self._messages.error(str(error))
+            return
         if isinstance(error, ImportRejected):
             self._dialogs.open(ProblemsDialog(path.name, error.problems, self._dialogs.parent_widget))
             self._messages.show(self.tr("Import of {0} refused; nothing was written.").format(path.name))
@@ -215,7 +219,9 @@ class ImportExport(QObject):
         """Off the GUI thread, with progress; works in read-only mode too (the store is not changed)."""
         from csconsole.ui.export_dialog import export_audit_pack  # Qt's PDF machinery only when asked
 
-        return export_audit_pack(self._runner, self._dialogs.parent_widget, str(self._store_path))
+        return export_audit_pack(self._runner, self._dialogs.parent_widget, self._location,
+                                 remembered=self._settings.get(Prefs.EXPORT_FOLDER),
+                                 chosen=lambda folder: self._settings.set(Prefs.EXPORT_FOLDER, folder))
 
     # --- the cross-check ------------------------------------------------------------------------
     def _set_crosscheck(self, checked: int, disagreements: list[crosscheck.Disagreement]) -> None:

@@ -50,7 +50,7 @@ class PreferencesMenu(QObject):
         targets = [QueueTargets(q.id, q.name, preferences.queue_targets(store, q.id)) for q in queries.queues(store)]
         return Choices(self._settings.get(Prefs.THEME), self._settings.get(Prefs.POLL_MS),
                        self._settings.get(Prefs.REASONS), self._settings.get(Prefs.CHECKLIST), targets,
-                       self._settings.recovery_triggers())
+                       self._settings.recovery_triggers(), self._settings.get(Prefs.CURRENCY))
 
     def show_preferences(self) -> None:
         agent = self._who.agent
@@ -90,6 +90,7 @@ class PreferencesMenu(QObject):
         self._settings.set(Prefs.TRIGGER_BOUNCES, choices.triggers.min_bounces)
         self._settings.set(Prefs.TRIGGER_CONTACTS, choices.triggers.min_contacts)
         self._settings.set(Prefs.TRIGGER_LOYAL_BREACH, choices.triggers.loyal_breach)
+        self._settings.set(Prefs.CURRENCY, choices.currency)
         self._settings.sync()
         self._runner.announce_settings(Kind.PREFERENCES)  # the recovery view re-reads its proposals
         if not changed or self._runner.read_only:

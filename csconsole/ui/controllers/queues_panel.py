@@ -47,7 +47,8 @@ class QueuesPanel(QObject):
             self._model.set_stats(stats.queues)
             if not self._view.currentIndex().isValid():
                 self._view.setCurrentIndex(self._model.index(self._model.row_of(self._current_queue_id()), 0))
-            self._counts.setText(self.tr("Open {0:,} · breached {1:,} · bounced > 2 {2:,} · callbacks {3:,}")
+            self._counts.setText(self.tr("{0:,} open · {1:,} breached · {2:,} bounced more than twice · "
+                                         "{3:,} senior callbacks")
                                  .format(stats.open_tickets, stats.breached, stats.bounced_over_two,
                                          stats.senior_callbacks))
             self.mark_refreshed()

@@ -1,23 +1,22 @@
 """Who is at the console and which store is open: the File menu's session half, and adding an agent.
 
-Owns OPEN_STORE, NEW_STORE, DEMO_STORE, IDENTITY, SET_PIN and NEW_AGENT. Every write (a new agent,
+Owns OPEN_STORE, OPEN_READ_ONLY, NEW_STORE, DEMO_STORE, IDENTITY, SET_PIN and NEW_AGENT. Every write (a new agent,
 the Argon2id PIN check, which may rehash and save) runs on the runner, never on the GUI thread.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from csconsole.domain.rules import Agent
-from csconsole.services import people, pin, queries
+from csconsole.services import Location, people, pin, queries
 from csconsole.services.changes import Kind
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import ActionId, Actions
+from csconsole.ui.dialogs.open_store import OpenStoreDialog
 from csconsole.ui.dialogs.pin import PinDialog
-from csconsole.ui.dialogs.start import IdentityDialog
+from csconsole.ui.dialogs.start import IdentityDialog, folder_near
 from csconsole.ui.messages import Dialogs, Messages
 from csconsole.ui.runner import Runner
 from csconsole.ui.who import Who
@@ -26,14 +25,15 @@ ROLES = ["agent", "supervisor", "manager"]
 
 
 class SessionMenu(QObject):
-    switch_store = Signal(str, bool)  # path (or "new:PATH", "demo:"), read-only: start-up reopens the console
+    switch_store = Signal(str, bool)  # a path or URL (or "new:PATH", "demo:"), read-only: start-up reopens
 
     def __init__(self, runner: Runner, actions: Actions, who: Who, settings: Settings, messages: Messages,
-                 dialogs: Dialogs, store_path: Path, parent: QObject | None = None) -> None:
+                 dialogs: Dialogs, location: Location, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner, self._who, self._settings = runner, who, settings
-        self._messages, self._dialogs, self._folder = messages, dialogs, str(store_path.parent)
+        self._messages, self._dialogs, self._folder = messages, dialogs, str(folder_near(location))
         actions.on_trigger(ActionId.OPEN_STORE, self.open_store)
+        actions.on_trigger(ActionId.OPEN_READ_ONLY, lambda: self.open_store(read_only=True))
         actions.on_trigger(ActionId.NEW_STORE, self.new_store)
         actions.on_trigger(ActionId.DEMO_STORE, lambda: self.switch_store.emit("demo:", False))
         actions.on_trigger(ActionId.IDENTITY, self.choose_identity)
@@ -99,11 +99,13 @@ class SessionMenu(QObject):
 
         self._dialogs.open(dialog, accepted)
 
-    def open_store(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self._dialogs.parent_widget, self.tr("Open store"), self._folder,
-                                              self.tr("csconsole stores (*.db *.sqlite);;All files (*)"))
-        if name:
-            self.switch_store.emit(name, False)
+    def open_store(self, *, read_only: bool = False) -> None:
+        """File > Open store… (a file, typed or browsed, or a server's URL), or Open read-only… for an audit:
+        the store is then opened so that nothing changes it."""
+        dialog = OpenStoreDialog(self._folder, parent=self._dialogs.parent_widget)
+        if read_only:
+            dialog.setWindowTitle(self.tr("Open a store read-only, for audit"))
+        self._dialogs.open(dialog, lambda: self.switch_store.emit(dialog.chosen, read_only))
 
     def new_store(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self._dialogs.parent_widget, self.tr("New store"), self._folder,

@@ -8,6 +8,7 @@ from PySide6.QtCore import QObject, Signal
 
 from csconsole.domain.errors import DomainError
 from csconsole.services import StoreError, queries
+from csconsole.services.changes import Kind
 from csconsole.ui.actions import ActionId, Actions
 from csconsole.ui.changes_event import Changes
 from csconsole.ui.runner import Runner
@@ -20,13 +21,15 @@ class DetailController(QObject):
     read = Signal(int)  # the pane read this ticket from the store (a public hook: tests count reads)
 
     def __init__(self, runner: Runner, actions: Actions, selection: TicketSelection, pane: DetailPane,
-                 watch: WatchList, zendesk_line: Callable[[int], str], parent: QObject | None = None) -> None:
+                 watch: WatchList, zendesk_line: Callable[[int], str], currency: Callable[[], str],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner, self._actions, self._selection, self.pane = runner, actions, selection, pane
-        self._watch, self._zendesk_line = watch, zendesk_line
+        self._watch, self._zendesk_line, self._currency = watch, zendesk_line, currency
         self._stopped = False
         selection.settled.connect(self.follow_selection)
         runner.changes.connect(self.on_changes)
+        watch.changed.connect(self.redraw)  # the watch mark
 
     @property
     def ticket_id(self) -> int | None:
@@ -41,8 +44,8 @@ class DetailController(QObject):
 
     def on_changes(self, changes: Changes) -> None:
         shown = self.pane.ticket_id
-        if shown is not None and changes.touches_ticket(shown):
-            self.show(shown)
+        if shown is not None and (changes.touches_ticket(shown) or changes.touches(Kind.PREFERENCES)):
+            self.show(shown)  # its ticket changed, or how it is told (the goodwill currency)
 
     def redraw(self) -> None:
         """The same ticket again (new palette, a new cross-check line)."""
@@ -55,12 +58,13 @@ class DetailController(QObject):
             return
         try:
             # One ticket's story, on the GUI thread's connection: a few indexed reads, painted at once.
-            self.pane.show_detail(queries.ticket_detail(self._runner.store, ticket_id))
+            self.pane.show_detail(queries.ticket_detail(self._runner.store, ticket_id, currency=self._currency()),
+                                  watched=ticket_id in self._watch)
             self.pane.set_zendesk(self._zendesk_line(ticket_id))
         except (DomainError, StoreError) as error:
             self.pane.show_nothing(str(error))
         self.read.emit(ticket_id)
-        self._actions[ActionId.WATCH].setChecked(ticket_id in self._watch.ids)
+        self._actions[ActionId.WATCH].setChecked(ticket_id in self._watch)
 
     def show_nothing(self, why: str) -> None:
         self.pane.show_nothing(why)

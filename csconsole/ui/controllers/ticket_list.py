@@ -1,10 +1,14 @@
 """Which tickets the table shows: the queue picked, the chips, open-only, the search and the sort.
 
-Owns FIND, REFRESH, OPEN_ONLY and the five chips. A new row set is counted and fetched off the GUI
-thread; on a commit the table re-reads its count and visible rows only when tickets changed.
+Owns FIND, REFRESH, OPEN_ONLY and the five chips, and says how many tickets are shown and selected. A new
+row set is counted and fetched off the GUI thread; on a commit the table re-reads its count and visible
+rows only when tickets changed. Whatever changes the row set (a chip, the search, a sort), the ticket
+that was selected stays selected and in view when the new rows still hold it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QTableView
@@ -17,7 +21,7 @@ from csconsole.ui.actions import CHIPS, ActionId, Actions
 from csconsole.ui.changes_event import Changes
 from csconsole.ui.messages import Messages
 from csconsole.ui.models.queues import ALL_QUEUES, QUEUE_ID_ROLE
-from csconsole.ui.models.ticket_table import SORT_KEYS, Column, TicketTableModel
+from csconsole.ui.models.ticket_table import PAGE, SORT_KEYS, Column, TicketTableModel
 from csconsole.ui.runner import Runner
 from csconsole.ui.selection import TicketSelection
 from csconsole.ui.watchlist import WatchList
@@ -57,7 +61,10 @@ class TicketList(QObject):
         self._model.about_to_refresh.connect(self._selection.remember)
         self._model.refreshed.connect(self._selection.restore)
         self._model.failed.connect(lambda m: (messages.note_error(m), self.loading_changed.emit(False)))
+        self._model.refreshed.connect(lambda: filter_bar.set_shown(self._model.rowCount()))
+        selection.changed.connect(lambda: filter_bar.set_selected(selection.count()))
         runner.changes.connect(self.on_changes)
+        watch.changed.connect(self.watch_list_changed)
 
     # --- the filter -------------------------------------------------------------------------------
     @property
@@ -101,14 +108,19 @@ class TicketList(QObject):
         self.refresh_chip_counts()
 
     def watch_list_changed(self) -> None:
+        self._model.tick()  # the rows' watch marks
         self.refresh_chip_counts()
         if self._actions[ActionId.CHIP_WATCHED].isChecked():
             self.apply_filter()
 
     def show_ticket(self, ticket_id: int) -> None:
-        """Bring a ticket into the table (clearing chips and search if they hide it) and select it."""
+        """Bring a ticket into the table and select it: where it sits in the rows shown, or else (the chips or
+        the search hide it) after clearing them."""
         if self._selection.select_ticket(ticket_id):
             return
+        self._bring_back(ticket_id, lambda: self._show_hidden(ticket_id))
+
+    def _show_hidden(self, ticket_id: int) -> None:
         rows = queries.tickets_by_id(self._runner.store, [ticket_id])
         found = rows[0].ref if rows else str(ticket_id)
         for key in (*CHIPS, ActionId.OPEN_ONLY):
@@ -123,16 +135,44 @@ class TicketList(QObject):
     def _query_applied(self) -> None:
         self.loading_changed.emit(False)
         self._selection.restore()
-        if not self._selection.has_selection():
-            if self._model.rowCount():
-                self._selection.select_row(0)  # the detail pane always tells the story of a visible ticket
-            else:
-                empty = queries.tickets_count(self._runner.store, TicketFilter()) == 0
-                self.nothing_shown.emit(
-                    self.tr("No tickets yet. Add a queue (File menu), then open a ticket (Ctrl+N).") if empty
-                    else self.tr("No tickets match these filters."))
-        self._table.setToolTip(self.tr("{0:,} tickets").format(self._model.rowCount()))
+        kept = self._selection.kept_current
+        if kept is not None and self._selection.current_ticket_id() != kept and self._model.rowCount():
+            self._bring_back(kept, self._select_first)  # further down the new rows, perhaps
+        elif not self._selection.has_selection():
+            self._select_first()
+        self._filter_bar.set_shown(self._model.rowCount())
         self.rows_ready.emit()
+
+    def _select_first(self) -> None:
+        """Nothing kept in the new rows: the first one, so the detail pane always tells a visible ticket's story."""
+        if self._selection.has_selection():
+            return
+        if self._model.rowCount():
+            self._selection.select_row(0)
+            return
+        empty = queries.tickets_count(self._runner.store, TicketFilter()) == 0
+        self.nothing_shown.emit(
+            self.tr("No tickets yet. Add a queue (File menu), then open a ticket (Ctrl+N).") if empty
+            else self.tr("No tickets match these filters."))
+
+    def _bring_back(self, ticket_id: int, otherwise: Callable[[], None]) -> None:
+        """Select ``ticket_id`` where it sits in the rows shown (asked off the GUI thread: it may be far down),
+        and scroll to it; ``otherwise`` when these rows leave it out."""
+        flt, order, now = self._model.ticket_filter, self._model.order, self._model.now
+
+        def found(row: int | None) -> None:
+            if self._model.ticket_filter != flt or self._model.order != order or self._model.loading:
+                return  # the user moved on; the newer row set keeps its own selection
+            if row is None or row >= self._model.rowCount():
+                otherwise()
+            elif row < PAGE or self._model.anchors is not None:
+                self._selection.select_row(row)
+            else:  # its page is reached by key once the anchors are in
+                self._model.anchors_ready.connect(lambda: self._selection.select_row(row),
+                                                  Qt.ConnectionType.SingleShotConnection)
+
+        self._runner.read(lambda store: queries.ticket_position(store, flt, ticket_id, order=order, now=now), found,
+                          key="position")
 
     def _search_changed(self, text: str) -> None:
         if text.strip() != self._search:
@@ -151,7 +191,10 @@ class TicketList(QObject):
 
     def sort_changed(self, section: int, order: Qt.SortOrder) -> None:
         if 0 <= section < len(Column) and Column(section) in SORT_KEYS:
+            self._selection.remember()
             self._model.sort(section, order)
+            if self._model.loading:
+                self.loading_changed.emit(True)
             return
         # Only some columns can be sorted by an index; put the indicator back on the one in use.
         current = next((c for c, k in SORT_KEYS.items() if k == self._model.order.key), Column.REF)

@@ -12,12 +12,14 @@ from functools import partial
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QMessageBox
 
+from csconsole.domain.errors import StaleTickets
 from csconsole.services import Store, people, queries, tickets
 from csconsole.services.changes import Change
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import ActionId, Actions
-from csconsole.ui.commands import HolderCommand, PriorityCommand, StatusCommand
+from csconsole.ui.commands import RevertCommand
 from csconsole.ui.dialogs.forms import NewTicketDialog, TextDialog, TransferDialog
 from csconsole.ui.dialogs.reassign import ReassignDialog
 from csconsole.ui.messages import Dialogs, Messages
@@ -32,12 +34,10 @@ STATUS_ACTIONS = {ActionId.RESOLVE: "resolved", ActionId.CLOSE: "closed", Action
 
 class TicketWork(QObject):
     def __init__(self, runner: Runner, actions: Actions, selection: TicketSelection, who: Who, watch: WatchList,
-                 settings: Settings, messages: Messages, dialogs: Dialogs, watch_changed: Callable[[], None],
-                 parent: QObject | None = None) -> None:
+                 settings: Settings, messages: Messages, dialogs: Dialogs, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner, self._actions, self._selection, self._who = runner, actions, selection, who
         self._watch, self._settings, self._messages, self._dialogs = watch, settings, messages, dialogs
-        self._watch_changed = watch_changed
         self.undo_stack = QUndoStack(self)
         for key, handler in ((ActionId.NEW_TICKET, self.new_ticket), (ActionId.TAKE, self.take),
                              (ActionId.REASSIGN, self.reassign), (ActionId.TRANSFER, self.transfer),
@@ -51,29 +51,36 @@ class TicketWork(QObject):
         undo, redo = actions[ActionId.UNDO], actions[ActionId.REDO]
         self.undo_stack.canUndoChanged.connect(lambda _c: self.update_undo())
         self.undo_stack.canRedoChanged.connect(lambda _c: self.update_undo())
+        # The menu names the step ("Undo Reassign CS-000048 to Raj Patel"); the toolbar keeps its short label.
         self.undo_stack.undoTextChanged.connect(
-            lambda t: undo.setText(self.tr("&Undo {0}").format(t) if t else self.tr("&Undo")))
+            lambda t: (undo.setText(self.tr("&Undo {0}").format(t) if t else self.tr("&Undo")), self.update_undo()))
         self.undo_stack.redoTextChanged.connect(
-            lambda t: redo.setText(self.tr("&Redo {0}").format(t) if t else self.tr("&Redo")))
+            lambda t: (redo.setText(self.tr("&Redo {0}").format(t) if t else self.tr("&Redo")), self.update_undo()))
         who.changed.connect(self.undo_stack.clear)  # undo belongs to the person who did it
 
     def update_undo(self) -> None:
-        can_write = not self._runner.read_only and self._who.agent is not None and not self._runner.writing
-        self._actions[ActionId.UNDO].setEnabled(can_write and self.undo_stack.canUndo())
-        self._actions[ActionId.REDO].setEnabled(can_write and self.undo_stack.canRedo())
+        why = self._actions.why_not(read_only=self._runner.read_only, has_identity=self._who.agent is not None,
+                                    busy=self._runner.writing)
+        stack = self.undo_stack
+        for key, can, step, nothing, shortcut in (
+                (ActionId.UNDO, stack.canUndo(), stack.undoText(), self.tr("Nothing to undo"), "Ctrl+Z"),
+                (ActionId.REDO, stack.canRedo(), stack.redoText(), self.tr("Nothing to redo"), "Ctrl+Shift+Z")):
+            verb = self.tr("Undo") if key is ActionId.UNDO else self.tr("Redo")
+            tip = f"{verb} {step} ({shortcut})" if step else None
+            self._actions.set_enabled(key, why or ("" if can else nothing), tip)
 
     def _commit(self, job: Callable[[Store], Change], what: str,
-                command: Callable[..., QUndoCommand] | None = None) -> None:
+                command: Callable[..., QUndoCommand] | None = None,
+                failed: Callable[[str], None] | None = None) -> None:
         """Commit ``job``; when it succeeds, ``command`` (a factory) puts what it did on the undo stack."""
         me = self._who.agent.id if self._who.agent else 0
 
         def done(change: Change) -> None:
-            self._watch.add(change.ticket_ids)
             if command is not None:
                 self.undo_stack.push(command(what, self._runner, self.undo_stack, change, me, self._messages.report))
             self._messages.show(what)
 
-        self._runner.commit(job, done, self._messages.error)
+        self._runner.commit(job, done, failed or self._messages.error)
 
     def _actor_and_ticket(self) -> tuple[int, int] | None:
         me, tid = self._who.id_or_tell(self._messages), self._selection.one_ticket()
@@ -94,7 +101,8 @@ class TicketWork(QObject):
         ids = [r.id for r in rows]
         seqs = {r.id: r.last_seq for r in rows}  # what we saw: the store refuses if any changed since
         dialog = ReassignDialog(queries.agents_with_load(self._runner.store), [r.ref for r in rows],
-                                self._dialogs.parent_widget, reasons=self._settings.get(Prefs.REASONS))
+                                self._dialogs.parent_widget, reasons=self._settings.get(Prefs.REASONS),
+                                queues={r.queue for r in rows}, owners={r.owner for r in rows if r.owner})
 
         def accepted() -> None:
             to_id, reason = dialog.agent_id(), dialog.reason_text()
@@ -103,31 +111,58 @@ class TicketWork(QObject):
             name = dialog.agent_name()
             what = (self.tr("Reassign {0} to {1}").format(rows[0].ref, name) if len(ids) == 1
                     else self.tr("Reassign {0} tickets to {1}").format(len(ids), name))
-            self._commit(lambda s: tickets.reassign(s, ids, actor_id=me, to_id=to_id, reason=reason,
-                                                    expected_seqs=seqs), what, HolderCommand)
+            self._reassign(ids, seqs, me, to_id, reason, what)
 
         self._dialogs.open(dialog, accepted)
+
+    def _reassign(self, ids: list[int], seqs: dict[int, int], me: int, to_id: int, reason: str, what: str) -> None:
+        """Reassign; when some changed meanwhile (the service names them), offer to reassign the others."""
+        refused: list[StaleTickets] = []
+
+        def job(store: Store) -> Change:
+            try:
+                return tickets.reassign(store, ids, actor_id=me, to_id=to_id, reason=reason, expected_seqs=seqs)
+            except StaleTickets as stale:
+                refused.append(stale)
+                raise
+
+        def failed(message: str) -> None:
+            if not refused or not refused[0].others:
+                self._messages.error(message)
+                return
+            others = refused[0].others
+            ask = QMessageBox(QMessageBox.Icon.Question, self.tr("Reassign"), message,
+                              parent=self._dialogs.parent_widget)
+            go = ask.addButton(self.tr("Reassign the other {0:,}").format(len(others)),
+                               QMessageBox.ButtonRole.AcceptRole)
+            ask.addButton(QMessageBox.StandardButton.Cancel)
+            ask.buttonClicked.connect(lambda button: button is go and self._reassign(
+                others, {t: seqs[t] for t in others}, me, to_id, reason, what))
+            self._dialogs.open(ask)
+
+        self._commit(job, what, RevertCommand, failed)
 
     def take(self) -> None:
         if (pair := self._actor_and_ticket()) is None:
             return
         me, tid = pair
         self._commit(lambda s: tickets.take(s, tid, actor_id=me),
-                     self.tr("Take {0}").format(self._selection.label(tid)), HolderCommand)
+                     self.tr("Take {0}").format(self._selection.label(tid)), RevertCommand)
 
     def transfer(self) -> None:
         if (pair := self._actor_and_ticket()) is None:
             return
         me, tid = pair
         store = self._runner.store
+        row = queries.tickets_by_id(store, [tid])[0]
         dialog = TransferDialog([(q.id, q.name) for q in queries.queues(store)], queries.agents_with_load(store),
-                                queries.ticket_detail(store, tid).row.queue, self._dialogs.parent_widget)
+                                row.queue, self._dialogs.parent_widget, ticket=f"{row.ref} — {row.subject}")
 
         def accepted() -> None:
             queue_id, owner_id, note = dialog.values()
             self._commit(lambda s: tickets.transfer(s, tid, actor_id=me, queue_id=queue_id, owner_id=owner_id,
                                                     note=note),
-                         self.tr("Transfer {0}").format(self._selection.label(tid)), HolderCommand)
+                         self.tr("Transfer {0}").format(self._selection.label(tid)), RevertCommand)
 
         self._dialogs.open(dialog, accepted)
 
@@ -137,7 +172,7 @@ class TicketWork(QObject):
         me, tid = pair
         verb = {"resolved": self.tr("Resolve"), "closed": self.tr("Close"), "open": self.tr("Reopen")}[status]
         self._commit(lambda s: tickets.set_status(s, tid, actor_id=me, status=status),
-                     f"{verb} {self._selection.label(tid)}", StatusCommand)
+                     f"{verb} {self._selection.label(tid)}", RevertCommand)
 
     def _text_action(self, title: str, label: str, run: Callable[[Store, int, int, str], Change],
                      *, required: bool = True) -> None:
@@ -177,7 +212,7 @@ class TicketWork(QObject):
             level, note = dialog.priority.currentText() if dialog.priority else "high", dialog.value()
             self._commit(lambda s: tickets.escalate(s, tid, actor_id=me, priority=level, note=note),
                          self.tr("Escalate {0} to {1}").format(self._selection.label(tid), level),
-                         partial(PriorityCommand, before=before, after=level))
+                         RevertCommand)
 
         self._dialogs.open(dialog, accepted)
 
@@ -203,6 +238,5 @@ class TicketWork(QObject):
         tid = self._selection.one_ticket()
         if tid is None:
             return
-        self._watch.toggle(tid)
-        self._actions[ActionId.WATCH].setChecked(tid in self._watch.ids)
-        self._watch_changed()
+        self._watch.toggle(tid)  # the rows, the detail and the chip redraw from the watch list's own signal
+        self._actions[ActionId.WATCH].setChecked(tid in self._watch)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
 from csconsole.domain.rules import Agent
 from csconsole.domain.words import Channel, Priority
 from csconsole.services.queries import AgentLoad
+from csconsole.ui.models.agents import likely_first
 
 
 class _Form(QDialog):
@@ -30,6 +34,9 @@ class _Form(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setDefault(True)  # Enter does the action once it can; it never falls to Cancel
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)
@@ -60,8 +67,13 @@ def _note_box(accessible: str, placeholder: str) -> QPlainTextEdit:
 
 class TransferDialog(_Form):
     def __init__(self, queues: list[tuple[int, str]], loads: list[AgentLoad], current_queue: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("Transfer ticket"), parent)
+                 parent: QWidget | None = None, *, ticket: str = "") -> None:
+        super().__init__(self.tr("Transfer {0}").format(ticket) if ticket else self.tr("Transfer ticket"), parent)
+        self.ok.setText(self.tr("Transfer"))
+        if ticket:
+            what = QLabel(self.tr("<b>Transfer:</b> {0}").format(escape(ticket)), objectName="transfer_ticket")
+            what.setWordWrap(True)
+            self.form.addRow(what)
         self.queue = QComboBox()
         self.queue.setAccessibleName(self.tr("Queue"))
         for qid, name in queues:
@@ -69,9 +81,8 @@ class TransferDialog(_Form):
         self.owner = QComboBox()
         self.owner.setAccessibleName(self.tr("New owner"))
         self.owner.addItem(self.tr("— nobody (waits in the queue)"), None)
-        for load in loads:
-            if load.agent.active:
-                self.owner.addItem(f"{load.agent.name}  ({load.queue or '—'}, {load.open_tickets} open)", load.agent.id)
+        for load in likely_first(loads, [current_queue]):
+            self.owner.addItem(f"{load.agent.name}  ({load.queue or '—'}, {load.open_tickets} open)", load.agent.id)
         self.note = _note_box(self.tr("Transfer note"), self.tr("What was done and what comes next (required)"))
         self.form.addRow(self.tr("&Queue:"), self.queue)
         self.form.addRow(self.tr("&Owner:"), self.owner)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -57,6 +59,7 @@ class Choices:
     checklist: str
     targets: list[QueueTargets]
     triggers: RecoveryTriggers = RecoveryTriggers()
+    currency: str = ""  # ISO code shown with goodwill amounts; empty: the locale's
 
 
 class PreferencesDialog(QDialog):
@@ -110,6 +113,15 @@ class PreferencesDialog(QDialog):
         self.poll.setAccessibleDescription(self.tr("How often the console looks for changes made by others"))
         self.poll.setToolTip(self.poll.accessibleDescription())
         form.addRow(self.tr("&Look for changes every:"), self.poll)
+        self.currency = QLineEdit(now.currency, objectName="currency")
+        self.currency.setMaxLength(3)
+        self.currency.setValidator(QRegularExpressionValidator(QRegularExpression("[A-Za-z]{0,3}"), self.currency))
+        self.currency.setPlaceholderText(self.tr("the locale's"))
+        self.currency.setMaximumWidth(120)
+        self.currency.setAccessibleName(self.tr("Currency of goodwill amounts"))
+        self.currency.setToolTip(self.tr("The ISO code shown with goodwill amounts (EUR, USD, GBP…); empty: the "
+                                         "one of your locale"))
+        form.addRow(self.tr("Goodwill &currency:"), self.currency)
         self.who = QLabel(who, objectName="who")
         self.change_identity = QPushButton(self.tr("C&hange who is at the console…"), objectName="change_identity")
         self.change_identity.setAccessibleDescription(self.tr("Sign in as someone else (asks for their PIN)"))
@@ -282,7 +294,7 @@ class PreferencesDialog(QDialog):
         triggers = RecoveryTriggers(self.trigger_bounces.value(), self.trigger_contacts.value(),
                                     self.trigger_loyal.isChecked())
         return Choices(str(self.theme.currentData()), self.poll.value(), reasons or list(REASSIGN_REASONS),
-                       self.checklist.currentText(), targets, triggers)
+                       self.checklist.currentText(), targets, triggers, self.currency.text().strip().upper())
 
     def changed_targets(self) -> list[QueueTargets]:
         """The queues whose targets were changed in the dialog."""

@@ -1,6 +1,11 @@
-"""Reassign one ticket or the whole selection: pick an agent (with open load and queue) and a reason."""
+"""Reassign one ticket or the whole selection: pick an agent (with open load and queue) and a reason.
+
+The likely agents come first (the tickets' own queue's, by load) and the current owner is marked."""
 
 from __future__ import annotations
+
+from collections.abc import Collection
+from html import escape
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
@@ -25,9 +30,13 @@ from csconsole.ui.models.agents import AGENT_ID_ROLE, AgentColumn, AgentsModel
 
 class ReassignDialog(QDialog):
     def __init__(self, loads: list[AgentLoad], ticket_labels: list[str], parent: QWidget | None = None,
-                 reasons: list[str] | None = None) -> None:
+                 reasons: list[str] | None = None, *, queues: Collection[str] = (),
+                 owners: Collection[str] = ()) -> None:
+        """``queues`` and ``owners``: where the tickets sit now, so the likely agents come first and the
+        current owners are marked."""
         super().__init__(parent)
         count = len(ticket_labels)
+        self._single = count == 1  # the owner of one ticket is no new owner for it
         self.setWindowTitle(self.tr("Reassign ticket") if count == 1 else self.tr("Reassign {0} tickets").format(count))
         self.setObjectName("reassign_dialog")
         shown = ", ".join(ticket_labels[:6]) + (self.tr(" and {0} more").format(count - 6) if count > 6 else "")
@@ -38,7 +47,7 @@ class ReassignDialog(QDialog):
         self.search.setPlaceholderText(self.tr("Type to filter agents…"))
         self.search.setAccessibleName(self.tr("Filter agents"))
         self.search.setClearButtonEnabled(True)
-        self.model = AgentsModel(loads, self)
+        self.model = AgentsModel(loads, self, queues=queues, owners=owners)
         self._proxy = QSortFilterProxyModel(self)  # a short list: a proxy is the right tool here
         self._proxy.setSourceModel(self.model)
         self._proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -52,7 +61,8 @@ class ReassignDialog(QDialog):
         self.agents.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.agents.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.agents.setSortingEnabled(True)
-        self.agents.sortByColumn(AgentColumn.LOAD, Qt.SortOrder.AscendingOrder)
+        self.agents.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # likely agents first
+        self._proxy.sort(-1)
         self.agents.verticalHeader().hide()
         self.agents.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.agents.horizontalHeader().setSectionResizeMode(AgentColumn.NAME, QHeaderView.ResizeMode.Stretch)
@@ -76,8 +86,16 @@ class ReassignDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 
+        where = ", ".join(sorted(queues))
+        order = QLabel(self.tr("The agents of {0} first, fewest open tickets first; <b>●</b> the owner now, last.")
+                       .format(escape(where)) if where else self.tr("Fewest open tickets first; <b>●</b> the "
+                                                                     "owner now, last."))
+        order.setObjectName("agent_order")
+        order.setWordWrap(True)
+
         layout = QVBoxLayout(self)
         layout.addWidget(what)
+        layout.addWidget(order)
         layout.addWidget(self.agents)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
@@ -101,7 +119,7 @@ class ReassignDialog(QDialog):
     def select_agent(self, name: str) -> bool:
         for row in range(self._proxy.rowCount()):
             index = self._proxy.index(row, AgentColumn.NAME)
-            if index.data() == name:
+            if index.data(Qt.ItemDataRole.EditRole) == name:
                 self.agents.selectionModel().select(
                     index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
                 self.agents.scrollTo(index)
@@ -114,12 +132,14 @@ class ReassignDialog(QDialog):
 
     def agent_name(self) -> str:
         rows = self.agents.selectionModel().selectedRows()
-        return str(rows[0].siblingAtColumn(AgentColumn.NAME).data()) if rows else ""
+        return str(rows[0].siblingAtColumn(AgentColumn.NAME).data(Qt.ItemDataRole.EditRole)) if rows else ""
 
     def reason_text(self) -> str:
         detail = self.detail.text().strip()
         return f"{self.reason.currentText()}: {detail}" if detail else ""
 
     def _validate(self) -> None:
-        ok = self.agent_id() is not None and bool(self.detail.text().strip())
+        rows = self.agents.selectionModel().selectedRows()
+        owns_it = self._single and bool(rows) and self.model.is_owner(self._proxy.mapToSource(rows[0]).row())
+        ok = self.agent_id() is not None and bool(self.detail.text().strip()) and not owns_it
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -38,6 +38,11 @@ def default_store_path() -> Path:
     return data_dir() / "csconsole.db"
 
 
+def folder_near(location: object) -> Path:
+    """Where a file picker starts: beside a store file; the data folder for a store on a server."""
+    return location.parent if isinstance(location, Path) else data_dir()
+
+
 def demo_available() -> bool:
     try:
         from csconsole.io import demo  # noqa: F401
@@ -56,12 +61,13 @@ class StoreChooser(QDialog):
         self.setWindowTitle(self.tr("csconsole — choose a store"))
         self.choice = 0
         self.path: Path | None = None
+        self.location = ""  # what to open: a file path or a server URL
         intro = QLabel(reason)
         intro.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         for code, text, tip in (
-            (self.OPEN, self.tr("&Open a store…"), self.tr("A store file someone gave you, or yours")),
+            (self.OPEN, self.tr("&Open a store…"), self.tr("A store file, or your floor's store on a server")),
             (self.CREATE, self.tr("Create an &empty store…"), self.tr("Start from nothing: add queues and agents")),
             (self.DEMO, self.tr("Create the &demo store"), self.tr("A realistic floor to explore, built in seconds")),
         ):
@@ -79,17 +85,22 @@ class StoreChooser(QDialog):
         self.resize(440, 220)
 
     def _pick(self, code: int) -> None:
-        start = str(data_dir())
+        from csconsole.ui.dialogs.open_store import OpenStoreDialog
+
         if code == self.OPEN:
-            name, _ = QFileDialog.getOpenFileName(self, self.tr("Open store"), start,
-                                                  self.tr("csconsole stores (*.db *.sqlite);;All files (*)"))
-        elif code == self.CREATE:
+            ask = OpenStoreDialog(str(data_dir()), parent=self)
+            if ask.exec() == QDialog.DialogCode.Accepted and ask.chosen:
+                self.choice, self.location = code, ask.chosen
+                self.path = Path(ask.chosen)
+                self.accept()
+            return
+        if code == self.CREATE:
             name, _ = QFileDialog.getSaveFileName(self, self.tr("New store"), str(default_store_path()),
                                                   self.tr("csconsole stores (*.db)"))
         else:
             name = str(data_dir() / "demo.db")
         if name:
-            self.choice, self.path = code, Path(name)
+            self.choice, self.path, self.location = code, Path(name), name
             self.accept()
 
 
@@ -159,9 +170,12 @@ class IdentityDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         self.list.currentRowChanged.connect(lambda _r: self.pick.setChecked(True))
         self.name.textEdited.connect(lambda _t: self.create.setChecked(True))
+        self.create.toggled.connect(lambda on: on and self.name.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.pick.toggled.connect(lambda on: on and self.list.setFocus(Qt.FocusReason.OtherFocusReason))
         for signal in (self.pick.toggled, self.name.textChanged, self.list.currentRowChanged):
             signal.connect(self._validate)
         self._validate()
+        (self.list if has_list else self.name).setFocus()  # where the first key goes
         self.resize(380, 360)
 
     def chosen(self) -> tuple[str, bool]:

@@ -6,10 +6,12 @@ from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
 
 from csconsole.domain import clock
 from csconsole.domain.read_models import QueueStats
 from csconsole.ui import colours, durations
+from csconsole.ui.wording import plural
 
 Index = QModelIndex | QPersistentModelIndex
 QUEUE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -31,7 +33,7 @@ class QueuesModel(QAbstractTableModel):
         self._now = clock.now_text()
         # short headers keep the panel narrow; the tooltips say them in full
         self._headers = [self.tr("Queue"), self.tr("Open"), self.tr("Oldest"), self.tr("Risk"), self.tr("Late")]
-        self._header_tips = [self.tr("Queue (coloured by its SLA state)"), self.tr("Open tickets"),
+        self._header_tips = [self.tr("Queue; its bar: open tickets on time, at risk and breached"), self.tr("Open tickets"),
                              self.tr("Longest wait of an open ticket"), self.tr("SLA at risk: under 25% of the time left"),
                              self.tr("SLA breached")]
 
@@ -97,7 +99,6 @@ class QueuesModel(QAbstractTableModel):
         if stats is None or not 0 <= index.column() < len(QueueColumn):
             return None
         column = QueueColumn(index.column())
-        state_hue = colours.RED if stats.breached else colours.AMBER if stats.at_risk else colours.GREEN
         if role == Qt.ItemDataRole.DisplayRole:
             match column:
                 case QueueColumn.NAME:
@@ -113,21 +114,21 @@ class QueuesModel(QAbstractTableModel):
         if role == QUEUE_ID_ROLE:
             return stats.queue_id
         if role == Qt.ItemDataRole.DecorationRole and column == QueueColumn.NAME:
-            return colours.dot(state_hue)
+            return colours.sla_bar(max(0, stats.depth - stats.at_risk - stats.breached), stats.at_risk, stats.breached)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == QueueColumn.BREACHED and stats.breached:
                 return colours.ink(colours.RED)
             if column == QueueColumn.AT_RISK and stats.at_risk:
                 return colours.ink(colours.AMBER)
         if role == Qt.ItemDataRole.FontRole and index.row() == 0:
-            from PySide6.QtGui import QFont
-
             font = QFont()
             font.setBold(True)
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole and column != QueueColumn.NAME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            state = self.tr("breached") if stats.breached else self.tr("at risk") if stats.at_risk else self.tr("on time")
-            return self.tr("{0}: {1} open, SLA {2}").format(stats.name, stats.depth, state)
+            on_time = max(0, stats.depth - stats.at_risk - stats.breached)
+            return self.tr("{0}: {1} · {2:,} on time, {3:,} at risk, {4:,} breached").format(
+                stats.name, plural(stats.depth, self.tr("{0} open ticket"), self.tr("{0} open tickets")),
+                on_time, stats.at_risk, stats.breached)
         return None

@@ -12,6 +12,8 @@ from PySide6.QtCore import QCoreApplication
 from csconsole.domain.read_models import NO_OWNER, SortKey, TicketRow
 from csconsole.domain.words import SlaState, Tier
 from csconsole.ui import colours, durations
+from csconsole.ui.watchlist import MARK
+from csconsole.ui.wording import plural
 
 
 def _tr(text: str) -> str:
@@ -69,18 +71,22 @@ ATTENTION_LOOK = {
 class RowView:
     """One row as painted: texts, colours and icons worked out once per fetch, not once per paint."""
 
-    __slots__ = ("background", "customer_icon", "reason", "ref_icon", "row", "sla_ink", "texts")
+    __slots__ = ("background", "customer_icon", "reason", "ref_icon", "row", "sla_ink", "texts", "watched")
 
-    def __init__(self, row: TicketRow, now: str) -> None:
+    def __init__(self, row: TicketRow, now: str, watched: bool = False) -> None:
         self.row = row
+        self.watched = watched
         self.texts = [display(row, c, now) for c in Column]
+        if watched:
+            self.texts[Column.REF] = f"{MARK} {row.ref}"
         self.reason = attention(row, now)
         hue_badge = ATTENTION_LOOK.get(self.reason) if self.reason else None
         self.background = colours.tint(hue_badge[0]) if hue_badge else None
         self.ref_icon = colours.badge(*hue_badge) if hue_badge else None
         self.customer_icon = colours.badge(colours.GOLD, "★") if row.customer_tier is Tier.LOYAL else None
         hue = colours.sla_hue(row.sla_state(now))
-        self.sla_ink = colours.ink(hue) if hue else None
+        # read on the row's own tint where it has one
+        self.sla_ink = colours.ink(hue, on=[self.background or colours.base()]) if hue else None
 
 
 def plain_row(item: TicketRow | RowView) -> TicketRow:
@@ -116,7 +122,7 @@ def display(row: TicketRow, column: Column, now: str) -> str:
     return ""
 
 
-def tooltip(row: TicketRow, column: Column, now: str) -> str | None:
+def tooltip(row: TicketRow, column: Column, now: str, watched: bool = False) -> str | None:
     if column == Column.REF:
         reasons = []
         state = row.sla_state(now)
@@ -125,11 +131,13 @@ def tooltip(row: TicketRow, column: Column, now: str) -> str | None:
         elif state is SlaState.AT_RISK:
             reasons.append(_tr("SLA at risk"))
         if row.bounced_over_two:
-            reasons.append(_tr("bounced {0} times").format(row.bounces))
+            reasons.append(plural(row.bounces, _tr("bounced {0} time"), _tr("bounced {0} times")))
         if row.pingpongs:
-            reasons.append(_tr("ping-ponged {0} times").format(row.pingpongs))
+            reasons.append(plural(row.pingpongs, _tr("ping-ponged {0} time"), _tr("ping-ponged {0} times")))
         if row.senior_callback:
             reasons.append(_tr("customer contacted us {0} times: senior callback").format(row.contacts))
+        if watched:
+            reasons.append(_tr("{0} you watch this ticket (Ctrl+D)").format(MARK))
         return "; ".join(reasons) or None
     if column == Column.CUSTOMER and row.customer_tier is Tier.LOYAL:
         return _tr("Loyal customer")

@@ -8,14 +8,14 @@ never with OFFSET. Sorting and filtering are SQL's job; the model only says whic
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from csconsole.domain import clock
 from csconsole.domain.read_models import SortKey, TicketFilter, TicketRow
-from csconsole.services import Store, queries
+from csconsole.services import Store, database_failure, queries
 from csconsole.services.queries import Key, Order
 from csconsole.ui.models.ticket_rows import NUMERIC, SORT_KEYS, Column, RowView, plain_row, tooltip
 
@@ -66,9 +66,11 @@ class TicketTableModel(QAbstractTableModel):
     anchors_ready = Signal()
     failed = Signal(str)  # a query could not run (a vanished or damaged file): the message
 
-    def __init__(self, store: Store, run: BackgroundRead | None = None, parent: Any = None) -> None:
+    def __init__(self, store: Store, run: BackgroundRead | None = None, parent: Any = None,
+                 watched: Container[int] = frozenset()) -> None:
         super().__init__(parent)
         self._store = store
+        self._watched = watched  # the watch list: its tickets carry a mark
         self._run = run
         self._filter = TicketFilter(open_only=True)
         self._order = Order(SortKey.ID, descending=True)
@@ -80,6 +82,7 @@ class TicketTableModel(QAbstractTableModel):
         self._anchors: list[Key] | None = None
         self._generation = 0
         self.loading = False  # a new row set is on its way
+        self._unreachable = False  # a page read failed (a server away): placeholders until the next refresh
         self._now = clock.now_text()
         self._headers = [
             self.tr("Ref"), self.tr("Subject"), self.tr("Customer"), self.tr("Queue"), self.tr("Owner"),
@@ -131,6 +134,7 @@ class TicketTableModel(QAbstractTableModel):
             self.beginResetModel()
             self._filter, self._order, self._now, self._count = flt, order, now, count
             self._pages.clear()
+            self._unreachable = False
             if first:
                 self._pages[0] = list(first)
             self._anchors = None
@@ -157,6 +161,7 @@ class TicketTableModel(QAbstractTableModel):
         self.about_to_refresh.emit()
         self._now = now
         self._pages.clear()
+        self._unreachable = False
         self._generation += 1  # anchors in flight describe the old rows
         if count > self._count:
             self.beginInsertRows(QModelIndex(), self._count, count - 1)
@@ -206,14 +211,24 @@ class TicketTableModel(QAbstractTableModel):
         number, offset = divmod(row, PAGE)
         items = self._pages.get(number)
         if items is None:
-            items = self._load(number)
+            if self._unreachable:
+                return None
+            try:
+                items = self._load(number)
+            except Exception as error:  # noqa: BLE001 - the store away (a server restarting): say it once
+                message = database_failure(error, self._store.location)
+                if message is None:
+                    raise
+                self._unreachable = True
+                self.failed.emit(message)
+                return None
             if items is None:
                 return None
         if offset >= len(items):
             return None
         item = items[offset]
         if not isinstance(item, RowView):
-            item = items[offset] = RowView(item, self._now)
+            item = items[offset] = RowView(item, self._now, item.id in self._watched)
         return item
 
     def row_at(self, row: int) -> TicketRow | None:
@@ -327,8 +342,10 @@ class TicketTableModel(QAbstractTableModel):
         if role == _ATTENTION:
             return view.reason
         if role == _TOOLTIP:
-            return tooltip(view.row, Column(column), self._now)
+            return tooltip(view.row, Column(column), self._now, view.watched)
         if role == _ACCESSIBLE:
             spoken = self.tr("Ping-pong") if column == Column.PINGPONG else self._headers[column]
+            if column == Column.REF and view.watched:
+                return self.tr("{0}: {1}, watched").format(spoken, view.row.ref)
             return f"{spoken}: {view.texts[column]}"
         return None

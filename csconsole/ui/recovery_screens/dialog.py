@@ -2,14 +2,17 @@
 
 Every step is written by the services through the ``Runner`` (off the GUI thread); a refusal (a step out
 of order, a missing field, an unknown policy) comes back as a plain message in a dialog, nothing written.
+From the keyboard: the cursor is in the step's note, Tab moves on, Enter (or Ctrl+Enter in the note)
+completes the step. Done steps, a finished case's above all, can be read again one by one from the list.
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -32,10 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from csconsole.domain.checklists import Checklist, Records, Step
-from csconsole.domain.recovery import Outcome, RecoveryCase, RootCause
+from csconsole.domain.recovery import Outcome, RecoveryCase, RootCause, StepDone, money
 from csconsole.domain.rules import Agent
-from csconsole.services import recovery
+from csconsole.services import queries, recovery
 from csconsole.settings import Prefs, Settings
+from csconsole.ui import durations
 from csconsole.ui.refusal import refusal_box
 from csconsole.ui.runner import Runner
 
@@ -66,6 +70,7 @@ class StepForm(QWidget):
         self.note.setObjectName("step_note")
         self.note.setPlaceholderText(self.tr("What you did and what the customer said"))
         self.note.setMaximumHeight(90)
+        self.note.setTabChangesFocus(True)  # Tab moves on to the next field, as everywhere else
 
         self.promise = QLineEdit(objectName="promise")
         self.promise.setPlaceholderText(self.tr("What will be done, by whom"))
@@ -79,6 +84,7 @@ class StepForm(QWidget):
         self.goodwill_amount = QDoubleSpinBox(objectName="goodwill_amount")
         self.goodwill_amount.setRange(0, 1_000_000)
         self.goodwill_amount.setDecimals(2)
+        self.goodwill_amount.setSuffix(f" {Settings().currency()}")  # Preferences → This console
         self.follow_up_on = QCheckBox(self.tr("Follow up on"), objectName="follow_up_on")
         self.follow_up_on.setChecked(True)
         self.follow_up = _date_edit(3)
@@ -87,7 +93,10 @@ class StepForm(QWidget):
         self.outcome = QComboBox(objectName="outcome")
         self.outcome.addItems([o.value for o in Outcome])
         self.root_cause = QComboBox(objectName="root_cause")
-        self.root_cause.addItems([c.value for c in RootCause])
+        # No default: a skipped field must not blame the associate (or anyone) by itself.
+        self.root_cause.addItem(self.tr("— choose the root cause —"), None)
+        for cause in RootCause:
+            self.root_cause.addItem(cause.value, cause.value)
         self.policy = QComboBox(objectName="policy")
         self.policy.addItem(self.tr("— none —"), None)
         for item in policies:
@@ -96,8 +105,15 @@ class StepForm(QWidget):
         self.change = QLineEdit(objectName="change")
         self.change.setPlaceholderText(self.tr("What should change so it does not happen again"))
 
+        self.review = QLabel(objectName="step_review")  # a done step, read again
+        self.review.setWordWrap(True)
+        self.review.setTextFormat(Qt.TextFormat.RichText)
+        self.review.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.review.hide()
+
         self.form = QFormLayout()
-        self.form.addRow(self.tr("Note"), self.note)
+        self.form.addRow(self.tr("&Note"), self.note)
         self._rows: dict[Records, list[QWidget]] = {
             Records.PROMISE: [self.promise, self.promised_by],
             Records.RESOLUTION: [self.fix, self.goodwill_kind, self.goodwill_amount, self.follow_up, self.outcome],
@@ -116,20 +132,24 @@ class StepForm(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
+        layout.addWidget(self.review)
         layout.addLayout(self.form)
         layout.addStretch(1)
         self.step: Step | None = None
 
     def show_step(self, step: Step | None, number: int, total: int) -> None:
         self.step = step
+        self.review.hide()
         self.note.clear()
+        self.root_cause.setCurrentIndex(0)
         for records, widgets in self._rows.items():
             for widget in widgets:
                 self.form.setRowVisible(widget, step is not None and step.records is records)
         self.form.setRowVisible(self.note, step is not None)
         if step is None:
             self.title.setText(self.tr("Every step is done"))
-            self.hint.setText(self.tr("This case is complete."))
+            self.hint.setText(self.tr("This case is complete. Pick a step on the left (or use the arrow keys "
+                                      "there) to read what was recorded."))
             return
         self.title.setText(self.tr("Step {0} of {1}: {2}").format(number, total, step.title))
         self.hint.setText(step.hint)
@@ -149,9 +169,39 @@ class StepForm(QWidget):
                     out["follow_up"] = self.follow_up.date().toString("yyyy-MM-dd")
                 return out
             case Records.EVALUATION:
-                return {"root_cause": self.root_cause.currentText(), "policy": self.policy.currentData(),
+                return {"root_cause": self.root_cause.currentData() or "", "policy": self.policy.currentData(),
                         "change": self.change.text()}
         return {}
+
+
+    def show_done(self, record: StepDone, number: int, total: int, who: str, policies: dict[int, str]) -> None:
+        """A done step, read again: when and by whom, the note, and what the step recorded."""
+        self.step = None
+        for widgets in self._rows.values():
+            for widget in widgets:
+                self.form.setRowVisible(widget, False)
+        self.form.setRowVisible(self.note, False)
+        self.title.setText(self.tr("Step {0} of {1}: {2} (done)").format(number, total, record.step.title))
+        self.hint.setText(record.step.hint)
+        lines = [self.tr("Done {0} by {1}").format(durations.local_time(record.at), escape(who))]
+        if record.note:
+            lines.append(f"<i>“{escape(record.note)}”</i>")
+        labels = {"promise": self.tr("Promise"), "promised_by": self.tr("Promised by"), "fix": self.tr("Fix"),
+                  "goodwill_kind": self.tr("Goodwill"), "goodwill_amount": self.tr("Amount"),
+                  "follow_up": self.tr("Follow up on"), "outcome": self.tr("Outcome"),
+                  "root_cause": self.tr("Root cause"), "policy": self.tr("Policy"),
+                  "change": self.tr("What should change")}
+        for key, label in labels.items():
+            value = record.fields.get(key)
+            if value in (None, ""):
+                continue
+            if key == "policy":
+                value = policies.get(int(value), f"#{value}")  # type: ignore[arg-type]
+            elif key == "goodwill_amount":
+                value = money(value, Settings().currency())
+            lines.append(f"<b>{escape(label)}:</b> {escape(str(value))}")
+        self.review.setText("<br>".join(lines))
+        self.review.show()
 
 
 class RecoveryDialog(QDialog):
@@ -173,6 +223,8 @@ class RecoveryDialog(QDialog):
         self.case: RecoveryCase | None = recovery.current_case(store, ticket_id)
         self.checklists: list[Checklist] = recovery.checklists(store)
         policies = recovery.policies(store)
+        self._policy_names = {p.id: p.name for p in policies}
+        self._agent_names = {a.id: a.name for a in queries.agents(store)}
 
         self.checklist = QComboBox(objectName="checklist")
         for item in self.checklists:
@@ -185,14 +237,20 @@ class RecoveryDialog(QDialog):
         self.progress = QLabel(objectName="progress")
         self.steps = QListWidget(objectName="steps")
         self.steps.setMaximumWidth(260)
-        self.steps.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.steps.setAccessibleName(self.tr("Steps: pick a done one to read it again"))
+        self.steps.currentRowChanged.connect(self._step_picked)
         self.form = StepForm(policies)
         self.do_step = QPushButton(self.tr("&Complete step"), objectName="do_step")
-        self.do_step.setDefault(True)
         self.do_step.clicked.connect(self.submit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.do_step, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setAutoDefault(False)  # Enter completes the step; only a click or Esc closes
+        self.do_step.setAutoDefault(True)
+        self.do_step.setDefault(True)
+        submit = QShortcut(QKeySequence("Ctrl+Return"), self)  # from inside the note, where Enter is a new line
+        submit.activated.connect(lambda: self.do_step.isEnabled() and self.do_step.click())
 
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("Checklist")))
@@ -229,6 +287,7 @@ class RecoveryDialog(QDialog):
             self.checklist.blockSignals(False)
         self.checklist.setEnabled(self.case is None)  # a case keeps the checklist it was opened with
         done = self.case.done if self.case else []
+        self.steps.blockSignals(True)  # rebuilding the list is no pick of the user's
         self.steps.clear()
         for i, step in enumerate(checklist.steps):
             if i < len(done):
@@ -248,6 +307,8 @@ class RecoveryDialog(QDialog):
         nxt = checklist.steps[len(done)] if len(done) < total else None
         self.progress.setText(self.tr("{0} of {1} steps done").format(len(done), total))
         self.form.show_step(nxt, len(done) + 1, total)
+        self.steps.setCurrentRow(len(done) if nxt is not None else -1)
+        self.steps.blockSignals(False)
         promise = self.case.promise if self.case else {}
         if nxt is not None and nxt.records is Records.RESOLUTION and promise:
             # Resolve means "do it as promised": keep the promise in sight.
@@ -255,13 +316,32 @@ class RecoveryDialog(QDialog):
                 nxt.hint, promise.get("promise", ""), promise.get("promised_by", "")))
         self.do_step.setEnabled(nxt is not None and not self.runner.read_only)
         self.do_step.setText(self.tr("&Complete {0}").format(nxt.title) if nxt else self.tr("&Complete step"))
+        if nxt is not None:
+            self.form.note.setFocus(Qt.FocusReason.OtherFocusReason)  # what is typed next goes into the step
+        else:
+            self.steps.setFocus(Qt.FocusReason.OtherFocusReason)  # a finished case: read it step by step
+
+    def _step_picked(self, row: int) -> None:
+        """A done step picked in the list: read it again; the step to do: back to its form."""
+        done = self.case.done if self.case else []
+        total = len(self.current_checklist.steps)
+        if 0 <= row < len(done):
+            record = done[row]
+            who = self._agent_names.get(record.actor, "?") if record.actor is not None else "?"
+            self.form.show_done(record, row + 1, total, who, self._policy_names)
+            self.do_step.setEnabled(False)
+        elif row == len(done) and row < total:
+            self._render()
 
     def submit(self) -> None:
         step = self.form.step
         if step is None:
             return
         if self.identity is None:
-            self._refuse(self.tr("Choose who you are (File ▸ Identity) before recording a recovery step."))
+            self._refuse(self.tr("Choose who you are (File > Who is at the console…) before recording a recovery "
+                                 "step."))
+            return
+        if step.records is Records.EVALUATION and self._evaluation_incomplete():
             return
         ticket, actor, note = self.ticket_id, self.identity.id, self.form.note.toPlainText()
         fields = self.form.fields()
@@ -273,6 +353,19 @@ class RecoveryDialog(QDialog):
                                           checklist=checklist)
 
         self.runner.commit(job, self._done, self._refuse)
+
+    def _evaluation_incomplete(self) -> bool:
+        """Evaluate asks for a choice, not a default: say what is missing and put the cursor there."""
+        form = self.form
+        if form.root_cause.currentData() is None:
+            form.root_cause.setFocus()
+            self._refuse(self.tr("Choose the root cause: associate, policy, process, product or other."))
+            return True
+        if form.root_cause.currentData() == RootCause.POLICY and form.policy.currentData() is None:
+            form.policy.setFocus()
+            self._refuse(self.tr("A policy root cause names the policy involved: pick it in the Policy list."))
+            return True
+        return False
 
     def _done(self, result: recovery.StepResult) -> None:
         self.case = result.case

@@ -96,9 +96,13 @@ class EvaluationDialog(QDialog):
         self.comment = QPlainTextEdit(objectName="comment")
         self.comment.setPlaceholderText(self.tr("Comment"))
         self.comment.setMaximumHeight(80)
+        self.comment.setTabChangesFocus(True)  # Tab moves on to Save, as in every other field
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setDefault(True)  # Enter saves; Cancel is a click or Esc
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAutoDefault(False)
 
         boxes = QHBoxLayout()
         boxes.addWidget(associate_box, 1)
@@ -108,13 +112,14 @@ class EvaluationDialog(QDialog):
         layout.addWidget(apart)
         layout.addWidget(self.comment)
         layout.addWidget(self.buttons)
+        self.associate_score.group.buttons()[0].setFocus()  # the first choice to make, from the keyboard
 
     def _policy_changed(self) -> None:
         self.policy_score.setEnabled(self.policy.currentData() is not None)
 
     def submit(self) -> None:
         if self.identity is None:
-            self._refuse(self.tr("Choose who you are (File ▸ Identity) before evaluating."))
+            self._refuse(self.tr("Choose who you are (File > Who is at the console…) before evaluating."))
             return
         associate = self.associate_score.value()
         if associate is None:

@@ -41,6 +41,7 @@ from csconsole.ui.recovery_screens.evaluation import EvaluationDialog
 from csconsole.ui.recovery_screens.model import CaseColumn, RecoveryCasesModel
 from csconsole.ui.recovery_screens.policies import PolicyDialog
 from csconsole.ui.runner import Runner
+from csconsole.ui.wording import plural
 
 # Cases, their steps and evaluations, the policies and checklists they name, the proposals (tickets that
 # bounced or called often enough, by this console's triggers).
@@ -64,7 +65,8 @@ class Snapshot:
 
 class RecoveryView(QWidget):
     refreshed = Signal()
-    ticket_activated = Signal(int)  # the main window selects that ticket
+    ticket_activated = Signal(int)  # a case or a proposal was opened: the console shows its ticket
+    ticket_selected = Signal(int)  # a case or a proposal was selected: the console shows its ticket
 
     def __init__(self, runner: Runner, identity: Agent | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -79,6 +81,7 @@ class RecoveryView(QWidget):
         self._loading = False
         self._again = False
         self._dirty = True
+        self._restoring = False
         runner.changes.connect(self._on_changes)  # ours and other processes' commits alike
         self.show_combo = QComboBox(objectName="show")
         for label, _ in SHOW:
@@ -126,11 +129,12 @@ class RecoveryView(QWidget):
         self.open_button = QPushButton(self.tr("&Open recovery case…"), objectName="open_case")
         self.open_button.clicked.connect(self._open_proposed)
 
+        self.search.setMinimumWidth(200)
+        self.counts.setWordWrap(True)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Show")))
         bar.addWidget(self.show_combo)
         bar.addWidget(self.search, 1)
-        bar.addWidget(self.counts)
         buttons = QHBoxLayout()
         for button in (self.continue_button, self.evaluate_button, self.policies_button, self.checklists_button):
             buttons.addWidget(button)
@@ -139,6 +143,7 @@ class RecoveryView(QWidget):
         top_layout = QVBoxLayout(top)
         top_layout.setContentsMargins(0, 0, 0, 0)
         top_layout.addLayout(bar)
+        top_layout.addWidget(self.counts)  # a line of its own: the search keeps its room
         top_layout.addWidget(self.table, 1)
         top_layout.addLayout(buttons)
         bottom = QWidget()
@@ -146,8 +151,8 @@ class RecoveryView(QWidget):
         bottom_layout.setContentsMargins(0, 0, 0, 0)
         proposed = QHBoxLayout()
         self.proposed_label = QLabel(objectName="proposed_label")  # says the triggers in force
-        proposed.addWidget(self.proposed_label)
-        proposed.addStretch(1)
+        self.proposed_label.setWordWrap(True)
+        proposed.addWidget(self.proposed_label, 1)
         proposed.addWidget(self.open_button)
         bottom_layout.addLayout(proposed)
         bottom_layout.addWidget(self.proposals, 1)
@@ -160,6 +165,8 @@ class RecoveryView(QWidget):
         layout.addWidget(split)
         self._update_buttons()
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().currentRowChanged.connect(self._case_selected)
+        self.proposals.currentCellChanged.connect(lambda row, _c, _pr, _pc: self._proposal_selected(row))
 
     # --- loading -----------------------------------------------------------------------------
     def current_filter(self) -> recovery.CaseFilter:
@@ -213,10 +220,15 @@ class RecoveryView(QWidget):
         if selected is not None:
             row = self.model.row_of_case(selected.id)
             if row >= 0:
+                self._restoring = True  # the same case again: not a new choice to show
                 self.table.selectRow(row)
+                self._restoring = False
         c = snap.counts
-        self.counts.setText(self.tr("{0} open · {1} promises past their date · {2} follow-ups due").format(
-            c.open_cases, c.promises_overdue, c.follow_ups_due))
+        self.counts.setText(" · ".join((
+            plural(c.open_cases, self.tr("{0} open case"), self.tr("{0} open cases")),
+            plural(c.promises_overdue, self.tr("{0} promise past its date"), self.tr("{0} promises past their date")),
+            plural(c.follow_ups_due, self.tr("{0} follow-up due"), self.tr("{0} follow-ups due")))))
+        self.proposals.blockSignals(True)  # a refill is no choice of the user's
         self.proposals.setRowCount(len(snap.proposals))
         for r, item in enumerate(snap.proposals):
             customer = f"★ {item.customer}" if item.loyal else item.customer
@@ -225,6 +237,7 @@ class RecoveryView(QWidget):
                 cell.setData(Qt.ItemDataRole.UserRole, item.ticket_id)
                 cell.setToolTip(item.subject)
                 self.proposals.setItem(r, col, cell)
+        self.proposals.blockSignals(False)
         self._update_buttons()
         self.refreshed.emit()
 
@@ -238,6 +251,16 @@ class RecoveryView(QWidget):
         self.continue_button.setEnabled(has_case)
         self.evaluate_button.setEnabled(has_case and not self.runner.read_only)
         self.open_button.setEnabled(self.proposals.rowCount() > 0 and not self.runner.read_only)
+
+    def _case_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.row_at(current.row()) if current.isValid() else None
+        if row is not None and not self._restoring:
+            self.ticket_selected.emit(row.ticket_id)
+
+    def _proposal_selected(self, row: int) -> None:
+        item = self.proposals.item(row, 0) if row >= 0 else None
+        if item is not None:
+            self.ticket_selected.emit(int(item.data(Qt.ItemDataRole.UserRole)))
 
     def _case_activated(self, index: QModelIndex) -> None:
         row = self.model.row_at(index.row())

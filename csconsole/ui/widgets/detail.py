@@ -14,7 +14,9 @@ from csconsole.domain.recovery import RecoveryCase
 from csconsole.domain.words import EventKind, SlaState, Tier
 from csconsole.services.queries import TicketDetail
 from csconsole.ui import colours, durations
+from csconsole.ui.watchlist import MARK
 from csconsole.ui.widgets.timeline import PathTimeline
+from csconsole.ui.wording import plural
 
 
 def _section(title: str) -> QLabel:
@@ -62,6 +64,7 @@ class DetailPane(QScrollArea):
         self.events.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.events.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.event_count = 0
+        self.watched = False
         self._story = [_section(self.tr("Holder path")), self.path, _section(self.tr("Customer contacts")),
                        self.contacts, _section(self.tr("History (newest first)")), self.events]
         for w in (self.title, self.header, self.flags, self.zendesk, self.recovery, *self._story):
@@ -103,55 +106,77 @@ class DetailPane(QScrollArea):
         self.zendesk.setText(f"<small>≠ {'<br>≠ '.join(map(escape, line.splitlines()))}</small>" if line else "")
         self.zendesk.setVisible(bool(line))
 
-    def show_detail(self, detail: TicketDetail) -> None:
+    def show_detail(self, detail: TicketDetail, *, watched: bool = False) -> None:
         row = detail.row
         now = clock.now_text()
         self.ticket_id = row.id
         for w in self._story:
             w.show()
-        self.title.setText(f"<span style='font-size:large'><b>{escape(row.ref)}</b> — {escape(row.subject)}</span>")
+        pal = self.palette()
+        ground = [pal.color(QPalette.ColorRole.Window)]  # the pane's own background: every ink reads on it
+
+        def ink(hue: str) -> str:
+            return colours.ink(hue, pal, ground).name()
+
+        mark = (f" <span style='color:{ink(colours.BLUE)}'>{MARK} {escape(self.tr('watched'))}</span>"
+                if watched else "")
+        self.title.setText(f"<span style='font-size:large'><b>{escape(row.ref)}</b> — {escape(row.subject)}</span>"
+                           f"{mark}")
+        self.watched = watched
         loyal = ""
         if row.customer_tier is Tier.LOYAL:
-            loyal = f" <span style='color:{colours.ink(colours.GOLD).name()}'>★ {escape(self.tr('loyal'))}</span>"
-        tenure = self.tr("customer for {0}").format(durations.age(detail.customer_since, now)) if detail.customer_since else ""
+            loyal = f" <span style='color:{ink(colours.GOLD)}'>★ {escape(self.tr('loyal'))}</span>"
+        tenure = (self.tr("customer for {0}").format(durations.tenure(detail.customer_since, now))
+                  if detail.customer_since else "")
         state = row.sla_state(now)
         hue = colours.sla_hue(state)
         sla = durations.countdown(row.sla_due_at, now) if state is not SlaState.NONE else self.tr("clock stopped")
-        sla_html = f"<span style='color:{colours.ink(hue).name()}'><b>{escape(sla)}</b></span>" if hue else escape(sla)
+        sla_html = f"<span style='color:{ink(hue)}'><b>{escape(sla)}</b></span>" if hue else escape(sla)
         self.header.setText(
-            f"<b>{escape(row.customer)}</b>{loyal} · {escape(tenure)}<br>"
+            f"<b>{escape(row.customer)}</b>{loyal}{' · ' + escape(tenure) if tenure else ''}<br>"
             f"{escape(self.tr('Priority'))}: <b>{escape(row.priority)}</b> · {escape(self.tr('SLA'))}: {sla_html} · "
             f"{escape(row.status)} · {escape(row.channel)}<br>"
             f"{escape(self.tr('With'))}: <b>{escape(row.queue)}/{escape(row.owner or '—')}</b> · "
-            f"{escape(self.tr('opened'))} {durations.age(row.created_at, now)} {escape(self.tr('ago'))}"
+            f"{escape(self.tr('opened {0} ago').format(durations.age(row.created_at, now)))}"
         )
         warnings = []
-        if row.bounced_over_two:
-            warnings.append(self.tr("⇄ bounced {0} times").format(row.bounces))
-        elif row.bounces:
-            warnings.append(self.tr("bounced {0}×").format(row.bounces))
+        if row.bounces:
+            bounced = plural(row.bounces, self.tr("bounced {0} time"), self.tr("bounced {0} times"))
+            warnings.append(f"⇄ {bounced}" if row.bounced_over_two else bounced)
         if row.pingpongs:
-            warnings.append(self.tr("ping-pong ×{0}").format(row.pingpongs))
+            warnings.append(plural(row.pingpongs, self.tr("ping-ponged {0} time"), self.tr("ping-ponged {0} times")))
         if row.senior_callback:
             warnings.append(self.tr("☎ senior callback: {0} contacts").format(row.contacts))
-        colour = colours.ink(colours.AMBER).name()
-        self.flags.setText(f"<span style='color:{colour}'>{escape(' · '.join(warnings))}</span>" if warnings else "")
+        self.flags.setText(f"<span style='color:{ink(colours.AMBER)}'>{escape(' · '.join(warnings))}</span>"
+                           if warnings else "")
         self.path.set_steps(detail.path)
         self.recovery.setText("<br>".join(self._case_line(c) for c in detail.recovery_cases))
         self.recovery.setVisible(bool(detail.recovery_cases))
         contacts = [e for e in detail.events if e.kind in (EventKind.CONTACT, EventKind.CREATED)]
+
         def said(e: EventView) -> str:
             if e.kind == EventKind.CREATED:
                 return self.tr("first contact by {0}").format(e.data.get("channel", "?"))
             return str(e.data.get("note") or "") or self.tr("contacted us again")
 
+        muted = colours.muted(pal).name()
         self.contacts.setText("<br>".join(
-            f"<small>{durations.local_time(e.at)}</small> — {escape(said(e))}" for e in contacts) or self.tr("none"))
-        self.contacts.setToolTip(self.tr("{0} contacts counted").format(row.contacts))
-        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self.events.setText("".join(
-            f"<p style='margin:0 0 6px 0'><span style='color:{muted}'><small>{durations.local_time(e.at)} · "
-            f"{escape(e.actor)}</small></span><br>{escape(e.summary)}</p>"
-            for e in reversed(detail.events)  # newest first: what just happened matters most
-        ))
+            f"<span style='color:{muted}'><small>{durations.local_time(e.at)}</small></span> — {escape(said(e))}"
+            for e in contacts) or self.tr("none"))
+        self.contacts.setToolTip(plural(row.contacts, self.tr("{0} contact counted"), self.tr("{0} contacts counted")))
+        breach = ink(colours.RED)
+        self.events.setText("".join(self._history_line(e, muted, breach)
+                                    for e in reversed(detail.events)))  # newest first: what just happened matters most
         self.event_count = len(detail.events)
+
+    def _history_line(self, e: EventView, muted: str, breach: str) -> str:
+        """One event: its time and author, muted; its summary, struck through when an undo took it back (and
+        the undo itself: both count for nothing), in the breach colour when it broke a rule."""
+        text = escape(e.summary)
+        if e.undone:
+            text = f"<s>{text}</s> <span style='color:{muted}'>({escape(self.tr('undone'))})</span>" \
+                if e.kind != EventKind.REVERT else f"<s>{text}</s>"
+        elif e.kind == EventKind.TRANSFER and not str(e.data.get("note") or "").strip():
+            text = f"<span style='color:{breach}'>{text}</span>"
+        return (f"<p style='margin:0 0 6px 0'><span style='color:{muted}'><small>{durations.local_time(e.at)} · "
+                f"{escape(e.actor)}</small></span><br>{text}</p>")

@@ -9,6 +9,7 @@ from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from csconsole.domain.read_models import PathStep
+from csconsole.domain.words import EventKind
 from csconsole.ui import colours, durations
 
 RAIL = 22
@@ -79,12 +80,18 @@ class PathTimeline(QWidget):
     def _describe(self, step: PathStep) -> str:
         back = ""
         if step.returned:
-            colour = colours.ink(colours.AMBER).name()
+            colour = colours.ink(colours.AMBER, self.palette(), [self.palette().color(QPalette.ColorRole.Window)]).name()
             back = f' <span style="color:{colour}; font-weight:600">⇄ {escape(self.tr("ping-pong return"))}</span>'
         note = f'<br><i>“{escape(step.note)}”</i>' if step.note else ""
+        if not step.note and step.kind == EventKind.TRANSFER:  # DESIGN §2: a transfer carries a note
+            breach = colours.ink(colours.RED, self.palette(), [self.palette().color(QPalette.ColorRole.Window)])
+            note = f'<br><span style="color:{breach.name()}">{escape(self.tr("No transfer note: a breach of the rule"))}</span>'
+
         how = self.tr("{0} by {1}, {2}").format(step.kind, escape(step.actor), durations.local_time(step.at))
         return f"<b>{escape(step.label)}</b>{back}<br><small>{how}</small>{note}"
 
     def _plain(self, step: PathStep) -> str:
         back = self.tr(", a ping-pong return") if step.returned else ""
+        if not step.note and step.kind == EventKind.TRANSFER:
+            back += self.tr(", transferred without a note (a breach)")
         return f"{step.label}{back}: {step.kind} by {step.actor} at {durations.local_time(step.at)}. {step.note}"

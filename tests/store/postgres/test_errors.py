@@ -94,15 +94,21 @@ def test_a_serialization_failure_and_a_deadlock_say_try_again(store_db: Connecti
 
 def test_a_server_restarting_under_an_open_connection(pg_server: PgServer, pg_url: str) -> None:
     conn = Connection.connect(pg_url)
+    idle = Connection.connect(pg_url)
+    conn.execute("BEGIN")  # work in flight dies with its connection: said, never retried
     pg_server.stop("fast")
     try:
         line = told(lambda: conn.execute("SELECT 1"), pg_url)
         assert line.endswith("the server is restarting or shutting down; try again in a moment") \
             or "the connection to the server was lost" in line
         assert "cannot reach the PostgreSQL server" in told(lambda: Connection.connect(pg_url), pg_url)
+        # Outside a transaction the connection tries to come back by itself, and says why it cannot.
+        assert "it is not running" in told(lambda: idle.execute("SELECT 1"), pg_url)
     finally:
         pg_server.start()
+    assert idle.execute("SELECT 1").fetchone() == (1,) and conn.execute("SELECT 2").fetchone() == (2,)
     crashed = Connection.connect(pg_url)
+    crashed.execute("BEGIN")
     pg_server.stop("immediate")
     try:
         assert "the connection to the server was lost (did it restart?)" in told(
@@ -110,3 +116,4 @@ def test_a_server_restarting_under_an_open_connection(pg_server: PgServer, pg_ur
     finally:
         pg_server.start()
     assert Connection.connect(pg_url).execute("SELECT 1").fetchone() == (1,)
+    assert crashed.execute("SELECT 1").fetchone() == (1,)  # made again before its next statement

@@ -1,0 +1,69 @@
+"""What ``Store`` asks of its engine: the seam between the store's portable SQL and each database.
+
+Two engines answer it: ``store/sqlite/engine.py`` (a file, sqlite3) and ``store/postgres/engine.py`` (a
+server, psycopg through ``store/postgres/connection.py``). The query modules of ``csconsole.store`` speak
+SQL both accept, with ``?`` placeholders, and reach for the engine only for what cannot be said alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
+
+from csconsole.domain.read_models import Order, TicketFilter
+
+if TYPE_CHECKING:
+    from csconsole.store.postgres.url import Location
+    from csconsole.store.store import Store
+
+Row = tuple[Any, ...]
+
+
+class Engine(Protocol):
+    name: str
+    begin_write: str  # the first statement of a write: takes the store's one write order at once
+    begin_read: str  # the first statement of a snapshot that several queries share
+    database_error: type[BaseException]  # what a statement may raise (an atomic() block turns it into a StoreError)
+    error: type[BaseException]  # every error of the driver
+    pingpong_hops: str  # SQL: (queue, previous queue) of each hop along the paths of tickets bounced > 2
+
+    def begin(self, conn: Any) -> None:
+        """Begin a write transaction holding the store's one write order (``begin_write``), waiting as the
+        engine waits for it (SQLite polls its lock every 2 ms; PostgreSQL queues on the advisory lock)."""
+
+    def page_source(self, flt: TicketFilter, order: Order) -> str:
+        """The FROM clause of a ticket list (SQLite names the index to walk)."""
+
+    def count_source(self, flt: TicketFilter) -> str: ...
+
+    def table_names(self, conn: Any) -> list[str]:
+        """The store's own tables (the engine's bookkeeping left out)."""
+
+    def describe(self, error: BaseException, where: Location | str) -> str:
+        """One plain line for an error of this engine."""
+
+    def before_commit(self, store: Store) -> None:
+        """Last words of a write transaction (PostgreSQL tells listening consoles what changed)."""
+
+    def data_version(self, conn: Any) -> int: ...
+
+    def listener(self, store: Store, on_connection: Any = None) -> Any: ...
+
+    def session_id(self, conn: Any) -> int | None: ...
+
+    def schema_version(self, conn: Any) -> int: ...
+
+    def quick_check(self, conn: Any, where: Location) -> list[str]: ...
+
+    def scan(self, conn: Any, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        """The rows of a big SELECT, a batch at a time, while the same connection may go on writing
+        (rebuild reads the whole log and updates tickets as it goes)."""
+
+    def fill(self, conn: Any, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Append many rows to a table, the fastest way the engine has (COPY on PostgreSQL); returns how many."""
+
+    def after_copy(self, conn: Any) -> None:
+        """Rows were written with their ids given: let new rows be numbered after them."""
+
+    def tidy(self, conn: Any) -> None:
+        """After a bulk load has committed: statistics (and the like) for the new rows."""

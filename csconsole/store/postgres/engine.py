@@ -1,0 +1,160 @@
+"""The PostgreSQL engine: opening a store in a database (refusals, migrations), the chain's write order,
+snapshots, telling other consoles what a commit changed, scans and COPY, and psycopg's errors as plain
+lines. The store's query modules run here unchanged, through the adapter (``connection.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+
+from csconsole.domain.read_models import Order, TicketFilter
+from csconsole.store.errors import StoreError
+from csconsole.store.postgres import errors, notify
+from csconsole.store.postgres.appends import BEGIN_WRITE
+from csconsole.store.postgres.connection import SCHEMA, Connection
+from csconsole.store.postgres.ddl import expected_postgres_schema
+from csconsole.store.postgres.migrate import (
+    BOOKKEEPING,
+    apply_migrations,
+    check_version,
+    resync_identities,
+    stored_version,
+)
+from csconsole.store.postgres.url import PostgresURL, redact
+from csconsole.store.schema import SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from csconsole.store.postgres.url import Location
+    from csconsole.store.store import Store
+
+PLAIN = "tickets t"
+# The hops of each path (a JSON array of [queue, owner] pairs) as (queue, previous queue), in path order.
+PINGPONG_HOPS = """
+    SELECT (j.value ->> 0)::bigint AS q,
+           lag((j.value ->> 0)::bigint) OVER (PARTITION BY t.id ORDER BY j.key) AS prev
+    FROM tickets t, jsonb_array_elements(t.path::jsonb) WITH ORDINALITY AS j(value, key)
+    WHERE t.bounces >= 3
+"""
+
+
+class PostgresEngine:
+    name = "postgres"
+    begin_write = BEGIN_WRITE  # READ COMMITTED, then the chain's advisory lock: one order for every write
+    begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+    database_error: type[Exception] = psycopg.Error
+    error: type[Exception] = psycopg.Error
+    pingpong_hops = PINGPONG_HOPS
+
+    def begin(self, conn: Connection) -> None:
+        conn.execute(self.begin_write)  # the server queues writers on the chain's lock: no polling
+
+    def page_source(self, flt: TicketFilter, order: Order) -> str:
+        return PLAIN  # the planner picks the partial indexes by itself
+
+    def count_source(self, flt: TicketFilter) -> str:
+        return PLAIN
+
+    def table_names(self, conn: Connection) -> list[str]:
+        return [name for (name,) in conn.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = ? ORDER BY tablename", (SCHEMA,)
+        ) if name not in BOOKKEEPING]
+
+    def schema_objects(self, conn: Connection) -> dict[tuple[str, str], str]:
+        """(type, name) of every table, index and trigger of the store's schema. A table or an index is
+        there or not; a trigger is "enabled" or "disabled" (ALTER TABLE … DISABLE TRIGGER keeps it, off)."""
+        found: dict[tuple[str, str], str] = {}
+        for (name,) in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = ?", (SCHEMA,)):
+            found[("table", name)] = ""
+        for (name,) in conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = ?", (SCHEMA,)):
+            found[("index", name)] = ""
+        for name, enabled in conn.execute(
+            "SELECT t.tgname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND NOT t.tgisinternal", (SCHEMA,)
+        ):
+            found[("trigger", name)] = "disabled" if enabled == "D" else "enabled"
+        return found
+
+    def expected_schema(self) -> dict[tuple[str, str], str]:
+        """What ``schema_objects`` gives for a store that csconsole made, read from the migrations."""
+        return expected_postgres_schema()
+
+    def defer_references(self, conn: Connection) -> None:
+        """Inside a write: references are checked at COMMIT (every one is DEFERRABLE; ``ddl.py``)."""
+        conn.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def describe(self, error: BaseException, where: Location | str) -> str:
+        shown = str(where) if isinstance(where, PostgresURL) else redact(str(where))
+        return errors.describe(error, shown) if isinstance(error, psycopg.Error) else f"{shown}: {error}"
+
+    def before_commit(self, store: Store) -> None:
+        """Other consoles hear at COMMIT which tickets changed (never of a rolled-back write)."""
+        touched = store._touched
+        notify.notify(store._conn, touched if touched else ())  # no ticket named: "re-read what is shown"
+
+    def data_version(self, conn: Connection) -> int:
+        return 0  # never moves: a store on a server tells its changes by notification (``listener``)
+
+    def listener(self, store: Store, on_connection: Callable[[bool], None] | None = None) -> notify.Listener:
+        assert isinstance(store.location, PostgresURL)
+        return notify.Listener(store.location.conninfo, on_connection=on_connection)
+
+    def session_id(self, conn: Connection) -> int | None:
+        return None if conn.lost else conn.backend_pid
+
+    def schema_version(self, conn: Connection) -> int:
+        return stored_version(conn) or 0
+
+    def quick_check(self, conn: Connection, where: Location) -> list[str]:
+        return []  # the server checks its own pages; ``audit verify`` checks the chain
+
+    def scan(self, conn: Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
+        return conn.scan(sql, params)
+
+    def fill(self, conn: Connection, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        return conn.copy_rows(table, columns, rows)
+
+    def after_copy(self, conn: Connection) -> None:
+        resync_identities(conn)  # rows came with their ids: new ones go on after the largest
+
+    def tidy(self, conn: Connection) -> None:
+        """After a bulk load, outside its transaction: the planner's statistics, and (for the tables'
+        owner) the visibility map that lets counts read indexes alone."""
+        owner = conn.execute("SELECT tableowner = current_user FROM pg_tables WHERE schemaname = current_schema() "
+                             "AND tablename = 'tickets'").fetchone()
+        conn.execute("VACUUM (ANALYZE) tickets, events" if owner and owner[0] else "ANALYZE")
+
+
+ENGINE = PostgresEngine()
+
+
+def open_postgres(store_class: type[Store], url: PostgresURL, *, read_only: bool, create: bool) -> Store:
+    """Open the store in ``url``'s database (with ``create``, make one where there is none); refuse a
+    database that holds no store, another schema of that name, or a store from a newer csconsole."""
+    where = url.shown
+    try:
+        conn = Connection.connect(url.conninfo, read_only=read_only)
+    except psycopg.Error as error:
+        raise StoreError(errors.describe(error, where)) from None
+    try:
+        version = stored_version(conn)
+        if version is None and not (create and not read_only):
+            check_version(conn, where)  # says which: no store at all, or somebody else's schema
+        if version is not None and version > SCHEMA_VERSION:
+            check_version(conn, where)
+        if version is None or version < SCHEMA_VERSION:
+            if read_only:
+                raise StoreError(f"{where} has an older schema ({version}); open it once without --read-only "
+                                 "to upgrade it (as the store's administrator)")
+            apply_migrations(conn, where)
+            conn.close()  # statements prepared before the migration would meet changed tables
+            conn = Connection.connect(url.conninfo, read_only=read_only)
+    except psycopg.Error as error:
+        conn.close()
+        raise StoreError(errors.describe(error, where)) from None
+    except BaseException:
+        conn.close()
+        raise
+    return store_class(conn, url, read_only, ENGINE)

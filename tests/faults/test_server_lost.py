@@ -1,0 +1,76 @@
+"""A server that goes away in the middle of a write: one plain line, nothing half-written, and the same
+store carries on once the server answers again (its connection comes back by itself)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from csconsole.domain.read_models import TicketFilter
+from csconsole.io.csv_import import import_csv
+from csconsole.services import StoreError, open_store, queries
+from csconsole.store.import_session import ImportSession
+from tests.cli.test_cli import HEADER
+from tests.faults.harness import make_store
+from tests.pg_server import PgServer
+from tests.sites import Site, fingerprint
+
+LOST = "the connection to the server was lost|the server is restarting or shutting down"
+
+
+def test_a_connection_cut_in_the_middle_of_an_import_chunk_leaves_no_half_chunk_and_the_import_resumes(
+        pg_site: Site, pg_server: PgServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make_store(pg_site.location, n_tickets=5)
+    log = tmp_path / "big.csv"
+    log.write_text(HEADER + "".join(f"N-{i},2026-03-02T09:00:00Z,created,,Billing,,C{i},s,chat,low,,\n"
+                                    for i in range(2500)))
+    before = fingerprint(pg_site)
+    store = open_store(pg_site.location)
+    cut: list[int] = []
+    opened = ImportSession.open_ticket
+
+    def open_ticket(session: ImportSession, *args: object) -> object:
+        if not cut and len(opened_refs) == 300:  # inside a chunk's transaction: the server drops this desk
+            session_id = store.session_id()
+            assert session_id is not None
+            cut.append(session_id)
+            pg_server.sql("SELECT pg_terminate_backend(%s)", (session_id,))
+        opened_refs.append(1)
+        return opened(session, *args)  # type: ignore[arg-type]
+
+    opened_refs: list[int] = []
+    monkeypatch.setattr(ImportSession, "open_ticket", open_ticket)
+    with pytest.raises(StoreError, match=LOST) as lost:
+        import_csv(store, log)
+    assert "\n" not in str(lost.value) and cut
+    landed = queries.tickets_count(store, TicketFilter())  # the same store, connected again
+    assert store.session_id() != cut[0]
+    assert 5 <= landed < 2505
+    if landed == 5:  # the cut came in the first chunk: nothing of the import is there
+        assert fingerprint(pg_site) == before
+    monkeypatch.undo()
+    result = import_csv(store, log)  # the same import again: the rest, nothing twice
+    assert result.resumed_from == landed - 5
+    assert queries.tickets_count(store, TicketFilter()) == 2505
+    store.close()
+
+
+def test_a_write_while_the_server_is_down_is_refused_and_the_store_goes_on_after(own_pg_server: PgServer) -> None:
+    url = own_pg_server.url("postgres")
+    open_store(url, create=True).close()
+    make_store(url, n_tickets=3)
+    store = open_store(url)
+    sue = queries.agent_by_name(store, "Sue").id
+    raj = queries.agent_by_name(store, "Raj").id
+    from csconsole.services import tickets
+
+    own_pg_server.stop("immediate")
+    try:
+        with pytest.raises(StoreError, match="cannot reach the PostgreSQL server|" + LOST):
+            tickets.reassign(store, [1], actor_id=sue, to_id=raj, reason="while it is down")
+    finally:
+        own_pg_server.start()
+    change = tickets.reassign(store, [1], actor_id=sue, to_id=raj, reason="after the restart")
+    assert queries.tickets_by_id(store, [1])[0].owner == "Raj" and change.seqs
+    store.close()
