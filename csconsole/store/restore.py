@@ -31,7 +31,7 @@ def restore_events(store: Store, rows: Iterable[tuple[str, Mapping[str, Any]]]) 
     names the row in a refusal (``raw/events.jsonl:12``)."""
     conn = store._conn
     if chain.head(store).seq or conn.execute("SELECT count(*) FROM tickets").fetchone()[0]:
-        raise StoreError(f"{store.path} is not empty; a store is rebuilt from a pack into a new one")
+        raise StoreError(f"{store.location} is not empty; a store is rebuilt from a pack into a new one")
     store._engine.defer_references(conn)
     batch: list[tuple[object, ...]] = []
     expected = 1

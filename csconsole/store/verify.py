@@ -139,7 +139,7 @@ class _Verify:
             return done
         context = multiprocessing.get_context("spawn")  # the console calls this from a worker thread
         with context.Pool(PROCESSES, initializer=start,
-                          initargs=(str(self.store.path), self.expected, self.head.seq, self.now)) as pool:
+                          initargs=(self.store.location, self.expected, self.head.seq, self.now)) as pool:
             for part in pool.imap_unordered(run, tasks):
                 heard(part)
         return done

@@ -22,6 +22,7 @@ from csconsole.store.differences import Labels, describe, differences
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
+    from csconsole.store.postgres.url import Location
 
 CHAIN_PART = 250_000  # events a chain part checks
 _MARKS = (f'"{IMPORT_MARK}":', f'"{BACKFILL_MARK}":')
@@ -183,8 +184,9 @@ def _registry_head(store: Store) -> int:
 _WORKER: list[Worker] = []
 
 
-def start(location: str, expected_head: str | None, until: int, now: str) -> None:
-    """A pool process's initializer: its own read-only connection and registry."""
+def start(location: Location, expected_head: str | None, until: int, now: str) -> None:
+    """A pool process's initializer: its own read-only connection (a file, or the same server as the same
+    login) and registry."""
     from csconsole.store.store import Store
 
     _WORKER.append(Worker(Store.open(location, read_only=True), expected_head, until, now))
