@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from PySide6.QtCore import Qt
+
 from csconsole.ui.actions import SPECS, ActionId
 from tests.ui.conftest import open_window
 
@@ -64,13 +66,17 @@ def test_without_an_identity_the_writing_actions_say_who_is_missing(qtbot, store
         window.store.close()
 
 
-def test_file_open_read_only_reopens_the_chosen_store_for_audit(qtbot, window, monkeypatch, tmp_path) -> None:
-    from PySide6.QtWidgets import QFileDialog
+def test_file_open_read_only_reopens_the_chosen_store_for_audit(qtbot, window, tmp_path) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
 
     chosen = str(tmp_path / "audit-copy.db")
-    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (chosen, ""))
+    window.registry[ActionId.OPEN_READ_ONLY].trigger()
+    qtbot.waitUntil(lambda: window.dialogs.active is not None and window.dialogs.active.isVisible(), timeout=3000)
+    dialog = window.dialogs.active
+    assert "read-only" in dialog.windowTitle()
+    qtbot.keyClicks(dialog.location, chosen)
     with qtbot.waitSignal(window.switch_store, timeout=2000) as asked:
-        window.registry[ActionId.OPEN_READ_ONLY].trigger()
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Open), Qt.MouseButton.LeftButton)
     assert asked.args == [chosen, True]
     assert window.registry[ActionId.OPEN_READ_ONLY].text().replace("&", "") == "Open read-only…"
     assert window.registry[ActionId.OPEN_READ_ONLY] in window.menuBar().actions()[0].menu().actions()

@@ -222,7 +222,7 @@ def test_a_bulk_reassign_with_a_ticket_changed_meanwhile_offers_the_others(qtbot
             window.table.selectionModel().SelectionFlag.Select | window.table.selectionModel().SelectionFlag.Rows)
     picked = {window.table_model.ticket_id(r): window.table_model.row_at(r) for r in rows}
     changed = next(iter(picked))
-    window.actions[ActionId.REASSIGN].trigger()
+    window.registry[ActionId.REASSIGN].trigger()
     dialog = window.dialogs.active
     assert dialog.select_agent("Raj Patel")
     dialog.detail.setText("one owner")
