@@ -47,12 +47,14 @@ def append(store: Store, file: Path, staging: Staging, batch: str, progress: Pro
         staging.set("after_seq", str(batches.head_seq(store)))
     done = resumed = batches.batch_events(store, batch, int(staging.get("after_seq") or 0))
     total = staging.count()
-    session = ImportSession(store)
+    session = ImportSession(store, batch)
     ids: dict[str, int] = {}
     judged = _Judged()
     agents = [(n, Role(r), q) for n, r, q in json.loads(staging.get("agents") or "[]")]
     pending = iter(staging.rows(after=done))
     row = next(pending, None)
+    if row is not None:
+        session.at = Row(*row[1:]).at  # the roles file's agents: as of the first row's moment
     try:
         with session.appending():
             while row is not None or agents:
@@ -100,6 +102,7 @@ def _chunk(file: Path, session: ImportSession, row: tuple[object, ...] | None, p
 
 def _append_row(file: Path, session: ImportSession, row: Row, batch: str, states: dict[str, TicketState],
                 ids: dict[str, int], next_id: int, judged: _Judged) -> int:
+    session.at = row.at  # a name first met here is a record of this moment
     if row.kind == EventKind.CREATED:
         ticket_id = ids[row.ticket] = next_id
         actor = None if not row.actor or row.actor == row.customer else session.agent(row.actor)

@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from csconsole.domain import clock
 from csconsole.domain.findings import Finding, rule_breaches
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import EventKind, Role
@@ -184,7 +183,6 @@ def import_zendesk(
     chunk commits writes nothing (ImportCancelled).
     """
     export = read_export(path)
-    now = clock.now_text()
     session = ImportSession(store, export.batch)
     touched: list[int] = []
     counts = {"new": 0, "skipped": 0}
@@ -194,6 +192,8 @@ def import_zendesk(
     while first or done < total:
         with session.chunk():
             if first:  # agents and the reference check ride in the first chunk: a cancel there writes nothing
+                # Zendesk's users and groups become records as of the export's first moment.
+                session.at = min((t.created_at for t in export.tickets), default=session.at)
                 writer = _Writer(session, export)
                 known = session.zendesk_tickets([t.id for t in export.tickets])
                 _check_refs(session, export, known, path)
@@ -206,7 +206,7 @@ def import_zendesk(
                         raise ImportPaused(path, committed, total)
                     raise ImportCancelled()
                 next_id = _write_ticket(session, writer, export, export.tickets[done], known, touched, counts,
-                                        next_id, now)
+                                        next_id)
                 done += 1
                 if progress is not None:
                     progress(done, total)
@@ -225,9 +225,9 @@ def import_zendesk(
 
 
 def _write_ticket(session: ImportSession, writer: _Writer, export: Export, ticket: Ticket,
-                  known: dict[int, ZendeskTicket], touched: list[int], counts: dict[str, int], next_id: int,
-                  now: str) -> int:
+                  known: dict[int, ZendeskTicket], touched: list[int], counts: dict[str, int], next_id: int) -> int:
     """One ticket's new audits as our events, and its Zendesk bookkeeping; returns the next free id."""
+    session.at = ticket.created_at
     audits = export.audits.get(ticket.id, [])
     before = known.get(ticket.id)
     if ticket.deleted or (before is not None and not [a for a in audits if a.id > before.last_audit_id]):
@@ -252,7 +252,10 @@ def _write_ticket(session: ImportSession, writer: _Writer, export: Export, ticke
         metrics = export.metrics.get(ticket.id, Metrics(None, None, None, None))
         session.save_zendesk(ZendeskTicket(
             before.ticket_id, ticket.id, max((a.id for a in audits), default=before.last_audit_id),
-            metrics.assignee_stations, metrics.group_stations, metrics.reopens, metrics.replies), now)
+            metrics.assignee_stations, metrics.group_stations, metrics.reopens, metrics.replies),
+            # Zendesk's figures as of the ticket's last change there: the same export gives the same event
+            # (and chain) however many runs it takes.
+            ticket.updated_at or ticket.created_at)
     return next_id
 
 

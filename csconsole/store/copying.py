@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from csconsole.store import chain, ledger, recovery_cases, table_dump
+from csconsole.store import chain, table_dump
+from csconsole.store.rebuild import rebuild
 from csconsole.store.errors import StoreError
 from csconsole.store.schema import TABLES
 from csconsole.store.store import Store
@@ -45,7 +46,7 @@ def copy_store(source: Store, destination: Store, progress: Progress | None = No
             for table in tables:
                 done = _copy_table(source, destination, table, done, total, progress)
             destination._engine.after_copy(destination._conn)
-            corrected = ledger.rebuild(destination) + recovery_cases.rebuild(destination)
+            corrected = rebuild(destination).corrected
             copied = chain.verify(destination, verdict.head.hash if verdict.head.seq else None)
             if not copied.ok or copied.head != verdict.head:
                 raise StoreError(f"{destination.location}: the copy's chain does not match the source's "

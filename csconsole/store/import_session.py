@@ -61,8 +61,10 @@ class ImportSession:
     def __init__(self, store: Store, batch: str = "") -> None:
         self._store = store
         self._ledger: Ledger | None = None
-        self.started_at = clock.now_text()
-        self.batch = batch or import_batch("import", self.started_at)
+        # When the floor's records the import creates (a queue, an agent, a customer) are dated: the importer
+        # moves it along the history it reads, so the same file gives the same events, the same chain.
+        self.at = clock.now_text()
+        self.batch = batch or import_batch("import", self.at)
         self._load_names()
 
     def _load_names(self) -> None:
@@ -111,27 +113,27 @@ class ImportSession:
     def queue(self, name: str) -> int:
         key = name.strip().lower()
         if key not in self._queues:
-            self._queues[key] = registry.add_queue(self.ledger, name, at=self.started_at, batch=self.batch).id
+            self._queues[key] = registry.add_queue(self.ledger, name, at=self.at, batch=self.batch).id
         return self._queues[key]
 
     def agent(self, name: str, role: Role = Role.AGENT, queue: str = "") -> int:
         key = name.strip().lower()
         if key not in self._agents:
             agent = registry.add_agent(self.ledger, name, role, self.queue(queue) if queue else None,
-                                       at=self.started_at, batch=self.batch)
+                                       at=self.at, batch=self.batch)
             self._agents[key] = agent.id
             self.roles[agent.id] = role
         return self._agents[key]
 
     def set_role(self, agent_id: int, role: Role, queue: str = "") -> None:
         registry.change_agent(self.ledger, directory.agent(self._store, agent_id), role=role,
-                              queue=self.queue(queue) if queue else None, at=self.started_at, batch=self.batch)
+                              queue=self.queue(queue) if queue else None, at=self.at, batch=self.batch)
         self.roles[agent_id] = role
 
     def customer(self, name: str, at: str) -> int:
         if name not in self._customers:
             known = directory.customer_by_name(self._store, name) or registry.add_customer(
-                self.ledger, name, at, at=self.started_at, batch=self.batch)
+                self.ledger, name, at, at=self.at, batch=self.batch)
             self._customers[name] = known.id
         return self._customers[name]
 

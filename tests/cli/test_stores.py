@@ -77,7 +77,7 @@ def test_import_onto_a_new_file_makes_the_store_and_takes_it_back_when_rejected(
     made = tmp_path / "made.db"
     code, out, _ = said(capsys, "import", str(made), str(log))
     assert code == 0 and "imported 10 events" in out
-    assert said(capsys, "audit", "head", str(made))[1].startswith("10 ")
+    assert said(capsys, "audit", "head", str(made))[1].startswith("16 ")  # 6 of the floor's records, 10 of tickets
 
 
 def test_copy_prints_the_same_head_and_refuses_a_store_in_use(site: Site, tmp_path: Path,
@@ -88,7 +88,7 @@ def test_copy_prints_the_same_head_and_refuses_a_store_in_use(site: Site, tmp_pa
     capsys.readouterr()
     head = said(capsys, "audit", "head", str(source))[1].strip()
     code, out, _ = said(capsys, "copy", str(source), site.location)
-    assert code == 0 and f"chain head {head} on both" in out and "copied 10 events, 2 tickets" in out
+    assert code == 0 and f"chain head {head} on both" in out and "copied 16 events, 2 tickets" in out
     assert said(capsys, "audit", "head", site.location)[1].strip() == head
     before = fingerprint(site)
     assert "already holds a store in use (queues, agents, customers, tickets, events" in refused(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -22,22 +23,27 @@ def _empty_store(path: Path) -> Path:
     return path
 
 
-def _events(path: Path) -> tuple[int, int]:
-    """(events, events carrying an import mark), read as any other program would."""
+def _events(path: Path, on: str = "ticket_id IS NOT NULL") -> tuple[int, int]:
+    """(events, events carrying an import mark) on tickets (or ``on``), read as any other program would."""
     with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-        total = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-        marked = conn.execute("SELECT count(*) FROM events WHERE json_extract(data, '$.import') IS NOT NULL").fetchone()[0]
+        total = conn.execute(f"SELECT count(*) FROM events WHERE {on}").fetchone()[0]
+        marked = conn.execute(f"SELECT count(*) FROM events WHERE {on} AND json_extract(data, '$.import') "
+                              "IS NOT NULL").fetchone()[0]
     return total, marked
 
 
 def test_every_imported_event_carries_its_batch_and_the_same_file_gives_the_same_chain(tmp_path: Path) -> None:
     log = event_log(tmp_path / "log.csv", 3_000)
     heads = []
+    base = _empty_store(tmp_path / "base.db")  # the same store twice: its queue's event has its moment
     for name in ("a.db", "b.db"):
-        store = _empty_store(tmp_path / name)
+        store = tmp_path / name
+        shutil.copyfile(base, store)
         run = csconsole("import", str(store), str(log))
         assert run.code == 0, run.err
         assert _events(store) == (3_000, 3_000)
+        records, marked = _events(store, "ticket_id IS NULL")  # the queue added live, then the import's
+        assert records > 100 and marked == records - 1
         with open_store(str(store), read_only=True) as opened:
             heads.append(audit.head(opened))
     assert heads[0] == heads[1]  # the mark is the file's hash: the canonical encoding stays deterministic
@@ -48,8 +54,9 @@ def test_every_imported_event_carries_its_batch_and_the_same_file_gives_the_same
 def test_sigkill_mid_append_then_the_same_import_resumes_the_batch(tmp_path: Path) -> None:
     log = event_log(tmp_path / "log.csv", 60_000)
     clean = _empty_store(tmp_path / "clean.db")
+    store = tmp_path / "crash.db"
+    shutil.copyfile(clean, store)  # the same store: its queue's event has its moment
     assert csconsole("import", str(clean), str(log), timeout=300).code == 0
-    store = _empty_store(tmp_path / "crash.db")
     child = subprocess.Popen([sys.executable, "-m", "csconsole.cli", "import", str(store), str(log)],
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
