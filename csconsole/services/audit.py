@@ -7,6 +7,7 @@ from collections.abc import Callable
 from csconsole.store import chain
 from csconsole.store import rebuild as rebuilding
 from csconsole.store import verify as verifying
+from csconsole.store.retry import unit_of_work
 from csconsole.store.store import Store
 
 Verdict = verifying.Verdict
@@ -26,6 +27,7 @@ def head(store: Store) -> Head:
         return chain.head(store)
 
 
+@unit_of_work
 def rebuild(store: Store) -> Rebuilt:
     """Make every derived table again from the events, in one transaction; says how many rows had drifted
     and what the events cannot give back."""

@@ -11,11 +11,13 @@ from csconsole.domain.rules import Agent, require_text
 from csconsole.domain.words import Role, parse_enum
 from csconsole.store import directory, registry
 from csconsole.store.ledger import Ledger
+from csconsole.store.retry import unit_of_work
 from csconsole.store.store import Store
 
 _UNCHANGED = object()
 
 
+@unit_of_work
 def add_agent(store: Store, name: str, role: str, queue_id: int | None = None, *,
               actor_id: int | None = None) -> Agent:
     text = require_text(name, "the agent's name")
@@ -59,6 +61,7 @@ def customer_names(store: Store, prefix: str = "", *, limit: int = 200) -> list[
     return directory.customer_names(store, prefix, limit=limit)
 
 
+@unit_of_work
 def change_customer(store: Store, customer_id: int, *, name: str | None = None, since: str | None = None,
                     actor_id: int | None = None) -> None:
     """Correct a customer's name or first-contact date (their tenure)."""
@@ -80,6 +83,7 @@ def change_customer(store: Store, customer_id: int, *, name: str | None = None, 
         registry.change_customer(Ledger(store), customer_id, changes, actor=actor_id)
 
 
+@unit_of_work
 def add_queue(store: Store, name: str, *, actor_id: int | None = None) -> directory.Queue:
     text = require_text(name, "the queue's name")
     with store.atomic():

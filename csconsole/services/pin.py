@@ -17,6 +17,7 @@ from csconsole.domain.rules import Agent
 from csconsole.domain.words import Role
 from csconsole.store import directory, pins, registry
 from csconsole.store.ledger import Ledger
+from csconsole.store.retry import unit_of_work
 from csconsole.store.store import Store
 
 # OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1 (about 30 ms a check here).
@@ -84,6 +85,7 @@ def set_pin(store: Store, agent_id: int, pin: str, *, current: str | None = None
     _save(store, agent_id, HASHER.hash(text))
 
 
+@unit_of_work
 def clear_pin(store: Store, agent_id: int, *, current: str | None = None, by: int | None = None) -> None:
     """Remove a PIN: with the current PIN, or by a manager (for a supervisor who forgot theirs)."""
     agent = directory.agent(store, agent_id)
@@ -100,6 +102,7 @@ def clear_pin(store: Store, agent_id: int, *, current: str | None = None, by: in
         registry.clear_pin(Ledger(store), agent_id, actor=by)
 
 
+@unit_of_work
 def _save(store: Store, agent_id: int, digest: str) -> None:
     with store.atomic():
         registry.set_pin(Ledger(store), agent_id, digest)

@@ -13,6 +13,7 @@ from csconsole.domain.sla import DEFAULT_TARGETS
 from csconsole.domain.words import Priority, parse_enum
 from csconsole.store import directory, ledger, registry
 from csconsole.store.ledger import Ledger, retime_sla
+from csconsole.store.retry import unit_of_work
 from csconsole.store.store import Store
 
 MAX_TARGET_MINUTES = 7 * 24 * 60
@@ -24,6 +25,7 @@ def queue_targets(store: Store, queue_id: int) -> dict[str, int]:
     return {p.value: targets.minutes(queue_id, p.value) for p in Priority}
 
 
+@unit_of_work
 def set_queue_targets(store: Store, queue_id: int, minutes: Mapping[str, int | None], *,
                       actor_id: int | None = None) -> int:
     """Set (or with None, clear back to the default) a queue's SLA targets, and move the response clocks

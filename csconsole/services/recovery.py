@@ -35,6 +35,7 @@ from csconsole.store.case_list import CaseFilter, CaseRow, RecoveryCounts
 from csconsole.store.ledger import Ledger, load_state
 from csconsole.store.policies import Policy
 from csconsole.store.proposals import Proposal
+from csconsole.store.retry import unit_of_work
 from csconsole.store.store import Store
 
 __all__ = [
@@ -77,6 +78,7 @@ def _current(cases: list[RecoveryCase]) -> RecoveryCase | None:
     return next((c for c in cases if not c.complete), None)
 
 
+@unit_of_work
 def open_recovery(
     store: Store, ticket_id: int, *, actor_id: int, checklist: str | None = None, note: str = "",
     at: str | None = None,
@@ -102,6 +104,7 @@ def _open(ledger: Ledger, ticket_id: int, actor_id: int, checklist: str | None, 
     return StepResult(change, case)
 
 
+@unit_of_work
 def complete_step(
     store: Store, ticket_id: int, *, actor_id: int, step: str, note: str,
     fields: Mapping[str, Any] | None = None, checklist: str | None = None, at: str | None = None,
@@ -149,6 +152,7 @@ def _active_policy(store: Store, ref: object) -> Policy:
     return found
 
 
+@unit_of_work
 def evaluate(
     store: Store, ticket_id: int, *, actor_id: int, associate_score: object, policy_score: object = None,
     policy: str | int | None = None, associate_id: int | None = None, comment: str = "", at: str | None = None,
@@ -239,6 +243,7 @@ def checklists(store: Store) -> list[Checklist]:
     return checklist_register.checklists(store)
 
 
+@unit_of_work
 def save_checklist(store: Store, name: str, steps: list[tuple[str, str, str]], description: str = "") -> Checklist:
     """Add or change a business's own checklist; cases already opened keep the one they were opened with."""
     item = make_checklist(name, steps, description=description)
@@ -253,12 +258,14 @@ def policies(store: Store, *, active_only: bool = False) -> list[Policy]:
     return policy_register.policies(store, active_only=active_only)
 
 
+@unit_of_work
 def add_policy(store: Store, name: str, *, description: str = "", owner: str = "") -> Policy:
     text = require_text(name, "a policy name")
     with store.atomic():
         return policy_register.add_policy(store, text, description.strip(), owner.strip(), clock.now_text())
 
 
+@unit_of_work
 def update_policy(
     store: Store, policy_id: int, *, name: str | None = None, description: str | None = None,
     owner: str | None = None, active: bool | None = None,

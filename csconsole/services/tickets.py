@@ -25,6 +25,7 @@ from csconsole.domain.words import Channel, EventKind, Priority, Status, parse_e
 from csconsole.services.changes import Change, TicketChange
 from csconsole.store import directory, queries, registry, table_dump
 from csconsole.store.ledger import Ledger, load_state
+from csconsole.store.retry import unit_of_work
 from csconsole.store.store import Store
 
 
@@ -53,6 +54,7 @@ def record(ledger: Ledger, state: TicketState, events: Sequence[Event]) -> Ticke
     return TicketChange(state.ticket_id, seqs, before_holder, state.holder, before_status, state.status)
 
 
+@unit_of_work
 def create_ticket(
     store: Store,
     *,
@@ -91,6 +93,7 @@ def create_ticket(
     return Change("create", (change,))
 
 
+@unit_of_work
 def take(store: Store, ticket_id: int, *, actor_id: int, at: str | None = None) -> Change:
     with store.atomic():
         ledger = Ledger(store)
@@ -104,6 +107,7 @@ def take(store: Store, ticket_id: int, *, actor_id: int, at: str | None = None) 
         return Change("take", (record(ledger, state, [event]),))
 
 
+@unit_of_work
 def transfer(
     store: Store,
     ticket_id: int,
@@ -130,6 +134,7 @@ def transfer(
         return Change("transfer", (record(ledger, state, [event]),))
 
 
+@unit_of_work
 def reassign(
     store: Store,
     ticket_ids: Sequence[int],
@@ -178,6 +183,7 @@ def reassign(
         return Change("reassign", tuple(changes))
 
 
+@unit_of_work
 def contact(store: Store, ticket_id: int, *, note: str = "", at: str | None = None) -> Change:
     """The customer reached out again. A resolved or closed ticket is reopened first (DESIGN §2)."""
     when = at or clock.now_text()
@@ -192,6 +198,7 @@ def contact(store: Store, ticket_id: int, *, note: str = "", at: str | None = No
         return Change("contact", (record(ledger, state, events),))
 
 
+@unit_of_work
 def reply(store: Store, ticket_id: int, *, actor_id: int, note: str, at: str | None = None) -> Change:
     text = require_text(note, "the reply")
     with store.atomic():
@@ -203,6 +210,7 @@ def reply(store: Store, ticket_id: int, *, actor_id: int, note: str, at: str | N
         return Change("reply", (record(ledger, state, [event]),))
 
 
+@unit_of_work
 def set_status(
     store: Store, ticket_id: int, *, actor_id: int, status: str, note: str = "", at: str | None = None
 ) -> Change:
@@ -218,6 +226,7 @@ def set_status(
         return Change(f"status:{target.value}", (record(ledger, state, [event]),))
 
 
+@unit_of_work
 def escalate(
     store: Store, ticket_id: int, *, actor_id: int, priority: str, note: str, at: str | None = None
 ) -> Change:
@@ -233,6 +242,7 @@ def escalate(
         return Change("escalate", (record(ledger, state, [event]),))
 
 
+@unit_of_work
 def add_note(store: Store, ticket_id: int, *, actor_id: int, note: str, at: str | None = None) -> Change:
     text = require_text(note, "the note")
     with store.atomic():

@@ -19,9 +19,11 @@ from csconsole.services.changes import Change, TicketChange
 from csconsole.services.tickets import active_agent, record, ticket_state
 from csconsole.store import queries
 from csconsole.store.ledger import Ledger, load_events
+from csconsole.store.retry import unit_of_work
 from csconsole.store.store import Store
 
 
+@unit_of_work
 def revert(
     store: Store, actions: Mapping[int, Collection[int]], *, actor_id: int, note: str = "", at: str | None = None
 ) -> Change:

@@ -51,6 +51,7 @@ class Store:
         # Tickets the transaction appended to (told to other consoles at COMMIT); None: say "anything".
         # Kept through a savepoint's rollback: telling of a ticket that did not change costs one re-read.
         self._touched: set[int] | None = set()
+        self.retries = 0  # units of work run again after a collision (csconsole.store.retry), since open
 
     @classmethod
     def open(cls, where: Where, *, read_only: bool = False, create: bool = False) -> Store:
@@ -83,6 +84,11 @@ class Store:
     def in_transaction(self) -> bool:
         return bool(self._conn.in_transaction)
 
+    @property
+    def in_unit(self) -> bool:
+        """An ``atomic()`` block is open on this store (a use case called from another runs inside it)."""
+        return self._depth > 0
+
     @contextmanager
     def atomic(self) -> Iterator[None]:
         """All of it commits, or none of it does.
@@ -103,7 +109,7 @@ class Store:
         try:
             engine.begin(conn)
         except engine.database_error as error:
-            raise StoreError(engine.describe(error, self.location)) from None
+            raise self._failure(error) from None
         self._depth, self._unit, self._touched = 1, {}, set()
         try:
             yield
@@ -111,7 +117,7 @@ class Store:
             conn.execute("COMMIT")
         except engine.database_error as error:
             self._rollback()
-            raise StoreError(engine.describe(error, self.location)) from None
+            raise self._failure(error) from None
         except BaseException:
             self._rollback()
             raise
@@ -135,7 +141,7 @@ class Store:
             except engine.database_error:
                 pass  # the transaction itself is gone (SQLite ends it on some errors); the outer block rolls back
             if isinstance(error, engine.database_error):
-                raise StoreError(engine.describe(error, self.location)) from None
+                raise self._failure(error) from None
             raise
         finally:
             self._depth -= 1
@@ -146,6 +152,10 @@ class Store:
             self._touched = None
         else:
             self._touched.update(ticket_ids)
+
+    def _failure(self, error: BaseException) -> StoreError:
+        """The engine's error as a plain line, saying whether the unit may simply run again."""
+        return StoreError(self._engine.describe(error, self.location), retry=self._engine.retry(error))
 
     @contextmanager
     def read(self) -> Iterator[None]:

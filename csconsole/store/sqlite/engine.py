@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
-from csconsole.store.errors import StoreError
+from csconsole.store.errors import Retry, StoreError
 from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION, newer_store
 from csconsole.store.sqlite import netfs, plans
 from csconsole.store.sqlite.recognise import connect_read_only, disk_full, recognise
@@ -36,6 +36,8 @@ BUSY_TIMEOUT_MS = 10_000
 BATCH_CACHE_KIB = 64 * 1024
 BATCH_CHECKPOINT_PAGES = 10_000
 WRITE_POLL_SECONDS = 0.002  # a waiting writer tries again this often (an import pauses longer between chunks)
+# SQLite's primary result codes (sqlite3.h) for another connection's lock in the way.
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 QUICK_CHECK_MAX_BYTES = 32 * 1024 * 1024  # PRAGMA quick_check reads ~100 MB/s here
 _CHECKED_FILES: set[tuple[int, int, int, int]] = set()  # files quick_check found sound, as they were
 _EXPECTED: dict[tuple[str, str], str] = {}
@@ -126,6 +128,15 @@ class SqliteEngine:
 
     def before_commit(self, store: Store) -> None:
         pass  # other connections notice the commit by data_version
+
+    def retry(self, error: BaseException) -> Retry | None:
+        """Busy or locked: another connection held the write lock past ``busy_timeout``. (Every write takes
+        the lock at its BEGIN IMMEDIATE, so the one busy error the busy handler cannot wait out, a read
+        upgraded to a write on a stale snapshot, never arises; WAL readers are never blocked.)"""
+        code = getattr(error, "sqlite_errorcode", None)
+        if code is not None and code & 0xFF in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            return Retry.COLLISION
+        return None
 
     def data_version(self, conn: sqlite3.Connection) -> int:
         """Changes when another connection commits; polling it costs microseconds (DESIGN §5, Live)."""

@@ -1,0 +1,95 @@
+"""A unit of work that collided with another desk's is run again, whole, a bounded number of times.
+
+Many desks append at once. On SQLite a write waits for the write lock in ``BEGIN IMMEDIATE`` up to the
+busy timeout, and only a lock held longer than that surfaces; on PostgreSQL the server may end a
+transaction to break a deadlock or a serialization conflict, or be restarting. None of these wrote
+anything (``StoreError.retry`` says which kind it was), so the same use case is run again from the start:
+it reads the ticket afresh and checks its rules on the new state (the other desk may have taken the
+ticket meanwhile, and then the rules refuse it plainly). Never a statement alone, never inside another
+unit: only the outermost unit re-runs, so a use case calling another is re-run as one.
+
+Every service use case is marked ``@unit_of_work``; the console and the command line see either the
+result or, when the bound is spent, one plain line saying nothing was written.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+
+from csconsole.store.errors import Retry, StoreError
+
+if TYPE_CHECKING:
+    from csconsole.store.store import Store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """How often and how long to try again: ``attempts`` runs at most, each after a jittered wait that
+    doubles from ``first`` up to ``longest`` (seconds); no new run starts ``budget`` seconds after the first
+    began (an SQLite attempt may itself have waited out the whole busy timeout)."""
+
+    attempts: int
+    first: float
+    longest: float
+    budget: float
+
+    def wait(self, failures: int, rng: random.Random) -> float:
+        ceiling = min(self.longest, self.first * 2 ** (failures - 1))
+        return ceiling / 2 + rng.uniform(0, ceiling / 2)  # half fixed, half random: desks spread apart
+
+
+# A collision clears in milliseconds (another desk's transaction ends): a few quick tries. A server
+# restart takes seconds: wait it out for a while, so a desk rides through it without a message.
+BACKOFF = {
+    Retry.COLLISION: Backoff(attempts=6, first=0.01, longest=0.5, budget=12.0),
+    Retry.UNAVAILABLE: Backoff(attempts=12, first=0.1, longest=2.0, budget=15.0),
+}
+_RNG = random.Random()
+
+
+def run_unit(store: Store, work: Callable[[], R]) -> R:
+    """``work()`` (one use case: its own ``store.atomic()`` inside), run again while it fails with a
+    StoreError that says it may (``retry``), within ``BACKOFF``; inside another unit, just ``work()``."""
+    if store.in_unit:
+        return work()  # the outermost unit re-runs the whole, from its own fresh read
+    began = time.monotonic()
+    failures = 0
+    while True:
+        try:
+            return work()
+        except StoreError as error:
+            if error.retry is None:
+                raise
+            failures += 1
+            backoff = BACKOFF[error.retry]
+            spent = time.monotonic() - began
+            if failures >= backoff.attempts or spent >= backoff.budget:
+                raise StoreError(_gave_up(store, error, failures, spent)) from None
+            store.retries += 1
+            time.sleep(backoff.wait(failures, _RNG))
+
+
+def _gave_up(store: Store, error: StoreError, tries: int, spent: float) -> str:
+    where = store.path
+    if error.retry is Retry.UNAVAILABLE:
+        return f"{error} (waited {spent:.0f} s for it; nothing was written)"
+    return (f"{where} is busy: other desks' changes kept getting in the way ({tries} tries over {spent:.1f} s); "
+            "nothing was written. Try again in a moment")
+
+
+def unit_of_work(use_case: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+    """Mark a service use case (``store`` first): one transaction, run again whole when it collided."""
+
+    @functools.wraps(use_case)
+    def run(store: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        return run_unit(store, lambda: use_case(store, *args, **kwargs))
+
+    return run
