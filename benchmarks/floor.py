@@ -1,0 +1,255 @@
+"""A floor under load: N agent desks acting at once and M supervisors' consoles watching, for a while.
+
+    python benchmarks/floor.py                                  # 40 desks, 4 consoles, 5 minutes, SQLite
+    python benchmarks/floor.py --desks 8 --consoles 1 --seconds 20 --json /tmp/floor.json
+    python benchmarks/floor.py --engine postgres                # a private server, started here
+    python benchmarks/floor.py --engine postgres --url postgresql://...   # a database of yours (emptied!)
+    python benchmarks/floor.py --chaos                          # faults in the middle of the load
+
+Desks (``floor_desk.py``, one process each) take, answer, pass on with a note, log a customer's call and
+resolve tickets through the services, at the mix written there, each after a think time (mean
+``--think``, 1 s: a real agent acts about once a minute, so 40 desks here write like a floor of a few
+thousand). Consoles (``floor_console.py``) are the console's ticket table model and runner, offscreen.
+
+Printed and written (``--json``): actions per second; p50/p99 latency per kind of action; acknowledged
+actions lost (must be 0); duplicates (0); the chain verified; derived columns drifted (0); p99 time from a
+desk's acknowledged commit to each console's screen (< 1 s); errors shown to a person (0): a store error
+at a desk or a failed read at a console. A rule's refusal (another desk took the ticket first) is counted
+apart: it is the floor working, not failing.
+
+``--chaos``: on SQLite, the fault suite's crash harness (tests/faults/harness.py ``crash_once``) SIGKILLs a
+supervisor's desk in the middle of its writes, again and again, while the floor works; its acknowledged
+reassignments are checked as the suite checks them. On PostgreSQL the server is stopped with ``pg_ctl stop
+-m immediate`` in the middle of the load and started again: desks and consoles must come back by themselves.
+Exit code 1 when a figure misses what it must be.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+if str(ROOT_DIR) not in sys.path:  # run as a script: make ``benchmarks``, ``tests`` and ``csconsole`` importable
+    sys.path.insert(0, str(ROOT_DIR))
+
+from benchmarks import floor_check  # noqa: E402
+from benchmarks.floor_store import build_floor, floor_server  # noqa: E402
+from csconsole.services import audit, open_store  # noqa: E402
+from tests.faults import harness  # noqa: E402
+
+SEEN_BUDGET_MS = 1000.0
+SETTLE_S = 2.0  # consoles keep watching after the desks stop, so the last commits reach them
+
+
+@dataclass
+class FloorRun:
+    engine: str = "sqlite"
+    desks: int = 40
+    consoles: int = 4
+    seconds: float = 300.0
+    think: float = 1.0
+    backlog: int = 400
+    history: int = 2000
+    seed: int = 12
+    chaos: bool = False
+    outage_s: float = 3.0
+    url: str | None = None
+    folder: Path | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def log(text: str) -> None:
+    print(f"[floor {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def _spawn(module: str, *args: str, stderr: IO[str]) -> subprocess.Popen[str]:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT_DIR))
+    return subprocess.Popen([sys.executable, "-m", module, *args], cwd=ROOT_DIR, env=env, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr)
+
+
+def run(config: FloorRun) -> dict[str, Any]:
+    """One floor run; every figure in one dict (``ok`` says whether each met what it must be)."""
+    folder = Path(tempfile.mkdtemp(prefix="csfloor-")) if config.folder is None else config.folder
+    folder.mkdir(parents=True, exist_ok=True)
+    with floor_server(config, folder) as (location, server):
+        began = time.perf_counter()
+        agents = build_floor(location, desks=config.desks, backlog=config.backlog, history=config.history,
+                             seed=config.seed)
+        with open_store(location, read_only=True) as store:
+            start_head = audit.head(store).seq
+        log(f"{config.engine} floor built in {time.perf_counter() - began:.1f} s: {start_head} events; "
+            f"{config.desks} desks, {config.consoles} consoles, {config.seconds:.0f} s")
+        figures = _load(config, location, server, folder, agents, start_head)
+    if config.folder is None:
+        shutil.rmtree(folder, ignore_errors=True)
+    return figures
+
+
+def _load(config: FloorRun, location: str, server: Any, folder: Path, agents: list[str],
+          start_head: int) -> dict[str, Any]:
+    errors_file = (folder / "stderr.txt").open("w", encoding="utf-8")
+    desk_logs = [folder / f"desk-{n:02d}.jsonl" for n in range(len(agents))]
+    console_logs = [folder / f"console-{n}.json" for n in range(config.consoles)]
+    consoles = [_spawn("benchmarks.floor_console", location, "--log", str(path),
+                       "--seconds", str(config.seconds + SETTLE_S), stderr=errors_file) for path in console_logs]
+    desks = [_spawn("benchmarks.floor_desk", location, agent, "--log", str(path), "--seconds", str(config.seconds),
+                    "--think", str(config.think), "--seed", str(config.seed * 1000 + n), stderr=errors_file)
+             for n, (agent, path) in enumerate(zip(agents, desk_logs, strict=True))]
+    harness.start_together([*consoles, *desks])  # each said ready: stores open, first pages in
+    started = time.time()
+    log("the floor is working")
+    chaos: dict[str, Any] = {}
+    fault = threading.Thread(target=_chaos, args=(config, location, server, started, chaos)) if config.chaos else None
+    if fault is not None:
+        fault.start()
+    for process in desks:
+        process.communicate(timeout=config.seconds + 300)
+    elapsed = time.time() - started
+    for process in consoles:
+        process.communicate(timeout=SETTLE_S + 300)
+    if fault is not None:
+        fault.join()
+    errors_file.close()
+    stderr = (folder / "stderr.txt").read_text(encoding="utf-8", errors="replace")
+    desk = floor_check.read_desk_logs(desk_logs)
+    watched = [json.loads(path.read_text(encoding="utf-8")) for path in console_logs if path.exists()]
+    with open_store(location) as store:
+        checks = floor_check.check_store(store, desk.acks, start_head)
+    if chaos.get("crash_acks") is not None:
+        chaos["crash_problems"] = harness.check_store(Path(location), chaos.pop("crash_acks"))
+    seen = floor_check.seen_by_consoles(watched, desk.acks, SETTLE_S)
+    kinds = Counter(ack["kind"] for ack in desk.acks)
+    figures: dict[str, Any] = {
+        "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items() if k != "url"},
+        "seconds": elapsed,
+        "actions": len(desk.acks),
+        "actions_per_s": len(desk.acks) / elapsed if elapsed else 0.0,
+        "mix": {kind: round(100 * n / max(1, len(desk.acks)), 1) for kind, n in sorted(kinds.items())},
+        "latency": floor_check.latency_by_kind(desk.acks),
+        "refused_by_rules": len(desk.refusals),
+        "retries": desk.retries,
+        "desks_finished": desk.finished,
+        **checks,
+        **seen,
+        "errors_shown": len(desk.errors) + seen["console_errors"] + ("Traceback" in stderr),
+        "error_samples": [e["msg"] for e in desk.errors[:5]],
+        "stderr_tail": stderr[-1500:],
+        "chaos": chaos,
+    }
+    figures["ok"] = _verdict(figures, config)
+    return figures
+
+
+def _chaos(config: FloorRun, location: str, server: Any, started: float, out: dict[str, Any]) -> None:
+    if config.engine == "sqlite":
+        rng, acks, kills, tracebacks = random.Random(config.seed), [], 0, 0
+        time.sleep(min(5.0, config.seconds / 5))
+        while time.time() < started + config.seconds - 5:
+            outcome = harness.crash_once(Path(location), f"kill{kills}", rng)
+            acks += outcome.acks
+            kills += 1
+            tracebacks += "Traceback" in outcome.stderr
+        out.update(kind="SIGKILL of a supervisor's desk mid-write (tests/faults crash_once)", kills=kills,
+                   crash_acknowledged=len(acks), crash_tracebacks=tracebacks, crash_acks=acks)
+        return
+    time.sleep(config.seconds * 0.4)
+    stopped = time.time()
+    server.stop("immediate")
+    time.sleep(config.outage_s)
+    server.start()
+    out.update(kind="pg_ctl stop -m immediate, then start", stopped_at_s=stopped - started,
+               down_s=time.time() - stopped)
+
+
+def _verdict(figures: dict[str, Any], config: FloorRun) -> dict[str, bool]:
+    seen_p99 = figures["commit_seen_p99_ms"]
+    verdict = {
+        "acknowledged_lost": figures["acknowledged_lost"] == 0,
+        "duplicates": figures["duplicates"] == 0,
+        "chain_verified": bool(figures["chain_verified"]),
+        "derived_rows_drifted": figures["derived_rows_drifted"] == 0,
+        "commit_seen_p99_ms": seen_p99 is not None and seen_p99 < SEEN_BUDGET_MS,
+        "commits_never_seen": figures["commits_never_seen"] == 0,
+        "errors_shown": figures["errors_shown"] == 0,
+        "desks_finished": figures["desks_finished"] == config.desks,
+    }
+    if config.chaos and config.engine == "sqlite":
+        verdict["crash_problems"] = figures["chaos"].get("crash_problems") == []
+    return verdict
+
+
+def report(figures: dict[str, Any]) -> str:
+    cfg, ok = figures["config"], figures["ok"]
+    mark = lambda name: "ok" if ok.get(name, True) else "MISSED"  # noqa: E731
+    lines = [
+        f"floor on {cfg['engine']}: {cfg['desks']} desks, {cfg['consoles']} consoles, {figures['seconds']:.0f} s"
+        f"{' with chaos' if cfg['chaos'] else ''}",
+        f"  actions acknowledged       {figures['actions']}  ({figures['actions_per_s']:.1f}/s; "
+        f"{figures['refused_by_rules']} refused by the rules; {figures['retries']} units re-run)",
+    ]
+    for kind, lat in figures["latency"].items():
+        lines.append(f"  {kind:<10} n={lat['n']:<6} p50 {lat['p50_ms']:7.1f} ms   p99 {lat['p99_ms']:7.1f} ms"
+                     f"   max {lat['max_ms']:7.1f} ms")
+    p99 = figures["commit_seen_p99_ms"]
+    lines += [
+        f"  acknowledged lost          {figures['acknowledged_lost']}  (must be 0) {mark('acknowledged_lost')}",
+        f"  duplicates                 {figures['duplicates']}  (must be 0) {mark('duplicates')}",
+        f"  chain verified             {figures['chain_verified']} ({figures['chain_events_checked']} events) "
+        f"{mark('chain_verified')}",
+        f"  derived rows drifted       {figures['derived_rows_drifted']}  (must be 0) {mark('derived_rows_drifted')}",
+        f"  commit seen by consoles    p50 {figures['commit_seen_p50_ms'] or float('nan'):.0f} ms, "
+        f"p99 {p99 if p99 is not None else float('nan'):.0f} ms (budget < {SEEN_BUDGET_MS:.0f}) "
+        f"{mark('commit_seen_p99_ms')}; never seen {figures['commits_never_seen']}",
+        f"  errors shown to a person   {figures['errors_shown']}  (must be 0) {mark('errors_shown')}",
+    ]
+    if figures["chaos"]:
+        lines.append(f"  chaos: {json.dumps(figures['chaos'])}")
+    for sample in figures["error_samples"]:
+        lines.append(f"    error: {sample}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite")
+    parser.add_argument("--url", help="PostgreSQL: a database to use (its csconsole schema is replaced)")
+    parser.add_argument("--desks", type=int, default=40)
+    parser.add_argument("--consoles", type=int, default=4)
+    parser.add_argument("--seconds", type=float, default=300.0)
+    parser.add_argument("--think", type=float, default=1.0, help="mean seconds between one desk's actions")
+    parser.add_argument("--backlog", type=int, default=400, help="open tickets waiting when the floor opens")
+    parser.add_argument("--history", type=int, default=2000, help="resolved tickets already in the store")
+    parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--chaos", action="store_true")
+    parser.add_argument("--folder", type=Path, help="keep the store and the logs here")
+    parser.add_argument("--json", metavar="FILE", help="write every figure as JSON")
+    args = parser.parse_args(argv)
+    config = FloorRun(engine=args.engine, desks=args.desks, consoles=args.consoles, seconds=args.seconds,
+                      think=args.think, backlog=args.backlog, history=args.history, seed=args.seed,
+                      chaos=args.chaos, url=args.url, folder=args.folder)
+    figures = run(config)
+    from benchmarks.run import machine
+
+    figures["machine"] = machine()
+    print(report(figures))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0 if all(figures["ok"].values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
