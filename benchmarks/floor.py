@@ -241,10 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     config = FloorRun(engine=args.engine, desks=args.desks, consoles=args.consoles, seconds=args.seconds,
                       think=args.think, backlog=args.backlog, history=args.history, seed=args.seed,
                       chaos=args.chaos, url=args.url, folder=args.folder)
-    figures = run(config)
     from benchmarks.run import machine
 
-    figures["machine"] = machine()
+    before = machine()  # the load average before our own processes add to it
+    figures = run(config)
+    figures["machine"] = before
     print(report(figures))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")

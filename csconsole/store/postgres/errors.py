@@ -12,8 +12,34 @@ import re
 import psycopg
 from psycopg import errors as pg
 
+from csconsole.store.errors import Retry
+
 _FATAL = re.compile(r"FATAL:\s+(.*)")
 _QUOTED = re.compile(r'"([^"]*)"')
+
+
+# Another desk's transaction in the way: the server ended ours, and nothing of it was written.
+_COLLIDED = (pg.SerializationFailure, pg.DeadlockDetected, pg.LockNotAvailable)
+# The server is going, coming back or full: in a moment it takes the same work again.
+_AWAY = (pg.AdminShutdown, pg.CrashShutdown, pg.CannotConnectNow, pg.TooManyConnections)
+# What libpq and psycopg say when the server is not there (yet): no SQLSTATE comes with these.
+_GONE = ("connection refused", "no such file or directory", "server closed the connection", "connection is lost",
+         "connection is closed", "consuming input failed", "terminating connection", "shutting down",
+         "starting up", "in recovery mode", "not yet accepting connections", "timeout expired")
+
+
+def retry_reason(error: BaseException) -> Retry | None:
+    """Whether the unit of work that met ``error`` may simply run again (``csconsole.store.retry``).
+
+    The caller must know the unit was not committed: a connection lost *at* COMMIT may have committed.
+    """
+    if isinstance(error, _COLLIDED):
+        return Retry.COLLISION
+    if isinstance(error, _AWAY):
+        return Retry.UNAVAILABLE
+    if isinstance(error, psycopg.OperationalError) and any(gone in str(error).lower() for gone in _GONE):
+        return Retry.UNAVAILABLE
+    return None
 
 
 def _quoted(text: str) -> str:
