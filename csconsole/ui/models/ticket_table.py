@@ -149,10 +149,12 @@ class TicketTableModel(QAbstractTableModel):
         """Someone committed: re-read the count and what is visible, keeping scroll position (no reset)."""
         if self.loading:
             return  # the query in flight reads the new state anyway
-        flt, now, generation = self._filter, clock.now_text(), self._generation
+        flt, now = self._filter, clock.now_text()
 
         def done(count: int) -> None:
-            if generation == self._generation and not self.loading:
+            # Stale only if another row set came in since: an earlier refresh landing first leaves this
+            # one current (dropping it would leave the commits it saw off the screen until the next one).
+            if flt == self._filter and not self.loading:
                 self._apply_refresh(count, now)
 
         self._submit(lambda store: queries.tickets_count(store, flt, now=now), done, "recount")
