@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.read_models import Order, SortKey, TicketFilter, TicketRow
-from csconsole.services import Store, StoreError, open_store, queries, tickets
+from csconsole.services import Store, StoreError, database_failure, open_store, queries, tickets
 from csconsole.services.changes import Change
 
 MIX = {"reply": 35, "take": 18, "resolve": 17, "create": 17, "contact": 8, "transfer": 5}
@@ -40,8 +40,8 @@ PRIORITIES = ("normal", "normal", "normal", "high", "low", "urgent")
 
 
 class Desk:
-    def __init__(self, store: Store, agent: str, seed: int, log: IO[str]) -> None:
-        self.store, self.log = store, log
+    def __init__(self, store: Store, where: str, agent: str, seed: int, log: IO[str]) -> None:
+        self.store, self.where, self.log = store, where, log
         self.rng = random.Random(seed)
         me = queries.agent_by_name(store, agent)
         self.me = me.id
@@ -70,8 +70,8 @@ class Desk:
     def act(self) -> None:
         try:
             mine = self.mine()
-        except DomainError as error:  # the desk's own list did not load: a person would see it
-            self.write({"error": "list", "ticket": None, "msg": str(error), "t0": time.time()})
+        except Exception as error:  # noqa: BLE001 - the desk's own list did not load: a person would see it
+            self.write({"error": "list", "ticket": None, "msg": self.plain(error), "t0": time.time()})
             return
         kind = self.rng.choices(list(MIX), weights=list(MIX.values()))[0]
         answered = [r for r in mine if r.id in self.replied]
@@ -93,7 +93,7 @@ class Desk:
             self.write({"refused": kind, "ticket": ticket, "msg": str(error)})
             return
         except Exception as error:  # noqa: BLE001 - what would reach a person, reported to the harness
-            self.write({"error": kind, "ticket": ticket, "msg": f"{type(error).__name__}: {error}", "t0": began})
+            self.write({"error": kind, "ticket": ticket, "msg": self.plain(error), "t0": began})
             return
         acked = time.time()
         ticket = change.ticket_ids[0]
@@ -138,6 +138,12 @@ class Desk:
             ticket = rng.choice(mine).id
         return "contact", ticket, lambda: tickets.contact(store, ticket, note=f"{token} customer called again")
 
+    def plain(self, error: BaseException) -> str:
+        """What the console's runner would show for ``error`` (an engine's failure in a plain line)."""
+        if isinstance(error, DomainError):
+            return str(error)
+        return database_failure(error, self.where) or f"unexpected {type(error).__name__}: {error}"
+
     def write(self, record: dict[str, Any]) -> None:
         self.log.write(json.dumps(record) + "\n")
         self.log.flush()  # a desk killed later keeps what it acknowledged before
@@ -153,7 +159,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     with open_store(args.store) as store, args.log.open("a", encoding="utf-8") as log:
-        desk = Desk(store, args.agent, args.seed, log)
+        desk = Desk(store, args.store, args.agent, args.seed, log)
         print("ready", flush=True)
         sys.stdin.readline()
         until = time.monotonic() + args.seconds
