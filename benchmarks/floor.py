@@ -51,7 +51,7 @@ from csconsole.services import audit, open_store  # noqa: E402
 from tests.faults import harness  # noqa: E402
 
 SEEN_BUDGET_MS = 1000.0
-SETTLE_S = 2.0  # consoles keep watching after the desks stop, so the last commits reach them
+SETTLE_S = 2.0  # consoles keep watching after the last desk is done, so its last commits reach them
 
 
 @dataclass
@@ -105,7 +105,7 @@ def _load(config: FloorRun, location: str, server: Any, folder: Path, agents: li
     desk_logs = [folder / f"desk-{n:02d}.jsonl" for n in range(len(agents))]
     console_logs = [folder / f"console-{n}.json" for n in range(config.consoles)]
     consoles = [_spawn("benchmarks.floor_console", location, "--log", str(path),
-                       "--seconds", str(config.seconds + SETTLE_S), stderr=errors_file) for path in console_logs]
+                       "--seconds", str(config.seconds + 600), stderr=errors_file) for path in console_logs]
     desks = [_spawn("benchmarks.floor_desk", location, agent, "--log", str(path), "--seconds", str(config.seconds),
                     "--think", str(config.think), "--seed", str(config.seed * 1000 + n), stderr=errors_file)
              for n, (agent, path) in enumerate(zip(agents, desk_logs, strict=True))]
@@ -119,8 +119,9 @@ def _load(config: FloorRun, location: str, server: Any, folder: Path, agents: li
     for process in desks:
         process.communicate(timeout=config.seconds + 300)
     elapsed = time.time() - started
+    time.sleep(SETTLE_S)  # the desks' last commits reach the consoles (their exits no longer eat the CPU)
     for process in consoles:
-        process.communicate(timeout=SETTLE_S + 300)
+        process.communicate("stop\n", timeout=300)
     if fault is not None:
         fault.join()
     errors_file.close()

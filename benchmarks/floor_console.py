@@ -6,7 +6,7 @@ The console's own parts, offscreen: the runner (its live poll of other desks' co
 the console's default, and its read threads), the ticket table model of the open tickets over it in a
 real QTableView, and the same rule as the window's ticket list for what to re-read on the runner's
 ``changes`` event (``TicketList.on_changes``). Says ``ready`` once the first page is in, waits for a
-line on stdin, watches for S seconds, then writes one JSON object to the log.
+line on stdin, watches until the next line (or S seconds at most), then writes one JSON object to the log.
 
 When a refresh lands, the console notes the newest event then in the store (its chain head) and reads
 the page a view paints (``row_at(0)``, as the paint would), and notes the moment: every commit up to
@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -85,6 +86,11 @@ def main(argv: list[str]) -> int:
     out["t_start"] = time.time()
     out["head_start"] = audit.head(runner.store).seq
     runner.start_polling(args.poll_ms)
+    stop = threading.Event()  # the harness says when: after every desk is done, and a moment more
+    threading.Thread(target=lambda: (sys.stdin.readline(), stop.set()), daemon=True).start()
+    watch = QTimer()
+    watch.timeout.connect(lambda: app.quit() if stop.is_set() else None)
+    watch.start(100)
     QTimer.singleShot(int(args.seconds * 1000), app.quit)
     app.exec()
     out["t_end"] = time.time()
