@@ -83,7 +83,7 @@ def check_store(store: Store, acks: list[dict[str, Any]], after_seq: int) -> dic
         "chain_verified": verdict.ok,
         "chain_events_checked": verdict.checked,
         "chain_problem": verdict.problem,
-        "derived_rows_drifted": audit.rebuild(store),
+        "derived_rows_drifted": audit.rebuild(store).corrected,
     }
 
 

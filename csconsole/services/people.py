@@ -30,6 +30,7 @@ def add_agent(store: Store, name: str, role: str, queue_id: int | None = None, *
         return registry.add_agent(Ledger(store), text, level, queue_id, actor=actor_id)
 
 
+@unit_of_work
 def change_agent(store: Store, agent_id: int, *, name: str | None = None, role: str | None = None,
                  queue_id: int | None | object = _UNCHANGED, active: bool | None = None,
                  actor_id: int | None = None) -> Agent:
@@ -93,6 +94,7 @@ def add_queue(store: Store, name: str, *, actor_id: int | None = None) -> direct
     return directory.Queue(queue.id, queue.name)
 
 
+@unit_of_work
 def rename_queue(store: Store, queue_id: int, name: str, *, actor_id: int | None = None) -> directory.Queue:
     text = require_text(name, "the queue's name")
     with store.atomic():

@@ -14,6 +14,7 @@ from csconsole.domain.read_models import Order, TicketFilter
 
 if TYPE_CHECKING:
     from csconsole.store.postgres.url import Location
+    from csconsole.store.errors import Retry
     from csconsole.store.store import Store
 
 Row = tuple[Any, ...]
@@ -41,6 +42,18 @@ class Engine(Protocol):
 
     def describe(self, error: BaseException, where: Location | str) -> str:
         """One plain line for an error of this engine."""
+
+    def retry(self, error: BaseException) -> Retry | None:
+        """Whether a unit of work that met ``error`` wrote nothing and may run again (``store/retry.py``)."""
+
+    def schema_objects(self, conn: Any) -> dict[tuple[str, str], str]:
+        """(type, name) → what ``audit verify`` compares, of every table, index and trigger of the store."""
+
+    def expected_schema(self) -> dict[tuple[str, str], str]:
+        """What ``schema_objects`` gives for a store that csconsole made."""
+
+    def defer_references(self, conn: Any) -> None:
+        """Inside a write: references are checked at COMMIT (a log restored before the rows it names)."""
 
     def before_commit(self, store: Store) -> None:
         """Last words of a write transaction (PostgreSQL tells listening consoles what changed)."""

@@ -78,7 +78,7 @@ def run_unit(store: Store, work: Callable[[], R]) -> R:
 
 
 def _gave_up(store: Store, error: StoreError, tries: int, spent: float) -> str:
-    where = store.path
+    where = store.location
     if error.retry is Retry.UNAVAILABLE:
         return f"{error} (waited {spent:.0f} s for it; nothing was written)"
     return (f"{where} is busy: other desks' changes kept getting in the way ({tries} tries over {spent:.1f} s); "

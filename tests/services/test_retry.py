@@ -70,6 +70,7 @@ def impatient(store: Store) -> Store:
     return store
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock and busy timeout; a server's collisions: test_retry_reasons
 def test_a_desk_rides_out_a_lock_held_past_its_busy_timeout(floor: Floor) -> None:
     ticket = new_ticket(floor)
     store = impatient(floor.store)
@@ -84,6 +85,7 @@ def test_a_desk_rides_out_a_lock_held_past_its_busy_timeout(floor: Floor) -> Non
     assert audit.verify(store).ok
 
 
+@pytest.mark.sqlite_only  # SQLite's write lock and busy timeout; a server's collisions: test_retry_reasons
 def test_past_the_bound_a_desk_reads_one_plain_line_and_nothing_is_written(floor: Floor) -> None:
     ticket = new_ticket(floor)
     store = impatient(floor.store)
@@ -129,14 +131,14 @@ def test_a_refusal_is_never_retried(floor: Floor) -> None:
 DESKS = 6
 
 
-def _at_once(path: Path, action: str, ticket: int, agents: list[int], rounds: int) -> list[str]:
+def _at_once(location: str, action: str, ticket: int, agents: list[int], rounds: int) -> list[str]:
     """``DESKS`` desks (threads, a store each) doing ``action`` on one ticket at the same moment."""
     start = threading.Barrier(len(agents))
     outcomes: list[str] = []
     lock = threading.Lock()
 
     def desk(agent: int) -> None:
-        with open_store(str(path)) as store:
+        with open_store(location) as store:
             start.wait()
             for n in range(rounds):
                 try:
@@ -162,7 +164,7 @@ def _at_once(path: Path, action: str, ticket: int, agents: list[int], rounds: in
 
 def test_desks_calling_at_once_lose_no_contact(floor: Floor) -> None:
     ticket = new_ticket(floor)
-    outcomes = _at_once(floor.path, "contact", ticket, [floor.ana.id] * DESKS, rounds=10)
+    outcomes = _at_once(floor.site.location, "contact", ticket, [floor.ana.id] * DESKS, rounds=10)
     assert outcomes == ["ok"] * DESKS * 10
     row = queries.tickets_by_id(floor.store, [ticket])[0]
     assert row.contacts == 1 + DESKS * 10  # the first contact, then every one of theirs: none lost
@@ -172,7 +174,7 @@ def test_desks_calling_at_once_lose_no_contact(floor: Floor) -> None:
 def test_desks_taking_one_ticket_at_once_give_it_one_owner(floor: Floor) -> None:
     ticket = new_ticket(floor)
     agents = [floor.ana.id, floor.raj.id, floor.li.id, floor.sue.id, floor.max.id]
-    outcomes = _at_once(floor.path, "take", ticket, agents, rounds=1)
+    outcomes = _at_once(floor.site.location, "take", ticket, agents, rounds=1)
     assert sorted(outcomes) == ["ok"] + ["refused"] * (len(agents) - 1)  # the rest re-checked on the new state
     detail = queries.ticket_detail(floor.store, ticket)
     assert [e.kind for e in detail.events] == ["created", "take"]

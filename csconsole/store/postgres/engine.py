@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from csconsole.domain.read_models import Order, TicketFilter
-from csconsole.store.errors import StoreError
+from csconsole.store.errors import Retry, StoreError
 from csconsole.store.postgres import errors, notify
 from csconsole.store.postgres.appends import BEGIN_WRITE
 from csconsole.store.postgres.connection import SCHEMA, Connection
@@ -84,6 +84,11 @@ class PostgresEngine:
     def defer_references(self, conn: Connection) -> None:
         """Inside a write: references are checked at COMMIT (every one is DEFERRABLE; ``ddl.py``)."""
         conn.execute("SET CONSTRAINTS ALL DEFERRED")
+
+    def retry(self, error: BaseException) -> Retry | None:
+        """A serialization failure, deadlock or lock timeout (a collision), or the server away for a moment
+        (unavailable): the unit of work may run again (``errors.retry_reason``)."""
+        return errors.retry_reason(error)
 
     def describe(self, error: BaseException, where: Location | str) -> str:
         shown = str(where) if isinstance(where, PostgresURL) else redact(str(where))

@@ -60,15 +60,17 @@ class SqliteEngine:
     count_source = staticmethod(plans.count_source)
 
     def begin(self, conn: sqlite3.Connection) -> None:
-        """Begin a write, waiting for the lock by polling every 2 ms for up to the busy timeout.
+        """Begin a write, waiting for the lock by polling every 2 ms for up to the connection's busy timeout;
+        past it, the lock's error (a collision the unit of work runs again).
 
         SQLite's own busy handler backs off to one try per 100 ms, so a writer that commits and begins
         again at once (an import's chunks) kept a waiting console out for seconds (843 of 1,047 live
         writes blocked by one import). Polling this often, a waiter gets in at the next pause.
         """
+        patience = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])  # the connection's (BUSY_TIMEOUT_MS)
         conn.execute("PRAGMA busy_timeout = 0")
         try:
-            deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+            deadline = time.monotonic() + patience / 1000
             while True:
                 try:
                     conn.execute(self.begin_write)
@@ -78,7 +80,7 @@ class SqliteEngine:
                         raise
                 time.sleep(WRITE_POLL_SECONDS)
         finally:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {patience}")
 
     @contextmanager
     def appending_batch(self, conn: sqlite3.Connection) -> Iterator[None]:
