@@ -31,10 +31,10 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:  # run as a script: make ``tests`` and ``csconsole`` importable
     sys.path.insert(0, str(ROOT_DIR))
 
-from csconsole.cli import main as cli  # noqa: E402
-from csconsole.services import audit, open_store  # noqa: E402
-from tests.faults import test_corruption, test_tamper  # noqa: E402
-from tests.faults.harness import (  # noqa: E402
+from csconsole.cli import main as cli
+from csconsole.services import audit, open_store
+from tests.faults import test_corruption, test_tamper
+from tests.faults.harness import (
     check_store,
     crash_once,
     make_store,

@@ -45,10 +45,10 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:  # run as a script: make ``benchmarks``, ``tests`` and ``csconsole`` importable
     sys.path.insert(0, str(ROOT_DIR))
 
-from benchmarks import floor_check  # noqa: E402
-from benchmarks.floor_store import build_floor, floor_server  # noqa: E402
-from csconsole.services import audit, open_store  # noqa: E402
-from tests.faults import harness  # noqa: E402
+from benchmarks import floor_check
+from benchmarks.floor_store import build_floor, floor_server
+from csconsole.services import audit, open_store
+from tests.faults import harness
 
 SEEN_BUDGET_MS = 1000.0
 SETTLE_S = 2.0  # consoles keep watching after the last desk is done, so its last commits reach them

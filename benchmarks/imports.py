@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.import_inputs import deep_json, event_log, fifo, huge_field, zip_bomb  # noqa: E402
-from tests.imports.runner import csconsole  # noqa: E402
+from benchmarks.import_inputs import deep_json, event_log, fifo, huge_field, zip_bomb
+from tests.imports.runner import csconsole
 
 BUDGET_SECONDS, BUDGET_MB = 60.0, 300.0
 HOSTILE_SECONDS = 5.0

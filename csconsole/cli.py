@@ -124,7 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as error:  # noqa: BLE001 - the last guard: a plain line, never a traceback
+    except Exception as error:
         from csconsole.services import database_failure
 
         where = getattr(args, "store", None) or getattr(args, "db", None) or "the store"

@@ -54,7 +54,7 @@ def test_a_bundle_is_looked_in_first_and_a_missing_folder_is_named(
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
     assert resources.root() == tmp_path / "resources"
     monkeypatch.setattr(resources, "candidates", lambda: [tmp_path / "nowhere"])
-    with pytest.raises(FileNotFoundError, match="looked in .*nowhere"):
+    with pytest.raises(FileNotFoundError, match=r"looked in .*nowhere"):
         resources.root()
 
 

@@ -115,7 +115,7 @@ class BusinessCalendar(Calendar):
             if moment <= begin:
                 break
             finish = stretches[k + 1]
-            counted += (finish if moment >= finish else moment) - begin  # noqa: FURB136 (hot: no call)
+            counted += (finish if moment >= finish else moment) - begin
         return counted
 
     def _grow(self, backwards: bool, around: int = 0) -> tuple[int, list[float], list[tuple[float, ...]]]:

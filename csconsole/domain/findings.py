@@ -9,8 +9,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from csconsole.domain.ticket import Event, TicketState, replay
 from csconsole.domain.sla import SlaTargets
+from csconsole.domain.ticket import Event, TicketState, replay
 from csconsole.domain.words import EventKind, Role, Status
 
 

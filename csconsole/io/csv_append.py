@@ -17,8 +17,7 @@ from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import EventKind, Role
 from csconsole.io.import_outcome import ImportPaused, ImportResult, Progress
 from csconsole.store import import_session as batches
-from csconsole.store.import_session import CHUNK_SECONDS, IMPORT_KEY, ImportSession, RefTaken
-from csconsole.store.import_session import Staging
+from csconsole.store.import_session import CHUNK_SECONDS, IMPORT_KEY, ImportSession, RefTaken, Staging
 from csconsole.store.store import Store
 
 

@@ -81,7 +81,7 @@ def _produce(stories: Callable[[Any], Iterable[Any]], floor: Any, out: Any, pare
         for batch in stories(floor):
             put_while_parent_lives(out, batch, parent)
         put_while_parent_lives(out, None, parent)
-    except BaseException as error:  # noqa: BLE001 - reported by the consumer, who owns the user's terminal
+    except BaseException as error:
         put_while_parent_lives(out, f"{type(error).__name__}: {error}", parent)
 
 

@@ -37,8 +37,16 @@ from csconsole.store import verify as verifying
 from csconsole.store.report_figures import CaseLine, QueueLine, RecoverySummary, ScoreLine, TicketLine
 from csconsole.store.store import Store
 
-__all__ = ["CaseLine", "QueueLine", "RecoverySummary", "ReportData", "ScoreLine", "TicketLine", "WITHHELD",
-           "export"]
+__all__ = [
+    "WITHHELD",
+    "CaseLine",
+    "QueueLine",
+    "RecoverySummary",
+    "ReportData",
+    "ScoreLine",
+    "TicketLine",
+    "export",
+]
 
 Progress = Callable[[int, int], None]
 Render = Callable[["ReportData", Path], None]

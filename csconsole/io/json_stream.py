@@ -48,7 +48,7 @@ def lists(stream: BinaryIO, keys: tuple[str, ...], found: Callable[[str], None])
                 index += 1
         else:
             _skip(events, _next(events, str(key))[0], str(key))
-    for event, _ in events:  # only whitespace may follow; the parser says so if not
+    for _event in events:  # only whitespace may follow; the parser says so if not
         raise JsonProblem("$", "more JSON after the top-level object")
 
 

@@ -19,14 +19,14 @@ GUARD = "'"
 
 def neutralise(value: Any) -> Any:
     """The cell as a spreadsheet should see it: text that could start a formula gets the guard."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS + (GUARD,)):
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, GUARD)):
         return GUARD + value  # a value that already began with the guard gets one more: restore is exact
     return value
 
 
 def restore(cell: str) -> str:
     """The raw text of a cell ``neutralise`` wrote (the inverse, for text cells)."""
-    if cell.startswith(GUARD) and cell[1:].startswith(FORMULA_STARTS + (GUARD,)):
+    if cell.startswith(GUARD) and cell[1:].startswith((*FORMULA_STARTS, GUARD)):
         return cell[1:]
     return cell
 

@@ -231,7 +231,7 @@ class Checker:
                                            self.time(data, "created_at", required=False) or None)
 
     def _known_user(self, uid: int | None, column: str, *, agent: bool = False) -> None:
-        if uid is None or uid == SYSTEM_AUTHOR and not agent:
+        if uid is None or (uid == SYSTEM_AUTHOR and not agent):
             return
         user = self.export.users.get(uid)
         if user is None:

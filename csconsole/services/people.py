@@ -32,7 +32,7 @@ def add_agent(store: Store, name: str, role: str, queue_id: int | None = None, *
 
 @unit_of_work
 def change_agent(store: Store, agent_id: int, *, name: str | None = None, role: str | None = None,
-                 queue_id: int | None | object = _UNCHANGED, active: bool | None = None,
+                 queue_id: int | object | None = _UNCHANGED, active: bool | None = None,
                  actor_id: int | None = None) -> Agent:
     """Rename an agent, change their role or home queue, or (de)activate them; only what differs is
     recorded."""

@@ -9,6 +9,8 @@ in the ``agent_pins`` table (migration 0003); the chain records only its commitm
 
 from __future__ import annotations
 
+import itertools
+
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -33,7 +35,7 @@ def check_pin_text(pin: str) -> str:
         raise BadInput("a PIN is digits only")
     if not MIN_DIGITS <= len(text) <= MAX_DIGITS:
         raise BadInput(f"a PIN has {MIN_DIGITS} to {MAX_DIGITS} digits")
-    steps = {(int(b) - int(a)) % 10 for a, b in zip(text, text[1:], strict=False)}
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(text)}
     if len(steps) == 1 and steps <= {0, 1, 9}:
         raise BadInput("that PIN is the first one anyone would try; choose another")
     return text

@@ -48,7 +48,7 @@ def key_of(row: TicketRow, order: Order) -> Key:
     return queries.key_of(row, order)
 
 
-def all_tickets(store: Store, flt: TicketFilter, *, batch: int = 1000, now: str | None = None):  # noqa: ANN201
+def all_tickets(store: Store, flt: TicketFilter, *, batch: int = 1000, now: str | None = None):
     """Every matching row, fetched page by page (for the CLI and exports; never held all at once)."""
     moment = now or clock.now_text()
     after: Key | None = None

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from csconsole.store import chain, table_dump
-from csconsole.store.rebuild import rebuild
 from csconsole.store.errors import StoreError
+from csconsole.store.rebuild import rebuild
 from csconsole.store.schema import TABLES
 from csconsole.store.store import Store
 

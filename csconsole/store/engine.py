@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from csconsole.domain.read_models import Order, TicketFilter
 
 if TYPE_CHECKING:
-    from csconsole.store.postgres.url import Location
     from csconsole.store.errors import Retry
+    from csconsole.store.postgres.url import Location
     from csconsole.store.store import Store
 
 Row = tuple[Any, ...]

@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from csconsole.domain import clock
-from csconsole.domain.rules import Agent
 from csconsole.domain.registry import (
     ENTITY_OF,
     ChecklistRecord,
@@ -42,6 +41,7 @@ from csconsole.domain.registry import (
     make_queue_targets_set,
     make_zendesk_synced,
 )
+from csconsole.domain.rules import Agent
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import IMPORT_MARK, Priority, Role
 

@@ -21,8 +21,8 @@ from csconsole.store import chain, recompute
 from csconsole.store.differences import Labels, describe, differences
 
 if TYPE_CHECKING:
-    from csconsole.store.store import Store
     from csconsole.store.postgres.url import Location
+    from csconsole.store.store import Store
 
 CHAIN_PART = 250_000  # events a chain part checks
 _MARKS = (f'"{IMPORT_MARK}":', f'"{BACKFILL_MARK}":')

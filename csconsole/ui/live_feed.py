@@ -57,7 +57,7 @@ class PollFeed(QObject):
     def _safe_version(self) -> int:
         try:
             return self._read_version()
-        except Exception:  # noqa: BLE001 - a vanished file must not kill the timer loop
+        except Exception:
             return self._version if hasattr(self, "_version") else 0
 
     @Slot()
@@ -110,7 +110,7 @@ class ServerFeed(QObject):
             if listener is None:
                 try:
                     listener = self._listen(self._tell_connection)
-                except Exception:  # noqa: BLE001 - the server is away at start: say so, try again
+                except Exception:
                     self._tell_connection(False)
                     self._stop.wait(RETRY_S)
                     continue

@@ -69,7 +69,7 @@ class Panels(QObject):
             return self._panels[name]
         try:
             widget = build()
-        except Exception as error:  # noqa: BLE001 - a broken panel must not take the console down
+        except Exception as error:
             self._messages.error(self.tr("That panel could not be opened: {0}").format(error))
             action.setChecked(False)
             return None

@@ -269,7 +269,7 @@ def _score(value: float | None) -> str:
 def _recovery(data: ReportData) -> list[str]:
     out = ["<h2>Service recovery</h2>"]
     rec = data.recovery
-    if rec is None or rec.cases == 0 and rec.evaluations == 0:
+    if rec is None or (rec.cases == 0 and rec.evaluations == 0):
         return [*out, "<p>No recovery cases and no evaluations in this store.</p>"]
     out.append(f"<p>{_num(rec.cases)} cases: {_num(rec.open)} open, {_num(rec.complete)} complete. "
                f"Outcomes: {_counts(rec.outcomes)}. Root causes: {_counts(rec.root_causes)}.</p>")

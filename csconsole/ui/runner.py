@@ -102,7 +102,7 @@ class _Work(QRunnable):
             result = self._run()
         except (DomainError, StoreError) as refusal:
             error, message = refusal, str(refusal)
-        except Exception as bug:  # noqa: BLE001 - shown to the user rather than lost in a thread
+        except Exception as bug:
             error, message = bug, database_failure(bug, self._path)
             if message is None:
                 message = f"unexpected error: {bug}"

@@ -148,7 +148,7 @@ def test_bad_encoding_is_named(imported: str, tmp_path: Path, capsys: pytest.Cap
     ],
 )
 def test_opening_what_is_not_a_store_is_one_plain_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], make, message: str  # noqa: ANN001
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], make, message: str
 ) -> None:
     target = tmp_path / "store.db"
     make(target)

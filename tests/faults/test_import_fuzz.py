@@ -71,7 +71,7 @@ def malformed(draw: st.DrawFn) -> bytes:
             rows = [[v for c, v in zip(HEADER, r, strict=True) if c != gone] for r in rows]
         else:
             header.append(draw(st.sampled_from(["extra", "Assignee", "  ", "due: date", "first name"])))
-            rows = [r + ["x"] for r in rows]
+            rows = [[*r, "x"] for r in rows]
     elif fault == "time":
         bad = draw(st.one_of(
             st.sampled_from(["yesterday", "2026-13-01T00:00:00Z", "2026-03-02T09:00:00", "02/03/2026 09:00",

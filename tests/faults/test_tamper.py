@@ -365,7 +365,7 @@ def _random_edit(path: Path, rng: random.Random, last: int) -> int:
         ("data", '{"note":"all fine, nothing to see"}'), ("at", "2020-01-01T00:00:00Z"), ("kind", "note"),
         ("actor_id", 5), ("ticket_id", 1 + seq % 3), ("hash", "f" * 64),
     ])
-    if _row(path, seq)[("seq ticket_id kind at actor_id data hash".split()).index(column)] == value:
+    if _row(path, seq)[(["seq", "ticket_id", "kind", "at", "actor_id", "data", "hash"]).index(column)] == value:
         column, value = "hash", "e" * 64
     _tamper(path, (f"UPDATE events SET {column} = ? WHERE seq = ?", (value, seq)))
     return seq

@@ -4,8 +4,8 @@ chunks, and importing the same file again appends the rest: the store ends as a 
 from __future__ import annotations
 
 import os
-import signal
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys

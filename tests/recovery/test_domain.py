@@ -162,7 +162,7 @@ def test_fold_keeps_cases_of_many_tickets_apart_and_a_ticket_can_have_a_second_c
     second_open = Event(1, "recovery_step", "2026-03-05T09:00:00Z", 5, open_data(HEARD), 100)
     second_step = Event(1, "recovery_step", "2026-03-05T10:00:00Z", 5, {"action": "step", "step": "hear",
                                                                         "note": "x"}, 101)
-    cases = fold_cases(sorted(events, key=lambda e: e.seq or 0) + [second_open, second_step])
+    cases = fold_cases([*sorted(events, key=lambda e: e.seq or 0), second_open, second_step])
     assert {c.id: (c.ticket_id, c.progress) for c in cases.values()} == {
         10: (1, (5, 5)), 50: (2, (1, 5)), 100: (1, (1, 5))}
     assert cases[100].checklist.name == "HEARD" and cases[100].done[0].step.key == "hear"

@@ -112,6 +112,6 @@ def test_copy_refuses_a_destination_in_use_and_a_broken_source(servers: SiteMake
     assert rows(server.location) == before
     server.tamper("UPDATE events SET at = '2020-01-01T00:00:00Z' WHERE seq = 5")
     target = tmp_path / "copy.db"
-    with pytest.raises(StoreError, match="its chain does not verify .*event 5 "):
+    with pytest.raises(StoreError, match=r"its chain does not verify .*event 5 "):
         stores.copy(server.location, str(target))
     assert not target.exists()  # a file made for the copy goes again

@@ -18,7 +18,7 @@ def _counts(floor: Floor) -> tuple[int, int, int, int]:
                  for t in ("tickets", "events", "agents", "queues"))
 
 
-def _write(session, ref: str) -> None:  # noqa: ANN001 - an ImportSession
+def _write(session, ref: str) -> None:
     at = "2026-03-02T09:00:00Z"
     ticket = session.new_ticket_id()
     created = Event(ticket, "created", at, None, {"customer": session.customer("Cleo", at), "subject": "s",

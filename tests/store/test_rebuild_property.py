@@ -9,12 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from csconsole.domain import clock
-from csconsole.domain.ticket import Event
-from csconsole.services import audit, open_store, people
-from csconsole.store import registry
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import REVERTIBLE_KINDS, check_can_revert
-from csconsole.domain.ticket import reverted_seqs
+from csconsole.domain.ticket import Event, reverted_seqs
+from csconsole.services import audit, open_store, people
+from csconsole.store import registry
 from csconsole.store.ledger import Ledger, load_events, load_state
 from tests.sites import Site
 from tests.sql import connection

@@ -49,7 +49,7 @@ def test_a_store_made_by_schema_5_opens_unchanged(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN")
-    for kind, name, _, sql in SNAPSHOT["sqlite_master"]:
+    for _kind, name, _, sql in SNAPSHOT["sqlite_master"]:
         if sql and not name.startswith("sqlite_"):
             conn.execute(sql)
     conn.execute("ANALYZE")  # sqlite_stat1, as migration 0004 left it

@@ -83,7 +83,7 @@ def test_a_read_only_store_refuses_every_write(floor: Floor) -> None:
     with open_store(floor.location, read_only=True) as store:
         with pytest.raises(StoreError, match="read-only"):
             people.add_queue(store, "Returns")
-        with pytest.raises(Exception, match="read-only|readonly"):  # not even past the store's functions
+        with pytest.raises(Exception, match=r"read-only|readonly"):  # not even past the store's functions
             connection(store).execute("UPDATE queues SET name = 'Renamed'")
     assert [name for (name,) in floor.site.sql("SELECT name FROM queues ORDER BY name")] == ["Billing", "Tech"]
 
@@ -99,7 +99,7 @@ def test_a_truncated_store_gives_a_clear_message(floor: Floor, tmp_path: Path) -
     data = floor.path.read_bytes()
     broken = tmp_path / "truncated.db"
     broken.write_bytes(data[: len(data) // 3])
-    with pytest.raises(StoreError, match="damaged|malformed"):
+    with pytest.raises(StoreError, match=r"damaged|malformed"):
         with open_store(str(broken), read_only=True) as store:
             problems = store.quick_check()
             if problems:

@@ -47,7 +47,7 @@ def test_the_reassign_picker_puts_the_queues_agents_first_and_marks_the_owner(qt
     names = [view.index(r, 0).data(Qt.ItemDataRole.EditRole) for r in range(view.rowCount())]
     loads = {load.agent.name: load for load in queries.agents_with_load(window.store)}
     billing = sorted((load for load in loads.values() if load.queue == "Billing" and load.agent.role.value == "agent"
-                      and load.agent.name != row.owner), key=lambda l: (l.open_tickets, l.agent.name))
+                      and load.agent.name != row.owner), key=lambda load: (load.open_tickets, load.agent.name))
     assert names[:len(billing)] == [load.agent.name for load in billing]  # the queue's own agents, by load
     assert names[-1] == row.owner  # the owner now, last, and marked
     owner = view.index(view.rowCount() - 1, 0)

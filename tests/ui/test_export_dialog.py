@@ -57,12 +57,11 @@ def test_a_cancelled_export_keeps_nothing(qtbot: QtBot, tmp_path: Path) -> None:
 def test_file_export_audit_pack_works_in_a_read_only_console(
     qtbot: QtBot, store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from PySide6.QtCore import QStandardPaths
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from csconsole.ui.actions import ActionId
     from tests.ui.conftest import open_window
-
-    from PySide6.QtCore import QStandardPaths
 
     before = _sha(store_path)
     folder = tmp_path / "packs"

@@ -16,10 +16,10 @@ class _Emitter(QObject):
 
 
 class _EmptyModel(QAbstractTableModel):
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 1
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 1
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:

@@ -155,7 +155,7 @@ def test_reassign_dialog_needs_an_agent_and_a_reason(qtbot, window) -> None:
     assert not ok.isEnabled()  # the reason is required
     dialog.detail.setText("covering the shift")
     assert ok.isEnabled()
-    loads = {l.agent.name: l.open_tickets for l in queries.agents_with_load(window.store)}
+    loads = {load.agent.name: load.open_tickets for load in queries.agents_with_load(window.store)}
     shown = {dialog.model.index(r, 0).data(): int(dialog.model.index(r, 3).data())
              for r in range(dialog.model.rowCount())}
     assert shown == loads

@@ -3,6 +3,7 @@ cuts made on the real report's layout, and the PDF's pages themselves, rendered 
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -34,7 +35,7 @@ def test_a_table_goes_on_under_its_header_again() -> None:
     assert all(p.header == header for p in pages[1:])
     assert all(p.height <= 30.0 for p in pages)
     covered = [(p.top, p.bottom) for p in pages]
-    assert covered[0][0] == 0 and covered[-1][1] == 68 and all(a[1] == b[0] for a, b in zip(covered, covered[1:]))
+    assert covered[0][0] == 0 and covered[-1][1] == 68 and all(a[1] == b[0] for a, b in itertools.pairwise(covered))
 
 
 def test_only_a_block_taller_than_a_page_is_ever_cut() -> None:
@@ -89,7 +90,7 @@ def _open_rows(png: Path, bottom_mm: float) -> bool:
             continue
         if any(image.pixelColor(x, y).lightness() < 120 for x in found):
             return False  # text
-        runs = 1 + sum(1 for a, b in zip(found, found[1:]) if b - a > 1)
+        runs = 1 + sum(1 for a, b in itertools.pairwise(found) if b - a > 1)
         borders_only = runs >= 3 and len(found) < runs * 4  # thin, separate lines: a row's side borders
         # a closing rule a pixel above is a closed row (the rule's antialiased edge), not one cut open
         closed = any(len(marks(y - up)) > image.width() // 2 for up in (1, 2))

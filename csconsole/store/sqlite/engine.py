@@ -316,7 +316,7 @@ def describe_sqlite_error(error: BaseException, file: Path) -> str:
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
         return f"{file} is busy: another program held it for over {BUSY_TIMEOUT_MS // 1000} s; try again"
-    if "full" in lowered or "disk i/o error" in lowered and disk_full(file):
+    if "full" in lowered or ("disk i/o error" in lowered and disk_full(file)):
         return f"{file}: the disk is full; nothing was written. Free some space and try again"
     if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
         return f"{file} is damaged ({text}); restore it from a backup"

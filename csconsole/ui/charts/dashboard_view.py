@@ -32,7 +32,16 @@ from csconsole.domain import clock
 from csconsole.services import dashboard
 from csconsole.services.changes import Kind
 from csconsole.ui import colours
-from csconsole.ui.charts.chart_parts import ChartBox, ScoreList, Tile, fill, follow_palette, legend, new_plot, small_table
+from csconsole.ui.charts.chart_parts import (
+    ChartBox,
+    ScoreList,
+    Tile,
+    fill,
+    follow_palette,
+    legend,
+    new_plot,
+    small_table,
+)
 from csconsole.ui.runner import Runner
 from csconsole.ui.wording import plural
 

@@ -41,7 +41,7 @@ class HelpMenu(QObject):
         store = self._runner.store
         try:
             head: audit.chain.Head | None = audit.head(store)  # the chain's last row: one indexed read
-        except Exception:  # noqa: BLE001 - About must open even on a damaged store
+        except Exception:
             head = None
         self._dialogs.open(AboutDialog(str(store.location), store.schema_version(), head, store.read_only,
                                        self._dialogs.parent_widget))

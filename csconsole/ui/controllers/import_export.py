@@ -138,7 +138,7 @@ class ImportExport(QObject):
                 if zendesk:
                     check = crosscheck.check(store)
                     outcome.checked, outcome.disagreements = check.checked, check.disagreements
-            except Exception as error:  # noqa: BLE001 - told in the summary line, the import stands
+            except Exception as error:
                 outcome.error = error
             return outcome
 

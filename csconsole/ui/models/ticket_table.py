@@ -217,7 +217,7 @@ class TicketTableModel(QAbstractTableModel):
                 return None
             try:
                 items = self._load(number)
-            except Exception as error:  # noqa: BLE001 - the store away (a server restarting): say it once
+            except Exception as error:
                 message = database_failure(error, self._store.location)
                 if message is None:
                     raise
@@ -261,8 +261,10 @@ class TicketTableModel(QAbstractTableModel):
         return views
 
     def _load(self, number: int) -> list[TicketRow | RowView] | None:
-        page = lambda after: queries.tickets_page(
-            self._store, self._filter, order=self._order, after=after, limit=PAGE, now=self._now)
+        def page(after: queries.Key | None) -> list[TicketRow]:
+            return queries.tickets_page(self._store, self._filter, order=self._order, after=after, limit=PAGE,
+                                        now=self._now)
+
         if number == 0:
             return self._keep(0, page(None))
         if self._anchors is not None and number < len(self._anchors):
@@ -289,10 +291,10 @@ class TicketTableModel(QAbstractTableModel):
         return None  # shown as a placeholder until the anchors arrive
 
     # --- Qt model ---------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else self._count
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(Column)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

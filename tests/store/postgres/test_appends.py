@@ -105,7 +105,7 @@ def test_two_desks_appending_in_a_loop_keep_one_gapless_chain(store_db: Connecti
                 begin_write(conn)
                 append(conn, f"{name} {i}")
                 conn.execute("COMMIT")
-        except Exception as error:  # noqa: BLE001 - told by the assertion below, not lost in the thread
+        except Exception as error:
             errors.append(error)
         finally:
             conn.close()

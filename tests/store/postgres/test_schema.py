@@ -143,7 +143,7 @@ def test_a_column_changes_only_its_type() -> None:
     assert "agent_id bigint PRIMARY KEY REFERENCES agents(id)" in postgres_table(AGENT_PINS)  # given, not numbered
     assert "role text COLLATE \"C\" NOT NULL CHECK (role IN ('agent','supervisor','manager'))" in postgres_table(AGENTS)
     assert "goodwill_amount double precision," in postgres_table(RECOVERY_CASES)
-    with pytest.raises(ValueError, match="t.at: type 'DATETIME' is not one of"):
+    with pytest.raises(ValueError, match=r"t.at: type 'DATETIME' is not one of"):
         postgres_table(Table("t", "id INTEGER PRIMARY KEY, at DATETIME"))
 
 
@@ -170,7 +170,7 @@ def test_a_store_from_a_newer_csconsole_is_refused_and_left_alone(store_db: Conn
 
 
 def test_a_database_without_a_store_is_told_apart(pg: Connection) -> None:
-    with pytest.raises(StoreError, match="is not a csconsole store .no csconsole schema"):
+    with pytest.raises(StoreError, match=r"is not a csconsole store .no csconsole schema"):
         check_version(pg, "floor")
     pg.execute(f"CREATE SCHEMA {SCHEMA}")
     pg.execute(f"CREATE TABLE {SCHEMA}.songs (title text)")
