@@ -182,9 +182,10 @@ def _import(args: argparse.Namespace) -> int:
 
 def _import_into(store: Any, args: argparse.Namespace) -> tuple[int, bool]:
     """The import's exit code, and whether anything of it is in the store."""
-    from csconsole.io.csv_import import ImportPaused, ImportRejected, import_csv
+    from csconsole.io.csv_import import ImportPaused, ImportRejected, ImportResult, import_csv
 
     bar = ProgressBar(sys.stderr, "importing")
+    result: ImportResult
     try:
         if args.format == "zendesk":
             from csconsole.io.zendesk import import_zendesk

@@ -42,7 +42,7 @@ class Prefs:
     POLL_MS = Setting[int]("live/poll_ms", int, 250, "how often to look for commits by others")
     THEME = Setting[str]("view/theme", str, "system", "system, light or dark")
     WATCHED = Setting[str]("tickets/watched", str, "", "ids of tickets I watch, per store (JSON)")
-    REASONS = Setting[list]("tickets/reassign_reasons", list, list(REASSIGN_REASONS),
+    REASONS = Setting[list[str]]("tickets/reassign_reasons", list, list(REASSIGN_REASONS),
                             "reasons offered when reassigning, in order")
     CHECKLIST = Setting[str]("recovery/checklist", str, "", "checklist proposed for a new recovery case")
     TRIGGER_BOUNCES = Setting[int]("recovery/min_bounces", int, 3, "propose a recovery case from this many bounces")
@@ -51,7 +51,7 @@ class Prefs:
     IMPORT_FOLDER = Setting[str]("import/folder", str, "", "where the last import was picked from")
     EXPORT_FOLDER = Setting[str]("export/folder", str, "", "where the last audit pack went (else the documents)")
     CURRENCY = Setting[str]("view/currency", str, "", "ISO code shown with goodwill amounts; empty: the locale's")
-    PANELS = Setting[list]("window/panels", list, [], "the Recovery and Dashboard tabs open, in order")
+    PANELS = Setting[list[str]]("window/panels", list, [], "the Recovery and Dashboard tabs open, in order")
     DASHBOARD_GEOMETRY = Setting[QByteArray]("window/dashboard_geometry", QByteArray, QByteArray(),
                                              "the dashboard window's place and size")
     PANEL_CURRENT = Setting[str]("window/panel_current", str, "", "the tab in front: tickets, recovery or dashboard")
@@ -61,7 +61,7 @@ class Settings:
     def __init__(self, backend: QSettings | None = None) -> None:
         # INI everywhere: one readable file, and QSettings.setPath (tests, portable installs) applies to it.
         self._q = backend or QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANIZATION, APPLICATION)
-        if int(self._q.value("meta/version", 0) or 0) < SETTINGS_VERSION:
+        if int(str(self._q.value("meta/version", 0) or 0)) < SETTINGS_VERSION:
             self._q.setValue("meta/version", SETTINGS_VERSION)
 
     def get(self, setting: Setting[T]) -> T:
@@ -72,7 +72,8 @@ class Settings:
             return raw.lower() in ("true", "1", "yes")  # type: ignore[return-value]
         if setting.kind is list:  # INI hands a one-item list back as a plain string
             items = [raw] if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else []
-            return [str(i) for i in items if str(i).strip()] or list(setting.default)  # type: ignore[return-value]
+            kept = [str(i) for i in items if str(i).strip()]
+            return (kept or [str(i) for i in setting.default])  # type: ignore[return-value,attr-defined]  # T is list[str] here
         if setting.kind is QByteArray:
             return raw if isinstance(raw, QByteArray) else setting.default  # type: ignore[return-value]
         try:

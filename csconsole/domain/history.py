@@ -63,18 +63,27 @@ def path_text(labels: Sequence[str]) -> str:
 NO_TRANSFER_NOTE = "without a note, a breach of the rule that every transfer says what was done and what is next"
 
 
+def _name(names: Names, key: object) -> str:
+    return names.get(key, "?") if isinstance(key, int) else "?"
+
+
+def _seqs(value: object) -> list[int]:
+    """The seqs a revert names (its data's ``reverts``), as numbers."""
+    return [int(s) for s in value] if isinstance(value, list | tuple) else []
+
+
 def summary(kind: str, data: Mapping[str, object], queues: Names, agents: Names, policies: Names | None = None,
             currency: str = "") -> str:
     """One plain line saying what an event did (a ``revert`` is told by ``revert_summary``)."""
     def holder() -> str:
         owner = data.get("owner")
         who = agents.get(owner, "?") if isinstance(owner, int) else NO_OWNER
-        return f"{queues.get(data.get('queue'), '?')}/{who}"  # type: ignore[arg-type]
+        return f"{_name(queues, data.get('queue'))}/{who}"
 
     note = str(data.get("note") or "").strip()
     match kind:
         case EventKind.CREATED:
-            return f"Opened by {data.get('channel')} ({data.get('priority')}) in {queues.get(data.get('queue'), '?')}: {data.get('subject')}"  # type: ignore[arg-type]
+            return f"Opened by {data.get('channel')} ({data.get('priority')}) in {_name(queues, data.get('queue'))}: {data.get('subject')}"
         case EventKind.TAKE:
             return f"Taken → {holder()}"
         case EventKind.TRANSFER:
@@ -92,7 +101,7 @@ def summary(kind: str, data: Mapping[str, object], queues: Names, agents: Names,
         case EventKind.NOTE:
             return f"Note{': ' + note if note else ''}"
         case EventKind.REVERT:
-            count = len(data.get("reverts") or ())  # type: ignore[arg-type]
+            count = len(_seqs(data.get("reverts")))
             what = "the action before" if count == 1 else f"the {count} actions before"
             return f"Undone: {what}{': ' + note if note else ''}"
         case EventKind.RECOVERY_STEP | EventKind.EVALUATION:
@@ -112,11 +121,11 @@ def revert_summary(data: Mapping[str, object], kinds: Mapping[int, tuple[str, Ma
     A revert of an action is an undo; a revert of that revert is a redo (the action stands again); and so
     on, so the parity of the chain says which, and its end says what action it was about.
     """
-    seqs = [int(s) for s in data.get("reverts") or ()]  # type: ignore[union-attr]
+    seqs = _seqs(data.get("reverts"))
     depth = 1
     while seqs and all(kinds.get(s, ("", {}))[0] == EventKind.REVERT for s in seqs):
         depth += 1
-        seqs = [int(t) for s in seqs for t in kinds[s][1].get("reverts") or ()]  # type: ignore[union-attr]
+        seqs = [t for s in seqs for t in _seqs(kinds[s][1].get("reverts"))]
     actions = sorted({kinds[s][0] for s in seqs if s in kinds})
     verb = "Undone" if depth % 2 else "Redone"
     what = " and ".join(f"the {kind}" for kind in actions) or "the action before"

@@ -103,12 +103,12 @@ class RecoveryCase:
     def promise_overdue(self, today: str) -> bool:
         """Promised by a day before ``today`` (YYYY-MM-DD) and not resolved yet."""
         by = self.promise.get("promised_by")
-        return bool(by) and not self.resolved and by < today
+        return isinstance(by, str) and bool(by) and not self.resolved and by < today
 
     def follow_up_due(self, today: str) -> bool:
         """A follow-up on or before ``today`` while the case is still open."""
         when = self.resolution.get("follow_up")
-        return bool(when) and not self.complete and when <= today
+        return isinstance(when, str) and bool(when) and not self.complete and when <= today
 
 
 # --- checking what a supervisor asks for -------------------------------------------------------------
@@ -252,7 +252,7 @@ def evaluation_data(
 
 def open_case(event: Event) -> RecoveryCase:
     """The case an opening ``recovery_step`` event (with its seq) starts."""
-    assert event.seq is not None
+    assert event.seq is not None and event.ticket_id is not None  # a case is opened on a ticket
     case = RecoveryCase(
         id=event.seq, ticket_id=event.ticket_id, checklist=Checklist.from_data(event.data["checklist"]),
         opened_at=event.at, opened_by=event.actor, note=str(event.data.get("note", "")),
@@ -299,6 +299,7 @@ class CaseBook:
             case = open_case(event)
             self.cases[case.id] = case
         else:
+            assert event.ticket_id is not None  # a recovery step is on a ticket
             case = self._open[event.ticket_id]
             advance(case, event)
         if case.complete:
@@ -333,7 +334,7 @@ def describe(kind: str, data: dict[str, Any], policies: Mapping[int, str] | None
     names = policies or {}
 
     def policy_name(policy_id: object) -> str:
-        return f"“{names[policy_id]}”" if policy_id in names else f"#{policy_id}"
+        return f"“{names[policy_id]}”" if isinstance(policy_id, int) and policy_id in names else f"#{policy_id}"
 
     if kind == EventKind.RECOVERY_STEP:
         if data.get("action") == OPEN:

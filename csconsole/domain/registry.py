@@ -323,20 +323,26 @@ def _checked_key(event: Event) -> tuple[Entity, int]:
         raise FoldError(f"{event.kind} names no record it changes") from None
 
 
+def _count(value: object) -> int | None:
+    """A metric as the event carries it: a whole number, or None where the export had none."""
+    return None if value is None else int(value)  # type: ignore[call-overload]  # int() refuses what is no number
+
+
 def fold_zendesk(old: ZendeskRecord | None, event: Event) -> ZendeskRecord:
     """One ``zendesk_synced`` on top of what earlier imports found: metrics an export lacks keep the values
     an earlier one gave, and the last audit read only moves on."""
     d = event.data
     at = str(d.get("imported_at") or event.at)
     try:
-        metrics = [d.get(name) for name in ZENDESK_METRICS]
+        new = [_count(d.get(name)) for name in ZENDESK_METRICS]
         if old is None:
             assert event.ticket_id is not None
-            return ZendeskRecord(event.ticket_id, int(d["zendesk_id"]), int(d["last_audit_id"]), *metrics, at)
-        merged = [new if new is not None else was for new, was in zip(metrics, (
+            return ZendeskRecord(event.ticket_id, int(d["zendesk_id"]), int(d["last_audit_id"]),
+                                 new[0], new[1], new[2], new[3], at)
+        kept = [n if n is not None else was for n, was in zip(new, (
             old.assignee_stations, old.group_stations, old.reopens, old.replies), strict=True)]
         return ZendeskRecord(old.ticket_id, old.zendesk_id, max(old.last_audit_id, int(d["last_audit_id"])),
-                             *merged, at)
+                             kept[0], kept[1], kept[2], kept[3], at)
     except (KeyError, TypeError, ValueError) as error:
         raise FoldError(f"{event.kind}: its data cannot be read ({type(error).__name__}: {error})") from None
 

@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from csconsole.domain.errors import BadInput
 from csconsole.domain.findings import Finding, judge, rule_breaches
@@ -84,8 +85,8 @@ class _Judged:
         self.findings: list[Finding] = []
 
 
-def _chunk(file: Path, session: ImportSession, row: tuple[object, ...] | None, pending: Iterator[tuple[object, ...]],
-           batch: str, ids: dict[str, int], judged: _Judged, done: int) -> tuple[tuple[object, ...] | None, int]:
+def _chunk(file: Path, session: ImportSession, row: tuple[Any, ...] | None, pending: Iterator[tuple[Any, ...]],
+           batch: str, ids: dict[str, int], judged: _Judged, done: int) -> tuple[tuple[Any, ...] | None, int]:
     """Append staged rows until the chunk has held the lock for CHUNK_SECONDS; (next row, rows done)."""
     states: dict[str, TicketState] = {}  # read again each chunk: live work may have moved a ticket between
     next_id = session.new_ticket_id()
@@ -118,10 +119,10 @@ def _append_row(file: Path, session: ImportSession, row: Row, batch: str, states
         return next_id + 1
     state = states.get(row.ticket)
     if state is None:
-        ticket_id = ids.get(row.ticket)
-        if ticket_id is None:
-            ticket_id = ids[row.ticket] = session.ticket_id(row.ticket)
-        state = states[row.ticket] = session.state(ticket_id)
+        known = ids.get(row.ticket)
+        if known is None:
+            known = ids[row.ticket] = session.ticket_id(row.ticket)
+        state = states[row.ticket] = session.state(known)
     event = _event(row, state, session, batch)
     found = judge(state.ticket_id, event, state, session.roles) if row.ticket in judged.created else []
     session.record(state, event)

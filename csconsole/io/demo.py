@@ -194,7 +194,8 @@ def _lay_out(loader: BulkLoader, rng: random.Random, total: int, end: int) -> _F
     staff: dict[str, list[int]] = {q: [] for q in QUEUES}
     supervisors: list[int] = []
     used: set[str] = set()
-    plan = [(q, Role.AGENT) for q in QUEUES for _ in range(4)] + [(q, Role.SUPERVISOR) for q in QUEUES[:8]]
+    plan: list[tuple[str | None, Role]] = [(q, Role.AGENT) for q in QUEUES for _ in range(4)]
+    plan += [(q, Role.SUPERVISOR) for q in QUEUES[:8]]
     plan += [(None, Role.MANAGER)] * 3
     for queue, role in plan:
         while True:
@@ -291,7 +292,7 @@ class _TicketStory:
         self.supervisors = supervisors
         self.queue_ids = queue_ids
         self.end = end
-        self.partner = {}
+        self.partner: dict[str, str] = {}
         for a, b in PINGPONG_PAIRS:
             self.partner.setdefault(a, b)
             self.partner.setdefault(b, a)

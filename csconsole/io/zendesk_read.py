@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from csconsole.domain.errors import BadInput
 from csconsole.io.import_file import check_folder, describe_os_error, open_regular, what_it_is
@@ -134,11 +134,11 @@ class ExportFiles:
 
 
 class _Hashing:
-    def __init__(self, stream: BinaryIO, digest: Any) -> None:
+    def __init__(self, stream: IO[bytes], digest: Any) -> None:
         self._stream, self._digest = stream, digest
 
     def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(size)
+        data: bytes = self._stream.read(size)
         self._digest.update(data)
         return data
 

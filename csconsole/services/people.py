@@ -6,6 +6,8 @@ made it where the caller knows (the console's identity); who may change a role i
 
 from __future__ import annotations
 
+from typing import Any
+
 from csconsole.domain.errors import BadInput, NotFound
 from csconsole.domain.rules import Agent, require_text
 from csconsole.domain.words import Role, parse_enum
@@ -36,7 +38,7 @@ def change_agent(store: Store, agent_id: int, *, name: str | None = None, role: 
                  actor_id: int | None = None) -> Agent:
     """Rename an agent, change their role or home queue, or (de)activate them; only what differs is
     recorded."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = require_text(name, "the agent's name")
     if role is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from csconsole.domain import clock, history
@@ -48,7 +49,7 @@ def key_of(row: TicketRow, order: Order) -> Key:
     return queries.key_of(row, order)
 
 
-def all_tickets(store: Store, flt: TicketFilter, *, batch: int = 1000, now: str | None = None):
+def all_tickets(store: Store, flt: TicketFilter, *, batch: int = 1000, now: str | None = None) -> Iterator[TicketRow]:
     """Every matching row, fetched page by page (for the CLI and exports; never held all at once)."""
     moment = now or clock.now_text()
     after: Key | None = None

@@ -270,7 +270,7 @@ def update_policy(
     store: Store, policy_id: int, *, name: str | None = None, description: str | None = None,
     owner: str | None = None, active: bool | None = None,
 ) -> Policy:
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     if name is not None:
         values["name"] = require_text(name, "a policy name")
     if description is not None:

@@ -24,8 +24,8 @@ class Engine(Protocol):
     name: str
     begin_write: str  # the first statement of a write: takes the store's one write order at once
     begin_read: str  # the first statement of a snapshot that several queries share
-    database_error: type[BaseException]  # what a statement may raise (an atomic() block turns it into a StoreError)
-    error: type[BaseException]  # every error of the driver
+    database_error: type[Exception]  # what a statement may raise (an atomic() block turns it into a StoreError)
+    error: type[Exception]  # every error of the driver
     pingpong_hops: str  # SQL: (queue, previous queue) of each hop along the paths of tickets bounced > 2
 
     def begin(self, conn: Any) -> None:

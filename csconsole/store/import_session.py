@@ -233,6 +233,12 @@ def staging_path(store: Store, batch: str) -> Path:
     return folder / f"{name}.import-{batch}{SUFFIX}"
 
 
+def tid_of(events: list[Event]) -> int:
+    ticket_id = events[0].ticket_id
+    assert ticket_id is not None  # these are a ticket's events
+    return ticket_id
+
+
 def events_by_ticket(store: Store, ids: list[int]) -> Iterator[tuple[int, list[Event]]]:
     """Each ticket's events in order, for these tickets, a few hundred tickets a query."""
     for start in range(0, len(ids), _CHUNK):
@@ -244,11 +250,11 @@ def events_by_ticket(store: Store, ids: list[int]) -> Iterator[tuple[int, list[E
             "ORDER BY ticket_id, seq", chunk
         ):
             if current and current[0].ticket_id != tid:
-                yield current[0].ticket_id, current
+                yield tid_of(current), current
                 current = []
             current.append(Event(tid, kind, at, actor, json.loads(data), seq))
         if current:
-            yield current[0].ticket_id, current
+            yield tid_of(current), current
 
 
 __all__ = ["CHUNK_SECONDS", "IMPORT_KEY", "ImportSession", "RefTaken", "Staging", "batch_events", "events_by_ticket", "existing_tickets",

@@ -8,7 +8,7 @@ loader (``store/bulk.py``) folds and chains the same way in batches.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from csconsole.domain import clock
 from csconsole.domain.registry import Registry
@@ -52,11 +52,11 @@ def state_values(state: TicketState) -> tuple[object, ...]:
     )
 
 
-def state_from_row(row: tuple[object, ...]) -> TicketState:
+def state_from_row(row: tuple[Any, ...]) -> TicketState:
     ticket_id, *values = row
     fields = dict(zip(STATE_COLUMNS, values, strict=True))
     fields["path"] = [(q, o) for q, o in json.loads(str(fields["path"]))]
-    return TicketState(ticket_id=int(ticket_id), **fields)  # type: ignore[arg-type]
+    return TicketState(ticket_id=int(ticket_id), **fields)
 
 
 def load_state(store: Store, ticket_id: int) -> TicketState | None:

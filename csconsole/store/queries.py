@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from csconsole.domain.read_models import (
     NO_OWNER,
@@ -215,7 +215,7 @@ def ref_and_bounces(store: Store, ticket_id: int) -> tuple[str, int]:
     return str(ref), int(bounces)
 
 
-def _rows(store: Store, raw: list[tuple[object, ...]]) -> list[TicketRow]:
+def _rows(store: Store, raw: list[tuple[Any, ...]]) -> list[TicketRow]:
     """TicketRows from raw tuples: the Python half of every page, kept lean (a path seen once in the
     page is labelled once; TicketRow is a named tuple, built in one call)."""
     queue_names, agent_names = directory.names(store)
@@ -261,9 +261,9 @@ def agent_loads(store: Store) -> dict[int, int]:
 
 
 def event_rows(store: Store, ticket_id: int) -> list[tuple[int, str, str, int | None, str]]:
-    return store._conn.execute(
+    return list(store._conn.execute(
         "SELECT seq, kind, at, actor_id, data FROM events WHERE ticket_id = ? ORDER BY seq", (ticket_id,)
-    ).fetchall()
+    ).fetchall())
 
 
 def customer_name_of(store: Store, ticket_id: int) -> str:

@@ -10,6 +10,7 @@ deleted one is reported, to be set again, and a PIN no event set is removed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -72,7 +73,7 @@ def rebuild(store: Store) -> Rebuilt:
                 resolved[state.customer_id] = resolved.get(state.customer_id, 0) + 1
         for table, (columns, _) in recompute.PER_TICKET.items():
             for diff in differences(table, columns, recompute.stored_in(store, table, low, high),
-                                    derived.tables[table], lambda r, t=table: recompute.row_key(t, r)):
+                                    derived.tables[table], functools.partial(recompute.row_key, table)):
                 done.corrected += 1
                 if table == "tickets" and diff.derived is None:
                     gone.append(diff)

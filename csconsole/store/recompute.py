@@ -113,11 +113,12 @@ def events_in(store: Store, low: int, high: int) -> Iterator[tuple[int, list[Eve
         if kind in unread and imported not in data and backfilled not in data:
             parsed: dict[str, Any] = {}
         else:
-            parsed = parsed_as.get(data)  # type: ignore[assignment]
-            if parsed is None:
-                parsed = loads(data)
+            cached = parsed_as.get(data)
+            if cached is None:
+                cached = loads(data)
                 if len(parsed_as) < _SHARED:
-                    parsed_as[data] = parsed
+                    parsed_as[data] = cached
+            parsed = cached
         current.append(Event(ticket_id, kind, at, actor, parsed, seq))
     if current_id is not None:
         yield current_id, current
@@ -211,7 +212,7 @@ def registry_rows(registry: Registry, entity: Entity, resolved: dict[int, int] |
     records = registry.records[entity]
     made = [rows.derived_row(entity, records[key]) for key in sorted(records)]
     if entity is Entity.CUSTOMER and resolved is not None:
-        made = [(*row, resolved.get(row[0], 0)) for row in made]
+        made = [(*row, resolved.get(int(row[0]), 0)) for row in made]  # type: ignore[call-overload]  # an id
     return made
 
 

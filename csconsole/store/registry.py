@@ -126,7 +126,7 @@ def load(store: Store, entity: Entity, key: int) -> Record | None:
     row = store._conn.execute(
         f"SELECT {', '.join(shape.columns)} FROM {shape.table} WHERE {shape.key} = ?", (key,)
     ).fetchone()
-    return None if row is None else shape.record(tuple(row))  # type: ignore[no-any-return]
+    return None if row is None else shape.record(tuple(row))
 
 
 def pin_commitment_of(stored: str) -> str:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from csconsole.domain.errors import BadInput
+from csconsole.domain.registry import Entity
 from csconsole.store import chain, recompute, registry
 from csconsole.store.errors import StoreError
 from csconsole.store.rebuild import Rebuilt, rebuild
@@ -54,6 +55,6 @@ def restore_events(store: Store, rows: Iterable[tuple[str, Mapping[str, Any]]]) 
     conn.executemany(
         "INSERT INTO agent_pins (agent_id, hash, set_at) VALUES (?, ?, ?)",
         [(p.agent_id, f"{registry.WITHHELD_PREFIX}{p.commitment}", p.set_at)
-         for p in found.records[registry.Entity.PIN].values()],
+         for p in found.records[Entity.PIN].values()],
     )
     return chain.head(store), rebuild(store)

@@ -42,7 +42,7 @@ class Backoff:
     budget: float
 
     def wait(self, failures: int, rng: random.Random) -> float:
-        ceiling = min(self.longest, self.first * 2 ** (failures - 1))
+        ceiling = min(self.longest, self.first * 2.0 ** (failures - 1))
         return ceiling / 2 + rng.uniform(0, ceiling / 2)  # half fixed, half random: desks spread apart
 
 

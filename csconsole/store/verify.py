@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from csconsole.domain import clock
@@ -29,7 +30,7 @@ from csconsole.domain.ticket import Event
 from csconsole.store import chain, recompute, table_dump
 from csconsole.store import registry as registry_rows
 from csconsole.store.differences import Labels, describe, differences
-from csconsole.store.verify_work import CHAIN_PART, ChainPart, TicketPart, Worker, late_line, run, start
+from csconsole.store.verify_work import CHAIN_PART, ChainPart, Late, TicketPart, Worker, late_line, run, start
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -150,7 +151,7 @@ class _Verify:
         """The chain's first broken link, or a kept head missing; the first live event out of time order
         (into ``self.forged``)."""
         checked, seen, last = 0, self.expected is None, chain.Head(0, chain.GENESIS)
-        carry: tuple[object, tuple[int, str, object, str]] | None = None  # latest live event so far
+        carry: tuple[datetime, Late] | None = None  # latest live event so far, and its moment
         for part in parts:
             if part.problem:
                 return Verdict(False, checked + part.checked, part.last or last, part.problem, part.bad_seq)
@@ -159,14 +160,14 @@ class _Verify:
             last = part.last or last
             found = [part.late] if part.late is not None else []
             if carry is not None:
-                limit = carry[0] - TIME_TOLERANCE  # type: ignore[operator]
+                limit = carry[0] - TIME_TOLERANCE
                 low = next((x for x in part.lows if moment(x[1]) < limit), None)
                 if low is not None:
-                    found.append((low, late_line(carry[1])))  # type: ignore[arg-type]
+                    found.append((low, late_line(carry[1])))
             if found:
                 (seq, at, ticket_id, kind), why = min(found, key=lambda f: f[0][0])
                 self._forged((seq, why, ticket_id, kind, at))
-            if part.top is not None and (carry is None or moment(part.top[1]) > carry[0]):  # type: ignore[operator]
+            if part.top is not None and (carry is None or moment(part.top[1]) > carry[0]):
                 carry = (moment(part.top[1]), part.top)
         if not seen:
             return Verdict(False, checked, last,

@@ -10,6 +10,7 @@ needs the whole log in order (the live events' clock, the first difference) is p
 
 from __future__ import annotations
 
+import functools
 import gc
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -163,7 +164,7 @@ class Worker:
                 part.rows += len(made)
                 if part.table_problem is None:
                     first = next(iter(differences(table, columns, recompute.stored_in(store, table, low, high),
-                                                  made, lambda r, t=table: recompute.row_key(t, r))), None)
+                                                  made, functools.partial(recompute.row_key, table))), None)
                     if first is not None:
                         part.table_problem = describe(first, Labels(registry, refs))
         return part

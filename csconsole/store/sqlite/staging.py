@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from csconsole.store.errors import StoreError
 
@@ -23,6 +24,8 @@ class Staging:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        width = len(conn.execute("PRAGMA table_info(rows)").fetchall()) - 1  # the columns after n
+        self._insert = f"INSERT INTO rows VALUES (?, {', '.join('?' * width)})"
 
     @classmethod
     def create(cls, path: Path, width: int) -> Staging:
@@ -38,9 +41,7 @@ class Staging:
             conn.execute("BEGIN")
         except sqlite3.Error as error:
             raise StoreError(f"cannot stage the import in {path}: {error}") from None
-        staging = cls(conn, path)
-        staging._insert = f"INSERT INTO rows VALUES (?, {', '.join('?' * width)})"
-        return staging
+        return cls(conn, path)
 
     @classmethod
     def find(cls, path: Path) -> Staging | None:
@@ -69,7 +70,7 @@ class Staging:
         """Everything staged is on disk: from here on the file can be resumed from."""
         self._conn.execute("COMMIT")
 
-    def rows(self, after: int, size: int = 5000) -> Iterator[tuple[object, ...]]:
+    def rows(self, after: int, size: int = 5000) -> Iterator[tuple[Any, ...]]:
         """The staged rows numbered above ``after``, in order, a page at a time (never all in memory)."""
         while True:
             page = self._conn.execute("SELECT * FROM rows WHERE n > ? ORDER BY n LIMIT ?", (after, size)).fetchall()
