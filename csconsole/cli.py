@@ -9,25 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
-from csconsole import __version__, cli_recovery, cli_store
+from csconsole import __version__, cli_import, cli_recovery, cli_store
+from csconsole.cli_output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, ProgressBar, UsageError, shown
 from csconsole.cli_store import add_store, named_store, open_named
 from csconsole.domain import clock
 from csconsole.domain.errors import DomainError
 from csconsole.domain.read_models import SlaFilter, TicketFilter, TicketRow
 
-EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 COMMANDS = ("gui", "demo", "import", "tickets", "reassign", "stats", "audit", "rebuild", "export",
             *cli_store.COMMANDS, *cli_recovery.COMMANDS)
-
-
-class UsageError(Exception):
-    pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,13 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--tickets", type=int, default=20_000, metavar="N", help="how many tickets (default 20000)")
     demo.add_argument("--seed", type=int, default=7, metavar="S", help="random seed; same seed, same store")
 
-    imp = sub.add_parser("import", help="import a CSV event log or a Zendesk export, all or nothing")
-    add_store(imp, may_default=False)
-    imp.add_argument("file", metavar="FILE",
-                     help="the CSV event log, the Zendesk export's folder or .zip, or an audit pack's folder")
-    imp.add_argument("--format", choices=("csv", "zendesk", "pack"), default="csv",
-                     help="pack: rebuild a new store from an audit pack's log (raw/events.jsonl)")
-    imp.add_argument("--agents", metavar="FILE", help="CSV of name,role,queue giving agents their roles")
+    cli_import.add_parsers(sub)
 
     tickets = sub.add_parser("tickets", help="list tickets")
     add_store(tickets, may_default=True)
@@ -158,93 +147,6 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _import(args: argparse.Namespace) -> int:
-    from csconsole.services import stores
-
-    if args.format != "csv" and args.agents:
-        raise UsageError("csconsole import: --agents is for CSV event logs; a Zendesk export names its agents")
-    if args.format == "pack":
-        return _import_pack(args)
-    if not stores.is_new_file(args.store):
-        with open_named(args) as store:
-            return _import_into(store, args)[0]
-    # A new file: made as init makes it, and removed again unless the import lands in it (a paused
-    # import keeps what it appended: the same import resumes from there).
-    landed = False
-    try:
-        with open_named(args, create=True) as store:
-            code, landed = _import_into(store, args)
-        return code
-    finally:
-        if not landed:
-            stores.remove_new_file(args.store)
-
-
-def _import_into(store: Any, args: argparse.Namespace) -> tuple[int, bool]:
-    """The import's exit code, and whether anything of it is in the store."""
-    from csconsole.io.csv_import import ImportPaused, ImportRejected, ImportResult, import_csv
-
-    bar = ProgressBar(sys.stderr, "importing")
-    result: ImportResult
-    try:
-        if args.format == "zendesk":
-            from csconsole.io.zendesk import import_zendesk
-
-            result = import_zendesk(store, Path(args.file), progress=bar.update)
-        else:
-            result = import_csv(store, Path(args.file), agents_file=Path(args.agents) if args.agents else None,
-                                progress=bar.update)
-    except ImportRejected as rejected:
-        bar.finish()
-        for problem in rejected.problems:
-            print(problem, file=sys.stderr)
-        print(f"csconsole: import rejected ({len(rejected.problems)} problems); nothing was written",
-              file=sys.stderr)
-        return EXIT_BAD_INPUT, False
-    except ImportPaused as paused:
-        bar.finish()
-        print(f"csconsole: {paused}", file=sys.stderr)
-        return (130 if paused.interrupted else EXIT_BAD_INPUT), True
-    bar.finish()
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if result.resumed_from:
-        print(f"resumed batch {result.batch}: {result.resumed_from} rows were already in the store",
-              file=sys.stderr)
-    if args.format == "zendesk":
-        return _zendesk_summary(store, result), True
-    print(f"imported {result.events} events on {result.tickets} tickets "
-          f"({result.new_tickets} new); {len(result.findings)} rule breaches recorded as findings")
-    return EXIT_OK, True
-
-
-def _import_pack(args: argparse.Namespace) -> int:
-    from csconsole.io.pack_import import import_pack
-
-    with open_named(args, create=True) as store:
-        result = import_pack(store, Path(args.file))
-        where = store.location
-    verdict = result.verdict
-    print(f"{where}: rebuilt from the pack's {result.events} events; head {result.head.seq} {result.head.hash}")
-    if not verdict.ok:
-        print(f"csconsole: audit failed: {verdict.problem}", file=sys.stderr)
-        return EXIT_CHECK_FAILED
-    return EXIT_OK
-
-
-def _zendesk_summary(store: Any, result: Any) -> int:
-    """The import's figures and the cross-check against Zendesk's own ticket_metrics."""
-    from csconsole.services import crosscheck
-
-    check = crosscheck.check(store)
-    for disagreement in check.disagreements[:50]:
-        print(f"disagrees: {disagreement}")
-    print(f"imported {result.events} events on {result.tickets} tickets ({result.new_tickets} new, "
-          f"{result.skipped} skipped); {len(result.findings)} rule breaches recorded as findings; "
-          f"Zendesk metrics on {check.checked} tickets: {len(check.disagreements)} disagreements")
-    return EXIT_OK
-
-
 def ticket_json(row: TicketRow, now: str) -> dict[str, Any]:
     return {
         "id": row.id, "ref": row.ref, "subject": row.subject, "customer": row.customer,
@@ -282,15 +184,6 @@ def _tickets(args: argparse.Namespace) -> int:
                 f"{row.sla_state(now).value:<9} {shown(row.subject)}\n"
             )
     return EXIT_OK
-
-
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def shown(text: str) -> str:
-    """Imported text as a terminal may print it: control characters (an escape sequence can retitle
-    the window or clear the screen) and bidi overrides written as escapes, the rest as it is."""
-    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _reassign(args: argparse.Namespace) -> int:
@@ -412,37 +305,10 @@ def _export(args: argparse.Namespace) -> int:
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "gui": _gui, "demo": _demo, "import": _import, "tickets": _tickets, "reassign": _reassign,
+    "gui": _gui, "demo": _demo, "tickets": _tickets, "reassign": _reassign,
     "stats": _stats, "audit": _audit, "rebuild": _rebuild, "export": _export, **cli_store.HANDLERS,
-    **cli_recovery.HANDLERS,
+    **cli_import.HANDLERS, **cli_recovery.HANDLERS,
 }
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr (quiet when stderr is not a terminal, except the final line)."""
-
-    def __init__(self, stream: TextIO, label: str) -> None:
-        self.stream = stream
-        self.label = label
-        self.tty = stream.isatty()
-        self._last = -1
-
-    def update(self, done: int, total: int) -> None:
-        percent = int(100 * done / total) if total else 100
-        if percent == self._last:
-            return
-        self._last = percent
-        if self.tty:
-            filled = percent // 4
-            self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (25 - filled)}] {percent:3d}%")
-            self.stream.flush()
-        elif percent % 10 == 0:
-            self.stream.write(f"{self.label}: {percent}%\n")
-
-    def finish(self) -> None:
-        if self.tty and self._last >= 0:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ def _init(args: argparse.Namespace) -> int:
 
 
 def _copy(args: argparse.Namespace) -> int:
-    from csconsole.cli import ProgressBar
+    from csconsole.cli_output import ProgressBar
     from csconsole.services import stores
 
     bar = ProgressBar(sys.stderr, "copying")
