@@ -18,7 +18,7 @@ from pathlib import Path
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
 from csconsole.domain.recovery import RecoveryCase
-from csconsole.domain.registry import make_customer_added
+from csconsole.domain.registry_events import make_customer_added
 from csconsole.domain.sla import SlaTargets
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import Role

@@ -4,7 +4,7 @@ A guardrail, not encryption: it keeps a passer-by at an unlocked shared workstat
 supervisor. The store itself stays a plain database that anyone with access to the disk can read.
 Only an Argon2id hash of the PIN is kept (argon2-cffi, OWASP's parameters: 19 MiB, 2 passes, 1 lane),
 in the ``agent_pins`` table (migration 0003); the chain records only its commitment
-(``domain.registry.pin_commitment``), so a replaced or deleted hash shows in ``audit verify``.
+(``domain.registry_events.pin_commitment``), so a replaced or deleted hash shows in ``audit verify``.
 """
 
 from __future__ import annotations

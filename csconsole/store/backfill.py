@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from csconsole.domain import clock
-from csconsole.domain.registry import (
+from csconsole.domain.registry_events import (
     ZENDESK_METRICS,
     backfilled,
     make_agent_added,

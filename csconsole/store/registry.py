@@ -27,6 +27,8 @@ from csconsole.domain.registry import (
     advance,
     entity_key,
     fold_zendesk,
+)
+from csconsole.domain.registry_events import (
     make_agent_added,
     make_agent_changed,
     make_checklist_saved,
@@ -130,7 +132,7 @@ def load(store: Store, entity: Entity, key: int) -> Record | None:
 
 
 def pin_commitment_of(stored: str) -> str:
-    from csconsole.domain.registry import pin_commitment
+    from csconsole.domain.registry_events import pin_commitment
 
     return stored[len(WITHHELD_PREFIX):] if stored.startswith(WITHHELD_PREFIX) else pin_commitment(stored)
 
