@@ -57,7 +57,7 @@ def test_the_demo_floor_has_the_patterns_a_supervisor_looks_for(store_location: 
 
 
 def test_demo_customers_have_names_without_number_suffixes() -> None:
-    from csconsole.io.demo import customer_name
+    from csconsole.io.demo_words import customer_name
 
     names = [customer_name(n) for n in range(350_000)]  # a 1M-ticket demo has about 333,000 customers
     assert len(set(names)) == len(names)
