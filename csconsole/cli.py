@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from csconsole import __version__, cli_import, cli_recovery, cli_store
+from csconsole.cli_actor import acting_agent
 from csconsole.cli_output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, ProgressBar, UsageError, shown
 from csconsole.cli_store import add_store, named_store, open_named
 from csconsole.domain import clock
@@ -191,7 +192,7 @@ def _reassign(args: argparse.Namespace) -> int:
 
     with open_named(args) as store:
         ticket_id = queries.find_ticket(store, args.ticket)
-        actor = queries.agent_by_name(store, args.actor)
+        actor = acting_agent(store, args.actor)
         target = queries.agent_by_name(store, args.to)
         change = tickets.reassign(store, [ticket_id], actor_id=actor.id, to_id=target.id, reason=args.reason)
     print(f"{args.ticket}: reassigned to {target.name} (event {change.seqs[-1]})")

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from csconsole.cli_actor import acting_agent
 from csconsole.cli_store import add_store, open_named
 
 COMMANDS = ("recovery", "recoveries", "evaluate")
@@ -59,7 +60,7 @@ def _recovery(args: argparse.Namespace) -> int:
 
     with open_named(args) as store:
         ticket_id = queries.find_ticket(store, args.ticket)
-        actor = queries.agent_by_name(store, args.actor)
+        actor = acting_agent(store, args.actor)
         if args.step.strip().lower() == "complete":
             known = rec.cases_of_ticket(store, ticket_id)
             if not known:
@@ -116,7 +117,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     with open_named(args) as store:
         ticket_id = queries.find_ticket(store, args.ticket)
-        actor = queries.agent_by_name(store, args.actor)
+        actor = acting_agent(store, args.actor)
         change = rec.evaluate(store, ticket_id, actor_id=actor.id, associate_score=args.associate_score,
                               policy_score=args.policy_score, policy=args.policy, comment=args.comment)
     print(f"{args.ticket}: evaluated (event {change.seqs[-1]})")

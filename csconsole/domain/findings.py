@@ -50,6 +50,9 @@ def breaches(event: Event, state: TicketState, role: Role | None) -> Iterator[tu
             yield "transfer without a note", "a transfer must say what was done and what is next"
         if state.status == Status.CLOSED:
             yield "transfer of a closed ticket", "closed tickets cannot be transferred"
+        if not supervises and state.owner_id not in (None, event.actor):
+            yield ("transfer of a colleague's ticket by an agent",
+                   "an agent moves only a ticket they hold or nobody owns; a colleague's is a supervisor's reassign")
     elif kind == EventKind.REASSIGN:
         if not supervises:
             yield "reassign by a non-supervisor", "only a supervisor or manager may reassign"

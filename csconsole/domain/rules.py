@@ -53,9 +53,15 @@ def check_can_take(ticket: TicketState, actor: Agent) -> None:
         )
 
 
-def check_can_transfer(ticket: TicketState, note: str | None) -> str:
+def check_can_transfer(ticket: TicketState, actor: Agent, note: str | None) -> str:
+    """A transfer moves forward a ticket the actor holds (or one nobody owns); a colleague's ticket is
+    moved by its owner, or by a supervisor's reassign: an agent cannot take it over by transferring it."""
     if ticket.status == Status.CLOSED:
         raise RuleViolation(f"ticket {ticket.ticket_id} is closed and cannot be transferred")
+    if not actor.role.may_supervise and ticket.owner_id not in (None, actor.id):
+        raise RuleViolation(
+            f"ticket {ticket.ticket_id} is a colleague's: its owner transfers it, or a supervisor reassigns it"
+        )
     return require_text(note, "a transfer note (say what was done and what is next)")
 
 

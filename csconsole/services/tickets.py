@@ -122,7 +122,7 @@ def transfer(
         ledger = Ledger(store)
         actor = active_agent(ledger, actor_id)
         state = ticket_state(ledger, ticket_id)
-        text = check_can_transfer(state, note)
+        text = check_can_transfer(state, actor, note)
         if not directory.queue_exists(store, queue_id):
             raise NotFound(f"no queue with id {queue_id}")
         if owner_id is not None:

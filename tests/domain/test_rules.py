@@ -50,12 +50,20 @@ def test_closed_tickets_cannot_be_reassigned_or_transferred() -> None:
     with pytest.raises(RuleViolation, match="closed"):
         check_can_reassign(closed, SUE, "r")
     with pytest.raises(RuleViolation, match="closed"):
-        check_can_transfer(closed, "note")
+        check_can_transfer(closed, ANA, "note")
 
 
 def test_a_transfer_must_carry_a_note() -> None:
     with pytest.raises(BadInput, match="transfer note"):
-        check_can_transfer(owned_by(ANA.id), "")
+        check_can_transfer(owned_by(ANA.id), ANA, "")
+
+
+def test_an_agent_transfers_only_what_they_hold_or_nobody_owns() -> None:
+    assert check_can_transfer(owned_by(ANA.id), ANA, "over to billing") == "over to billing"
+    assert check_can_transfer(owned_by(None), RAJ, "for returns") == "for returns"
+    with pytest.raises(RuleViolation, match="a colleague's"):
+        check_can_transfer(owned_by(ANA.id), RAJ, "mine now")  # to themselves or anywhere: not theirs to move
+    assert check_can_transfer(owned_by(ANA.id), SUE, "cover") == "cover"  # a supervisor may
 
 
 def test_the_first_taker_owns_it_and_others_cannot_take_it_from_them() -> None:
@@ -73,10 +81,13 @@ def test_findings_name_rule_breaches_in_history() -> None:
         Event(7, "transfer", "2026-01-01T09:02:00Z", ANA.id, {"queue": 2, "owner": RAJ.id, "note": ""}, 3),
         Event(7, "reassign", "2026-01-01T09:03:00Z", RAJ.id, {"queue": 2, "owner": ANA.id, "reason": "x"}, 4),
         Event(7, "status", "2026-01-01T09:04:00Z", RAJ.id, {"status": "closed"}, 5),
+        Event(7, "status", "2026-01-01T09:05:00Z", SUE.id, {"status": "open"}, 6),
+        Event(7, "transfer", "2026-01-01T09:06:00Z", RAJ.id, {"queue": 2, "owner": RAJ.id, "note": "mine"}, 7),
     ]
     found = rule_breaches(7, events, roles)
     assert [(f.seq, f.rule) for f in found] == [
         (3, "transfer without a note"),
         (4, "reassign by a non-supervisor"),
         (5, "close by someone neither owner nor supervisor"),
+        (7, "transfer of a colleague's ticket by an agent"),  # Ana's ticket: Raj made himself its owner
     ]
