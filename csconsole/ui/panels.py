@@ -150,7 +150,8 @@ class Panels(QObject):
             self.show_tickets()
 
     def _tab_close_requested(self, index: int) -> None:
-        name = self._tabs.widget(index).property("panel")
+        widget = self._tabs.widget(index)
+        name = widget.property("panel") if widget is not None else None
         if name and name in self._actions:
             self._actions[name].setChecked(False)
 

@@ -102,7 +102,8 @@ class NewTicketDialog(_Form):
         self.customer = QComboBox()
         self.customer.setEditable(True)
         self.customer.setAccessibleName(self.tr("Customer"))
-        self.customer.lineEdit().setPlaceholderText(self.tr("Pick a customer or type a new name"))
+        if (editor := self.customer.lineEdit()) is not None:  # an editable combo box always has one
+            editor.setPlaceholderText(self.tr("Pick a customer or type a new name"))
         completer = QCompleter(QStringListModel(customers, self), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
