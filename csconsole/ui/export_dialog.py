@@ -102,7 +102,12 @@ def export_audit_pack(runner: Runner, parent: QWidget | None, store: Where, out_
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setValue(0)
-    task.progressed.connect(lambda done, total: (dialog.setMaximum(max(total, 1)), dialog.setValue(done)))
+
+    def progressed(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done)
+
+    task.progressed.connect(progressed)
     dialog.canceled.connect(task.cancel)
 
     def finished() -> None:
