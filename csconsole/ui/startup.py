@@ -112,6 +112,7 @@ class Console(QObject):
 
     def _ask_identity(self, store: Store, runner: Runner, name: str) -> Agent | None:
         dialog = IdentityDialog(queries.agents(store), name)
+        agent: Agent  # what either job returns (the runner hands results back as Any)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             chosen, is_new = dialog.chosen()
             if is_new:  # a write: on the runner, the dialog keeps painting meanwhile
@@ -122,7 +123,7 @@ class Console(QObject):
                 QMessageBox.warning(dialog, self.tr("Not done"), error)
                 continue
             self.settings.set(Prefs.IDENTITY, agent.name)
-            return agent  # type: ignore[no-any-return]
+            return agent
         return None  # the console opens anyway; writing actions stay off until someone signs in
 
     def _unlock(self, runner: Runner, agent: Agent) -> bool:

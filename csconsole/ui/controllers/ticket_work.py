@@ -239,7 +239,7 @@ class TicketWork(QObject):
 
         def accepted() -> None:
             values = dialog.values()
-            self._commit(lambda s: tickets.create_ticket(s, actor_id=me, **values),  # type: ignore[arg-type]
+            self._commit(lambda s: tickets.create_ticket(s, actor_id=me, **values),
                          self.tr("New ticket for {0}").format(values["customer"]))
 
         self._dialogs.open(dialog, accepted)
