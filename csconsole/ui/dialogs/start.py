@@ -175,8 +175,8 @@ class IdentityDialog(QDialog):
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         self.list.currentRowChanged.connect(lambda _r: self.pick.setChecked(True))
         self.name.textEdited.connect(lambda _t: self.add_me.setChecked(True))
-        self.add_me.toggled.connect(lambda on: on and self.name.setFocus(Qt.FocusReason.OtherFocusReason))
-        self.pick.toggled.connect(lambda on: on and self.list.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.add_me.toggled.connect(self._add_me_toggled)
+        self.pick.toggled.connect(self._pick_toggled)
         for signal in (self.pick.toggled, self.name.textChanged, self.list.currentRowChanged):
             signal.connect(self._validate)
         self._validate()
@@ -189,6 +189,14 @@ class IdentityDialog(QDialog):
             return self.name.text().strip(), True
         item = self.list.currentItem()
         return (str(item.data(256)) if item else ""), False
+
+    def _add_me_toggled(self, on: bool) -> None:
+        if on:
+            self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _pick_toggled(self, on: bool) -> None:
+        if on:
+            self.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _validate(self) -> None:
         name, _ = self.chosen()
