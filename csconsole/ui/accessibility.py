@@ -45,9 +45,9 @@ def name_controls(root: QWidget) -> None:
             if (isinstance(text_widget, QLabel) and isinstance(control, CONTROLS) and not control.accessibleName()
                     and (name := _label_text(text_widget))):
                 control.setAccessibleName(name)
-    for label in root.findChildren(QLabel):
-        buddy = label.buddy()
-        if buddy is not None and not buddy.accessibleName() and (name := _label_text(label)):
+    for buddy_label in root.findChildren(QLabel):
+        buddy = buddy_label.buddy()
+        if buddy is not None and not buddy.accessibleName() and (name := _label_text(buddy_label)):
             buddy.setAccessibleName(name)
     for control in root.findChildren(QWidget):
         if not isinstance(control, CONTROLS) or control.accessibleName() or _inner(control):

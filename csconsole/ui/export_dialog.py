@@ -27,7 +27,7 @@ class _Cancelled(Exception):
     """Raised from the progress callback: the export stops and takes back its files."""
 
 
-def write_pack(out_dir: Path) -> object:
+def write_pack(out_dir: Path) -> Callable[[Store | None, Progress], ExportResult]:
     """The task's work: the export, stopping (and keeping nothing) when the user cancels."""
     def work(store: Store | None, progress: Progress) -> ExportResult:
         assert store is not None
@@ -94,7 +94,7 @@ def export_audit_pack(runner: Runner, parent: QWidget | None, store: Where, out_
             return None
         chosen(folder)
         out_dir = default_folder(Path(folder), store)
-    task = runner.start_task(write_pack(out_dir), connection="read", store_path=store)  # type: ignore[arg-type]
+    task = runner.start_task(write_pack(out_dir), connection="read", store_path=store)
     dialog = QProgressDialog(_tr("Writing the audit pack: every table, the findings, the report…"), _tr("Cancel"),
                              0, 0, parent)
     dialog.setWindowTitle(_tr("Export audit pack"))
@@ -102,7 +102,12 @@ def export_audit_pack(runner: Runner, parent: QWidget | None, store: Where, out_
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setValue(0)
-    task.progressed.connect(lambda done, total: (dialog.setMaximum(max(total, 1)), dialog.setValue(done)))
+
+    def progressed(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done)
+
+    task.progressed.connect(progressed)
     dialog.canceled.connect(task.cancel)
 
     def finished() -> None:

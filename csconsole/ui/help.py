@@ -82,17 +82,17 @@ class GuideDialog(QDialog):
         self.browser.setAccessibleName(self.tr("User guide"))
         self.browser.setOpenExternalLinks(True)
         self.browser.setMarkdown(markdown)
-        self.find = QLineEdit()
-        self.find.setPlaceholderText(self.tr("Find in the guide…"))
-        self.find.setAccessibleName(self.tr("Find in the guide"))
-        self.find.setClearButtonEnabled(True)
-        self.find.returnPressed.connect(self.find_next)
+        self.find_field = QLineEdit()
+        self.find_field.setPlaceholderText(self.tr("Find in the guide…"))
+        self.find_field.setAccessibleName(self.tr("Find in the guide"))
+        self.find_field.setClearButtonEnabled(True)
+        self.find_field.returnPressed.connect(self.find_next)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         self.shortcuts_button = buttons.addButton(self.tr("&Keyboard shortcuts…"), QDialogButtonBox.ButtonRole.HelpRole)
         buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.find)
+        layout.addWidget(self.find_field)
         layout.addWidget(self.browser, 1)
         layout.addWidget(buttons)
         self.resize(720, 760)
@@ -100,7 +100,7 @@ class GuideDialog(QDialog):
 
     def find_next(self) -> bool:
         """The next place the typed words appear (Enter again: the one after), from the top once at the end."""
-        words = self.find.text()
+        words = self.find_field.text()
         if not words:
             return False
         if self.browser.find(words):
@@ -144,12 +144,16 @@ class ShortcutsDialog(QDialog):
         self.resize(520, 600)
 
     def shortcuts(self) -> list[tuple[str, str]]:
-        return [(self.table.item(r, 1).text(), self.table.item(r, 2).text()) for r in range(self.table.rowCount())]
+        return [(self._text(r, 1), self._text(r, 2)) for r in range(self.table.rowCount())]
+
+    def _text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
         for row in range(self.table.rowCount()):
-            words = " ".join(self.table.item(row, c).text().lower() for c in range(3))
+            words = " ".join(self._text(row, c).lower() for c in range(3))
             self.table.setRowHidden(row, bool(needle) and needle not in words)
 
 
@@ -159,7 +163,7 @@ def _keep(label: str) -> str:
 
 
 class AboutDialog(QDialog):
-    def __init__(self, store_path: str, schema: int, head: audit.chain.Head | None, read_only: bool,
+    def __init__(self, store_path: str, schema: int, head: audit.Head | None, read_only: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("about_dialog")

@@ -123,14 +123,22 @@ class MainWindow(QMainWindow):
             wanted.connect(self.ticket_list.show_ticket)
         self.imports.crosscheck_changed.connect(self.detail_view.redraw)
         self.selection.changed.connect(self._update_enabled)
-        self.who.changed.connect(lambda: (self._update_title(), self._update_enabled()))
-        self.runner.busy_changed.connect(lambda _b: (self._update_enabled(), self._update_busy()))
+        self.who.changed.connect(self._who_changed)
+        self.runner.busy_changed.connect(self._busy_changed)
         self.runner.failed.connect(self.messages.error)
         self.runner.server_connection.connect(self._server_connection)
         self.ticket_work.undo_stack.canUndoChanged.connect(lambda _c: self._update_enabled())
         self.messages.shown.connect(lambda text, _e: self.statusBar().showMessage(text, 10_000))
 
     # --- what the controllers share -------------------------------------------------------------------
+    def _who_changed(self) -> None:
+        self._update_title()
+        self._update_enabled()
+
+    def _busy_changed(self, _busy: bool) -> None:
+        self._update_enabled()
+        self._update_busy()
+
     def _update_enabled(self) -> None:
         if self._closing:
             return

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
+from typing import TypeVar, cast
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -19,6 +20,8 @@ from PySide6.QtWidgets import QTabBar, QTabWidget, QVBoxLayout, QWidget
 
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.messages import Messages
+
+W = TypeVar("W", bound=QWidget)
 
 TICKETS = "tickets"  # the first tab, always there: the filter bar over the ticket table
 
@@ -63,10 +66,10 @@ class Panels(QObject):
     def widget(self, name: str) -> QWidget | None:
         return self._panels.get(name)
 
-    def get(self, name: str, action: QAction, build: Callable[[], QWidget], place: Place) -> QWidget | None:
+    def get(self, name: str, action: QAction, build: Callable[[], W], place: Place) -> W | None:
         """The panel's widget, built and placed on first use; None when it cannot be built here."""
         if name in self._panels:
-            return self._panels[name]
+            return cast(W, self._panels[name])  # what ``build`` made for this name the first time
         try:
             widget = build()
         except Exception as error:
@@ -150,7 +153,8 @@ class Panels(QObject):
             self.show_tickets()
 
     def _tab_close_requested(self, index: int) -> None:
-        name = self._tabs.widget(index).property("panel")
+        widget = self._tabs.widget(index)
+        name = widget.property("panel") if widget is not None else None
         if name and name in self._actions:
             self._actions[name].setChecked(False)
 

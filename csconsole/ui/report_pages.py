@@ -72,7 +72,8 @@ def blocks(document: QTextDocument) -> list[Block]:
     block: QTextBlock = document.begin()
     while block.isValid():
         rect = layout.blockBoundingRect(block)
-        table = QTextCursor(block).currentTable()
+        # None outside a table, though PySide6's stub leaves the None out
+        table: QTextTable | None = QTextCursor(block).currentTable()
         if table is not None:
             key = (id(table), table.cellAt(block.position()).row())
             tables[key[0]] = table

@@ -88,7 +88,7 @@ class _Relay(QObject):
 
 
 class _Work(QRunnable):
-    def __init__(self, job_id: int, run: Callable[[], Any], relay: _Relay, path: object) -> None:
+    def __init__(self, job_id: int, run: Callable[[], Any], relay: _Relay, path: Where) -> None:
         super().__init__()
         self._job_id, self._run, self._relay, self._path = job_id, run, relay, path
         self.started = False
@@ -287,7 +287,7 @@ class Runner(QObject):
             self._connections.give_back(store)
 
     def _submit(self, run: Callable[[], Any], report: Callable[[Any, BaseException | None, str | None], None],
-                *, urgent: bool = False, path: object = None) -> int:
+                *, urgent: bool = False, path: Where | None = None) -> int:
         job_id = next(self._ids)
         self._pending[job_id] = report
         work = _Work(job_id, run, self._relay, path or (self._connections.location if self._connections else ""))

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject, QTimer, Signal
+from collections.abc import Iterator
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QItemSelectionRange, QObject, QTimer, Signal
 from PySide6.QtWidgets import QTableView
 
 from csconsole.domain.read_models import TicketRow
 from csconsole.ui.models.ticket_table import PAGE, Column, TicketTableModel
 
 MAX_KEPT = 2_000  # selected tickets carried across a refresh or a filter change
+
+
+def _ranges(selection: QItemSelection) -> Iterator[QItemSelectionRange]:
+    """The selection's ranges, by position (PySide6's stubs do not declare QItemSelection iterable)."""
+    for i in range(selection.count()):
+        yield selection.at(i)
 
 
 class TicketSelection(QObject):
@@ -26,19 +34,23 @@ class TicketSelection(QObject):
         self._settle.setSingleShot(True)
         self._settle.setInterval(30)
         self._settle.timeout.connect(self.settled.emit)
-        table.selectionModel().selectionChanged.connect(lambda _s, _d: (self._settle.start(), self.changed.emit()))
+        table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._settle.start()
+        self.changed.emit()
 
     def has_selection(self) -> bool:
         return self.table.selectionModel().hasSelection()
 
     def count(self) -> int:
         """Rows selected, counted from the selection's ranges (a million-row selection stays cheap)."""
-        return sum(r.height() for r in self.table.selectionModel().selection())
+        return sum(r.height() for r in _ranges(self.table.selectionModel().selection()))
 
     def rows(self, limit: int | None = None) -> list[TicketRow]:
         """The selected rows that can be read (fetched on demand); at most ``limit`` of them."""
         numbers: list[int] = []
-        for selected in self.table.selectionModel().selection():
+        for selected in _ranges(self.table.selectionModel().selection()):
             numbers.extend(range(selected.top(), selected.bottom() + 1))
             if limit is not None and len(numbers) >= limit:
                 break

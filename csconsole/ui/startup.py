@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -111,18 +112,18 @@ class Console(QObject):
 
     def _ask_identity(self, store: Store, runner: Runner, name: str) -> Agent | None:
         dialog = IdentityDialog(queries.agents(store), name)
+        agent: Agent  # what either job returns (the runner hands results back as Any)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             chosen, is_new = dialog.chosen()
             if is_new:  # a write: on the runner, the dialog keeps painting meanwhile
-                agent, error = runner.wait_for(lambda s, name=chosen: people.add_agent(s, name, "supervisor"),
-                                               write=True)
+                agent, error = runner.wait_for(partial(people.add_agent, name=chosen, role="supervisor"), write=True)
             else:
-                agent, error = runner.wait_for(lambda s, name=chosen: queries.agent_by_name(s, name))
+                agent, error = runner.wait_for(partial(queries.agent_by_name, name=chosen))
             if error is not None:
                 QMessageBox.warning(dialog, self.tr("Not done"), error)
                 continue
             self.settings.set(Prefs.IDENTITY, agent.name)
-            return agent  # type: ignore[no-any-return]
+            return agent
         return None  # the console opens anyway; writing actions stay off until someone signs in
 
     def _unlock(self, runner: Runner, agent: Agent) -> bool:
@@ -133,7 +134,7 @@ class Console(QObject):
                 return False
             typed = dialog.current.text()
             # Argon2id takes a while and may rehash (a write): never on the GUI thread.
-            ok, error = runner.wait_for(lambda s, typed=typed: pin.verify_pin(s, agent.id, typed), write=True)
+            ok, error = runner.wait_for(partial(pin.verify_pin, agent_id=agent.id, pin=typed), write=True)
             if ok:
                 return True
             message = error or self.tr("That is not the PIN of {0}. Try again.").format(agent.name)

@@ -123,9 +123,9 @@ class WindowLayout:
         header = self.queues_view.horizontalHeader()
         header.setSectionResizeMode(QueueColumn.NAME, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(24)
-        for column, width in queue_widths(window.fontMetrics()).items():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
-            header.resizeSection(column, width)
+        for queue_column, width in queue_widths(window.fontMetrics()).items():
+            header.setSectionResizeMode(queue_column, QHeaderView.ResizeMode.Fixed)
+            header.resizeSection(queue_column, width)
         self.queues_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.queues_view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.queues_legend = QLabel(objectName="queues_legend")

@@ -89,7 +89,7 @@ def test_help_opens_the_user_guide_shipped_with_the_app(qtbot, window) -> None:
     assert isinstance(guide, GuideDialog)
     shown = guide.browser.toPlainText()
     assert "Giving a ticket one owner" in shown and "**" not in shown  # rendered, not Markdown source
-    guide.find.setText("read-only audit")
+    guide.find_field.setText("read-only audit")
     assert guide.find_next() and guide.browser.textCursor().selectedText() == "read-only audit"
     guide.shortcuts_button.click()
     assert isinstance(window.dialogs.active, ShortcutsDialog)

@@ -70,7 +70,7 @@ def test_i_am_new_here_puts_the_cursor_in_the_name(qtbot, window) -> None:
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
     assert QApplication.focusWidget() is dialog.list
-    dialog.create.click()
+    dialog.add_me.click()
     assert QApplication.focusWidget() is dialog.name
     qtbot.keyClicks(QApplication.focusWidget(), "Nia Okoye")
     assert dialog.chosen() == ("Nia Okoye", True)
@@ -81,4 +81,4 @@ def test_i_am_new_here_puts_the_cursor_in_the_name(qtbot, window) -> None:
     qtbot.waitExposed(nobody)
     nobody.activateWindow()
     qtbot.waitUntil(nobody.isActiveWindow, timeout=3000)
-    assert nobody.create.isChecked() and QApplication.focusWidget() is nobody.name
+    assert nobody.add_me.isChecked() and QApplication.focusWidget() is nobody.name

@@ -215,7 +215,7 @@ class Tile(QFrame):
 
 
 def small_table(name: str, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers), objectName=name)
+    table: QTableWidget = QTableWidget(0, len(headers), objectName=name)  # a property by keyword matches no stub: Any
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().hide()
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -40,7 +40,7 @@ class HelpMenu(QObject):
     def show_about(self) -> None:
         store = self._runner.store
         try:
-            head: audit.chain.Head | None = audit.head(store)  # the chain's last row: one indexed read
+            head: audit.Head | None = audit.head(store)  # the chain's last row: one indexed read
         except Exception:
             head = None
         self._dialogs.open(AboutDialog(str(store.location), store.schema_version(), head, store.read_only,

@@ -7,6 +7,7 @@ store's: when they change what a screen shows (the recovery triggers), the runne
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QObject, Qt
 
@@ -36,7 +37,7 @@ class PreferencesMenu(QObject):
         theme_now = settings.get(Prefs.THEME)
         for key, name in THEMES.items():
             actions[key].setChecked(theme_now == name)
-            actions.on_trigger(key, lambda name=name: self.set_theme(name))
+            actions.on_trigger(key, partial(self.set_theme, name))
 
     def set_theme(self, name: str) -> None:
         self._settings.set(Prefs.THEME, name)
@@ -61,8 +62,12 @@ class PreferencesMenu(QObject):
                                    parent=self._dialogs.parent_widget)
         dialog.set_pin.setEnabled(not read_only and agent is not None)
         # Identity and PIN have their own dialogs (with the PIN check): the buttons lead there.
-        dialog.identity_requested.connect(lambda: (dialog.reject(), self._actions[ActionId.IDENTITY].trigger()))
-        dialog.pin_requested.connect(lambda: (dialog.reject(), self._actions[ActionId.SET_PIN].trigger()))
+        def leave_for(action: ActionId) -> None:
+            dialog.reject()
+            self._actions[action].trigger()
+
+        dialog.identity_requested.connect(partial(leave_for, ActionId.IDENTITY))
+        dialog.pin_requested.connect(partial(leave_for, ActionId.SET_PIN))
         dialog.checklists_requested.connect(lambda: self._edit_checklists(dialog))
         self._dialogs.open(dialog, lambda: self.save_preferences(dialog.choices(), dialog.changed_targets()))
 

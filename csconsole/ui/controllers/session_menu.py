@@ -45,7 +45,7 @@ class SessionMenu(QObject):
         dialog = IdentityDialog(queries.agents(store), self._who.agent.name if self._who.agent else "",
                                 self._dialogs.parent_widget)
         if self._runner.read_only:
-            dialog.create.setEnabled(False)
+            dialog.add_me.setEnabled(False)
 
         def accepted() -> None:
             name, is_new = dialog.chosen()

@@ -38,8 +38,7 @@ class RecoveryPanel(QObject):
 
     def view(self) -> RecoveryView | None:
         """The Recovery view, built on first use; None when it cannot be built here."""
-        return self._panels.get("recovery_panel", self._actions[ActionId.RECOVERY_PANEL], self._build,  # type: ignore[return-value]
-                                Place.TAB)
+        return self._panels.get("recovery_panel", self._actions[ActionId.RECOVERY_PANEL], self._build, Place.TAB)
 
     def _build(self) -> RecoveryView:
         from csconsole.ui.recovery_screens.view import RecoveryView
@@ -64,8 +63,12 @@ class RecoveryPanel(QObject):
 
     def _identity_changed(self) -> None:
         view = self._panels.widget("recovery_panel")
-        if view is not None:
-            view.set_identity(self._who.agent)  # type: ignore[attr-defined]
+        if view is None:
+            return  # not built: nothing to tell, and nothing to import
+        from csconsole.ui.recovery_screens.view import RecoveryView  # loaded already: the panel was built
+
+        if isinstance(view, RecoveryView):
+            view.set_identity(self._who.agent)
 
 
 class DashboardPanel(QObject):
@@ -76,7 +79,7 @@ class DashboardPanel(QObject):
             "dashboard_panel", actions[ActionId.DASHBOARD_PANEL], self._build, on, Place.WINDOW))
 
     def view(self) -> DashboardView | None:
-        return self._panels.get("dashboard_panel", self._actions[ActionId.DASHBOARD_PANEL], self._build,  # type: ignore[return-value]
+        return self._panels.get("dashboard_panel", self._actions[ActionId.DASHBOARD_PANEL], self._build,
                                 Place.WINDOW)
 
     def _build(self) -> DashboardView:

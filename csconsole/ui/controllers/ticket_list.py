@@ -60,7 +60,7 @@ class TicketList(QObject):
         self._model.query_applied.connect(self._query_applied)
         self._model.about_to_refresh.connect(self._selection.remember)
         self._model.refreshed.connect(self._selection.restore)
-        self._model.failed.connect(lambda m: (messages.note_error(m), self.loading_changed.emit(False)))
+        self._model.failed.connect(self._query_failed)
         self._model.refreshed.connect(lambda: filter_bar.set_shown(self._model.rowCount()))
         selection.changed.connect(lambda: filter_bar.set_selected(selection.count()))
         runner.changes.connect(self.on_changes)
@@ -131,6 +131,10 @@ class TicketList(QObject):
         self._search = found
         self.apply_filter()
         self._selection.remember([ticket_id], ticket_id)
+
+    def _query_failed(self, message: str) -> None:
+        self._messages.note_error(message)
+        self.loading_changed.emit(False)
 
     def _query_applied(self) -> None:
         self.loading_changed.emit(False)

@@ -12,7 +12,7 @@ from functools import partial
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QAbstractButton, QMessageBox
 
 from csconsole.domain.errors import StaleTickets
 from csconsole.services import Store, people, queries, tickets
@@ -52,10 +52,16 @@ class TicketWork(QObject):
         self.undo_stack.canUndoChanged.connect(lambda _c: self.update_undo())
         self.undo_stack.canRedoChanged.connect(lambda _c: self.update_undo())
         # The menu names the step ("Undo Reassign CS-000048 to Raj Patel"); the toolbar keeps its short label.
-        self.undo_stack.undoTextChanged.connect(
-            lambda t: (undo.setText(self.tr("&Undo {0}").format(t) if t else self.tr("&Undo")), self.update_undo()))
-        self.undo_stack.redoTextChanged.connect(
-            lambda t: (redo.setText(self.tr("&Redo {0}").format(t) if t else self.tr("&Redo")), self.update_undo()))
+        def undo_text_changed(text: str) -> None:
+            undo.setText(self.tr("&Undo {0}").format(text) if text else self.tr("&Undo"))
+            self.update_undo()
+
+        def redo_text_changed(text: str) -> None:
+            redo.setText(self.tr("&Redo {0}").format(text) if text else self.tr("&Redo"))
+            self.update_undo()
+
+        self.undo_stack.undoTextChanged.connect(undo_text_changed)
+        self.undo_stack.redoTextChanged.connect(redo_text_changed)
         who.changed.connect(self.undo_stack.clear)  # undo belongs to the person who did it
 
     def update_undo(self) -> None:
@@ -136,8 +142,12 @@ class TicketWork(QObject):
             go = ask.addButton(self.tr("Reassign the other {0:,}").format(len(others)),
                                QMessageBox.ButtonRole.AcceptRole)
             ask.addButton(QMessageBox.StandardButton.Cancel)
-            ask.buttonClicked.connect(lambda button: button is go and self._reassign(
-                others, {t: seqs[t] for t in others}, me, to_id, reason, what))
+
+            def clicked(button: QAbstractButton) -> None:
+                if button is go:
+                    self._reassign(others, {t: seqs[t] for t in others}, me, to_id, reason, what)
+
+            ask.buttonClicked.connect(clicked)
             self._dialogs.open(ask)
 
         self._commit(job, what, RevertCommand, failed)
@@ -229,7 +239,7 @@ class TicketWork(QObject):
 
         def accepted() -> None:
             values = dialog.values()
-            self._commit(lambda s: tickets.create_ticket(s, actor_id=me, **values),  # type: ignore[arg-type]
+            self._commit(lambda s: tickets.create_ticket(s, actor_id=me, **values),
                          self.tr("New ticket for {0}").format(values["customer"]))
 
         self._dialogs.open(dialog, accepted)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TypedDict
 
 from PySide6.QtCore import QStringListModel, Qt
 from PySide6.QtWidgets import (
@@ -96,13 +97,24 @@ class TransferDialog(_Form):
         return int(self.queue.currentData()), self.owner.currentData(), self.note.toPlainText().strip()
 
 
+class NewTicket(TypedDict):
+    """What the new-ticket form asks for: create_ticket's keyword arguments."""
+
+    customer: str
+    subject: str
+    channel: str
+    priority: str
+    queue_id: int
+
+
 class NewTicketDialog(_Form):
     def __init__(self, queues: list[tuple[int, str]], customers: list[str], parent: QWidget | None = None) -> None:
         super().__init__(self.tr("New ticket"), parent)
         self.customer = QComboBox()
         self.customer.setEditable(True)
         self.customer.setAccessibleName(self.tr("Customer"))
-        self.customer.lineEdit().setPlaceholderText(self.tr("Pick a customer or type a new name"))
+        if (editor := self.customer.lineEdit()) is not None:  # an editable combo box always has one
+            editor.setPlaceholderText(self.tr("Pick a customer or type a new name"))
         completer = QCompleter(QStringListModel(customers, self), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -130,7 +142,7 @@ class NewTicketDialog(_Form):
         self.require(self.customer, self.subject, self.queue)
         self.resize(460, 240)
 
-    def values(self) -> dict[str, object]:
+    def values(self) -> NewTicket:
         return {
             "customer": self.customer.currentText().strip(), "subject": self.subject.text().strip(),
             "channel": self.channel.currentText(), "priority": self.priority.currentText(),

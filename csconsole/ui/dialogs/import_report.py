@@ -90,7 +90,12 @@ class DisagreementsTable(QTableWidget):
                 item.setData(TICKET_ID_ROLE, d.ticket_id)
                 self.setItem(row, column, item)
         self.resizeColumnsToContents()
-        self.cellActivated.connect(lambda row, _c: self.ticket_activated.emit(int(self.item(row, 0).data(TICKET_ID_ROLE))))
+        self.cellActivated.connect(self._cell_activated)
+
+    def _cell_activated(self, row: int, _column: int) -> None:
+        item = self.item(row, 0)
+        if item is not None:
+            self.ticket_activated.emit(int(item.data(TICKET_ID_ROLE)))
 
 
 def metric_name(widget: QObject, metric: str) -> str:

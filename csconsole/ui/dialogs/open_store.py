@@ -47,8 +47,10 @@ class OpenStoreDialog(QDialog):
         row.addWidget(self.location, 1)
         row.addWidget(browse)
         layout = QVBoxLayout(self)
-        for part in (intro, row, self.problem, self.buttons):
-            (layout.addLayout if isinstance(part, QHBoxLayout) else layout.addWidget)(part)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
         self.location.textChanged.connect(self._check)
         self._check()
 

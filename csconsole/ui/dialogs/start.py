@@ -122,7 +122,12 @@ def build_demo_with_progress(path: Path, tickets: int = DEMO_TICKETS, parent: QW
         dialog.setValue(min(done, total))
 
     task.progressed.connect(progress)
-    task.finished.connect(lambda: (dialog.reset(), dialog.close()))
+
+    def finished() -> None:
+        dialog.reset()
+        dialog.close()
+
+    task.finished.connect(finished)
     if not task.done:
         dialog.exec()
     runner.shutdown()
@@ -140,10 +145,10 @@ class IdentityDialog(QDialog):
         intro = QLabel(self.tr("Every action you take is recorded under this name."))
         intro.setWordWrap(True)
         self.pick = QRadioButton(self.tr("I am:"))
-        self.create = QRadioButton(self.tr("I am new here; add me as a supervisor:"))
+        self.add_me = QRadioButton(self.tr("I am new here; add me as a supervisor:"))
         group = QButtonGroup(self)
         group.addButton(self.pick)
-        group.addButton(self.create)
+        group.addButton(self.add_me)
         self.list = QListWidget()
         self.list.setAccessibleName(self.tr("Supervisors and managers"))
         for agent in agents:
@@ -160,18 +165,18 @@ class IdentityDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for w in (intro, self.pick, self.list, self.create, self.name, self.buttons):
+        for w in (intro, self.pick, self.list, self.add_me, self.name, self.buttons):
             layout.addWidget(w)
         has_list = self.list.count() > 0
         self.pick.setEnabled(has_list)
-        (self.pick if has_list else self.create).setChecked(True)
+        (self.pick if has_list else self.add_me).setChecked(True)
         if has_list and self.list.currentRow() < 0:
             self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         self.list.currentRowChanged.connect(lambda _r: self.pick.setChecked(True))
-        self.name.textEdited.connect(lambda _t: self.create.setChecked(True))
-        self.create.toggled.connect(lambda on: on and self.name.setFocus(Qt.FocusReason.OtherFocusReason))
-        self.pick.toggled.connect(lambda on: on and self.list.setFocus(Qt.FocusReason.OtherFocusReason))
+        self.name.textEdited.connect(lambda _t: self.add_me.setChecked(True))
+        self.add_me.toggled.connect(self._add_me_toggled)
+        self.pick.toggled.connect(self._pick_toggled)
         for signal in (self.pick.toggled, self.name.textChanged, self.list.currentRowChanged):
             signal.connect(self._validate)
         self._validate()
@@ -180,10 +185,18 @@ class IdentityDialog(QDialog):
 
     def chosen(self) -> tuple[str, bool]:
         """(name, is new)."""
-        if self.create.isChecked():
+        if self.add_me.isChecked():
             return self.name.text().strip(), True
         item = self.list.currentItem()
         return (str(item.data(256)) if item else ""), False
+
+    def _add_me_toggled(self, on: bool) -> None:
+        if on:
+            self.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _pick_toggled(self, on: bool) -> None:
+        if on:
+            self.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _validate(self) -> None:
         name, _ = self.chosen()

@@ -119,7 +119,6 @@ def display(row: TicketRow, column: Column, now: str) -> str:
             return f"⇄{row.pingpongs}" if row.pingpongs else ""
         case Column.CONTACTS:
             return str(row.contacts)
-    return ""
 
 
 def tooltip(row: TicketRow, column: Column, now: str, watched: bool = False) -> str | None:

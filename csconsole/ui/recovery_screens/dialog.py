@@ -196,7 +196,7 @@ class StepForm(QWidget):
             if value in (None, ""):
                 continue
             if key == "policy":
-                value = policies.get(int(value), f"#{value}")  # type: ignore[arg-type]
+                value = policies.get(int(value), f"#{value}")
             elif key == "goodwill_amount":
                 value = money(value, Settings().currency())
             lines.append(f"<b>{escape(label)}:</b> {escape(str(value))}")

@@ -4,6 +4,7 @@ and selected. The bar wraps onto a second line on a narrow window rather than hi
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QToolButton, QWidget
 
 from csconsole.ui.actions import CHIPS, ActionId, Actions
@@ -64,8 +65,8 @@ class FilterBar(QWidget):
         self.search.returnPressed.connect(self.flush)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (watched is self.search and event.type() == QEvent.Type.KeyPress
-                and event.key() == Qt.Key.Key_Escape and self.search.text()):  # type: ignore[attr-defined]
+        if (watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Escape and self.search.text()):
             self.clear_search()
             return True  # Esc with nothing typed goes on as usual (closes a popup, leaves the field)
         return super().eventFilter(watched, event)

@@ -56,8 +56,8 @@ class PathTimeline(QWidget):
 
     def set_steps(self, steps: list[PathStep]) -> None:
         while (item := self._layout.takeAt(0)) is not None:
-            if item.widget():
-                item.widget().deleteLater()
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
         if not steps:
             empty = QLabel(self.tr("<i>Nobody has taken this ticket yet.</i>"))
             self._layout.addWidget(empty)
