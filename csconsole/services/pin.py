@@ -109,3 +109,33 @@ def _save(store: Store, agent_id: int, digest: str) -> None:
     with store.atomic():
         registry.set_pin(Ledger(store), agent_id, digest)
 
+
+
+def guards(store: Store) -> list[Agent]:
+    """The active supervisors and managers who have a console PIN: who may vouch for a new supervisor."""
+    with_pin = set(pins.agents_with_pins(store))
+    return [a for a in directory.agents(store) if a.id in with_pin and a.active and a.role.may_supervise]
+
+
+@unit_of_work
+def join_as_supervisor(store: Store, name: str, *, sponsor_id: int | None = None, sponsor_pin: str = "") -> Agent:
+    """Someone new adds themselves at the console as a supervisor. The first on a floor may; after that,
+    once a supervisor or manager has a console PIN, one of them vouches with it (the event records who).
+    A floor where no supervisor has a PIN has no guard a passer-by could not already pass."""
+    from csconsole.services import people
+
+    with store.atomic():
+        vouching = guards(store)
+        if vouching:
+            sponsor = next((a for a in vouching if a.id == sponsor_id), None)
+            if sponsor is None:
+                raise RuleViolation("a new supervisor is vouched for by a supervisor or manager with a console PIN: "
+                                    f"ask {_one_of(vouching)}")
+            if not verify_pin(store, sponsor.id, sponsor_pin):
+                raise RuleViolation(f"that is not {sponsor.name}'s PIN; nobody was added")
+        return people.add_agent(store, name, Role.SUPERVISOR.value, actor_id=sponsor_id if vouching else None)
+
+
+def _one_of(agents: list[Agent]) -> str:
+    names = [a.name for a in agents[:3]]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
-from csconsole.services import Location, Store, StoreError, open_store, parse_location, people, pin, queries
+from csconsole.services import Location, Store, StoreError, open_store, parse_location, pin, queries
 from csconsole.settings import Prefs, Settings
 from csconsole.ui import theme
 from csconsole.ui.dialogs.pin import PinDialog
@@ -42,9 +42,13 @@ class Console(QObject):
         super().__init__()
         self.settings = settings
         self.window: MainWindow | None = None
+        # A console started read-only (--read-only) is an audit session: every store it opens, it opens
+        # read-only, whatever the menu used; only a new start without --read-only writes.
+        self.audit = False
 
     def start(self, db: str | None, *, read_only: bool, demo: bool) -> bool:
         """``db``: a file or a server's URL (from --db or CSCONSOLE_DB); else the store opened last."""
+        self.audit = read_only
         if demo:
             return self.open_demo(read_only=read_only)
         named = db or self.settings.get(Prefs.LAST_STORE) or str(default_store_path())
@@ -111,12 +115,14 @@ class Console(QObject):
         return agent if self._unlock(runner, agent) else None
 
     def _ask_identity(self, store: Store, runner: Runner, name: str) -> Agent | None:
-        dialog = IdentityDialog(queries.agents(store), name)
+        dialog = IdentityDialog(queries.agents(store), name, guards=pin.guards(store))
         agent: Agent  # what either job returns (the runner hands results back as Any)
         while dialog.exec() == QDialog.DialogCode.Accepted:
             chosen, is_new = dialog.chosen()
             if is_new:  # a write: on the runner, the dialog keeps painting meanwhile
-                agent, error = runner.wait_for(partial(people.add_agent, name=chosen, role="supervisor"), write=True)
+                sponsor, typed = dialog.vouched_by()
+                agent, error = runner.wait_for(partial(pin.join_as_supervisor, name=chosen, sponsor_id=sponsor,
+                                                       sponsor_pin=typed), write=True)
             else:
                 agent, error = runner.wait_for(partial(queries.agent_by_name, name=chosen))
             if error is not None:
@@ -153,6 +159,12 @@ class Console(QObject):
         return window
 
     def _switch(self, target: str, read_only: bool) -> None:
+        read_only = read_only or self.audit
+        if target.startswith("new:") and self.audit:
+            QMessageBox.information(self.window, self.tr("Read-only audit"), self.tr(
+                "This console was started read-only, for audit: it opens stores only to read them. Start "
+                "csconsole without --read-only to create a store."))
+            return
         if target == "demo:":
             self.open_demo(read_only=read_only)
         elif target.startswith("new:"):

@@ -62,3 +62,25 @@ def test_checking_a_pin_on_a_read_only_store_writes_nothing(pins: Floor) -> None
     with open_store(pins.location, read_only=True) as store:
         assert pin.verify_pin(store, pins.sue.id, "482913")
     assert state() == before
+
+
+def test_a_new_supervisor_is_vouched_for_once_the_floor_has_a_guard(pins: Floor) -> None:
+    """Anyone may add themselves while no supervisor has a PIN; after that, only with a guard's PIN."""
+    from csconsole.services import queries
+
+    first = pin.join_as_supervisor(pins.store, "Nia Obi")  # nobody guards the floor yet
+    assert first.role.may_supervise
+    pin.set_pin(pins.store, pins.sue.id, "482913")
+    before = len(queries.agents(pins.store))
+    with pytest.raises(RuleViolation, match="vouched for by a supervisor or manager with a console PIN: ask Sue"):
+        pin.join_as_supervisor(pins.store, "Passer By")
+    with pytest.raises(RuleViolation, match="not Sue's PIN"):
+        pin.join_as_supervisor(pins.store, "Passer By", sponsor_id=pins.sue.id, sponsor_pin="000000")
+    with pytest.raises(RuleViolation, match="ask Sue"):  # a supervisor without a PIN cannot vouch
+        pin.join_as_supervisor(pins.store, "Passer By", sponsor_id=pins.max.id, sponsor_pin="")
+    assert len(queries.agents(pins.store)) == before  # nobody was added
+    new = pin.join_as_supervisor(pins.store, "Omar Haddad", sponsor_id=pins.sue.id, sponsor_pin="482913")
+    assert new.role.value == "supervisor"
+    added = [e for e in connection(pins.store).execute(
+        "SELECT actor_id, data FROM events WHERE kind = 'agent_added' ORDER BY seq").fetchall()]
+    assert added[-1][0] == pins.sue.id and "Omar Haddad" in added[-1][1]  # the event names who vouched

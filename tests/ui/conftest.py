@@ -72,8 +72,9 @@ def build_store(path: Path | str, n_tickets: int = 48, seed: int = 3) -> Path | 
             holders = [(queues[(n + 1) % 3], reps[(n + 1) % 4]), (q, owner)]
             for b in range(n % 6):
                 target_q, target = holders[b % 2]
-                later(at, 5 + b, lambda when, n=n, owner=owner, tq=target_q, target=target: tickets.transfer(
-                    store, ids[n], actor_id=owner.id, queue_id=tq.id, owner_id=target.id,
+                holder = holders[(b + 1) % 2][1]  # who holds it now moves it on: an agent moves only their own
+                later(at, 5 + b, lambda when, n=n, holder=holder, tq=target_q, target=target: tickets.transfer(
+                    store, ids[n], actor_id=holder.id, queue_id=tq.id, owner_id=target.id,
                     note=f"over to {target.name}", at=when))
             for c in range(n % 4):
                 later(at, 20 + c, lambda when, n=n, c=c: tickets.contact(store, ids[n], note=f"called again ({c + 2})",

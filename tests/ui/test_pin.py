@@ -78,3 +78,31 @@ def test_start_up_asks_for_the_remembered_supervisors_pin(store_path, monkeypatc
             assert Console(settings).identify(store, runner) is None  # three wrong tries: nobody signed in
         finally:
             runner.shutdown()
+
+
+def test_a_new_supervisor_at_the_console_is_vouched_for_with_a_guards_pin(qtbot, window) -> None:
+    """Once a supervisor has a PIN, "I am new here" asks who vouches, and their PIN; a wrong one adds nobody."""
+    me = window.who.agent
+    pin.set_pin(window.store, me.id, "2580")
+    before = len(queries.agents(window.store))
+
+    def join(typed: str) -> IdentityDialog:
+        window.registry[ActionId.IDENTITY].trigger()
+        chooser = window.dialogs.active
+        assert isinstance(chooser, IdentityDialog)
+        chooser.add_me.click()
+        assert chooser.vouching.isVisible() and chooser.sponsor.currentText() == SUPERVISOR
+        chooser.name.setText("Nia Obi")
+        ok = chooser.buttons.button(chooser.buttons.StandardButton.Ok)
+        assert not ok.isEnabled()  # not without the guard's PIN
+        chooser.sponsor_pin.setText(typed)
+        assert ok.isEnabled()
+        with qtbot.waitSignal(window.runner.changes if typed == "2580" else window.messages.shown, timeout=5000):
+            chooser.accept()
+        return chooser
+
+    join("1111")
+    assert f"not {SUPERVISOR}'s PIN" in window.messages.last and len(queries.agents(window.store)) == before
+    join("2580")
+    qtbot.waitUntil(lambda: window.who.agent is not None and window.who.agent.name == "Nia Obi", timeout=5000)
+    assert queries.agent_by_name(window.store, "Nia Obi").role.may_supervise

@@ -99,3 +99,25 @@ def test_a_store_we_cannot_write_opens_read_only_and_says_so(qtbot, store_path, 
     finally:
         window.close()
         window.store.close()
+
+
+def test_a_console_started_read_only_stays_read_only_whatever_it_opens(qtbot, store_path) -> None:
+    """--read-only is an audit session: File > Open store… on the same file opens it read-only again."""
+    from csconsole.settings import Prefs, Settings
+    from csconsole.ui import startup
+
+    settings = Settings()
+    settings.set(Prefs.IDENTITY, "Sue Park")
+    console = startup.Console(settings)
+    before = _digest(store_path)
+    assert console.start(str(store_path), read_only=True, demo=False)
+    try:
+        first = console.window
+        assert first is not None and first.store.read_only
+        first.switch_store.emit(str(store_path), False)  # Open store…, not Open read-only…
+        assert console.window is not first and console.window.store.read_only
+        assert not console.window.registry[ActionId.TAKE].isEnabled()
+    finally:
+        console.window.close()
+        console.window.store.close()
+    assert _digest(store_path) == before

@@ -43,15 +43,17 @@ class SessionMenu(QObject):
     def choose_identity(self) -> None:
         store = self._runner.store
         dialog = IdentityDialog(queries.agents(store), self._who.agent.name if self._who.agent else "",
-                                self._dialogs.parent_widget)
+                                self._dialogs.parent_widget, guards=pin.guards(store))
         if self._runner.read_only:
             dialog.add_me.setEnabled(False)
 
         def accepted() -> None:
             name, is_new = dialog.chosen()
             if is_new:
-                self._runner.commit(lambda s: people.add_agent(s, name, "supervisor"), self._unlock,
-                                    self._messages.error, touches=[Kind.AGENTS])
+                sponsor, typed = dialog.vouched_by()
+                # Once vouched for, the new supervisor is signed in as they are (they set their own PIN).
+                self._runner.commit(lambda s: pin.join_as_supervisor(s, name, sponsor_id=sponsor, sponsor_pin=typed),
+                                    self.set_identity, self._messages.error, touches=[Kind.AGENTS, Kind.PINS])
                 return
             self._runner.read(lambda s: queries.agent_by_name(s, name), self._unlock, self._messages.error)
 

@@ -8,9 +8,11 @@ from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -139,7 +141,10 @@ def build_demo_with_progress(path: Path, tickets: int = DEMO_TICKETS, parent: QW
 class IdentityDialog(QDialog):
     """Who is at the console: pick a supervisor or manager, or add yourself as one."""
 
-    def __init__(self, agents: list[Agent], current: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, agents: list[Agent], current: str = "", parent: QWidget | None = None, *,
+                 guards: list[Agent] | None = None) -> None:
+        """``guards``: the supervisors and managers with a console PIN; once there is one, a new supervisor
+        is vouched for by one of them, with their PIN (``pin.join_as_supervisor``)."""
         super().__init__(parent)
         self.setWindowTitle(self.tr("Who is at the console?"))
         intro = QLabel(self.tr("Every action you take is recorded under this name."))
@@ -161,11 +166,28 @@ class IdentityDialog(QDialog):
         self.name = QLineEdit()
         self.name.setAccessibleName(self.tr("Your name"))
         self.name.setPlaceholderText(self.tr("Your full name"))
+        self.guards = guards or []
+        self.sponsor = QComboBox()
+        self.sponsor.setObjectName("sponsor")
+        self.sponsor.setAccessibleName(self.tr("Supervisor who vouches for you"))
+        for guard in self.guards:
+            self.sponsor.addItem(guard.name, guard.id)
+        self.sponsor_pin = QLineEdit()
+        self.sponsor_pin.setObjectName("sponsor_pin")
+        self.sponsor_pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.sponsor_pin.setAccessibleName(self.tr("Their console PIN"))
+        self.vouching = QWidget()
+        vouch = QFormLayout(self.vouching)
+        vouch.setContentsMargins(0, 0, 0, 0)
+        vouch.addRow(QLabel(self.tr("A supervisor or manager vouches for you, with their PIN:")))
+        vouch.addRow(self.tr("&Vouched for by:"), self.sponsor)
+        vouch.addRow(self.tr("Their &PIN:"), self.sponsor_pin)
+        self.vouching.setVisible(False)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        for w in (intro, self.pick, self.list, self.add_me, self.name, self.buttons):
+        for w in (intro, self.pick, self.list, self.add_me, self.name, self.vouching, self.buttons):
             layout.addWidget(w)
         has_list = self.list.count() > 0
         self.pick.setEnabled(has_list)
@@ -177,9 +199,11 @@ class IdentityDialog(QDialog):
         self.name.textEdited.connect(lambda _t: self.add_me.setChecked(True))
         self.add_me.toggled.connect(self._add_me_toggled)
         self.pick.toggled.connect(self._pick_toggled)
-        for signal in (self.pick.toggled, self.name.textChanged, self.list.currentRowChanged):
+        for signal in (self.pick.toggled, self.name.textChanged, self.list.currentRowChanged,
+                       self.sponsor_pin.textChanged):
             signal.connect(self._validate)
         self._validate()
+        self.vouching.setVisible(self.add_me.isChecked() and bool(self.guards))
         (self.list if has_list else self.name).setFocus()  # where the first key goes
         self.resize(380, 360)
 
@@ -190,7 +214,14 @@ class IdentityDialog(QDialog):
         item = self.list.currentItem()
         return (str(item.data(256)) if item else ""), False
 
+    def vouched_by(self) -> tuple[int | None, str]:
+        """(the sponsor's id, the PIN typed for them), or (None, "") when nobody needs to vouch."""
+        if not self.guards or not self.add_me.isChecked():
+            return None, ""
+        return int(self.sponsor.currentData()), self.sponsor_pin.text().strip()
+
     def _add_me_toggled(self, on: bool) -> None:
+        self.vouching.setVisible(on and bool(self.guards))
         if on:
             self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -199,8 +230,11 @@ class IdentityDialog(QDialog):
             self.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _validate(self) -> None:
-        name, _ = self.chosen()
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(name))
+        name, is_new = self.chosen()
+        vouched = not (is_new and self.guards) or bool(self.sponsor_pin.text().strip())
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok is not None:
+            ok.setEnabled(bool(name) and vouched)
 
 
 def tell(parent: QWidget | None, title: str, message: str) -> None:
