@@ -131,8 +131,10 @@ def test_proposals_name_the_tickets_that_need_a_case(rf: RecoveryFloor) -> None:
     for _ in range(2):
         tickets.contact(floor.store, callbacks, note="still broken")
     bounced = new_ticket(floor, "Dan Roe")
+    holder = floor.ana.id  # who holds it moves it on
     for queue, owner in ((floor.tech, floor.raj.id), (floor.billing, floor.li.id), (floor.tech, floor.raj.id)):
-        tickets.transfer(floor.store, bounced, actor_id=floor.ana.id, queue_id=queue, owner_id=owner, note="yours")
+        tickets.transfer(floor.store, bounced, actor_id=holder, queue_id=queue, owner_id=owner, note="yours")
+        holder = owner
     found = {p.ticket_id: p.reasons for p in recovery.proposals(floor.store)}
     assert found == {callbacks: ("3 contacts",), bounced: ("bounced 3 times",)}
     stricter = RecoveryTriggers(min_bounces=4, min_contacts=3, loyal_breach=False)
