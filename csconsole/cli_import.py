@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from csconsole.cli_actor import acting_agent
 from csconsole.cli_output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, ProgressBar, UsageError
 from csconsole.cli_store import add_store, open_named
 
@@ -19,11 +20,16 @@ def add_parsers(sub: Any) -> None:
     imp.add_argument("--format", choices=("csv", "zendesk", "pack"), default="csv",
                      help="pack: rebuild a new store from an audit pack's log (raw/events.jsonl)")
     imp.add_argument("--agents", metavar="FILE", help="CSV of name,role,queue giving agents their roles")
+    imp.add_argument("--as", dest="actor", metavar="SUPERVISOR",
+                     help="who gives the --agents file's roles (with their PIN if they have one); a store's "
+                          "first import needs none")
 
 
 def _import(args: argparse.Namespace) -> int:
     from csconsole.services import stores
 
+    if args.actor and not args.agents:
+        raise UsageError("csconsole import: --as names who gives an --agents file's roles; there is none")
     if args.format != "csv" and args.agents:
         raise UsageError("csconsole import: --agents is for CSV event logs; a Zendesk export names its agents")
     if args.format == "pack":
@@ -55,8 +61,9 @@ def _import_into(store: Any, args: argparse.Namespace) -> tuple[int, bool]:
 
             result = import_zendesk(store, Path(args.file), progress=bar.update)
         else:
+            by = acting_agent(store, args.actor) if args.actor else None
             result = import_csv(store, Path(args.file), agents_file=Path(args.agents) if args.agents else None,
-                                progress=bar.update)
+                                progress=bar.update, by=by)
     except ImportRejected as rejected:
         bar.finish()
         for problem in rejected.problems:

@@ -73,6 +73,16 @@ def check_can_reassign(ticket: TicketState, actor: Agent, reason: str | None) ->
     return require_text(reason, "a reason for the reassignment")
 
 
+def check_can_give_roles(actor: Agent | None, *, has_supervisors: bool) -> None:
+    """Roles are given by a supervisor or manager; only a floor that has none yet takes its first roles
+    from the import that sets it up."""
+    if actor is None and has_supervisors:
+        raise RuleViolation("a roles file gives people their roles: name the supervisor or manager who gives "
+                            "it (--as NAME); only a store's first supervisors come without one")
+    if actor is not None and not actor.role.may_supervise:
+        raise RuleViolation(f"{actor.name} is an {actor.role.value}; only a supervisor or manager gives roles")
+
+
 def check_can_finish(ticket: TicketState, actor: Agent, status: Status) -> None:
     """Only the owner or a supervisor/manager may resolve or close."""
     if actor.role.may_supervise or actor.id == ticket.owner_id:

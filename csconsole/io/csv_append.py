@@ -42,7 +42,8 @@ class Row:
 # --------------------------------------------------------------------
 
 def append(store: Store, file: Path, staging: Staging, batch: str, progress: Progress | None,
-            cancel: threading.Event | None) -> ImportResult:
+            cancel: threading.Event | None, by: int | None = None) -> ImportResult:
+    """``by``: who gave the roles file its authority (its agents and roles are recorded as theirs)."""
     if staging.get("after_seq") is None:  # the first run of this batch: its events all come after this
         staging.set("after_seq", str(batches.head_seq(store)))
     done = resumed = batches.batch_events(store, batch, int(staging.get("after_seq") or 0))
@@ -60,7 +61,7 @@ def append(store: Store, file: Path, staging: Staging, batch: str, progress: Pro
             while row is not None or agents:
                 with session.chunk():
                     for name, role, queue in agents:
-                        session.set_role(session.agent(name, role, queue), role, queue)
+                        session.set_role(session.agent(name, role, queue, actor=by), role, queue, actor=by)
                     agents = []
                     row, done = _chunk(file, session, row, pending, batch, ids, judged, done)
                 if progress is not None:

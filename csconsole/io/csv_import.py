@@ -22,6 +22,7 @@ from pathlib import Path
 
 from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
+from csconsole.domain.rules import Agent, check_can_give_roles
 from csconsole.domain.words import Channel, EventKind, Priority, Role, Status
 from csconsole.io.csv_append import Row, append
 from csconsole.io.csv_read import MAX_FIELD, Lines, records
@@ -35,6 +36,7 @@ from csconsole.io.import_outcome import (
     Progress,
 )
 from csconsole.io.import_text import name_warning
+from csconsole.store import directory
 from csconsole.store import import_session as batches
 from csconsole.store.import_session import Staging
 from csconsole.store.store import Store
@@ -71,9 +73,13 @@ def batch_id(file: Path, agents_file: Path | None) -> str:
 
 def import_csv(
     store: Store, file: Path, *, agents_file: Path | None = None, progress: Progress | None = None,
-    cancel: threading.Event | None = None,
+    cancel: threading.Event | None = None, by: Agent | None = None,
 ) -> ImportResult:
+    """``by``: the supervisor or manager on whose authority a roles file (``agents_file``) gives people
+    their roles; a store that has no supervisor or manager yet (its first import) needs none."""
     agents = _read_agents(agents_file) if agents_file else []
+    if agents:
+        check_can_give_roles(by, has_supervisors=any(a.role.may_supervise for a in directory.agents(store)))
     batch = batch_id(file, agents_file)
     where = batches.staging_path(store, batch)
     staging = Staging.find(where)
@@ -83,7 +89,7 @@ def import_csv(
             staging.close()
         staging = _stage(store, file, where, agents, warnings, progress, cancel)
     try:
-        result = append(store, file, staging, batch, progress, cancel)
+        result = append(store, file, staging, batch, progress, cancel, by.id if by else None)
     except BaseException:
         staging.close()  # kept: the same import resumes from it
         raise

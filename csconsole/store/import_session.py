@@ -116,18 +116,20 @@ class ImportSession:
             self._queues[key] = registry.add_queue(self.ledger, name, at=self.at, batch=self.batch).id
         return self._queues[key]
 
-    def agent(self, name: str, role: Role = Role.AGENT, queue: str = "") -> int:
+    def agent(self, name: str, role: Role = Role.AGENT, queue: str = "", *, actor: int | None = None) -> int:
+        """The agent of that name, added (by ``actor``, or by the import itself) when the store has none."""
         key = name.strip().lower()
         if key not in self._agents:
             agent = registry.add_agent(self.ledger, name, role, self.queue(queue) if queue else None,
-                                       at=self.at, batch=self.batch)
+                                       at=self.at, actor=actor, batch=self.batch)
             self._agents[key] = agent.id
             self.roles[agent.id] = role
         return self._agents[key]
 
-    def set_role(self, agent_id: int, role: Role, queue: str = "") -> None:
+    def set_role(self, agent_id: int, role: Role, queue: str = "", *, actor: int | None = None) -> None:
+        """A roles file's word on an agent, recorded as ``actor``'s (the supervisor who gave the file)."""
         registry.change_agent(self.ledger, directory.agent(self._store, agent_id), role=role,
-                              queue=self.queue(queue) if queue else None, at=self.at, batch=self.batch)
+                              queue=self.queue(queue) if queue else None, at=self.at, actor=actor, batch=self.batch)
         self.roles[agent_id] = role
 
     def customer(self, name: str, at: str) -> int:

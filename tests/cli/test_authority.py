@@ -64,3 +64,29 @@ def test_recovery_and_evaluate_ask_for_the_pin_too(floor: Floor, capsys: pytest.
     assert "Max has a console PIN" in refused(floor, capsys, evaluate)
     monkeypatch.setenv("CSCONSOLE_PIN", PIN)
     assert main(step) == 0
+
+
+LOG = """ticket,at,kind,actor,queue,owner,customer,subject,channel,priority,status,note
+H-1,2026-03-02T09:00:00Z,created,,Billing,,Acme Ltd,Charged twice,phone,high,,
+H-1,2026-03-02T09:05:00Z,take,Ana,Billing,,,,,,,
+"""
+ROLES = "name,role,queue\nAna,manager,\n"  # a roles file that would make Ana a manager
+
+
+def test_a_roles_file_needs_a_supervisors_authority_once_the_floor_has_one(
+        floor: Floor, tmp_path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from csconsole.services import queries
+
+    (tmp_path / "log.csv").write_text(LOG)
+    (tmp_path / "roles.csv").write_text(ROLES)
+    imp = ["import", floor.location, str(tmp_path / "log.csv"), "--agents", str(tmp_path / "roles.csv")]
+    assert "name the supervisor or manager who gives it (--as NAME)" in refused(floor, capsys, imp)
+    assert "only a supervisor or manager gives roles" in refused(floor, capsys, [*imp, "--as", "Raj"])
+    pin.set_pin(floor.store, floor.sue.id, PIN)
+    monkeypatch.delenv("CSCONSOLE_PIN", raising=False)
+    assert "Sue has a console PIN" in refused(floor, capsys, [*imp, "--as", "Sue"])
+    monkeypatch.setenv("CSCONSOLE_PIN", PIN)
+    assert main([*imp, "--as", "Sue"]) == 0
+    assert queries.agent_by_name(floor.store, "Ana").role.value == "manager"
+    changed = floor.site.sql("SELECT actor_id FROM events WHERE kind = 'agent_changed'")
+    assert changed == [(floor.sue.id,)]  # the promotion is on Sue's authority, in the log

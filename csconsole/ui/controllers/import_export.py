@@ -111,8 +111,9 @@ class ImportExport(QObject):
             self.import_zendesk_export(Path(name))
 
     def import_csv_file(self, path: Path, agents: Path | None = None) -> Task | None:
+        by = self._who.agent  # a roles file's roles are given on the authority of who is at the console
         return self.start_import(path, lambda store, progress, cancel: import_csv(
-            store, path, agents_file=agents, progress=progress, cancel=cancel), zendesk=False)
+            store, path, agents_file=agents, progress=progress, cancel=cancel, by=by), zendesk=False)
 
     def import_zendesk_export(self, path: Path) -> Task | None:
         return self.start_import(path, lambda store, progress, cancel: import_zendesk(
