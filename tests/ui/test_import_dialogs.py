@@ -173,14 +173,16 @@ def test_a_csv_log_with_its_agents_file(qtbot, window, tmp_path: Path) -> None:
 
 def test_work_after_the_import_shows_up_in_the_cross_check(qtbot, window, writer) -> None:
     from csconsole.services import tickets
+    from tests.ui.conftest import SUPERVISOR
 
     window.imports.import_zendesk_export(FIXTURE)
     _finish(qtbot, window)
     assert window.imports.zendesk_checked == 11 and window.imports.disagreements_by_ticket == {}
     ticket = next(r for r in queries.all_tickets(writer, TicketFilter(open_only=True)) if r.ref.startswith("ZD-"))
     raj = queries.agent_by_name(writer, "Raj Patel")
-    tickets.transfer(writer, ticket.id, actor_id=raj.id, queue_id=raj.queue_id, owner_id=raj.id,
-                     note="taking it over")  # our counts move on; Zendesk's stay as exported
+    sue = queries.agent_by_name(writer, SUPERVISOR)  # a colleague's ticket is moved by a supervisor
+    tickets.transfer(writer, ticket.id, actor_id=sue.id, queue_id=raj.queue_id, owner_id=raj.id,
+                     note="over to Raj")  # our counts move on; Zendesk's stay as exported
     window.imports.load_crosscheck()  # what the window's slow tick does while the store holds Zendesk tickets
     qtbot.waitUntil(lambda: ticket.id in window.imports.disagreements_by_ticket, timeout=5000)
     assert {d.metric for d in window.imports.disagreements_by_ticket[ticket.id]} >= {"assignee_stations"}
