@@ -10,11 +10,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.figures import SPECS
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow
 def test_benchmark_reports_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     done = subprocess.run(
@@ -40,6 +43,7 @@ def test_benchmark_reports_every_figure(tmp_path: Path) -> None:
         "the run's scratch folder is removed at its end"
 
 
+@pytest.mark.slow
 def test_benchmark_measures_both_engines_side_by_side(pg_server: object, tmp_path: Path) -> None:
     """``--engine both``: the server's figures beside SQLite's, with the ratios and the server's budgets."""
     from benchmarks.engines import OWN, PAGES

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from tests.faults.harness import check_store, crash_once, make_store
 from tests.sites import Site
 
 RUNS = 20
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_no_acknowledged_action(site: Site) -> None:
     """On a server too: a desk killed mid-transaction leaves a rolled-back transaction, never a half."""
     store = make_store(site.location)

@@ -56,6 +56,7 @@ def test_a_connection_cut_in_the_middle_of_an_import_chunk_leaves_no_half_chunk_
     store.close()
 
 
+@pytest.mark.slow
 def test_a_write_while_the_server_is_down_is_refused_and_the_store_goes_on_after(own_pg_server: PgServer) -> None:
     url = own_pg_server.url("postgres")
     open_store(url, create=True).close()

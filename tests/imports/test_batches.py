@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from benchmarks.import_inputs import event_log
 from csconsole.services import audit, open_store, people
 from tests.imports.runner import csconsole
@@ -51,6 +53,7 @@ def test_every_imported_event_carries_its_batch_and_the_same_file_gives_the_same
     assert again.code == 2 and "was already created in the store" in again.err
 
 
+@pytest.mark.slow
 def test_sigkill_mid_append_then_the_same_import_resumes_the_batch(tmp_path: Path) -> None:
     log = event_log(tmp_path / "log.csv", 60_000)
     clean = _empty_store(tmp_path / "clean.db")

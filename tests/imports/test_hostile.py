@@ -65,6 +65,7 @@ def test_a_huge_field_is_refused_naming_its_row_and_field(store: Path, tmp_path:
     refused(store, str(log), expect=f"{log}:3:note: a line of more than")
 
 
+@pytest.mark.slow
 def test_a_large_file_with_one_bad_row_at_its_end_is_refused_whole_in_bounded_memory(
         store: Path, tmp_path: Path) -> None:
     log = event_log(tmp_path / "large.csv", 400_000)

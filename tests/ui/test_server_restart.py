@@ -3,6 +3,7 @@ connection come back by themselves, no acknowledged action is lost, and the bann
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from csconsole.services import open_store, queries, tickets
@@ -10,6 +11,7 @@ from tests.pg_server import PgServer
 from tests.ui.conftest import build_store, open_window
 
 
+@pytest.mark.slow
 def test_a_server_restart_is_told_and_survived(qtbot, own_pg_server: PgServer) -> None:
     url = own_pg_server.url("postgres")
     build_store(url, n_tickets=12)
