@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocumentFragment
+
 from csconsole.domain.read_models import TicketFilter
 from csconsole.services import queries, recovery
 from tests.ui.conftest import SUPERVISOR
@@ -18,9 +21,13 @@ def test_the_detail_pane_shows_the_case_and_follows_its_steps(qtbot, window, wri
     for step in ("acknowledge", "widen"):
         recovery.complete_step(writer, tid, step=step, actor_id=sue.id, note="done")
     recovery.complete_step(writer, tid, step="agree", actor_id=sue.id, note="agreed",
-                           fields={"promise": "Refund the double charge", "promised_by": "2030-01-02"})
+                           fields={"promise": "Refund the double charge, as the rep's note says",
+                                   "promised_by": "2030-01-02"})
     qtbot.waitUntil(lambda: "3/5" in window.detail.recovery.text(), timeout=5000)
     line = window.detail.recovery.text()
     assert "AWARE" in line and "next: Resolve" in line
-    assert "promised: Refund the double charge by 2030-01-02" in line
+    # The pane is given escaped HTML and shows it as such (not "rep&#x27;s", as Qt's guess showed it).
+    assert window.detail.recovery.textFormat() == Qt.TextFormat.RichText
+    shown = QTextDocumentFragment.fromHtml(line).toPlainText()
+    assert "promised: Refund the double charge, as the rep's note says by 2030-01-02" in shown
     assert window.detail.recovery.isVisible()

@@ -63,6 +63,10 @@ class DetailPane(QScrollArea):
         self.events.setTextFormat(Qt.TextFormat.RichText)
         self.events.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.events.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # Every label here is given escaped HTML: Qt's guess (AutoText) would show a line without tags as
+        # plain text, entities and all ("competitor&#x27;s").
+        for label in (self.title, self.flags, self.zendesk, self.recovery, self.contacts):
+            label.setTextFormat(Qt.TextFormat.RichText)
         self.event_count = 0
         self.watched = False
         self._story = [_section(self.tr("Holder path")), self.path, _section(self.tr("Customer contacts")),
