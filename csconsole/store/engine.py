@@ -37,6 +37,10 @@ class Engine(Protocol):
 
     def count_source(self, flt: TicketFilter) -> str: ...
 
+    def search_clause(self, text: str) -> tuple[str, list[object]]:
+        """SQL (``t`` the tickets) and its parameters: the tickets the search box finds for ``text``, from
+        the engine's own indexes (``store/search.py``)."""
+
     def table_names(self, conn: Any) -> list[str]:
         """The store's own tables (the engine's bookkeeping left out)."""
 
@@ -77,6 +81,9 @@ class Engine(Protocol):
 
     def after_copy(self, conn: Any) -> None:
         """Rows were written with their ids given: let new rows be numbered after them."""
+
+    def refill_search(self, conn: Any) -> None:
+        """Make the search box's index again from the tickets and customers (``rebuild``)."""
 
     def tidy(self, conn: Any) -> None:
         """After a bulk load has committed: statistics (and the like) for the new rows."""

@@ -45,7 +45,7 @@ _SORT_EXPRESSIONS = {
 Statement = tuple[str, list[object]]  # SQL and its parameters, in placeholder order
 
 
-def _where(flt: TicketFilter, now: str) -> tuple[str, list[object]]:
+def _where(store: Store, flt: TicketFilter, now: str) -> tuple[str, list[object]]:
     clauses: list[str] = []
     params: list[object] = []
     if flt.queue_id is not None:
@@ -80,19 +80,15 @@ def _where(flt: TicketFilter, now: str) -> tuple[str, list[object]]:
     if flt.ticket_ids is not None:
         ids = sorted(flt.ticket_ids)
         clauses.append(f"t.id IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})")
-    if flt.search.strip():
-        text = flt.search.strip()
-        like = "%" + directory.like_escape(text) + "%"
-        clauses.append(
-            f"(t.ref = ? OR {directory.contains('t.subject')} "
-            f"OR t.customer_id IN (SELECT id FROM customers WHERE {directory.contains('name')}))"
-        )
-        params += [text, like, like]
+    if flt.search.strip():  # ref, subject or customer, from the engine's indexes (store/search.py)
+        clause, values = store._engine.search_clause(flt.search.strip())
+        clauses.append(clause)
+        params += values
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def count_statement(store: Store, flt: TicketFilter, now: str) -> Statement:
-    where, params = _where(flt, now)
+    where, params = _where(store, flt, now)
     return f"SELECT count(*) FROM {store._engine.count_source(flt)}{where}", params
 
 
@@ -114,7 +110,7 @@ def page_statement(
     limit: int = 100,
 ) -> Statement:
     """The one statement ``page`` runs (the benchmark runs it bare, to compare)."""
-    where, where_params = _where(flt, now)
+    where, where_params = _where(store, flt, now)
     order_by, sort_expr = _order_sql(order)
     params: list[object] = [*loyal_params(now), *where_params]
     if after is not None:
@@ -158,7 +154,7 @@ def key_of(row: TicketRow, order: Order) -> Key:
 
 def anchors(store: Store, flt: TicketFilter, now: str, *, order: Order, step: int) -> list[Key]:
     """The key of every ``step``-th row (rows 0, step, 2·step...): lets a view jump anywhere by key."""
-    where, params = _where(flt, now)
+    where, params = _where(store, flt, now)
     order_by, sort_expr = _order_sql(order)
     sql = (
         f"SELECT v, id FROM (SELECT {sort_expr} AS v, t.id AS id, "
@@ -173,12 +169,12 @@ def position(store: Store, flt: TicketFilter, now: str, *, order: Order, ticket_
 
     Two indexed reads, whatever the list's length: a view can bring a ticket back into sight after a new
     filter or sort without paging through the rows before it."""
-    where, params = _where(flt.with_(ticket_ids=frozenset({ticket_id})), now)
+    where, params = _where(store, flt.with_(ticket_ids=frozenset({ticket_id})), now)
     _, sort_expr = _order_sql(order)
     found = store._conn.execute(f"SELECT {sort_expr} FROM tickets t{where}", params).fetchone()
     if found is None:
         return None
-    where, params = _where(flt, now)
+    where, params = _where(store, flt, now)
     ahead = ">" if order.descending else "<"  # the rows shown before it
     if order.key is SortKey.ID:
         before, keys = f"t.id {ahead} ?", [ticket_id]

@@ -95,6 +95,7 @@ def rebuild(store: Store) -> Rebuilt:
         _write(store, diff, "id")
         done.corrected += 1
     _pins(store, found, done)
+    store._engine.refill_search(store._conn)  # the search box's index, as the rows now are
     return done
 
 

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from csconsole.store import search
 from csconsole.store.errors import StoreError
 from csconsole.store.fragments import OPEN_SQL
 
@@ -319,6 +320,18 @@ MIGRATION_STEPS: tuple[Migration, ...] = (
         Native(INDEXES[0], ""),
         *REGISTRY_INDEXES,
         Data(_backfill),
+    )),
+    # The search box from indexes (issue 16; store/search.py): on SQLite FTS5 trigram tables over the
+    # subjects and the customers' names, kept by triggers and filled from the rows already there; on
+    # PostgreSQL pg_trgm (a trusted extension: the database's owner may create it) and its GIN indexes,
+    # the extension's schema put on the path for its operator classes wherever it was installed.
+    Migration("0007_search", (
+        *(Native(statement, "") for statement in search.SQLITE_TABLES),
+        *(Native(statement, "") for statement in search.SQLITE_TRIGGERS),
+        *(Native(statement, "") for statement in search.SQLITE_FILL),
+        Native("", search.POSTGRES_EXTENSION),
+        Native("", search.POSTGRES_EXTENSION_PATH),
+        *(Native("", statement) for statement in search.POSTGRES_INDEXES),
     )),
 )
 

@@ -27,7 +27,7 @@ from csconsole.domain import clock
 from csconsole.domain.provenance import TIME_TOLERANCE, LogClock, is_history, moment, shape_problem
 from csconsole.domain.registry import Entity, Registry
 from csconsole.domain.ticket import Event
-from csconsole.store import chain, recompute, table_dump
+from csconsole.store import chain, recompute, search, table_dump
 from csconsole.store import registry as registry_rows
 from csconsole.store.differences import Labels, describe, differences
 from csconsole.store.verify_work import CHAIN_PART, ChainPart, Late, TicketPart, Worker, late_line, run, start
@@ -233,6 +233,8 @@ def _schema_problem(store: Store) -> str | None:
     present = engine.schema_objects(store._conn)
     for (kind, name), sql in sorted(expected.items()):
         if (kind, name) not in present:
+            if kind == "trigger" and search.is_search_table(name):
+                return f"the search index's trigger {name} is missing (dropped): the search box misses new rows"
             if kind == "trigger":
                 return (f"the append-only trigger {name} is missing (dropped): nothing in the file stops an edit "
                         "of the log")

@@ -18,7 +18,7 @@ from csconsole.services.pin import HASHER
 from csconsole.store import chain
 from csconsole.store.ledger import STATE_COLUMNS, state_values
 from csconsole.store.recovery_cases import INSERT_EVALUATION, evaluation_values
-from csconsole.store.schema import MIGRATIONS
+from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.sql import connection
 
 AT = "2026-03-02T09:00:00Z"
@@ -92,7 +92,7 @@ def test_a_schema_5_store_keeps_its_log_and_gets_its_records_as_events(tmp_path:
     kept = make_v5_store(path)
     before = _log(path, kept.seq)
     with open_store(str(path)) as store:
-        assert store.schema_version() == 6
+        assert store.schema_version() == SCHEMA_VERSION
         conn = connection(store)
         assert _log(path, kept.seq) == before  # every event, byte for byte
         backfilled = conn.execute("SELECT ticket_id, kind, data FROM events WHERE seq > ? ORDER BY seq",

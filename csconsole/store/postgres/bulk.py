@@ -4,6 +4,7 @@ identities moved past the ids given. A failure or a cancel rolls all of it back:
 
 from __future__ import annotations
 
+from csconsole.store import search
 from csconsole.store.bulk import BulkLoader
 from csconsole.store.copying import refuse_a_store_in_use
 from csconsole.store.postgres.migrate import resync_identities
@@ -24,6 +25,8 @@ class PostgresBulkLoader(BulkLoader):
                 "AND tablename = 'tickets'").fetchone()[0])
             if self._owner:
                 drop_indexes(conn)
+                for statement in search.POSTGRES_INDEXES:  # a GIN index is built far faster at once
+                    conn.execute(f"DROP INDEX IF EXISTS {search.index_name(statement)}")
         except BaseException:
             store.close()
             raise
@@ -34,6 +37,9 @@ class PostgresBulkLoader(BulkLoader):
         conn = self.store._conn
         if self._owner:
             create_indexes(conn)
+            conn.execute(search.POSTGRES_EXTENSION_PATH)
+            for statement in search.POSTGRES_INDEXES:
+                conn.execute(statement)
         resync_identities(conn)
         conn.execute("COMMIT")
         self.store._engine.tidy(conn)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from csconsole.domain.read_models import Order, TicketFilter
+from csconsole.store import search
 from csconsole.store.errors import Retry, StoreError
 from csconsole.store.postgres import errors, notify
 from csconsole.store.postgres.appends import BEGIN_WRITE
@@ -56,6 +57,8 @@ class PostgresEngine:
 
     def count_source(self, flt: TicketFilter) -> str:
         return PLAIN
+
+    search_clause = staticmethod(search.postgres_clause)
 
     def table_names(self, conn: Connection) -> list[str]:
         return [name for (name,) in conn.execute(
@@ -123,6 +126,9 @@ class PostgresEngine:
 
     def after_copy(self, conn: Connection) -> None:
         resync_identities(conn)  # rows came with their ids: new ones go on after the largest
+
+    def refill_search(self, conn: Connection) -> None:
+        pass  # the trigram indexes are the tables' own: the server keeps them with every row
 
     def tidy(self, conn: Connection) -> None:
         """After a bulk load, outside its transaction: the planner's statistics, and (for the tables'

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from csconsole.store import search
 from csconsole.store.bulk import BulkLoader
 from csconsole.store.schema import create_indexes, drop_indexes
 from csconsole.store.store import Store
@@ -27,6 +28,7 @@ class SqliteBulkLoader(BulkLoader):
         conn.execute("PRAGMA cache_size = -200000")
         conn.execute("PRAGMA threads = 2")  # index builds sort with a helper thread
         drop_indexes(Database(conn))
+        search.sqlite_drop_triggers(conn)  # the search index is filled once, at the end
         super().__init__(store)
         conn.execute("BEGIN")
 
@@ -36,6 +38,7 @@ class SqliteBulkLoader(BulkLoader):
         conn = self.store._conn
         conn.execute("COMMIT")
         create_indexes(Database(conn))
+        search.sqlite_restore(conn)
         conn.execute("ANALYZE")
         conn.execute("PRAGMA journal_mode = WAL")
         self.store.close()

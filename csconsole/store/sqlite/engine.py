@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
+from csconsole.store import search
 from csconsole.store.errors import Retry, StoreError
 from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION, newer_store
 from csconsole.store.sqlite import netfs, plans
@@ -58,6 +59,7 @@ class SqliteEngine:
     # The FROM clause of a ticket list: the table, with the index SQLite should walk for it.
     page_source = staticmethod(plans.page_source)
     count_source = staticmethod(plans.count_source)
+    search_clause = staticmethod(search.sqlite_clause)
 
     def begin(self, conn: sqlite3.Connection) -> None:
         """Begin a write, waiting for the lock by polling every 2 ms for up to the connection's busy timeout;
@@ -96,11 +98,11 @@ class SqliteEngine:
             conn.execute("PRAGMA cache_size = -2000")
 
     def table_names(self, conn: sqlite3.Connection) -> list[str]:
-        """The store's tables, by name (SQLite's own bookkeeping tables left out)."""
+        """The store's tables, by name (SQLite's own bookkeeping tables and the search index's left out)."""
         return [name for (name,) in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
             "ORDER BY name"
-        )]
+        ) if not search.is_search_table(name)]
 
     def schema_objects(self, conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
         """(type, name) → SQL, blanks folded, of every table, index and trigger of the store."""
@@ -167,6 +169,11 @@ class SqliteEngine:
 
     def after_copy(self, conn: sqlite3.Connection) -> None:
         pass  # INTEGER PRIMARY KEY goes on after the largest id by itself
+
+    def refill_search(self, conn: sqlite3.Connection) -> None:
+        """The FTS tables made again from their content tables, whatever drifted (store/search.py)."""
+        for statement in search.SQLITE_FILL:
+            conn.execute(statement)
 
     def tidy(self, conn: sqlite3.Connection) -> None:
         conn.execute("ANALYZE")  # the planner's statistics, for the copied rows

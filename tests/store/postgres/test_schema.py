@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from psycopg import errors as pg_errors
 
+from csconsole.store import search
 from csconsole.store.errors import StoreError
 from csconsole.store.postgres.connection import SCHEMA, Connection
 from csconsole.store.postgres.ddl import postgres_table
@@ -45,7 +46,7 @@ Catalog = dict[str, object]
 def sqlite_catalog(path: Path) -> Catalog:
     conn = sqlite3.connect(path)
     tables = sorted(n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-                    if n not in SQLITE_BOOKKEEPING)
+                    if n not in SQLITE_BOOKKEEPING and not search.is_search_table(n))
     columns, uniques, indexes, keys, checks = {}, set(), {}, set(), {}
     for table in tables:
         for _, name, kind, notnull, default, pk in conn.execute(f"PRAGMA table_info({table})"):
@@ -62,7 +63,8 @@ def sqlite_catalog(path: Path) -> Catalog:
             keys.add((table, row[3], row[2], row[4]))
         sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
         checks[table] = len(re.findall(r"\bCHECK\s*\(", sql))
-    triggers = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    triggers = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                if not search.is_search_table(n)}
     conn.close()
     return {"tables": tables, "columns": columns, "uniques": uniques, "indexes": indexes,
             "foreign keys": keys, "checks": checks, "triggers": triggers}
@@ -100,7 +102,7 @@ def postgres_catalog(conn: Connection) -> Catalog:
             continue
         if constraint:
             uniques.add((table, tuple(names)))
-        else:
+        elif not index.endswith("_trgm"):  # the search box's: SQLite's are FTS5 tables (search_schema)
             indexes[index] = (table, bool(unique), bool(partial), keyed)
     keys = set(conn.execute(
         "SELECT cl.relname, a.attname, rc.relname, ra.attname FROM pg_constraint c "
@@ -134,6 +136,20 @@ def test_postgres_has_every_table_column_key_index_and_trigger_of_sqlite(store_d
         assert post[part] == lite[part], part
     assert lite["triggers"] <= post["triggers"]  # SQLite's two, and PostgreSQL's TRUNCATE one besides
     assert "events_append_only_truncate" in post["triggers"]
+
+
+def test_each_engine_has_its_own_search_index(store_db: Connection, tmp_path: Path) -> None:
+    """SQLite: two FTS5 trigram tables and their triggers; PostgreSQL: two pg_trgm GIN indexes instead."""
+    Store.open(tmp_path / "floor.db", create=True).close()
+    conn = sqlite3.connect(tmp_path / "floor.db")
+    virtual = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%'")}
+    lite_triggers = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    conn.close()
+    assert virtual == {"search_subjects", "search_customers"}
+    assert {f"search_{t}_{op}" for t in ("subjects", "customers") for op in ("insert", "update", "delete")} <= lite_triggers
+    gin = {row[0] for row in store_db.execute(
+        "SELECT indexname FROM pg_indexes WHERE schemaname = ? AND indexdef LIKE '%gin_trgm_ops%'", (SCHEMA,))}
+    assert gin == {"ix_tickets_subject_trgm", "ix_customers_name_trgm"}
 
 
 def test_a_column_changes_only_its_type() -> None:
