@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from benchmarks.figures import BY_KEY, QUICK_FILTERS, SizeResult, _fmt, _size_label
+from benchmarks.figures import BY_KEY, QUICK_FILTERS, SEARCHES, SizeResult, _fmt, _size_label
 
 WITHIN = 2.0  # a page or filter on the server: at most this many times SQLite's figure of the same run
 # Pages and filters: held to WITHIN x SQLite's figure.
 PAGES = ("first_page_query_warm_ms", "first_page_sql_ms", *(f"filter_{name}_ms" for name in QUICK_FILTERS),
+         *(f"search_{name}_ms" for name, _ in SEARCHES),
          "scroll_page_start_ms", "scroll_page_middle_ms", "scroll_page_end_ms")
 # The server's own budgets, whatever SQLite measures.
 OWN = {"reassign_p99_ms": (50.0, "p99 < 50 ms"), "live_commit_ms": (500.0, "< 500 ms")}

@@ -24,6 +24,7 @@ class Spec:
 
 # Every figure of a run, in the order the table prints them. A figure missing from a run is a bug of the
 # benchmark (the smoke test checks that every key is present, measured or with a note saying why not).
+SEARCHES = (("subject", 50), ("customer", 16), ("ref", 16))  # issue 16: a ref or customer lookup <= 16 ms
 QUICK_FILTERS = ("bounced", "callback", "attention", "unowned", "queue", "queue_bounced")
 SPECS: tuple[Spec, ...] = (
     Spec("build_s", "build the demo store", "s", Budget(120, "< 120 s")),
@@ -54,6 +55,11 @@ SPECS: tuple[Spec, ...] = (
       for name in QUICK_FILTERS),
     *(Spec(f"gui_filter_{name}_ms", f"console: filter {name} to repainted page", "ms", Budget(50, "< 50 ms"))
       for name in QUICK_FILTERS),
+    *(spec for name, limit in SEARCHES for spec in (
+        Spec(f"search_{name}_ms", f"search box, {name}: page + count, store (median)", "ms",
+             Budget(limit, f"<= {limit} ms"), f"search_{name}_like_ms"),
+        Spec(f"search_{name}_like_ms", f"peer: same {name} search by the plain LIKE (no index)", "ms"),
+    )),
     Spec("anchors_ms", "page anchors (every 100th key; off the GUI thread)", "ms"),
     Spec("scroll_page_start_ms", "page fetch by key at the start", "ms", Budget(16, "< 16 ms")),
     Spec("scroll_page_middle_ms", "page fetch by key in the middle", "ms", Budget(16, "< 16 ms")),

@@ -141,6 +141,7 @@ def measure_reads(path: Path | str, result: SizeResult, *, reps: int) -> dict[st
         statements[f"filter_{name}"] = captured_page_sql(store, flt, now)
         statements[f"count_{name}"] = captured_count_sql(store, flt, now)
 
+    measure_search(store, result, reps=reps, now=now)
     started = time.perf_counter()
     anchors = queries.page_anchors(store, CONSOLE_FILTER, order=CONSOLE_ORDER, step=PAGE, now=now)
     result.put("anchors_ms", (time.perf_counter() - started) * 1000, f"{len(anchors):,} anchors", 1)
@@ -177,6 +178,40 @@ def measure_reads(path: Path | str, result: SizeResult, *, reps: int) -> dict[st
                "(posix_fadvise DONTNEED); includes the name lookups", 1)
     store.close()
     return statements
+
+
+def search_texts(store: Store) -> dict[str, str]:
+    """What a supervisor types: a word of a subject (one ticket in ~14 of the demo's), a customer's whole
+    name, a ticket's ref."""
+    middle = queries.tickets_count(store, TicketFilter()) // 2 or 1
+    (row,) = queries.tickets_by_id(store, [middle])
+    return {"subject": "refund", "customer": row.customer, "ref": row.ref}
+
+
+def _no_index(text: str) -> None:
+    return None  # every text answered as a short one is: the plain LIKE, ticket by ticket
+
+
+def measure_search(store: Store, result: SizeResult, *, reps: int, now: str) -> None:
+    """The search box over every ticket, newest first: count and first page, through the store's indexes
+    and, as its peer, by the plain LIKE the store used before it had them (the same statements otherwise)."""
+    engine = store._engine
+    for name, text in search_texts(store).items():
+        flt = TicketFilter(search=text)
+
+        def page_and_count(flt: TicketFilter = flt) -> None:
+            queries.tickets_count(store, flt, now=now)
+            queries.tickets_page(store, flt, order=CONSOLE_ORDER, limit=PAGE, now=now)
+
+        count = queries.tickets_count(store, flt, now=now)
+        result.put(f"search_{name}_ms", median(repeat_ms(page_and_count, reps)),
+                   f"{text!r}: count={count:,}; median of {reps}", reps)
+        engine.search_ids = _no_index  # type: ignore[method-assign]
+        try:
+            times = repeat_ms(page_and_count, max(3, reps // 5))
+        finally:
+            del engine.search_ids  # back to the engine's own
+        result.put(f"search_{name}_like_ms", median(times), f"median of {len(times)}", len(times))
 
 
 def measure_writes(path: Path | str, result: SizeResult, *, singles: int, bulk: int) -> None:

@@ -37,9 +37,9 @@ class Engine(Protocol):
 
     def count_source(self, flt: TicketFilter) -> str: ...
 
-    def search_clause(self, text: str) -> tuple[str, list[object]]:
-        """SQL (``t`` the tickets) and its parameters: the tickets the search box finds for ``text``, from
-        the engine's own indexes (``store/search.py``)."""
+    def search_ids(self, text: str) -> list[tuple[str, list[object]]] | None:
+        """The ways in to the tickets the search box finds for ``text`` (SELECTs of ids, with their
+        parameters), each from one of the engine's indexes; None: too short for them (``store/search.py``)."""
 
     def table_names(self, conn: Any) -> list[str]:
         """The store's own tables (the engine's bookkeeping left out)."""

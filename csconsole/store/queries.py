@@ -22,7 +22,7 @@ from csconsole.domain.read_models import (
     TicketRow,
 )
 from csconsole.domain.words import PRIORITY_RANK, Tier
-from csconsole.store import directory
+from csconsole.store import directory, search
 from csconsole.store.fragments import OPEN_SQL, loyal_params, loyal_sql
 from csconsole.store.schema import PRIORITY_RANK_SQL
 
@@ -81,13 +81,19 @@ def _where(store: Store, flt: TicketFilter, now: str) -> tuple[str, list[object]
         ids = sorted(flt.ticket_ids)
         clauses.append(f"t.id IN ({', '.join(str(int(i)) for i in ids) or 'NULL'})")
     if flt.search.strip():  # ref, subject or customer, from the engine's indexes (store/search.py)
-        clause, values = store._engine.search_clause(flt.search.strip())
+        text = flt.search.strip()
+        clause, values = search.clause(store._engine.search_ids(text), text)
         clauses.append(clause)
         params += values
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
 def count_statement(store: Store, flt: TicketFilter, now: str) -> Statement:
+    text = flt.search.strip()
+    ways = store._engine.search_ids(text) if text and flt == TicketFilter(search=flt.search) else None
+    if ways is not None:  # the search box over every ticket: counted from its indexes, no ticket read
+        sql, params = search.union(ways, distinct=True)
+        return f"SELECT count(*) FROM ({sql}) AS found", params
     where, params = _where(store, flt, now)
     return f"SELECT count(*) FROM {store._engine.count_source(flt)}{where}", params
 

@@ -4,11 +4,11 @@ A text finds a ticket whose ref is the text, whose subject holds it, or whose cu
 whatever the case of ASCII letters (``directory.contains``). That is the meaning on both engines, and
 ``plain_clause`` says it as it always has; the indexes only narrow what it reads:
 
-- SQLite: FTS5 tables with the ``trigram`` tokenizer over the subjects (``search_subjects``, its content
-  the tickets table) and the customers' names (``search_customers``), kept by triggers in the same
-  transaction as every write of a ticket or a customer. A text of three characters or more gives the
-  candidates from them and the ref's unique index; each candidate is checked against the plain meaning
-  (the trigram tokenizer folds more than ASCII case), so both give the same tickets.
+- SQLite: contentless FTS5 tables with the ``trigram`` tokenizer over the subjects (``search_subjects``)
+  and the customers' names (``search_customers``), each text lowered by lower() and matched
+  case-sensitively, so a phrase is found exactly where the LIKE finds it; kept by triggers in the same
+  transaction as every write of a ticket or a customer. A text of three characters or more is answered
+  from them and the ref's unique index alone (a count of the search box over every ticket reads no ticket).
 - PostgreSQL: ``pg_trgm`` GIN indexes on ``lower(subject)`` and ``lower(name)`` serve the same LIKE; the
   three ways in are written as a union so that each one is answered from its own index.
 
@@ -33,17 +33,20 @@ VIRTUAL_TABLES = (SUBJECTS, CUSTOMERS)
 
 # -- SQLite ------------------------------------------------------------------------------------------
 
+# Contentless (the text lies in the tickets and customers already), over the text with its ASCII letters
+# lowered as lower() lowers them, matched case-sensitively: a phrase is found exactly where the LIKE of
+# ``directory.contains`` finds it, so no candidate needs checking again and a count never reads a ticket.
+_FTS = "fts5({column}, content='', columnsize=0, tokenize='trigram case_sensitive 1')"
 SQLITE_TABLES: tuple[str, ...] = (
-    f"CREATE VIRTUAL TABLE {SUBJECTS} USING fts5(subject, content='tickets', content_rowid='id', "
-    "columnsize=0, tokenize='trigram')",
-    f"CREATE VIRTUAL TABLE {CUSTOMERS} USING fts5(name, content='customers', content_rowid='id', "
-    "columnsize=0, tokenize='trigram')",
+    f"CREATE VIRTUAL TABLE {SUBJECTS} USING {_FTS.format(column='subject')}",
+    f"CREATE VIRTUAL TABLE {CUSTOMERS} USING {_FTS.format(column='name')}",
 )
+_SOURCES = ((SUBJECTS, "tickets", "subject"), (CUSTOMERS, "customers", "name"))
 
 
 def _triggers(index: str, table: str, column: str) -> tuple[str, ...]:
-    add = f"INSERT INTO {index}(rowid, {column}) VALUES (new.id, new.{column});"
-    remove = f"INSERT INTO {index}({index}, rowid, {column}) VALUES ('delete', old.id, old.{column});"
+    add = f"INSERT INTO {index}(rowid, {column}) VALUES (new.id, lower(new.{column}));"
+    remove = f"INSERT INTO {index}({index}, rowid, {column}) VALUES ('delete', old.id, lower(old.{column}));"
     return (
         f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END",
         f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END",
@@ -52,10 +55,14 @@ def _triggers(index: str, table: str, column: str) -> tuple[str, ...]:
     )
 
 
-SQLITE_TRIGGERS: tuple[str, ...] = (*_triggers(SUBJECTS, "tickets", "subject"),
-                                    *_triggers(CUSTOMERS, "customers", "name"))
+SQLITE_TRIGGERS: tuple[str, ...] = tuple(t for source in _SOURCES for t in _triggers(*source))
 # Both indexes made again from their tables: a migrated store's rows, a bulk load, ``rebuild``.
-SQLITE_FILL: tuple[str, ...] = tuple(f"INSERT INTO {name}({name}) VALUES ('rebuild')" for name in VIRTUAL_TABLES)
+SQLITE_FILL: tuple[str, ...] = tuple(
+    statement for index, table, column in _SOURCES for statement in (
+        f"INSERT INTO {index}({index}) VALUES ('delete-all')",
+        f"INSERT INTO {index}(rowid, {column}) SELECT id, lower({column}) FROM {table}",
+    )
+)
 
 
 def trigger_name(statement: str) -> str:
@@ -114,35 +121,49 @@ def plain_clause(text: str) -> Clause:
             [text, like, like])
 
 
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}  # what SQLite's lower() folds
+
+
 def _phrase(text: str) -> str:
-    """``text`` as one FTS5 phrase: every character literal (a double quote doubled)."""
-    return '"' + text.replace('"', '""') + '"'
+    """``text`` as one FTS5 phrase, lowered as the index is: every character literal (a quote doubled)."""
+    return '"' + text.translate(_ASCII_LOWER).replace('"', '""') + '"'
 
 
-def sqlite_clause(text: str) -> Clause:
+def sqlite_ids(text: str) -> list[Clause] | None:
+    """The ways in to the tickets ``text`` finds, each a SELECT of ticket ids answered from an index; None
+    when the text is too short for the trigram index."""
     if len(text) < TRIGRAM:
-        return plain_clause(text)
-    like = "%" + directory.like_escape(text) + "%"
+        return None
     phrase = _phrase(text)
-    named = f"SELECT rowid FROM {CUSTOMERS} WHERE {CUSTOMERS} MATCH ?"
-    return (
-        f"t.id IN (SELECT id FROM tickets WHERE ref = ? "
-        f"UNION ALL SELECT rowid FROM {SUBJECTS} WHERE {SUBJECTS} MATCH ? "
-        f"UNION ALL SELECT id FROM tickets WHERE customer_id IN ({named})) "
-        f"AND (t.ref = ? OR {directory.contains('t.subject')} "
-        f"OR t.customer_id IN ({named} AND {directory.contains('name')}))",
-        [text, phrase, phrase, text, like, phrase, like],
-    )
+    return [
+        ("SELECT id FROM tickets WHERE ref = ?", [text]),
+        (f"SELECT rowid FROM {SUBJECTS} WHERE {SUBJECTS} MATCH ?", [phrase]),
+        (f"SELECT id FROM tickets WHERE customer_id IN (SELECT rowid FROM {CUSTOMERS} WHERE {CUSTOMERS} MATCH ?)",
+         [phrase]),
+    ]
 
 
-def postgres_clause(text: str) -> Clause:
+def postgres_ids(text: str) -> list[Clause] | None:
     if len(text) < TRIGRAM:
-        return plain_clause(text)
+        return None
     like = "%" + directory.like_escape(text) + "%"
-    return (
-        f"t.id IN (SELECT id FROM tickets WHERE ref = ? "
-        f"UNION ALL SELECT id FROM tickets WHERE {directory.contains('subject')} "
-        f"UNION ALL SELECT id FROM tickets WHERE customer_id IN "
-        f"(SELECT id FROM customers WHERE {directory.contains('name')}))",
-        [text, like, like],
-    )
+    return [
+        ("SELECT id FROM tickets WHERE ref = ?", [text]),
+        (f"SELECT id FROM tickets WHERE {directory.contains('subject')}", [like]),
+        (f"SELECT id FROM tickets WHERE customer_id IN (SELECT id FROM customers WHERE {directory.contains('name')})",
+         [like]),
+    ]
+
+
+def union(ways: list[Clause], *, distinct: bool) -> Clause:
+    """The ways in as one SELECT of ids (``distinct``: each ticket once, for a count)."""
+    glue = " UNION " if distinct else " UNION ALL "
+    return glue.join(sql for sql, _ in ways), [p for _, params in ways for p in params]
+
+
+def clause(ways: list[Clause] | None, text: str) -> Clause:
+    """The WHERE clause (``t`` the tickets) of the tickets ``text`` finds."""
+    if ways is None:
+        return plain_clause(text)
+    sql, params = union(ways, distinct=False)
+    return f"t.id IN ({sql})", params

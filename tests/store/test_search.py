@@ -64,7 +64,8 @@ def test_search_finds_what_the_plain_like_finds(floor: Floor) -> None:
     for text in [*TEXTS, some_ref, some_ref.lower(), some_ref[2:]]:
         expected = _expected(made, text)
         assert _found(floor, text) == expected == _plain(floor, text), text
-        assert queries.tickets_count(floor.store, TicketFilter(search=text)) == len(expected), text
+        assert queries.tickets_count(floor.store, TicketFilter(search=text)) == len(expected), text  # from the index
+        assert queries.tickets_count(floor.store, TicketFilter(search=text, queue_id=floor.billing)) == len(expected)
     assert len(_found(floor, "refund")) == 2 and len(_found(floor, "chen")) == 10  # Chen and Chenoweth
     assert _found(floor, "CAFÉ") == set() and len(_found(floor, "Café")) == 2  # only ASCII case is folded
     assert _found(floor, some_ref) and not _found(floor, some_ref[2:])  # a ref is found whole, as before
@@ -75,12 +76,11 @@ def test_the_index_is_what_answers_and_rebuild_makes_it_again(floor: Floor) -> N
     if floor.site.on_postgres:
         with floor.site.owner() as conn:  # a few rows: the planner would rather read them, unless told not to
             conn.execute("SET LOCAL enable_seqscan = off")
-            clause, params = search.postgres_clause("refund")
+            clause, params = search.clause(search.postgres_ids("refund"), "refund")
             plan = " ".join(r[0] for r in conn.execute(f"EXPLAIN SELECT t.id FROM tickets t WHERE {clause}", params))
         assert "ix_tickets_subject_trgm" in plan, plan  # (three customers: their key is cheaper to read)
         return
-    clause, _ = search.sqlite_clause("refund")
-    assert "MATCH" in clause and search.plain_clause("re")[0] == search.sqlite_clause("re")[0]
+    assert "MATCH" in search.clause(search.sqlite_ids("refund"), "refund")[0] and search.sqlite_ids("re") is None
     with floor.site.owner() as conn:  # the index emptied behind csconsole's back
         conn.execute("INSERT INTO search_subjects(search_subjects) VALUES ('delete-all')")
     assert _found(floor, "refund") == set()  # three characters or more: from the index alone

@@ -58,7 +58,7 @@ class PostgresEngine:
     def count_source(self, flt: TicketFilter) -> str:
         return PLAIN
 
-    search_clause = staticmethod(search.postgres_clause)
+    search_ids = staticmethod(search.postgres_ids)
 
     def table_names(self, conn: Connection) -> list[str]:
         return [name for (name,) in conn.execute(

@@ -59,7 +59,7 @@ class SqliteEngine:
     # The FROM clause of a ticket list: the table, with the index SQLite should walk for it.
     page_source = staticmethod(plans.page_source)
     count_source = staticmethod(plans.count_source)
-    search_clause = staticmethod(search.sqlite_clause)
+    search_ids = staticmethod(search.sqlite_ids)
 
     def begin(self, conn: sqlite3.Connection) -> None:
         """Begin a write, waiting for the lock by polling every 2 ms for up to the connection's busy timeout;
