@@ -103,14 +103,17 @@ def test_a_rename_is_found_under_the_new_name_and_a_new_subject_at_once(floor: F
 
 
 def test_results_page_by_key(floor: Floor) -> None:
-    ids = [tickets.create_ticket(floor.store, actor_id=None, customer=f"Shopper {i % 4}", subject=f"Lost parcel {i}",
+    ids = [tickets.create_ticket(floor.store, actor_id=None, customer=("Lost Parcel Club", "Shopper")[i % 2],
+                                 subject=f"Lost parcel {i}",
                                  channel="email", priority=("low", "high")[i % 2], queue_id=floor.billing).ticket_ids[0]
            for i in range(23)]
     tickets.create_ticket(floor.store, actor_id=None, customer="Other", subject="Invoice", channel="email",
                           priority="low", queue_id=floor.billing)
     flt = TicketFilter(search="lost PARCEL")
     assert queries.tickets_count(floor.store, flt) == 23
-    for order in (queries.Order(SortKey.ID, descending=True), queries.Order(SortKey.PRIORITY),
+    # By number each way in gives a page's worth (a ticket found by subject and by customer once); by any
+    # other key the rows are sorted.
+    for order in (queries.Order(SortKey.ID, descending=True), queries.Order(SortKey.ID), queries.Order(SortKey.PRIORITY),
                   queries.Order(SortKey.CREATED, descending=True)):
         seen: list[int] = []
         after = None
@@ -118,6 +121,7 @@ def test_results_page_by_key(floor: Floor) -> None:
             seen += [r.id for r in rows]
             after = queries.key_of(rows[-1], order)
         assert sorted(seen) == sorted(ids) and len(seen) == len(set(seen)), order
+        assert seen == [r.id for r in queries.tickets_page(floor.store, flt, order=order, limit=50)]
         anchors = queries.page_anchors(floor.store, flt, order=order, step=5)
         assert len(anchors) == 5
         assert queries.ticket_position(floor.store, flt, seen[7], order=order) == 7
