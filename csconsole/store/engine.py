@@ -82,6 +82,9 @@ class Engine(Protocol):
     def after_copy(self, conn: Any) -> None:
         """Rows were written with their ids given: let new rows be numbered after them."""
 
+    def index_new_tickets(self, conn: Any, subjects: Sequence[tuple[int, str]]) -> None:
+        """New ticket rows just inserted, (id, subject): into the search index, in the same transaction."""
+
     def refill_search(self, conn: Any) -> None:
         """Make the search box's index again from the tickets and customers (``rebuild``)."""
 

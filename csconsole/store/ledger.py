@@ -117,6 +117,8 @@ class Ledger:
         if self._pending_new:  # before their events: an event's ticket must exist
             self._conn.executemany(_INSERT_TICKET, [(tid, ref, *state_values(state))
                                                     for tid, (ref, state) in self._pending_new.items()])
+            self.store._engine.index_new_tickets(
+                self._conn, [(tid, state.subject) for tid, (_, state) in self._pending_new.items()])
             self._pending_new.clear()
         if self._pending_events:
             self._conn.executemany(_INSERT_EVENT, self._pending_events)
@@ -165,6 +167,7 @@ class Ledger:
         apply(state, created, self.targets)
         if self._pending_events is None:
             self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
+            self.store._engine.index_new_tickets(self._conn, [(ticket_id, state.subject)])
         elif self._ref_taken(ref):  # refused now, as the insert would be: at flush no row could be named
             raise self.store._engine.database_error(f"UNIQUE constraint failed: tickets.ref ({ref})")
         else:

@@ -187,3 +187,17 @@ def test_a_demo_store_is_searchable(new_site: object) -> None:
             clause, params = search.plain_clause(text)
             plain = {r[0] for r in connection(store).execute(f"SELECT t.id FROM tickets t WHERE {clause}", params)}
             assert plain and {r.id for r in queries.all_tickets(store, TicketFilter(search=text))} == plain, text
+
+
+def test_an_import_is_searchable_at_once(floor: Floor, tmp_path: Path) -> None:
+    """The import writes its tickets in batches (``Ledger.flush``), their subjects into the index beside them."""
+    from csconsole.cli import main
+
+    log = tmp_path / "log.csv"
+    log.write_text("ticket,at,kind,actor,queue,owner,customer,subject,channel,priority,status,note\n"
+                   + "".join(f"IMP-{i},2026-03-02T09:0{i}:00Z,created,,Billing,,Importer {i % 2},Imported thing {i},"
+                             "phone,high,,\n" for i in range(6)), encoding="utf-8")
+    assert main(["import", floor.location, str(log)]) == 0
+    assert len(_found(floor, "imported THING")) == 6 and len(_found(floor, "importer 1")) == 3
+    assert _found(floor, "thing 4") == _plain(floor, "thing 4") and len(_found(floor, "IMP-4")) == 1
+    assert audit.verify(floor.store).ok

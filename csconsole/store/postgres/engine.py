@@ -127,6 +127,9 @@ class PostgresEngine:
     def after_copy(self, conn: Connection) -> None:
         resync_identities(conn)  # rows came with their ids: new ones go on after the largest
 
+    def index_new_tickets(self, conn: Connection, subjects: Sequence[tuple[int, str]]) -> None:
+        pass  # the trigram indexes are the tables' own
+
     def refill_search(self, conn: Connection) -> None:
         pass  # the trigram indexes are the tables' own: the server keeps them with every row
 

@@ -170,6 +170,9 @@ class SqliteEngine:
     def after_copy(self, conn: sqlite3.Connection) -> None:
         pass  # INTEGER PRIMARY KEY goes on after the largest id by itself
 
+    def index_new_tickets(self, conn: sqlite3.Connection, subjects: Sequence[tuple[int, str]]) -> None:
+        conn.executemany(search.ADD_SUBJECTS, subjects)
+
     def refill_search(self, conn: sqlite3.Connection) -> None:
         """The FTS tables made again from their content tables, whatever drifted (store/search.py)."""
         for statement in search.SQLITE_FILL:
