@@ -270,7 +270,8 @@ def _audit(args: argparse.Namespace) -> int:
         extra = f"; {verdict.findings} findings in imported history" if verdict.findings else ""
         if verdict.withheld_pins:
             extra += f"; {verdict.withheld_pins} PIN hashes withheld (a store rebuilt from an audit pack)"
-        print(f"ok: {verdict.checked} events; {checked} hold; head {verdict.head.seq} {verdict.head.hash}{extra}")
+        verb = "holds" if args.chain_only else "hold"
+        print(f"ok: {verdict.checked} events; {checked} {verb}; head {verdict.head.seq} {verdict.head.hash}{extra}")
         return EXIT_OK
     print(f"csconsole: audit failed: {verdict.problem}", file=sys.stderr)
     return EXIT_CHECK_FAILED

@@ -94,6 +94,8 @@ def test_cli_audit_exit_codes_and_messages(logged: Site, capsys: pytest.CaptureF
     seq, head = capsys.readouterr().out.split()
     assert seq == "27" and len(head) == 64
     assert main(["audit", "verify", logged.location, "--head", head]) == 0
+    assert main(["audit", "verify", logged.location, "--chain-only"]) == 0
+    assert "; the chain holds; head 27 " in capsys.readouterr().out
     logged.tamper("UPDATE events SET at = '2020-01-01T00:00:00Z' WHERE seq = 2")
     assert main(["audit", "verify", logged.location]) == 1
     assert "event 2 " in capsys.readouterr().err
