@@ -40,13 +40,14 @@ from pathlib import Path
 from typing import Any
 
 from csconsole.domain.findings import Finding, rule_breaches
+from csconsole.domain.registry import ZendeskRecord
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import EventKind, Role
 from csconsole.io.import_outcome import ImportCancelled, ImportPaused, ImportRejected, ImportResult, Progress
 from csconsole.io.zendesk_check import STATUSES, SYSTEM_AUTHOR, Audit, Export, Metrics, Ticket, read_export
 from csconsole.store.import_session import CHUNK_SECONDS, IMPORT_KEY, ImportSession, sla_targets
 from csconsole.store.store import Store
-from csconsole.store.zendesk_schema import NO_GROUP, ZendeskTicket
+from csconsole.store.zendesk_schema import NO_GROUP
 
 __all__ = ["Export", "ImportCancelled", "ZendeskImportResult", "import_zendesk", "read_export"]
 
@@ -225,7 +226,7 @@ def import_zendesk(
 
 
 def _write_ticket(session: ImportSession, writer: _Writer, export: Export, ticket: Ticket,
-                  known: dict[int, ZendeskTicket], touched: list[int], counts: dict[str, int], next_id: int) -> int:
+                  known: dict[int, ZendeskRecord], touched: list[int], counts: dict[str, int], next_id: int) -> int:
     """One ticket's new audits as our events, and its Zendesk bookkeeping; returns the next free id."""
     session.at = ticket.created_at
     audits = export.audits.get(ticket.id, [])
@@ -241,7 +242,7 @@ def _write_ticket(session: ImportSession, writer: _Writer, export: Export, ticke
             writer.replay(state, audit)
         touched.append(ticket_id)
         counts["new"] += 1
-        before = known[ticket.id] = ZendeskTicket(ticket_id, ticket.id, 0, None, None, None, None)
+        before = known[ticket.id] = ZendeskRecord(ticket_id, ticket.id, 0, None, None, None, None, "")
     else:
         state = session.state(before.ticket_id)
         for audit in audits:
@@ -250,16 +251,16 @@ def _write_ticket(session: ImportSession, writer: _Writer, export: Export, ticke
         touched.append(before.ticket_id)
     if before is not None and not ticket.deleted:
         metrics = export.metrics.get(ticket.id, Metrics(None, None, None, None))
-        session.save_zendesk(ZendeskTicket(
+        # Zendesk's figures as of the ticket's last change there: the same export gives the same event (and
+        # chain) however many runs it takes.
+        session.save_zendesk(ZendeskRecord(
             before.ticket_id, ticket.id, max((a.id for a in audits), default=before.last_audit_id),
-            metrics.assignee_stations, metrics.group_stations, metrics.reopens, metrics.replies),
-            # Zendesk's figures as of the ticket's last change there: the same export gives the same event
-            # (and chain) however many runs it takes.
-            ticket.updated_at or ticket.created_at)
+            metrics.assignee_stations, metrics.group_stations, metrics.reopens, metrics.replies,
+            ticket.updated_at or ticket.created_at))
     return next_id
 
 
-def _check_refs(session: ImportSession, export: Export, known: dict[int, ZendeskTicket], path: Path) -> None:
+def _check_refs(session: ImportSession, export: Export, known: dict[int, ZendeskRecord], path: Path) -> None:
     """A ``ZD-`` reference already used by a ticket that did not come from this Zendesk is refused."""
     clash = session.refs_in_use([f"{REF_PREFIX}{t.id}" for t in export.tickets if t.id not in known])
     if clash:

@@ -23,13 +23,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csconsole.domain import clock
+from csconsole.domain.registry import ZendeskRecord
 from csconsole.domain.sla import SlaTargets
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import IMPORT_MARK, Role, import_batch
 from csconsole.store import directory, registry, zendesk_schema
 from csconsole.store.ledger import Ledger, load_events, load_state, sla_targets
 from csconsole.store.sqlite.staging import SUFFIX, Staging
-from csconsole.store.zendesk_schema import ZendeskTicket
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -172,15 +172,16 @@ class ImportSession:
     def refs_in_use(self, refs: list[str]) -> list[str]:
         return [ref for ref in existing_tickets(self._store, refs)]
 
-    def zendesk_tickets(self, zendesk_ids: list[int]) -> dict[int, ZendeskTicket]:
+    def zendesk_tickets(self, zendesk_ids: list[int]) -> dict[int, ZendeskRecord]:
         return zendesk_schema.by_zendesk_id(self._store, zendesk_ids)
 
-    def save_zendesk(self, row: ZendeskTicket, imported_at: str) -> None:
+    def save_zendesk(self, row: ZendeskRecord) -> None:
+        """What the export says of a ticket now, as of ``row.imported_at``: an event when it says anything new."""
         metrics = {"assignee_stations": row.assignee_stations, "group_stations": row.group_stations,
                    "reopens": row.reopens, "replies": row.replies}
         self.ledger.flush()  # the ticket row it points at, if it is new
         registry.sync_zendesk(self.ledger, row.ticket_id, row.zendesk_id, row.last_audit_id, metrics,
-                              at=imported_at, batch=self.batch)
+                              at=row.imported_at, batch=self.batch)
 
 
 def existing_tickets(store: Store, refs: list[str]) -> dict[str, tuple[int, str]]:

@@ -7,11 +7,11 @@ The table is defined in ``schema.py`` (``ZENDESK_TICKETS``, migration ``0003``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 
+from csconsole.domain.registry import ZendeskRecord
 from csconsole.store.schema import ZENDESK_TICKETS, sqlite_table
 
 if TYPE_CHECKING:
@@ -25,33 +25,23 @@ def create_zendesk_tables(db: Database) -> None:
     db.execute(sqlite_table(ZENDESK_TICKETS))
 
 
-@dataclass(frozen=True)
-class ZendeskTicket:
-    ticket_id: int
-    zendesk_id: int
-    last_audit_id: int
-    assignee_stations: int | None
-    group_stations: int | None
-    reopens: int | None
-    replies: int | None
+_COLUMNS = ("ticket_id, zendesk_id, last_audit_id, assignee_stations, group_stations, reopens, replies, "
+            "imported_at")  # ZendeskRecord's fields, in order
 
 
-_COLUMNS = "ticket_id, zendesk_id, last_audit_id, assignee_stations, group_stations, reopens, replies"
-
-
-def by_zendesk_id(store: Store, zendesk_ids: list[int]) -> dict[int, ZendeskTicket]:
-    found: dict[int, ZendeskTicket] = {}
+def by_zendesk_id(store: Store, zendesk_ids: list[int]) -> dict[int, ZendeskRecord]:
+    found: dict[int, ZendeskRecord] = {}
     for start in range(0, len(zendesk_ids), 500):
         chunk = zendesk_ids[start:start + 500]
         marks = ",".join("?" * len(chunk))
         for row in store._conn.execute(f"SELECT {_COLUMNS} FROM {TABLE} WHERE zendesk_id IN ({marks})", chunk):
-            found[row[1]] = ZendeskTicket(*row)
+            found[row[1]] = ZendeskRecord(*row)
     return found
 
 
-def with_metrics(store: Store) -> list[ZendeskTicket]:
+def with_metrics(store: Store) -> list[ZendeskRecord]:
     """Imported tickets that carry Zendesk's metrics, in ticket order."""
-    return [ZendeskTicket(*row) for row in store._conn.execute(
+    return [ZendeskRecord(*row) for row in store._conn.execute(
         f"SELECT {_COLUMNS} FROM {TABLE} WHERE assignee_stations IS NOT NULL OR group_stations IS NOT NULL "
         "OR reopens IS NOT NULL OR replies IS NOT NULL ORDER BY ticket_id"
     )]
