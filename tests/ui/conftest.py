@@ -174,3 +174,11 @@ def writer(store_path: Path) -> Iterator[object]:
     """A second connection, as another process (an agent's client, an importer) would have."""
     with open_store(str(store_path)) as store:
         yield store
+
+
+def select_rows(window, rows: list[int]) -> None:
+    """Select these rows of the ticket table as a user would (the first clicked, the rest Ctrl-clicked)."""
+    window.selection.select_row(rows[0])
+    model = window.table.selectionModel()
+    for r in rows[1:]:
+        model.select(window.table_model.index(r, 0), model.SelectionFlag.Select | model.SelectionFlag.Rows)

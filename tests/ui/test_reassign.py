@@ -9,7 +9,7 @@ from csconsole.domain.read_models import TicketFilter
 from csconsole.services import queries, tickets
 from csconsole.ui.actions import ActionId
 from csconsole.ui.dialogs.reassign import ReassignDialog
-from tests.ui.conftest import SUPERVISOR
+from tests.ui.conftest import SUPERVISOR, select_rows
 from tests.ui.helpers import events_of
 
 
@@ -68,11 +68,7 @@ def test_reassign_writes_one_event_and_undo_writes_its_reverse(qtbot, window) ->
 
 def test_bulk_reassign_and_bulk_undo(qtbot, window) -> None:
     rows = _owned_rows(window, 3)
-    window.selection.select_row(rows[0])
-    for r in rows[1:]:
-        window.table.selectionModel().select(
-            window.table_model.index(r, 0),
-            window.table.selectionModel().SelectionFlag.Select | window.table.selectionModel().SelectionFlag.Rows)
+    select_rows(window, rows)
     picked = {window.table_model.ticket_id(r): window.table_model.row_at(r).owner for r in rows}
     assert sorted(window.selection.ticket_ids()) == sorted(picked)
     counts = {tid: len(events_of(window.store, tid)) for tid in picked}
@@ -215,11 +211,7 @@ def test_a_bulk_reassign_with_a_ticket_changed_meanwhile_offers_the_others(qtbot
     from PySide6.QtWidgets import QMessageBox
 
     rows = _owned_rows(window, 3)
-    window.selection.select_row(rows[0])
-    for r in rows[1:]:
-        window.table.selectionModel().select(
-            window.table_model.index(r, 0),
-            window.table.selectionModel().SelectionFlag.Select | window.table.selectionModel().SelectionFlag.Rows)
+    select_rows(window, rows)
     picked = {window.table_model.ticket_id(r): window.table_model.row_at(r) for r in rows}
     changed = next(iter(picked))
     window.registry[ActionId.REASSIGN].trigger()

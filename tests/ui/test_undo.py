@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from csconsole.services import queries
 from csconsole.ui.actions import ActionId
+from tests.ui.conftest import select_rows
 from tests.ui.test_reassign import _owned_rows, _reassign_via_dialog
 
 
@@ -22,11 +23,7 @@ def _shown_figures(window, ids: list[int]) -> dict[int, tuple[int, int, tuple[st
 
 def test_reassign_three_then_ctrl_z_leaves_every_count_as_it_was(qtbot, window) -> None:
     rows = _owned_rows(window, 3)
-    window.selection.select_row(rows[0])
-    for r in rows[1:]:
-        window.table.selectionModel().select(
-            window.table_model.index(r, 0),
-            window.table.selectionModel().SelectionFlag.Select | window.table.selectionModel().SelectionFlag.Rows)
+    select_rows(window, rows)
     ids = [window.table_model.ticket_id(r) for r in rows]
     before = _figures(window, ids)
     assert _shown_figures(window, ids) == before
