@@ -55,10 +55,6 @@ def path_steps(
     return steps
 
 
-def path_text(labels: Sequence[str]) -> str:
-    return " → ".join(labels)
-
-
 # Said where a transfer carries no note (DESIGN §2: everyone who touches a ticket moves it forward).
 NO_TRANSFER_NOTE = "without a note, a breach of the rule that every transfer says what was done and what is next"
 

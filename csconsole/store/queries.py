@@ -274,10 +274,3 @@ def event_rows(store: Store, ticket_id: int) -> list[tuple[int, str, str, int | 
     return list(store._conn.execute(
         "SELECT seq, kind, at, actor_id, data FROM events WHERE ticket_id = ? ORDER BY seq", (ticket_id,)
     ).fetchall())
-
-
-def customer_name_of(store: Store, ticket_id: int) -> str:
-    row = store._conn.execute(
-        "SELECT c.name FROM tickets t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?", (ticket_id,)
-    ).fetchone()
-    return "" if row is None else str(row[0])

@@ -40,12 +40,6 @@ _SHARED = 20_000  # distinct data texts kept parsed per range
 _BESIDE = frozenset({EventKind.RECOVERY_STEP.value, EventKind.EVALUATION.value, EventKind.ZENDESK_SYNCED.value})
 
 
-def event_data(kind: str, text: str) -> dict[str, Any]:
-    if kind in _UNREAD and _IMPORTED not in text and _BACKFILLED not in text:
-        return {}
-    return json.loads(text)  # type: ignore[no-any-return]
-
-
 def registry_events(store: Store) -> Iterator[Event]:
     """The events on no ticket, in seq order (the partial index on them)."""
     cursor = store._conn.execute(
