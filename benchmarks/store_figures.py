@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks.figures import SizeResult, median, percentile
 from csconsole.domain import clock
 from csconsole.domain.read_models import SlaFilter, SortKey, TicketFilter
-from csconsole.services import open_store, queries, tickets
+from csconsole.services import open_store, queries, sla, tickets
 from csconsole.store import queries as store_queries
 from csconsole.store.store import Store
 
@@ -241,6 +241,12 @@ def measure_writes(path: Path | str, result: SizeResult, *, singles: int, bulk: 
     change = tickets.reassign(store, batch, actor_id=supervisor.id, to_id=agents[0].id, reason="benchmark bulk")
     seconds = time.perf_counter() - started
     result.put("bulk_reassign_s", seconds, f"{len(change.tickets):,} of {len(batch):,} tickets in one transaction", 1)
+    office = sla.amend(sla.policy_for(store, None).policy, hours="mon-fri 09:00-17:00", timezone="Europe/Berlin",
+                       holidays="DE-BY")
+    started = time.perf_counter()
+    retimed = sla.set_policy(store, None, office).retimed
+    result.put("sla_retime_s", time.perf_counter() - started,
+               f"{retimed:,} open tickets re-timed, with the policy's event, in one transaction", 1)
     store.close()
 
 

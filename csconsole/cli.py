@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from csconsole import __version__, cli_import, cli_recovery, cli_store
+from csconsole import __version__, cli_import, cli_recovery, cli_sla, cli_store
 from csconsole.cli_actor import acting_agent
 from csconsole.cli_output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, ProgressBar, UsageError, shown
 from csconsole.cli_store import add_store, named_store, open_named
@@ -23,7 +23,7 @@ from csconsole.domain.errors import DomainError
 from csconsole.domain.read_models import SlaFilter, TicketFilter, TicketRow
 
 COMMANDS = ("gui", "demo", "import", "tickets", "reassign", "stats", "audit", "rebuild", "export",
-            *cli_store.COMMANDS, *cli_recovery.COMMANDS)
+            *cli_store.COMMANDS, *cli_recovery.COMMANDS, *cli_sla.COMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder for the pack")
     cli_store.add_parsers(sub)
     cli_recovery.add_parsers(sub)
+    cli_sla.add_parsers(sub)
     return parser
 
 
@@ -155,6 +156,8 @@ def ticket_json(row: TicketRow, now: str) -> dict[str, Any]:
         "status": row.status, "priority": row.priority, "channel": row.channel,
         "created_at": row.created_at, "bounces": row.bounces, "pingpongs": row.pingpongs,
         "contacts": row.contacts, "sla_state": row.sla_state(now).value, "sla_due_at": row.sla_due_at,
+        "first_reply_due_at": row.first_reply_due_at, "next_reply_due_at": row.next_reply_due_at,
+        "resolution_due_at": row.resolution_due_at, "sla_paused": row.sla_paused,
         "path": list(row.path),
     }
 
@@ -309,7 +312,7 @@ def _export(args: argparse.Namespace) -> int:
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": _gui, "demo": _demo, "tickets": _tickets, "reassign": _reassign,
     "stats": _stats, "audit": _audit, "rebuild": _rebuild, "export": _export, **cli_store.HANDLERS,
-    **cli_import.HANDLERS, **cli_recovery.HANDLERS,
+    **cli_import.HANDLERS, **cli_recovery.HANDLERS, **cli_sla.HANDLERS,
 }
 
 

@@ -78,15 +78,6 @@ def add_minutes(text: str, minutes: float) -> str:
     return moment.replace(microsecond=0).isoformat() + "Z"
 
 
-def add_minutes_pair(text: str, first: float, second: float) -> tuple[str, str]:
-    """``text`` plus each of two durations: one parse for both (the SLA due and at-risk times)."""
-    moment = datetime.fromisoformat(text[:-1])
-    return (
-        (moment + timedelta(minutes=first)).replace(microsecond=0).isoformat() + "Z",
-        (moment + timedelta(minutes=second)).replace(microsecond=0).isoformat() + "Z",
-    )
-
-
 _DAYS: dict[int, str] = {}
 
 

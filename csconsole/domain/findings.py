@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from csconsole.domain.sla import SlaTargets
+from csconsole.domain.sla_policy import EMPTY_BOOK, PolicyBook
 from csconsole.domain.ticket import Event, TicketState, replay
 from csconsole.domain.words import EventKind, Role, Status
 
@@ -68,12 +68,12 @@ def breaches(event: Event, state: TicketState, role: Role | None) -> Iterator[tu
 
 
 def rule_breaches(
-    ticket_id: int, events: Sequence[Event], roles: Roles, targets: SlaTargets | None = None
+    ticket_id: int, events: Sequence[Event], roles: Roles, book: PolicyBook = EMPTY_BOOK
 ) -> list[Finding]:
     """Walk a ticket's events and name every one that broke a rule of DESIGN §2, each judged by the roles
     in force at its moment when ``roles`` knows them in time (a plain mapping: the roles of today)."""
     found: list[Finding] = []
-    for event, state in replay(ticket_id, events, targets or SlaTargets()):
+    for event, state in replay(ticket_id, events, book):
         found += judge(ticket_id, event, state, roles)
     return found
 

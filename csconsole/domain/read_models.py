@@ -78,6 +78,11 @@ class TicketRow(NamedTuple):
     contacts: int
     path: tuple[str, ...] = ()
     last_seq: int = 0
+    # Each SLA clock's due time where it runs (or waits past due), and whether one is paused (pending).
+    first_reply_due_at: str | None = None
+    next_reply_due_at: str | None = None
+    resolution_due_at: str | None = None
+    sla_paused: bool = False
 
     def sla_state(self, now: str) -> SlaState:
         return sla_state(self.sla_due_at, self.sla_risk_at, now)

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
+from csconsole.domain.errors import BadInput
 from csconsole.domain.registry_events import ZENDESK_METRICS
 from csconsole.domain.rules import Agent
-from csconsole.domain.sla import SlaHistory, SlaTargets
+from csconsole.domain.sla_policy import PolicyBook, PolicyVersion, SlaPolicy
+from csconsole.domain.sla_targets import TargetTable
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import BACKFILL_MARK, EventKind, Priority, Role
 
@@ -231,7 +233,8 @@ def fold_zendesk(old: ZendeskRecord | None, event: Event) -> ZendeskRecord:
 # --- the whole registry, with when each record came to be ---------------------------------------------
 
 class Registry:
-    """Every record as the events leave it, and the agents and SLA targets as they stood at any seq.
+    """Every record as the events leave it, the agents as they stood at any seq, and the book of every SLA
+    policy the store has had (``sla_policy_set``; in older stores a queue's reply minutes).
 
     A record written by the migration that started the registry (``backfill``) stands from the start: the
     history before it was recorded while that record already existed.
@@ -241,8 +244,9 @@ class Registry:
         self.records: dict[Entity, dict[int, Any]] = {entity: {} for entity in Entity}
         self.added: dict[Entity, dict[int, int]] = {entity: {} for entity in Entity}  # id → seq it was added
         self._agents: dict[int, tuple[list[int], list[Agent]]] = {}  # seqs and records as they changed
-        self._sla: list[tuple[int, int, SlaTargets]] = []
-        self._start = SlaTargets()
+        self._versions: list[PolicyVersion] = []  # the SLA policy book, in the order made
+        self._policies: dict[int | None, SlaPolicy | None] = {}  # each queue's own (None: store-wide)
+        self._book: PolicyBook | None = None
         self.history_until = 0  # events up to this seq were recorded before the registry was kept as events
         self.last_seq = 0
 
@@ -263,6 +267,10 @@ class Registry:
         backfill = event.data.get(BACKFILL_MARK)
         if backfill is not None:
             self.history_until = max(self.history_until, int(backfill))
+        if event.kind == EventKind.SLA_POLICY_SET:
+            self._set_policy(event, seq)
+            self.last_seq = max(self.last_seq, seq)
+            return None
         entity, key = _checked_key(event)
         table = self.records[entity]
         new = advance(table.get(key), event)
@@ -276,16 +284,39 @@ class Registry:
             seqs, states = self._agents.setdefault(key, ([], []))
             seqs.append(since)
             states.append(new)  # type: ignore[arg-type]
-        elif entity is Entity.QUEUE and event.kind != EventKind.QUEUE_RENAMED:
-            targets = self.targets()
-            if since == 0:
-                self._start = targets
-            elif new is not None and new.targets:  # type: ignore[union-attr]
-                self._sla.append((since, key, targets))
-            elif event.kind == EventKind.QUEUE_TARGETS_SET:
-                self._sla.append((since, key, targets))  # back to the defaults
+        elif entity is Entity.QUEUE and (event.kind == EventKind.QUEUE_TARGETS_SET
+                                         or (new is not None and new.targets)):  # type: ignore[union-attr]
+            self._add_version(key, _reply_minutes(self._policies.get(key), new.targets),  # type: ignore[union-attr]
+                              since, event.at)
         self.last_seq = max(self.last_seq, seq)
         return new
+
+    def _set_policy(self, event: Event, seq: int) -> None:
+        data = event.data
+        try:
+            queue_id = _queue_id(data["queue"])
+            policy = None if data["policy"] is None else SlaPolicy.from_dict(data["policy"])
+        except (KeyError, TypeError, ValueError, AttributeError, BadInput) as error:
+            raise FoldError(f"{event.kind}: its data cannot be read ({type(error).__name__}: {error})") from None
+        if queue_id is not None and not self.exists_at(Entity.QUEUE, queue_id, seq or self.last_seq + 1):
+            raise FoldError(f"{event.kind} sets the SLA policy of queue {queue_id}, which no earlier event added")
+        self._add_version(queue_id, policy, seq, event.at)
+
+    def _add_version(self, queue_id: int | None, policy: SlaPolicy | None, since: int, at: str) -> None:
+        self._policies[queue_id] = policy
+        after = max(since, self._versions[-1].after_seq) if self._versions else since
+        self._versions.append(PolicyVersion(len(self._versions) + 1, queue_id, after, at, policy))
+        self._book = None
+
+    def book(self) -> PolicyBook:
+        """Every SLA policy version so far: what the clocks of each event were laid under."""
+        if self._book is None:
+            self._book = PolicyBook(self._versions)
+        return self._book
+
+    def policy_of(self, queue_id: int | None) -> SlaPolicy | None:
+        """A queue's own policy now (None: it follows the store-wide one); ``None`` asks the store-wide."""
+        return self._policies.get(queue_id)
 
     def agent_at(self, agent_id: int, seq: int) -> Agent | None:
         """The agent as the events before ``seq`` left them; None if none had added them yet."""
@@ -306,8 +337,12 @@ class Registry:
         added = self.added[entity].get(key)
         return added is not None and (added == 0 or added < seq)
 
-    def targets(self) -> SlaTargets:
-        return SlaTargets({q.id: dict(q.targets) for q in self.queues.values() if q.targets})
 
-    def sla_history(self) -> SlaHistory:
-        return SlaHistory(tuple(self._sla), self._start)
+
+def _reply_minutes(policy: SlaPolicy | None, minutes: Mapping[str, int]) -> SlaPolicy | None:
+    """An older store's queue targets (reply minutes by priority, ``queue_targets_set``) as a policy: its
+    first and next reply targets, under the schedule the queue had; None when it has none left."""
+    if not minutes:
+        return None
+    table = TargetTable({(priority, "standard"): {"first": m, "next": m} for priority, m in minutes.items()})
+    return SlaPolicy(policy.schedule if policy is not None else None, table)

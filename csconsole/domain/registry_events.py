@@ -48,6 +48,14 @@ def make_queue_targets_set(queue_id: int, targets: Mapping[str, int | None], at:
     return _event(EventKind.QUEUE_TARGETS_SET, at, actor, {"queue": queue_id, "targets": dict(targets)})
 
 
+def make_sla_policy_set(queue_id: int | None, policy: Mapping[str, str] | None, at: str,
+                        actor: int | None = None) -> Event:
+    """A queue's SLA policy (``SlaPolicy.to_dict()``: hours, timezone, holidays, closed, targets), or with
+    ``queue_id`` None the store-wide one; ``policy`` None puts the queue back under the store-wide policy."""
+    return _event(EventKind.SLA_POLICY_SET, at, actor,
+                  {"queue": queue_id, "policy": None if policy is None else dict(policy)})
+
+
 def make_agent_added(agent_id: int, name: str, role: Role, queue_id: int | None, at: str,
                      actor: int | None = None, active: bool = True) -> Event:
     data: dict[str, Any] = {"agent": agent_id, "name": name, "role": role.value, "queue": queue_id}

@@ -42,10 +42,14 @@ _METRIC = {"first_reply": "first", "next_reply": "next", "resolution": "resoluti
 class ClockEvent(Protocol):
     """What the clocks read of an event (``domain.ticket.Event`` is one)."""
 
-    kind: str
-    at: str
-    data: Mapping[str, Any]
-    seq: int | None
+    @property
+    def kind(self) -> str: ...
+    @property
+    def at(self) -> str: ...
+    @property
+    def data(self) -> Mapping[str, Any]: ...
+    @property
+    def seq(self) -> int | None: ...
 
 
 class ClockState(StrEnum):

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from csconsole.domain.business_time import Calendar, calendar_for
 from csconsole.domain.errors import BadInput
+from csconsole.domain.instants import to_seconds, to_text
 from csconsole.domain.schedule import Schedule
 from csconsole.domain.sla_spec import describe_schedule, parse_schedule, schedule_texts
-from csconsole.domain.sla_targets import TargetTable, parse_targets
+from csconsole.domain.sla_targets import METRICS, TargetTable, parse_targets
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,13 @@ class SlaPolicy:
             parse_schedule(data.get("hours"), data.get("timezone"), data.get("holidays"), data.get("closed")),
             parse_targets([data.get("targets", "")]),
         )
+
+    def due_times(self, priority: str, at: str, tier: str = "standard") -> dict[str, str]:
+        """When a ticket of ``priority`` opened at ``at`` would be due, per metric (first, next,
+        resolution), with no pause: the preview a supervisor reads while editing a policy."""
+        start = to_seconds(at)
+        targets = self.targets.resolve(priority, tier)
+        return {metric: to_text(self.calendar.add_s(start, targets.minutes(metric) * 60.0)) for metric in METRICS}
 
     def describe(self) -> str:
         targets = self.targets.to_text()

@@ -10,16 +10,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from csconsole.domain import clock
-from csconsole.domain.sla import AT_RISK_SHARE, SlaHistory, SlaTargets
+from csconsole.domain.sla_clock import SlaClocks
+from csconsole.domain.sla_policy import EMPTY_BOOK, PolicyBook
 from csconsole.domain.words import BOOKKEEPING_KINDS, OPEN_STATUSES, EventKind, Status
 
 Holder = tuple[int, int | None]  # (queue id, owner id or None)
 
 DONE = tuple(s.value for s in Status if s not in OPEN_STATUSES)  # resolved, closed
-CLOCK_STOPPERS = (Status.PENDING.value, Status.RESOLVED.value, Status.CLOSED.value)
 # The statuses as plain text for the hot path (an enum member's ``.value`` is a property call).
 _NEW, _OPEN, _RESOLVED, _CLOSED = Status.NEW.value, Status.OPEN.value, Status.RESOLVED.value, Status.CLOSED.value
+_HOLDER_KINDS = (EventKind.TAKE.value, EventKind.TRANSFER.value, EventKind.REASSIGN.value)
+_CONTACT, _REPLY, _STATUS, _ESCALATE = (
+    EventKind.CONTACT.value, EventKind.REPLY.value, EventKind.STATUS.value, EventKind.ESCALATE.value)
 
 
 @dataclass(slots=True)
@@ -56,13 +58,24 @@ class TicketState:
     resolved_at: str | None = None
     closed_at: str | None = None
     closed_by: int | None = None
-    sla_since: str | None = None
-    sla_due_at: str | None = None
-    sla_risk_at: str | None = None
-    sla_breaches: int = 0
     path: list[Holder] = field(default_factory=list)
     last_seq: int = 0
     updated_at: str = ""
+    sla: SlaClocks = field(default_factory=SlaClocks)  # first reply, next reply, resolution (sla_clock.py)
+
+    # The row's SLA figures, read from the clocks: the earliest due time of a live clock (breached from
+    # then), when the ticket is at risk, and how many clocks stopped past their due time.
+    @property
+    def sla_due_at(self) -> str | None:
+        return self.sla.due_at
+
+    @property
+    def sla_risk_at(self) -> str | None:
+        return self.sla.risk_at
+
+    @property
+    def sla_breaches(self) -> int:
+        return self.sla.breaches
 
     @property
     def holder(self) -> Holder:
@@ -104,16 +117,16 @@ def effective(events: Sequence[Event]) -> list[Event]:
 Witness = Callable[[Event, "TicketState"], None]
 
 
-def fold(ticket_id: int, events: Sequence[Event], targets: SlaTargets | SlaHistory,
+def fold(ticket_id: int, events: Sequence[Event], book: PolicyBook = EMPTY_BOOK,
          witness: Witness | None = None) -> TicketState:
     """The state a ticket's events, in order, lead to. Reverted events count for nothing: bounces,
     ping-pongs, path, contacts, status and clocks are what they were before the mistake; only
     ``last_seq`` and ``updated_at`` move on to the last event of all (bookkeeping aside).
 
-    With an ``SlaHistory`` each event counts under the targets in force at its seq, and a change of
-    targets moves the running clock as it did live; plain ``SlaTargets`` hold for every event.
-    ``witness`` hears every event with the ticket's state just before it, as ``replay`` gives them, in
-    the same pass where it can (a ticket without reverts).
+    Each event's clocks count under the SLA policy in force at its seq (``book``), and every policy edit
+    after it re-times them as it did live (``SlaClocks.catch_up``). ``witness`` hears every event with the
+    ticket's state just before it, as ``replay`` gives them, in the same pass where it can (a ticket
+    without reverts).
     """
     state = TicketState(ticket_id)
     revert = EventKind.REVERT
@@ -125,22 +138,18 @@ def fold(ticket_id: int, events: Sequence[Event], targets: SlaTargets | SlaHisto
     shaping: Sequence[Event] = events  # without reverts: every event, bookkeeping applying as nothing
     if corrected:
         if witness is not None:
-            plain = targets if isinstance(targets, SlaTargets) else targets.start
-            for event, before in replay(ticket_id, events, plain):
+            for event, before in replay(ticket_id, events, book):
                 witness(event, before)
             witness = None
         shaping = effective(events)
-    if isinstance(targets, SlaTargets) or not targets.changes:
-        current = targets if isinstance(targets, SlaTargets) else targets.start
-        if witness is None:
-            for event in shaping:
-                apply(state, event, current)
-        else:
-            for event in shaping:
-                witness(event, state)
-                apply(state, event, current)
+    if witness is None:
+        for event in shaping:
+            apply(state, event, book)
     else:
-        _fold_in_time(state, shaping, targets, witness)
+        for event in shaping:
+            witness(event, state)
+            apply(state, event, book)
+    state.sla.catch_up(book)
     if corrected:  # the reverts and what they took back still date the ticket
         for event in events:
             if event.kind == EventKind.REF_RECORDED:
@@ -153,46 +162,23 @@ def fold(ticket_id: int, events: Sequence[Event], targets: SlaTargets | SlaHisto
     return state
 
 
-def unreadable(ticket_id: int, events: Sequence[Event], targets: SlaTargets | SlaHistory) -> tuple[Event, str] | None:
+def unreadable(ticket_id: int, events: Sequence[Event], book: PolicyBook = EMPTY_BOOK) -> tuple[Event, str] | None:
     """The first event whose data its kind cannot use (a ``take`` naming no queue...), and why; None when
     ``fold`` can take them all. For the audit of a log someone wrote by hand."""
-    plain = targets if isinstance(targets, SlaTargets) else targets.start
     state = TicketState(ticket_id)
     for index, event in enumerate(events):
         try:
             if event.kind == EventKind.REVERT:
-                state = fold(ticket_id, events[: index + 1], plain)
+                state = fold(ticket_id, events[: index + 1], book)
             else:
-                apply(state, event, plain)
+                apply(state, event, book)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             return event, f"its data cannot be read as a {event.kind} ({type(error).__name__}: {error})"
     return None
 
 
-def _fold_in_time(state: TicketState, events: Sequence[Event], history: SlaHistory,
-                  witness: Witness | None) -> None:
-    changes, index, current = history.changes, 0, history.start
-    for event in events:
-        seq = event.seq or 0
-        while index < len(changes) and changes[index][0] < seq:
-            current = _retime(state, changes[index])
-            index += 1
-        if witness is not None:
-            witness(event, state)
-        apply(state, event, current)
-    for change in changes[index:]:
-        _retime(state, change)
-
-
-def _retime(state: TicketState, change: tuple[int, int, SlaTargets]) -> SlaTargets:
-    """A queue's targets changed: its running clock moves to the new target (``ledger.retime_sla``)."""
-    _, queue_id, targets = change
-    if state.queue_id == queue_id and state.sla_since is not None:
-        _set_due(state, targets)
-    return targets
-
-
-def replay(ticket_id: int, events: Sequence[Event], targets: SlaTargets) -> Iterator[tuple[Event, TicketState]]:
+def replay(ticket_id: int, events: Sequence[Event],
+           book: PolicyBook = EMPTY_BOOK) -> Iterator[tuple[Event, TicketState]]:
     """Each event with the ticket's state just before it, as it stood then (reverts included).
 
     For walks that judge each event against its moment (audit findings); the state yielded is live
@@ -202,12 +188,12 @@ def replay(ticket_id: int, events: Sequence[Event], targets: SlaTargets) -> Iter
     for index, event in enumerate(events):
         yield event, state
         if event.kind == EventKind.REVERT:
-            state = fold(ticket_id, events[: index + 1], targets)
+            state = fold(ticket_id, events[: index + 1], book)
         else:
-            apply(state, event, targets)
+            apply(state, event, book)
 
 
-def apply(state: TicketState, event: Event, targets: SlaTargets) -> bool:
+def apply(state: TicketState, event: Event, book: PolicyBook = EMPTY_BOOK) -> bool:
     """Advance ``state`` by one event. Returns True when the event was a handoff (a bounce).
 
     A ``revert`` cannot be applied to a state alone (it needs the events it takes back): fold the
@@ -223,7 +209,6 @@ def apply(state: TicketState, event: Event, targets: SlaTargets) -> bool:
         return False
     at = event.at
     handoff = False
-    sla_dirty = False
     if kind == EventKind.CREATED:
         state.ref = data.get("ref", state.ref)
         state.customer_id = data["customer"]
@@ -234,28 +219,19 @@ def apply(state: TicketState, event: Event, targets: SlaTargets) -> bool:
         state.created_at = at
         state.status = _NEW
         state.contacts = 1
-        state.sla_since = at
-        sla_dirty = True
-    elif kind in (EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN):
+    elif kind in _HOLDER_KINDS:
         handoff = _move(state, (data["queue"], data["owner"]))
-        sla_dirty = True
-    elif kind == EventKind.CONTACT:
+    elif kind == _CONTACT:
         state.contacts += 1
-        if state.sla_since is None and state.status not in DONE:
-            state.sla_since = at
-            sla_dirty = True
-    elif kind == EventKind.REPLY:
+    elif kind == _REPLY:
         if state.first_response_at is None:
             state.first_response_at = at
-        _stop_clock(state, at)
-    elif kind == EventKind.STATUS:
+    elif kind == _STATUS:
         _set_status(state, data["status"], at, event.actor)
-    elif kind == EventKind.ESCALATE:
+    elif kind == _ESCALATE:
         if data.get("priority"):
             state.priority = data["priority"]
-            sla_dirty = True
-    if sla_dirty:
-        _set_due(state, targets)
+    state.sla.apply(event, book)
     if event.seq is not None:
         state.last_seq = event.seq
     state.updated_at = at
@@ -292,8 +268,6 @@ def _move(state: TicketState, new: Holder) -> bool:
 
 def _set_status(state: TicketState, status: str, at: str, actor: int | None) -> None:
     state.status = status
-    if status in CLOCK_STOPPERS:
-        _stop_clock(state, at)
     if status == _RESOLVED:
         state.resolved_at = at
     elif status == _CLOSED:
@@ -305,18 +279,3 @@ def _set_status(state: TicketState, status: str, at: str, actor: int | None) -> 
         state.resolved_at = None
         state.closed_at = None
         state.closed_by = None
-
-
-def _stop_clock(state: TicketState, at: str) -> None:
-    if state.sla_due_at is not None and at > state.sla_due_at:
-        state.sla_breaches += 1
-    state.sla_since = state.sla_due_at = state.sla_risk_at = None
-
-
-def _set_due(state: TicketState, targets: SlaTargets) -> None:
-    if state.sla_since is None:
-        return
-    minutes = targets.minutes(state.queue_id, state.priority)
-    state.sla_due_at, state.sla_risk_at = clock.add_minutes_pair(
-        state.sla_since, minutes, minutes * (1 - AT_RISK_SHARE)
-    )

@@ -72,7 +72,8 @@ class EventKind(StrEnum):
     # wait and for how long, who the customers are, the policies and checklists, the console PINs.
     QUEUE_ADDED = "queue_added"
     QUEUE_RENAMED = "queue_renamed"
-    QUEUE_TARGETS_SET = "queue_targets_set"
+    QUEUE_TARGETS_SET = "queue_targets_set"  # older stores: reply minutes per priority (now sla_policy_set)
+    SLA_POLICY_SET = "sla_policy_set"  # a queue's (or the store-wide) schedule and targets
     AGENT_ADDED = "agent_added"
     AGENT_CHANGED = "agent_changed"
     CUSTOMER_ADDED = "customer_added"
@@ -90,14 +91,16 @@ class EventKind(StrEnum):
 
 HOLDER_KINDS = frozenset({EventKind.TAKE, EventKind.TRANSFER, EventKind.REASSIGN})
 REGISTRY_KINDS = frozenset({
-    EventKind.QUEUE_ADDED, EventKind.QUEUE_RENAMED, EventKind.QUEUE_TARGETS_SET, EventKind.AGENT_ADDED,
+    EventKind.QUEUE_ADDED, EventKind.QUEUE_RENAMED, EventKind.QUEUE_TARGETS_SET, EventKind.SLA_POLICY_SET,
+    EventKind.AGENT_ADDED,
     EventKind.AGENT_CHANGED, EventKind.CUSTOMER_ADDED, EventKind.CUSTOMER_CHANGED, EventKind.POLICY_ADDED,
     EventKind.POLICY_CHANGED, EventKind.CHECKLIST_SAVED, EventKind.PIN_SET, EventKind.PIN_CLEARED,
 })
 BOOKKEEPING_KINDS = frozenset({EventKind.ZENDESK_SYNCED, EventKind.REF_RECORDED})
 # What only a supervisor or manager does live (the services refuse anyone else); recorded history may
 # hold others, which the audit lists as findings.
-SUPERVISOR_KINDS = frozenset({EventKind.REASSIGN, EventKind.RECOVERY_STEP, EventKind.EVALUATION})
+SUPERVISOR_KINDS = frozenset({EventKind.REASSIGN, EventKind.RECOVERY_STEP, EventKind.EVALUATION,
+                              EventKind.SLA_POLICY_SET})
 
 # Keys of an event's data that say where it came from. ``import``: the batch of imported history it came
 # with (any non-empty text; importers use ``import_batch``), recorded with its historical time and judged

@@ -161,8 +161,8 @@ def _findings(store: Store, refs: list[str], session: ImportSession) -> list[Fin
     if not refs:
         return []
     ids = batches.ticket_ids(store, refs)
-    targets = batches.sla_targets(store)
+    book = batches.policy_book(store)
     findings: list[Finding] = []
     for ticket_id, events in batches.events_by_ticket(store, sorted(ids.values())):
-        findings += rule_breaches(ticket_id, events, session.roles, targets)
+        findings += rule_breaches(ticket_id, events, session.roles, book)
     return findings

@@ -19,7 +19,7 @@ from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
 from csconsole.domain.recovery import RecoveryCase
 from csconsole.domain.registry_events import make_customer_added
-from csconsole.domain.sla import SlaTargets
+from csconsole.domain.sla_policy import EMPTY_BOOK
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import Role
 from csconsole.io.demo_process import one_build_at_a_time, stories_in_child
@@ -208,7 +208,7 @@ def _stories(floor: _Floor) -> Iterator[_Batch]:
     gen = _TicketStory(rng, floor.staff, floor.supervisors, floor.queue_ids, floor.end)
     # Service recovery (issue 4) draws from its own seeded stream so the tickets stay as they were.
     recovery = DemoRecovery(sum(rng.getstate()[1][:4]), floor.supervisors, floor.end, floor.policy_ids)
-    targets = SlaTargets()
+    book = EMPTY_BOOK  # the demo's queues keep the default policy: 24/7, DESIGN §1 targets
     seq = floor.first_seq
     batch = _Batch([], [], {})
     for n in range(1, floor.total + 1):
@@ -218,7 +218,7 @@ def _stories(floor: _Floor) -> Iterator[_Batch]:
         customer_id = 1 + int((rng.random() ** 2) * floor.customer_count) % floor.customer_count
         events = gen.story(n, created, queue, customer_id, channel(), priority())
         recovery.extend(events)
-        state, row, rows = encode_ticket(n, f"T-{n:07d}", events, targets, seq, DEMO_BATCH)
+        state, row, rows = encode_ticket(n, f"T-{n:07d}", events, book, seq, DEMO_BATCH)
         seq += len(rows)
         batch.tickets.append(row)
         batch.events.extend(rows)

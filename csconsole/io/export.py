@@ -275,7 +275,7 @@ def _summary(store: Store, report: ReportData) -> None:
 def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker) -> ExportedFile:
     """Each action judged by the roles in force when it happened (the registry's events), not today's."""
     roles, _ = recompute.fold_registry(store)
-    targets = roles.targets()
+    book = roles.book()
     kinds: Counter[str] = Counter(table_dump.record_kinds(store))
     rules: Counter[str] = Counter()
     kept: list[Finding] = []
@@ -287,7 +287,7 @@ def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker) -> Exp
         refs: dict[int, str] = {}  # only of the findings the report lists
         for ticket_id, events in table_dump.events_by_ticket(store, tick.advance):
             kinds.update(e.kind for e in events)
-            found = rule_breaches(ticket_id, events, roles, targets)
+            found = rule_breaches(ticket_id, events, roles, book)
             if not found:
                 continue
             ref = table_dump.ticket_ref(store, ticket_id)

@@ -45,7 +45,7 @@ from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import EventKind, Role
 from csconsole.io.import_outcome import ImportCancelled, ImportPaused, ImportRejected, ImportResult, Progress
 from csconsole.io.zendesk_check import STATUSES, SYSTEM_AUTHOR, Audit, Export, Metrics, Ticket, read_export
-from csconsole.store.import_session import CHUNK_SECONDS, IMPORT_KEY, ImportSession, sla_targets
+from csconsole.store.import_session import CHUNK_SECONDS, IMPORT_KEY, ImportSession, policy_book
 from csconsole.store.store import Store
 from csconsole.store.zendesk_schema import NO_GROUP
 
@@ -216,10 +216,10 @@ def import_zendesk(
         committed = done
     if cancel is not None and cancel.is_set() and not committed:
         raise ImportCancelled()
-    targets = sla_targets(store)
+    book = policy_book(store)
     findings: list[Finding] = []
     for ticket_id in touched:
-        findings += rule_breaches(ticket_id, session.events(ticket_id), session.roles, targets)
+        findings += rule_breaches(ticket_id, session.events(ticket_id), session.roles, book)
     return ZendeskImportResult(len(touched), counts["new"], writer.events, findings, warnings=export.warnings,
                                batch=export.batch, skipped=counts["skipped"],
                                metrics=sum(1 for t in export.tickets if t.id in export.metrics and not t.deleted))

@@ -11,9 +11,10 @@ from csconsole.domain.errors import NotFound
 from csconsole.domain.read_models import EventView, Key, Order, PathStep, QueueStats, TicketFilter, TicketRow
 from csconsole.domain.recovery import RecoveryCase, fold_cases
 from csconsole.domain.rules import Agent
+from csconsole.domain.sla_view import ClockView, clock_views
 from csconsole.domain.ticket import Event, effective, reverted_seqs
 from csconsole.domain.words import EventKind
-from csconsole.store import directory, queries
+from csconsole.store import directory, ledger, queries
 from csconsole.store import policies as policy_register
 from csconsole.store.store import Store
 
@@ -115,16 +116,20 @@ class TicketDetail:
     path: list[PathStep]
     events: list[EventView]
     recovery_cases: list[RecoveryCase]  # oldest first; folded from the ticket's own events
+    clocks: list[ClockView]  # first reply, next reply, resolution, as they stand now
 
 
 def ticket_detail(store: Store, ticket_id: int, now: str | None = None, *, currency: str = "") -> TicketDetail:
     """One ticket's whole story. ``currency`` goes with goodwill amounts in the history (a preference of the
     console: the events record amounts alone)."""
+    now = now or clock.now_text()
     with store.read():
-        rows = queries.rows_by_id(store, [ticket_id], now or clock.now_text())
-        if not rows:
+        rows = queries.rows_by_id(store, [ticket_id], now)
+        state = ledger.load_state(store, ticket_id)
+        if not rows or state is None:
             raise NotFound(f"no ticket with id {ticket_id}")
         row = rows[0]
+        clocks = clock_views(state.sla, now, ledger.policy_book(store))
         customer = directory.customer_by_name(store, row.customer)
         queue_names, agent_names = directory.names(store)
         policy_names = {p.id: p.name for p in policy_register.policies(store)}
@@ -147,7 +152,7 @@ def ticket_detail(store: Store, ticket_id: int, now: str | None = None, *, curre
         for seq, kind, at, actor, data in raw
     ]
     cases = fold_cases(story)
-    return TicketDetail(row, customer.since if customer else "", steps, events, list(cases.values()))
+    return TicketDetail(row, customer.since if customer else "", steps, events, list(cases.values()), clocks)
 
 
 @dataclass(frozen=True)

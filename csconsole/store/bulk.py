@@ -13,25 +13,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from csconsole.domain.sla import SlaTargets
+from csconsole.domain.sla_policy import PolicyBook
 from csconsole.domain.ticket import Event, TicketState, apply
 from csconsole.domain.words import IMPORT_MARK
 from csconsole.store import chain
-from csconsole.store.ledger import STATE_COLUMNS, state_values
+from csconsole.store.ledger import ROW_COLUMNS, state_values
 from csconsole.store.postgres.url import PostgresURL
 from csconsole.store.store import Where, location_of
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
 
-TICKET_COLUMNS = ("id", "ref", *STATE_COLUMNS)
+TICKET_COLUMNS = ("id", "ref", *ROW_COLUMNS)
 EVENT_COLUMNS = ("seq", "ticket_id", "kind", "at", "actor_id", "data", "hash")
 
 EventRow = tuple[int, int, str, str, int | None, str]  # seq, ticket, kind, at, actor, canonical data
 
 
 def encode_ticket(
-    ticket_id: int, ref: str, events: Sequence[Event], targets: SlaTargets, last_seq: int, batch: str | None = None
+    ticket_id: int, ref: str, events: Sequence[Event], book: PolicyBook, last_seq: int, batch: str | None = None
 ) -> tuple[TicketState, tuple[object, ...], list[EventRow]]:
     """Number a new ticket's events after ``last_seq`` and fold them: (state, ticket row, event rows).
     The ``created`` event records ``ref``; ``batch`` marks every event as imported history.
@@ -48,7 +48,7 @@ def encode_ticket(
         event.seq = last_seq
         if batch:
             event.data[IMPORT_MARK] = batch
-        apply(state, event, targets)
+        apply(state, event, book)
         rows.append((last_seq, ticket_id, event.kind, event.at, event.actor, canonical_data(event.data)))
     return state, (ticket_id, ref, *state_values(state)), rows
 
@@ -78,7 +78,7 @@ class BulkLoader:
         return seq
 
     def refresh_targets(self) -> None:
-        """The demo's queues keep the default targets; nothing to refresh."""
+        """The demo's queues keep the default policy; nothing to refresh."""
 
     @property
     def last_seq(self) -> int:

@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING
 
 from csconsole.domain import clock
 from csconsole.domain.registry import ZendeskRecord
-from csconsole.domain.sla import SlaTargets
+from csconsole.domain.sla_policy import PolicyBook
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import IMPORT_MARK, Role, import_batch
 from csconsole.store import directory, registry, zendesk_schema
-from csconsole.store.ledger import Ledger, load_events, load_state, sla_targets
+from csconsole.store.ledger import Ledger, load_events, load_state, policy_book
 from csconsole.store.sqlite.staging import SUFFIX, Staging
 
 if TYPE_CHECKING:
@@ -107,8 +107,8 @@ class ImportSession:
         return self._ledger
 
     @property
-    def targets(self) -> SlaTargets:
-        return self.ledger.targets
+    def book(self) -> PolicyBook:
+        return self.ledger.book
 
     def queue(self, name: str) -> int:
         key = name.strip().lower()
@@ -261,4 +261,4 @@ def events_by_ticket(store: Store, ids: list[int]) -> Iterator[tuple[int, list[E
 
 
 __all__ = ["CHUNK_SECONDS", "IMPORT_KEY", "ImportSession", "RefTaken", "Staging", "batch_events", "events_by_ticket", "existing_tickets",
-           "head_seq", "import_session", "sla_targets", "staging_path", "ticket_ids"]
+           "head_seq", "import_session", "policy_book", "staging_path", "ticket_ids"]

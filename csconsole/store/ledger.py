@@ -8,14 +8,16 @@ loader (``store/bulk.py``) folds and chains the same way in batches.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, cast
 
-from csconsole.domain import clock
 from csconsole.domain.registry import Registry
-from csconsole.domain.sla import AT_RISK_SHARE, SlaHistory, SlaTargets
+from csconsole.domain.sla_clock import SlaClocks
+from csconsole.domain.sla_policy import PolicyBook
 from csconsole.domain.ticket import Event, TicketState, apply, fold
 from csconsole.domain.words import EventKind
 from csconsole.store import chain
+from csconsole.store.fragments import OPEN_SQL
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -23,40 +25,45 @@ if TYPE_CHECKING:
 STATE_COLUMNS = (
     "customer_id", "subject", "channel", "priority", "status", "queue_id", "owner_id", "created_at",
     "first_response_at", "resolved_at", "closed_at", "closed_by", "bounces", "pingpongs", "contacts",
-    "sla_since", "sla_due_at", "sla_risk_at", "sla_breaches", "path", "last_seq", "updated_at",
+    "path", "last_seq", "updated_at",
 )
-_SELECT_STATE = f"SELECT id, {', '.join(STATE_COLUMNS)} FROM tickets"
-_UPDATE_STATE = f"UPDATE tickets SET {', '.join(c + ' = ?' for c in STATE_COLUMNS)} WHERE id = ?"
-_INSERT_TICKET = f"INSERT INTO tickets (id, ref, {', '.join(STATE_COLUMNS)}) VALUES ({', '.join('?' * (len(STATE_COLUMNS) + 2))})"
+# Derived from the SLA clocks (``TicketState.sla``): the figures filters and chips read, and the clocks
+# themselves as one text, so the next event continues them exactly where they stood.
+SLA_COLUMNS = (
+    "sla_due_at", "sla_risk_at", "sla_breaches", "first_reply_due_at", "next_reply_due_at",
+    "resolution_due_at", "sla_paused", "sla_clocks",
+)
+ROW_COLUMNS = STATE_COLUMNS + SLA_COLUMNS
+_SELECT_STATE = f"SELECT id, {', '.join(STATE_COLUMNS)}, sla_clocks FROM tickets"
+_UPDATE_STATE = f"UPDATE tickets SET {', '.join(c + ' = ?' for c in ROW_COLUMNS)} WHERE id = ?"
+_INSERT_TICKET = f"INSERT INTO tickets (id, ref, {', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' * (len(ROW_COLUMNS) + 2))})"
 _INSERT_EVENT = "INSERT INTO events (seq, ticket_id, kind, at, actor_id, data, hash) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 
-def sla_targets(store: Store) -> SlaTargets:
-    per_queue: dict[int, dict[str, int]] = {}
-    for qid, urgent, high, normal, low in store._conn.execute(
-        "SELECT id, sla_urgent, sla_high, sla_normal, sla_low FROM queues"
-    ):
-        own = {p: v for p, v in (("urgent", urgent), ("high", high), ("normal", normal), ("low", low)) if v}
-        if own:
-            per_queue[qid] = own
-    return SlaTargets(per_queue)
+def sla_values(clocks: SlaClocks) -> tuple[object, ...]:
+    """The values of ``SLA_COLUMNS`` for a ticket's clocks."""
+    return (
+        clocks.due_at, clocks.risk_at, clocks.breaches, clocks.live_due("first_reply"),
+        clocks.live_due("next_reply"), clocks.live_due("resolution"), int(clocks.paused), clocks.to_json(),
+    )
 
 
 def state_values(state: TicketState) -> tuple[object, ...]:
+    """The values of ``ROW_COLUMNS``."""
     return (
         state.customer_id, state.subject, state.channel, state.priority, state.status, state.queue_id,
         state.owner_id, state.created_at, state.first_response_at, state.resolved_at, state.closed_at,
-        state.closed_by, state.bounces, state.pingpongs, state.contacts, state.sla_since, state.sla_due_at,
-        state.sla_risk_at, state.sla_breaches, json.dumps(state.path, separators=(",", ":")),
-        state.last_seq, state.updated_at,
+        state.closed_by, state.bounces, state.pingpongs, state.contacts,
+        json.dumps(state.path, separators=(",", ":")), state.last_seq, state.updated_at, *sla_values(state.sla),
     )
 
 
 def state_from_row(row: tuple[Any, ...]) -> TicketState:
-    ticket_id, *values = row
+    """A ticket's state from ``id, STATE_COLUMNS..., sla_clocks``."""
+    ticket_id, *values, clocks = row
     fields = dict(zip(STATE_COLUMNS, values, strict=True))
     fields["path"] = [(q, o) for q, o in json.loads(str(fields["path"]))]
-    return TicketState(ticket_id=int(ticket_id), **fields)
+    return TicketState(ticket_id=int(ticket_id), sla=SlaClocks.from_json(str(clocks)), **fields)
 
 
 def load_state(store: Store, ticket_id: int) -> TicketState | None:
@@ -73,18 +80,32 @@ def load_events(store: Store, ticket_id: int) -> list[Event]:
     ]
 
 
-_QUEUE_KINDS = (EventKind.QUEUE_ADDED.value, EventKind.QUEUE_TARGETS_SET.value)
+_POLICY_KINDS = (EventKind.QUEUE_ADDED.value, EventKind.QUEUE_TARGETS_SET.value, EventKind.SLA_POLICY_SET.value)
+_POLICY_EVENTS = "FROM events WHERE ticket_id IS NULL AND kind IN (?, ?, ?)"  # the partial index on their kind
 
 
-def load_sla_history(store: Store) -> SlaHistory:
-    """The queues' targets along the log, from their events alone (the partial index on their kind)."""
+def policy_registry(store: Store) -> Registry:
+    """The queues and their SLA policies as their events leave them (the book, ``policy_of``)."""
     registry = Registry()
     for seq, kind, at, actor, data in store._conn.execute(
-        "SELECT seq, kind, at, actor_id, data FROM events WHERE ticket_id IS NULL AND kind IN (?, ?) ORDER BY seq",
-        _QUEUE_KINDS,
+        f"SELECT seq, kind, at, actor_id, data {_POLICY_EVENTS} ORDER BY seq", _POLICY_KINDS
     ):
         registry.apply(Event(None, kind, at, actor, json.loads(data), seq))
-    return registry.sla_history()
+    return registry
+
+
+def policy_book(store: Store) -> PolicyBook:
+    """Every SLA policy the store has had, in the order made (``sla_policy.PolicyBook``). Kept with the
+    store while its last policy event stays the same: a policy is parsed and compiled once."""
+    latest = store._conn.execute(f"SELECT seq, hash {_POLICY_EVENTS} ORDER BY seq DESC LIMIT 1",
+                                 _POLICY_KINDS).fetchone()  # its hash: a rolled-back seq may come again
+    latest = None if latest is None else tuple(latest)
+    cached = store._kept.get("policy_book")
+    if cached is not None and cached[0] == latest:
+        return cached[1]  # type: ignore[no-any-return]
+    book = policy_registry(store).book()
+    store._kept["policy_book"] = (latest, book)
+    return book
 
 
 class Ledger:
@@ -99,8 +120,7 @@ class Ledger:
             raise RuntimeError("Ledger needs an open unit of work (with store.atomic())")
         self.store = store
         self._conn = store._conn
-        self.targets = sla_targets(store)
-        self._history: SlaHistory | None = None
+        self.book = policy_book(store)
         # Batched writes (an import's chunk): event rows and each ticket's latest state, written by flush().
         self._pending_events: list[tuple[object, ...]] | None = None
         self._pending_states: dict[int, tuple[TicketState, tuple[object, ...]]] = {}  # with its row as stored
@@ -131,7 +151,7 @@ class Ledger:
             if moved:
                 by_columns.setdefault(moved, []).append((*(now[i] for i in moved), state.ticket_id))
         for moved, rows in by_columns.items():
-            sets = ", ".join(f"{STATE_COLUMNS[i]} = ?" for i in moved)
+            sets = ", ".join(f"{ROW_COLUMNS[i]} = ?" for i in moved)
             self._conn.executemany(f"UPDATE tickets SET {sets} WHERE id = ?", rows)
         self._pending_states.clear()
         self._conn.executemany("UPDATE customers SET resolved_tickets = resolved_tickets + ? WHERE id = ?",
@@ -146,16 +166,8 @@ class Ledger:
         return unit["chain_head"]  # type: ignore[no-any-return]
 
     def refresh_targets(self) -> None:
-        """A queue's targets changed in this unit: later appends count under the new ones."""
-        self.targets = sla_targets(self.store)
-        self._history = None
-
-    @property
-    def sla_history(self) -> SlaHistory:
-        """The targets in force along the log, for a refold to count each event as it was counted live."""
-        if self._history is None:
-            self._history = load_sla_history(self.store)
-        return self._history
+        """An SLA policy changed in this unit: later appends count under the new book."""
+        self.book = policy_book(self.store)
 
     def new_ticket_id(self) -> int:
         return int(self._conn.execute("SELECT coalesce(max(id), 0) + 1 FROM tickets").fetchone()[0])
@@ -164,7 +176,7 @@ class Ledger:
         """Insert the ticket row and its ``created`` event (which records the reference too)."""
         created.data["ref"] = ref
         state = TicketState(ticket_id)
-        apply(state, created, self.targets)
+        apply(state, created, self.book)
         if self._pending_events is None:
             self._conn.execute(_INSERT_TICKET, (ticket_id, ref, *state_values(state)))
             self.store._engine.index_new_tickets(self._conn, [(ticket_id, state.subject)])
@@ -191,9 +203,9 @@ class Ledger:
         event.seq = seq
         was_done = state.is_done
         if event.kind == EventKind.REVERT:  # a correction: the ticket is what its standing events make it
-            _replace(state, fold(state.ticket_id, load_events(self.store, state.ticket_id), self.sla_history))
+            _replace(state, fold(state.ticket_id, load_events(self.store, state.ticket_id), self.book))
         elif event.kind != EventKind.CREATED:
-            apply(state, event, self.targets)
+            apply(state, event, self.book)
         state.last_seq = seq
         if self._pending_events is None:
             self._conn.execute(_UPDATE_STATE, (*state_values(state), state.ticket_id))
@@ -236,17 +248,37 @@ def _replace(state: TicketState, new: TicketState) -> None:
         setattr(state, name, getattr(new, name))
 
 
-def retime_sla(store: Store, queue_id: int) -> int:
-    """After a queue's targets changed: recompute the running response clocks of its tickets."""
+RETIME_BATCH = 5_000
+
+
+def retime_sla(store: Store, queue_ids: Sequence[int] | None, book: PolicyBook,
+               progress: Callable[[int, int], None] | None = None) -> int:
+    """After a policy edit: re-time the live clocks of the open tickets in ``queue_ids`` (None: every
+    queue) under ``book``, as a rebuild lays them (every open ticket has a live resolution clock).
+    Read by key in batches, each written before the next is read. Returns how many tickets moved."""
     conn = store._conn
-    store._note_tickets(None)  # clocks move without an event: other consoles re-read what they show
-    targets = sla_targets(store)
-    moved = 0
-    for row in conn.execute(f"{_SELECT_STATE} WHERE queue_id = ? AND sla_since IS NOT NULL", (queue_id,)).fetchall():
-        state = state_from_row(row)
-        minutes = targets.minutes(state.queue_id, state.priority)
-        due, risk = clock.add_minutes_pair(state.sla_since or "", minutes, minutes * (1 - AT_RISK_SHARE))
-        if (due, risk) != (state.sla_due_at, state.sla_risk_at):
-            conn.execute("UPDATE tickets SET sla_due_at = ?, sla_risk_at = ? WHERE id = ?", (due, risk, state.ticket_id))
-            moved += 1
+    store._note_tickets(None)  # clocks move without a ticket event: other consoles re-read what they show
+    where, params = f"status IN {OPEN_SQL}", cast(tuple[object, ...], ())
+    if queue_ids is not None:
+        if not queue_ids:
+            return 0
+        where += f" AND queue_id IN ({', '.join('?' * len(queue_ids))})"
+        params = tuple(queue_ids)
+    total = int(conn.execute(f"SELECT count(*) FROM tickets WHERE {where}", params).fetchone()[0])
+    update = f"UPDATE tickets SET {', '.join(c + ' = ?' for c in SLA_COLUMNS)} WHERE id = ?"
+    moved = seen = last = 0
+    while batch := conn.execute(f"SELECT id, sla_clocks FROM tickets WHERE {where} AND id > ? ORDER BY id "
+                                f"LIMIT {RETIME_BATCH}", (*params, last)).fetchall():
+        rows = []
+        for ticket_id, text in batch:
+            clocks = SlaClocks.from_json(str(text))
+            if clocks.catch_up(book):
+                rows.append((*sla_values(clocks), ticket_id))
+        if rows:
+            conn.executemany(update, rows)
+        moved += len(rows)
+        seen += len(batch)
+        last = int(batch[-1][0])
+        if progress is not None:
+            progress(seen, total)
     return moved

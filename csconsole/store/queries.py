@@ -34,7 +34,8 @@ __all__ = ["Key", "Order", "Statement"]
 _ROW_COLUMNS = (
     f"t.id, t.ref, t.subject, c.name, {loyal_sql('c')}, "
     "t.queue_id, t.owner_id, t.status, t.priority, t.channel, t.created_at, t.updated_at, "
-    "t.sla_due_at, t.sla_risk_at, t.bounces, t.pingpongs, t.contacts, t.path, t.last_seq"
+    "t.sla_due_at, t.sla_risk_at, t.bounces, t.pingpongs, t.contacts, t.path, t.last_seq, "
+    "t.first_reply_due_at, t.next_reply_due_at, t.resolution_due_at, t.sla_paused"
 )
 # Sort keys that are not a plain column: NULL due times sort as if last; priority sorts by rank.
 _SORT_EXPRESSIONS = {
@@ -233,7 +234,8 @@ def _rows(store: Store, raw: list[tuple[Any, ...]]) -> list[TicketRow]:
     loyal_tier, standard_tier = Tier.LOYAL, Tier.STANDARD
     rows = []
     for (tid, ref, subject, customer, loyal, qid, oid, status, priority, channel, created, updated,
-         due, risk, bounces, pingpongs, contacts, path, last_seq) in raw:
+         due, risk, bounces, pingpongs, contacts, path, last_seq, first_due, next_due, resolution_due,
+         paused) in raw:
         holders = labels.get(path)
         if holders is None:
             holders = labels[path] = tuple(
@@ -243,7 +245,8 @@ def _rows(store: Store, raw: list[tuple[Any, ...]]) -> list[TicketRow]:
         rows.append(TicketRow(
             tid, ref, subject, customer, loyal_tier if loyal else standard_tier, queue_names.get(qid, "?"),
             agent_names.get(oid) if oid is not None else None, status, priority, channel, created, updated,
-            due, risk, bounces, pingpongs, contacts, holders, last_seq,
+            due, risk, bounces, pingpongs, contacts, holders, last_seq, first_due, next_due, resolution_due,
+            bool(paused),
         ))
     return rows
 

@@ -2,7 +2,7 @@
 
 Two passes, in bounded memory. The floor's records (the events on no ticket, a few per queue, agent and
 customer) are folded in seq order into a ``Registry``. Then the tickets, a range of ids at a time: each
-ticket's events (the index on (ticket_id, seq) serves them), folded under the SLA targets in force along
+ticket's events (the index on (ticket_id, seq) serves them), folded under the SLA policies in force along
 the log, give its row, its recovery cases, its evaluations and its Zendesk link; the stored rows of the
 same range are read beside them, so a million tickets are never held at once. Both engines run the same
 plain queries.
@@ -21,7 +21,7 @@ from csconsole.domain.ticket import Event, TicketState, Witness, fold, unreadabl
 from csconsole.domain.words import BACKFILL_MARK, IMPORT_MARK, EventKind
 from csconsole.store import registry as rows
 from csconsole.store.fragments import OPEN_SQL
-from csconsole.store.ledger import STATE_COLUMNS, state_values
+from csconsole.store.ledger import ROW_COLUMNS, state_values
 from csconsole.store.recovery_cases import CASE_COLUMNS, EVALUATION_COLUMNS, case_values, evaluation_values
 
 if TYPE_CHECKING:
@@ -119,7 +119,7 @@ def events_in(store: Store, low: int, high: int) -> Iterator[tuple[int, list[Eve
 
 
 # The per-ticket tables: what each holds, keyed so the stored and the derived rows sort alike.
-TICKET_COLUMNS = ("id", "ref", *STATE_COLUMNS)
+TICKET_COLUMNS = ("id", "ref", *ROW_COLUMNS)
 PER_TICKET: dict[str, tuple[tuple[str, ...], str]] = {  # table → (columns, its key as ORDER BY)
     "tickets": (TICKET_COLUMNS, "id"),
     "recovery_cases": (CASE_COLUMNS, "ticket_id, id"),
@@ -159,7 +159,7 @@ def derive(store: Store, low: int, high: int, registry: Registry,
            ) -> Derived:
     """The per-ticket rows of tickets ``low``..``high``-1 from their events; ``witness(ticket_id)`` may
     give each ticket's fold a witness (verify's checks)."""
-    history = registry.sla_history()
+    history = registry.book()
     derived = Derived()
     tables = derived.tables
     events_read = 0

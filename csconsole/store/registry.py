@@ -40,10 +40,11 @@ from csconsole.domain.registry_events import (
     make_policy_changed,
     make_queue_added,
     make_queue_renamed,
-    make_queue_targets_set,
+    make_sla_policy_set,
     make_zendesk_synced,
 )
 from csconsole.domain.rules import Agent
+from csconsole.domain.sla_policy import SlaPolicy
 from csconsole.domain.ticket import Event
 from csconsole.domain.words import IMPORT_MARK, Priority, Role
 
@@ -205,9 +206,12 @@ def rename_queue(ledger: Ledger, queue_id: int, name: str, *, at: str | None = N
     return record(ledger, make_queue_renamed(queue_id, name, _now(at), actor))  # type: ignore[return-value]
 
 
-def set_queue_targets(ledger: Ledger, queue_id: int, minutes: Mapping[str, int | None], *, at: str | None = None,
-                      actor: int | None = None) -> QueueRecord:
-    return record(ledger, make_queue_targets_set(queue_id, minutes, _now(at), actor))  # type: ignore[return-value]
+def set_sla_policy(ledger: Ledger, queue_id: int | None, policy: SlaPolicy | None, *, at: str | None = None,
+                   actor: int | None = None) -> None:
+    """A queue's SLA policy (None: back under the store-wide one), or with ``queue_id`` None the store-wide
+    policy; later appends of this unit count under it. Nothing but the event: the book is read from them."""
+    ledger.append(make_sla_policy_set(queue_id, None if policy is None else policy.to_dict(), _now(at), actor))
+    ledger.refresh_targets()
 
 
 def add_agent(ledger: Ledger, name: str, role: Role, queue_id: int | None = None, *, at: str | None = None,

@@ -40,6 +40,14 @@ class Table:
 
 
 @dataclass(frozen=True)
+class AddColumn:
+    """A column added to a table, in SQLite's words as ``Table`` columns are (rendered the same way)."""
+
+    table: str
+    definition: str
+
+
+@dataclass(frozen=True)
 class Native:
     """One statement in each engine's own words; empty where an engine needs none."""
 
@@ -54,7 +62,7 @@ class Data:
     run: Callable[[Any], None]
 
 
-Step = Table | Native | Data | str  # a str: said alike by both engines
+Step = Table | AddColumn | Native | Data | str  # a str: said alike by both engines
 
 
 @dataclass(frozen=True)
@@ -279,6 +287,12 @@ REGISTRY_INDEXES: tuple[str, ...] = (
 )
 
 
+def _reclock(conn: Any) -> None:
+    from csconsole.store.reclock import reclock
+
+    reclock(conn)
+
+
 def _backfill(conn: Any) -> None:
     from csconsole.store.backfill import backfill
 
@@ -333,6 +347,19 @@ MIGRATION_STEPS: tuple[Migration, ...] = (
         Native("", search.POSTGRES_EXTENSION_PATH),
         *(Native("", statement) for statement in search.POSTGRES_INDEXES),
     )),
+    # SLA clocks in business time (issue 15): first reply, next reply and resolution, each with its due
+    # time on the row, paused while pending, and the clocks themselves as one text the next event continues
+    # from. The single response clock's start (``sla_since``) goes; every ticket is re-clocked from its
+    # events (``store/reclock.py``), so sla_due_at, sla_risk_at and sla_breaches now read all three clocks.
+    Migration("0008_sla_clocks", (
+        AddColumn("tickets", "first_reply_due_at TEXT"),
+        AddColumn("tickets", "next_reply_due_at TEXT"),
+        AddColumn("tickets", "resolution_due_at TEXT"),
+        AddColumn("tickets", "sla_paused INTEGER NOT NULL DEFAULT 0"),
+        AddColumn("tickets", "sla_clocks TEXT"),
+        "ALTER TABLE tickets DROP COLUMN sla_since",
+        Data(_reclock),
+    )),
 )
 
 # The number of migrations; a store whose version is larger was written by a newer csconsole.
@@ -360,6 +387,8 @@ def sqlite_statements(migration: Migration) -> Iterator[str | Data]:
     for step in migration.steps:
         if isinstance(step, Table):
             yield sqlite_table(step)
+        elif isinstance(step, AddColumn):
+            yield f"ALTER TABLE {step.table} ADD COLUMN {step.definition}"
         elif isinstance(step, Native):
             if step.sqlite:
                 yield step.sqlite

@@ -51,6 +51,9 @@ class Store:
         # Tickets the transaction appended to (told to other consoles at COMMIT); None: say "anything".
         # Kept through a savepoint's rollback: telling of a ticket that did not change costs one re-read.
         self._touched: set[int] | None = set()
+        # What outlives a transaction because it says when it is stale (the SLA policy book, with the seq
+        # of the last policy event it read): ``ledger.policy_book``.
+        self._kept: dict[str, Any] = {}
         self.retries = 0  # units of work run again after a collision (csconsole.store.retry), since open
 
     @classmethod

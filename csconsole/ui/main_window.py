@@ -22,6 +22,7 @@ from csconsole.ui.controllers.preferences_menu import PreferencesMenu
 from csconsole.ui.controllers.queues_panel import QueuesPanel
 from csconsole.ui.controllers.session_menu import SessionMenu
 from csconsole.ui.controllers.side_panels import DashboardPanel, RecoveryPanel
+from csconsole.ui.controllers.sla_policies import SlaPolicyEditor
 from csconsole.ui.controllers.ticket_detail import DetailController
 from csconsole.ui.controllers.ticket_list import TicketList
 from csconsole.ui.controllers.ticket_work import TicketWork
@@ -69,9 +70,11 @@ class MainWindow(QMainWindow):
         self.selection = TicketSelection(self.table, self.table_model, self)
         self.ticket_list = TicketList(runner, registry, self.selection, self.filter_bar, self.queues_view,
                                       settings, watch, self.messages, self)
+        self.sla_policies = SlaPolicyEditor(runner, lambda: self.who.agent.id if self.who.agent else None,
+                                            self.messages, self.dialogs, self)
         self.queues = QueuesPanel(runner, registry, self.queues_view, self.queues_model, lay.counts_label,
                                   lay.refreshed_label, self.messages, self.dialogs, lambda: self.ticket_list.queue_id,
-                                  self)
+                                  self.sla_policies, self)
         self.imports = ImportExport(runner, registry, self.who, settings, self.messages, self.dialogs,
                                     store.location, self)
         self.detail_view = DetailController(runner, registry, self.selection, self.detail, watch,
@@ -81,7 +84,7 @@ class MainWindow(QMainWindow):
         self.session = SessionMenu(runner, registry, self.who, settings, self.messages, self.dialogs,
                                    store.location, self)
         self.preferences = PreferencesMenu(runner, registry, self.who, settings, self.messages, self.dialogs,
-                                           runner.start_polling, self)
+                                           runner.start_polling, self.sla_policies, self)
         self.panels = Panels(lay.centre_tabs, self, settings, self.messages)
         self.recovery = RecoveryPanel(runner, registry, self.selection, self.who, self.panels, self)
         self.dashboard = DashboardPanel(runner, registry, self.panels, self)

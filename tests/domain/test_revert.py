@@ -8,13 +8,13 @@ import pytest
 from csconsole.domain.errors import BadInput, RuleViolation
 from csconsole.domain.findings import rule_breaches
 from csconsole.domain.rules import Agent, check_can_revert
-from csconsole.domain.sla import SlaTargets
+from csconsole.domain.sla_policy import EMPTY_BOOK
 from csconsole.domain.ticket import Event, TicketState, apply, effective, fold, reverted_seqs
 from csconsole.domain.words import Role
 
 BILLING, TECH = 1, 2
 ANA, RAJ, SUE = 11, 12, 20
-TARGETS = SlaTargets()
+TARGETS = EMPTY_BOOK
 SUPERVISOR = Agent(SUE, "Sue", Role.SUPERVISOR)
 AGENT_ANA = Agent(ANA, "Ana", Role.AGENT, BILLING)
 AGENT_RAJ = Agent(RAJ, "Raj", Role.AGENT, TECH)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from csconsole.domain.sla import SlaTargets, sla_state
+from csconsole.domain.sla import sla_state
+from csconsole.domain.sla_policy import EMPTY_BOOK
 from csconsole.domain.ticket import Event, fold
 from csconsole.domain.words import SlaState
+from tests.domain.sla_events import book, policy
 
 BILLING, TECH, RETURNS = 1, 2, 3
 ANA, RAJ, LI, SUE = 11, 12, 13, 20
 T0 = "2026-03-02T09:00:00Z"
-TARGETS = SlaTargets()
+TARGETS = EMPTY_BOOK  # 24/7, the default targets
 
 
 def created(at: str = T0, queue: int = BILLING, priority: str = "normal") -> Event:
@@ -100,14 +102,15 @@ def test_sla_first_response_due_and_states() -> None:
     assert sla_state(state.sla_due_at, state.sla_risk_at, "2026-03-02T10:00:00Z") is SlaState.BREACHED
 
 
-def test_a_reply_stops_the_clock_and_a_late_one_counts_a_breach() -> None:
+def test_a_reply_stops_the_reply_clock_and_a_late_one_counts_a_breach() -> None:
     on_time = fold(1, [created(priority="urgent"),
                        Event(1, "reply", "2026-03-02T09:10:00Z", ANA, {"note": "hi"})], TARGETS)
-    assert on_time.sla_due_at is None and on_time.sla_breaches == 0
+    assert on_time.sla.first_reply.state == "met" and on_time.sla_breaches == 0
+    assert on_time.sla_due_at == "2026-03-02T13:00:00Z"  # what is left: urgent resolution, 4 hours
     assert on_time.first_response_at == "2026-03-02T09:10:00Z"
     late = fold(1, [created(priority="urgent"),
                     Event(1, "reply", "2026-03-02T09:20:00Z", ANA, {"note": "hi"})], TARGETS)
-    assert late.sla_breaches == 1
+    assert late.sla_breaches == 1 and late.sla.first_reply.state == "breached"
 
 
 def test_a_new_contact_restarts_the_next_response_clock() -> None:
@@ -116,12 +119,13 @@ def test_a_new_contact_restarts_the_next_response_clock() -> None:
         Event(1, "reply", "2026-03-02T09:10:00Z", ANA, {"note": "hi"}),
         Event(1, "contact", "2026-03-02T12:00:00Z", None, {"note": ""}),
     ], TARGETS)
-    assert state.sla_due_at == "2026-03-02T16:00:00Z"  # normal: 240 minutes
+    assert state.sla.live_due("next_reply") == "2026-03-02T16:00:00Z"  # normal: 240 minutes
+    assert state.sla_due_at == "2026-03-02T16:00:00Z"  # before the resolution's (a day after creation)
 
 
 def test_queue_targets_override_the_defaults() -> None:
-    targets = SlaTargets({TECH: {"normal": 30}})
-    state = fold(1, [created(queue=TECH)], targets)
+    own = book((TECH, 0, T0, policy(targets=("normal:first=30",))))
+    state = fold(1, [created(queue=TECH)], own)
     assert state.sla_due_at == "2026-03-02T09:30:00Z"
 
 

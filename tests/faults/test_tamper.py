@@ -21,8 +21,10 @@ import pytest
 
 from csconsole.cli import main
 from csconsole.domain import clock
+from csconsole.domain.sla_policy import SlaPolicy
+from csconsole.domain.sla_targets import parse_targets
 from csconsole.io.zendesk import import_zendesk
-from csconsole.services import audit, open_store, people, pin, preferences, recovery, tickets
+from csconsole.services import audit, open_store, people, pin, recovery, sla, tickets
 from csconsole.store import chain
 from tests.faults.harness import make_store
 
@@ -67,7 +69,7 @@ def build_full_floor(path: Path) -> Floor:
         sue = people.add_agent(store, "Sue", "supervisor").id
         pin.set_pin(store, sue, "2468")
         recovery.add_policy(store, "Refunds over $50 need approval")
-        preferences.set_queue_targets(store, billing, {"urgent": 30})
+        sla.set_policy(store, billing, SlaPolicy(targets=parse_targets(["urgent:first=30,resolution=120"])))
         ids = []
         for n in range(6):
             tid = tickets.create_ticket(store, actor_id=None, customer=f"Customer {n}", subject=f"Problem {n}",
@@ -183,9 +185,10 @@ def _resolved_count(f: Floor, p: Path) -> str:
     return "resolved tickets is 7 in the store, 0 by its tickets' events"
 
 
-def _queue_targets(f: Floor, p: Path) -> str:
-    _edit(p, ("UPDATE queues SET sla_urgent = 240 WHERE id = ?", (f.billing,)))
-    return f"queue {f.billing}: urgent SLA target is 240 min in the store, 30 min by its events"
+def _sla_due(f: Floor, p: Path) -> str:
+    _edit(p, ("UPDATE tickets SET resolution_due_at = '2099-01-01T00:00:00Z' WHERE id = "
+              "(SELECT max(id) FROM tickets WHERE status = 'open' AND id != ?)", (f.ticket,)))  # a row of its own
+    return "resolution due at is 2099-01-01T00:00:00Z in the store"
 
 
 def _recovery_outcome(f: Floor, p: Path) -> str:
@@ -280,7 +283,7 @@ CASES: dict[str, tuple[Case, str]] = {  # what is tampered → (how, a word the 
     "agents' names swapped": (_agent_names_swapped, "name"),
     "customer since": (_customer_since, "customer"),
     "customer resolved tickets": (_resolved_count, "customer"),
-    "queue SLA targets": (_queue_targets, "SLA target"),
+    "ticket SLA due time": (_sla_due, "ticket"),
     "recovery outcome": (_recovery_outcome, "recovery case"),
     "evaluation scores": (_evaluation_scores, "evaluation"),
     "PIN hash replaced": (_pin_replaced, "replaced"),
@@ -336,7 +339,7 @@ def test_rebuild_puts_back_every_derived_table_but_a_pin_hash(full_floor: Floor,
     path = tmp_path / "copy.db"
     shutil.copy(full_floor.path, path)
     for what in ("ticket owner", "refs swapped", "agent promoted", "agents' names swapped", "customer since",
-                 "customer resolved tickets", "queue SLA targets", "recovery outcome", "evaluation scores",
+                 "customer resolved tickets", "ticket SLA due time", "recovery outcome", "evaluation scores",
                  "Zendesk metrics", "policy renamed", "PIN hash replaced"):
         CASES[what][0](full_floor, path)
     with open_store(str(path)) as store:

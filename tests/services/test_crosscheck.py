@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from csconsole.domain.sla import SlaTargets
+from csconsole.domain.sla_policy import EMPTY_BOOK
 from csconsole.domain.ticket import Event, fold
 from csconsole.services.crosscheck import count
 
@@ -21,7 +21,7 @@ def test_bounces_follow_from_the_stations(first: int, moves: list[tuple[str, int
     events = [Event(1, "created", at, None, {"customer": 1, "subject": "s", "channel": "email",
                                              "priority": "normal", "queue": first})]
     events += [Event(1, kind, at, 11, {"queue": q, "owner": o, "note": "n"}) for kind, q, o in moves]
-    state = fold(1, events, SlaTargets())
+    state = fold(1, events, EMPTY_BOOK)
     counts = count(events, NO_GROUP)
     assert counts.taken == bool(state.path)
     assert state.bounces == counts.bounces_implied(counts.assignee_stations, counts.group_stations)

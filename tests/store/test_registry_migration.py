@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from csconsole.domain.sla import SlaTargets
+from csconsole.domain.sla_policy import EMPTY_BOOK
 from csconsole.domain.ticket import Event, fold
 from csconsole.services import audit, open_store, tickets
 from csconsole.services.pin import HASHER
@@ -22,7 +22,6 @@ from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.sql import connection
 
 AT = "2026-03-02T09:00:00Z"
-TARGETS = SlaTargets({1: {"urgent": 30}})
 
 
 def _stories() -> dict[int, tuple[str, list[Event]]]:
@@ -71,9 +70,11 @@ def make_v5_store(path: Path) -> chain.Head:
                          (seq, ticket_id, event.kind, event.at, event.actor, data, head))
             if event.kind == "evaluation":
                 conn.execute(INSERT_EVALUATION, evaluation_values(event))
-        state = fold(ticket_id, events, TARGETS)
+        # Schema 5's SLA columns keep their defaults: migration 8 lays every ticket's clocks from its events.
+        state = fold(ticket_id, events, EMPTY_BOOK)
         conn.execute(f"INSERT INTO tickets (id, ref, {', '.join(STATE_COLUMNS)}) VALUES "
-                     f"({', '.join('?' * (len(STATE_COLUMNS) + 2))})", (ticket_id, ref, *state_values(state)))
+                     f"({', '.join('?' * (len(STATE_COLUMNS) + 2))})",
+                     (ticket_id, ref, *state_values(state)[:len(STATE_COLUMNS)]))
     conn.execute("INSERT INTO zendesk_tickets VALUES (2, 1002, 5, 3, 2, 0, 1, ?)", (AT,))
     conn.execute("COMMIT")
     conn.close()

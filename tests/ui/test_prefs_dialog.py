@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QWidget
 from csconsole.domain.read_models import TicketFilter
 from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.rules import REASSIGN_REASONS
-from csconsole.services import open_store, preferences, queries, recovery
+from csconsole.services import open_store, queries, recovery, sla
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import ActionId
 from csconsole.ui.dialogs.preferences_dialog import PreferencesDialog
@@ -36,13 +36,10 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
     settings.sync()
     window = open_window(qtbot, store_path)
     try:
-        billing = next(q for q in queries.queues(window.store) if q.name == "Billing")
         dialog = _open(qtbot, window)
         assert dialog.theme.currentData() == "dark"
         assert dialog.poll.value() == Prefs.POLL_MS.default
         assert [dialog.reasons.item(i).text() for i in range(dialog.reasons.count())] == list(REASSIGN_REASONS)
-        urgent = dialog.sla[(billing.id, "urgent")]
-        assert urgent.value() == preferences.queue_targets(window.store, billing.id)["urgent"]
 
         dialog.theme.setCurrentIndex(dialog.theme.findData("system"))
         dialog.poll.setValue(1500)
@@ -54,8 +51,6 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
         assert (dialog.trigger_bounces.value(), dialog.trigger_contacts.value()) == (3, 3)
         dialog.trigger_bounces.setValue(4)
         dialog.trigger_loyal.setChecked(False)
-        urgent.setValue(17)
-        assert [q.name for q in dialog.changed_targets()] == ["Billing"]
         _ok(dialog)
         qtbot.waitUntil(lambda: "Preferences saved" in window.messages.last, timeout=5000)
 
@@ -67,8 +62,6 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
         assert reasons == [*REASSIGN_REASONS[1:], "Holiday cover"]
         assert again.get(Prefs.CHECKLIST) == "HEARD"
         assert again.recovery_triggers() == RecoveryTriggers(min_bounces=4, min_contacts=3, loyal_breach=False)
-        with open_store(str(store_path), read_only=True) as other:
-            assert preferences.queue_targets(other, billing.id)["urgent"] == 17
 
         # read back: the dialog shows what was saved
         dialog = _open(qtbot, window)
@@ -76,7 +69,6 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
         assert dialog.poll.value() == 1500
         assert [dialog.reasons.item(i).text() for i in range(dialog.reasons.count())] == reasons
         assert dialog.checklist.currentText() == "HEARD"
-        assert dialog.sla[(billing.id, "urgent")].value() == 17
         dialog.reject()
 
         # and the reassign dialog offers the reasons chosen
@@ -92,11 +84,14 @@ def test_preferences_round_trip(qtbot, store_path: Path) -> None:
         window.store.close()
 
 
-def test_cancel_changes_nothing_and_read_only_keeps_targets_locked(qtbot, store_path: Path) -> None:
+def test_cancel_changes_nothing_and_read_only_keeps_policies_locked(qtbot, store_path: Path) -> None:
     window = open_window(qtbot, store_path, read_only=True)
     try:
         dialog = _open(qtbot, window)
-        assert all(not box.isEnabled() for box in dialog.sla.values())
+        assert not dialog.sla_edit.isEnabled()
+        dialog.sla_table.setCurrentItem(dialog.sla_table.topLevelItem(1))
+        dialog.sla_table.itemDoubleClicked.emit(dialog.sla_table.currentItem(), 0)  # nothing opens read-only
+        assert window.sla_policies.dialog is None
         assert not dialog.edit_checklists.isEnabled()
         dialog.poll.setValue(4000)
         dialog.reject()
@@ -108,7 +103,7 @@ def test_cancel_changes_nothing_and_read_only_keeps_targets_locked(qtbot, store_
 
 def test_every_control_is_named_and_reachable_by_tab(qtbot, window) -> None:
     dialog = _open(qtbot, window)
-    named = [dialog.theme, dialog.poll, dialog.reasons, dialog.checklist, *dialog.sla.values()]
+    named = [dialog.theme, dialog.poll, dialog.reasons, dialog.checklist, dialog.sla_table, dialog.sla_edit]
     assert all(w.accessibleName() for w in named)
     # Tab from the theme reaches the poll interval and the identity buttons on the first page
     dialog.theme.setFocus()
@@ -166,3 +161,29 @@ def test_goodwill_amounts_carry_the_currency_chosen_in_preferences(qtbot, store_
     finally:
         window.close()
         window.store.close()
+
+
+def test_the_sla_page_lists_every_policy_and_edits_the_store_wide_one(qtbot, store_path: Path) -> None:
+    from csconsole.ui.dialogs.sla import SlaDialog
+
+    window = open_window(qtbot, store_path)
+    try:
+        dialog = _open(qtbot, window)
+        table = dialog.sla_table
+        names = [table.topLevelItem(i).text(0) for i in range(table.topLevelItemCount())]
+        assert names == [sla.STORE_WIDE, *(q.name for q in queries.queues(window.store))]
+        table.setCurrentItem(table.topLevelItem(0))
+        dialog.sla_edit.click()
+        editor = window.sla_policies.dialog
+        assert isinstance(editor, SlaDialog) and not editor.follow.isVisible()  # store-wide: nothing to follow
+        editor.hours.setText("mon-fri 08:00-18:00")
+        editor.targets[("normal", "resolution")].setValue(960)
+        editor.accept()
+        qtbot.waitUntil(lambda: sla.policy_for(window.store, None).own, timeout=5000)
+        qtbot.waitUntil(lambda: "mon-fri 08:00-18:00" in table.topLevelItem(0).text(1), timeout=5000)
+        assert table.currentItem() is table.topLevelItem(0)  # the row edited stays selected
+        assert "normal:resolution=960" in table.topLevelItem(0).text(2)
+        assert table.topLevelItem(1).text(3) == "store-wide"  # the queues follow it
+        dialog.reject()
+    finally:
+        window.close()

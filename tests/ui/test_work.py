@@ -163,8 +163,10 @@ def test_an_empty_store_can_be_set_up_from_the_console(qtbot, tmp_path, monkeypa
         store.close()
 
 
-def test_sla_targets_of_a_queue(qtbot, window) -> None:
-    from csconsole.services import preferences
+def test_sla_policy_of_a_queue_from_its_context_menu(qtbot, window) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from csconsole.services import sla
     from csconsole.ui.dialogs.sla import SlaDialog
 
     billing = queries.queue_by_name(window.store, "Billing")
@@ -173,8 +175,22 @@ def test_sla_targets_of_a_queue(qtbot, window) -> None:
     window.registry[ActionId.SLA_TARGETS].trigger()
     dialog = window.dialogs.active
     assert isinstance(dialog, SlaDialog)
-    assert dialog.minutes["urgent"].value() == 15  # the default shows until a queue has its own
-    dialog.minutes["urgent"].setValue(10)
+    assert dialog.follow.isChecked()  # no policy of its own yet: it follows the store-wide one
+    assert dialog.targets[("urgent", "first")].value() == 15  # the defaults show
+    dialog.follow.setChecked(False)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    dialog.hours.setText("mon-fri 09:00-25:00")
+    assert not ok.isEnabled() and '"25:00"' in dialog.preview.text()  # named as it is typed; OK stays off
+    dialog.hours.setText("mon-fri 09:00-17:00")
+    dialog.zone.setCurrentText("Europe/Berlin")
+    dialog.holidays.setText("DE-BY")
+    dialog.targets[("urgent", "first")].setValue(10)
+    assert ok.isEnabled() and "(Europe/Berlin)" in dialog.preview.text()
     dialog.accept()
-    qtbot.waitUntil(lambda: preferences.queue_targets(window.store, billing.id)["urgent"] == 10, timeout=3000)
-    assert preferences.queue_targets(window.store, queries.queue_by_name(window.store, "Returns").id)["urgent"] == 15
+    qtbot.waitUntil(lambda: sla.policy_for(window.store, billing.id).own, timeout=5000)
+    policy = sla.policy_for(window.store, billing.id).policy
+    assert policy.schedule is not None and policy.schedule.timezone == "Europe/Berlin"
+    assert policy.targets.resolve("urgent").first == 10 and policy.targets.resolve("high").first == 60
+    qtbot.waitUntil(lambda: "SLA policy of Billing saved" in window.messages.last, timeout=5000)
+    returns = queries.queue_by_name(window.store, "Returns").id
+    assert not sla.policy_for(window.store, returns).own

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from csconsole.store.schema import MIGRATION_STEPS, TABLES, Data, Migration, Native, Table
+from csconsole.store.schema import MIGRATION_STEPS, TABLES, AddColumn, Data, Migration, Native, Table
 
 # STRICT's types as PostgreSQL's: 64-bit integers like SQLite's, and text compared byte by byte (the
 # "C" collation, as SQLite's BINARY), so both engines sort, page and compare names alike.
@@ -79,6 +79,8 @@ def postgres_statements(migration: Migration) -> Iterator[str | Data]:
     for step in migration.steps:
         if isinstance(step, Table):
             yield postgres_table(step)
+        elif isinstance(step, AddColumn):
+            yield f"ALTER TABLE {step.table} ADD COLUMN {_postgres_column(step.definition, step.table)}"
         elif isinstance(step, Native):
             if step.postgres:
                 yield step.postgres

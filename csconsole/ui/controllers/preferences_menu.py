@@ -1,4 +1,5 @@
-"""Preferences and the theme: this console's settings at once, the store's SLA targets in one commit.
+"""Preferences and the theme: this console's settings at once; the store's SLA policies each in its own
+dialog (``SlaPolicyEditor``), saved when that dialog is.
 
 Owns PREFERENCES and the three THEME actions. Settings are this console's own (QSettings), not the
 store's: when they change what a screen shows (the recovery triggers), the runner announces it.
@@ -11,13 +12,15 @@ from functools import partial
 
 from PySide6.QtCore import QObject, Qt
 
-from csconsole.services import Store, preferences, queries, recovery
+from csconsole.services import recovery
+from csconsole.services import sla as sla_service
 from csconsole.services.changes import Kind
 from csconsole.settings import Prefs, Settings
 from csconsole.ui import theme
 from csconsole.ui.accessibility import name_controls
 from csconsole.ui.actions import ActionId, Actions
-from csconsole.ui.dialogs.preferences_dialog import Choices, PreferencesDialog, QueueTargets
+from csconsole.ui.controllers.sla_policies import SlaPolicyEditor
+from csconsole.ui.dialogs.preferences_dialog import Choices, PreferencesDialog
 from csconsole.ui.messages import Dialogs, Messages
 from csconsole.ui.runner import Runner
 from csconsole.ui.who import Who
@@ -27,11 +30,12 @@ THEMES = {ActionId.THEME_SYSTEM: "system", ActionId.THEME_LIGHT: "light", Action
 
 class PreferencesMenu(QObject):
     def __init__(self, runner: Runner, actions: Actions, who: Who, settings: Settings, messages: Messages,
-                 dialogs: Dialogs, poll_interval_changed: Callable[[int], None],
+                 dialogs: Dialogs, poll_interval_changed: Callable[[int], None], sla_policies: SlaPolicyEditor,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner, self._actions, self._who, self._settings = runner, actions, who, settings
         self._messages, self._dialogs, self._poll_interval_changed = messages, dialogs, poll_interval_changed
+        self._sla_policies = sla_policies
         self.checklist_editor: QObject | None = None  # the checklist editor opened from the dialog (tests)
         actions.on_trigger(ActionId.PREFERENCES, self.show_preferences)
         theme_now = settings.get(Prefs.THEME)
@@ -46,11 +50,10 @@ class PreferencesMenu(QObject):
         theme.apply(name)
 
     def preference_choices(self) -> Choices:
-        """What is in force now: this console's QSettings and the store's SLA targets."""
-        store = self._runner.store
-        targets = [QueueTargets(q.id, q.name, preferences.queue_targets(store, q.id)) for q in queries.queues(store)]
+        """What is in force now: this console's QSettings and the store's SLA policies."""
         return Choices(self._settings.get(Prefs.THEME), self._settings.get(Prefs.POLL_MS),
-                       self._settings.get(Prefs.REASONS), self._settings.get(Prefs.CHECKLIST), targets,
+                       self._settings.get(Prefs.REASONS), self._settings.get(Prefs.CHECKLIST),
+                       sla_service.policies(self._runner.store),
                        self._settings.recovery_triggers(), self._settings.get(Prefs.CURRENCY))
 
     def show_preferences(self) -> None:
@@ -69,7 +72,9 @@ class PreferencesMenu(QObject):
         dialog.identity_requested.connect(partial(leave_for, ActionId.IDENTITY))
         dialog.pin_requested.connect(partial(leave_for, ActionId.SET_PIN))
         dialog.checklists_requested.connect(lambda: self._edit_checklists(dialog))
-        self._dialogs.open(dialog, lambda: self.save_preferences(dialog.choices(), dialog.changed_targets()))
+        dialog.sla_edit_requested.connect(lambda queue_id: self._sla_policies.edit(
+            queue_id, dialog, lambda: dialog.set_policies(sla_service.policies(self._runner.store))))
+        self._dialogs.open(dialog, lambda: self.save_preferences(dialog.choices()))
 
     def _edit_checklists(self, dialog: PreferencesDialog) -> None:
         from csconsole.ui.recovery_screens.checklists import ChecklistDialog  # the recovery view's own editor
@@ -83,8 +88,8 @@ class PreferencesMenu(QObject):
         name_controls(editor)
         editor.open()
 
-    def save_preferences(self, choices: Choices, changed: list[QueueTargets]) -> None:
-        """This console's settings at once; changed SLA targets in the store, in one background commit."""
+    def save_preferences(self, choices: Choices) -> None:
+        """This console's settings, at once (SLA policies were saved by their own dialog)."""
         if choices.theme != self._settings.get(Prefs.THEME):
             self.set_theme(choices.theme)
         if choices.poll_ms != self._settings.get(Prefs.POLL_MS):
@@ -98,14 +103,4 @@ class PreferencesMenu(QObject):
         self._settings.set(Prefs.CURRENCY, choices.currency)
         self._settings.sync()
         self._runner.announce_settings(Kind.PREFERENCES)  # the recovery view re-reads its proposals
-        if not changed or self._runner.read_only:
-            self._messages.show(self.tr("Preferences saved."))
-            return
-
-        def job(store: Store) -> int:
-            return sum(preferences.set_queue_targets(store, q.queue_id, dict(q.minutes)) for q in changed)
-
-        self._runner.commit(job, lambda moved: self._messages.show(
-            self.tr("Preferences saved; SLA targets of {0} queues changed, {1} open tickets re-timed")
-            .format(len(changed), moved)), self._messages.error,
-            touches=[Kind.SLA_TARGETS, Kind.TICKETS, Kind.QUEUES])
+        self._messages.show(self.tr("Preferences saved."))

@@ -1,6 +1,6 @@
-"""The queues on the left and the floor's counts in the status bar; adding a queue and its SLA targets.
+"""The queues on the left and the floor's counts in the status bar; adding a queue, editing its SLA policy.
 
-Owns NEW_QUEUE and SLA_TARGETS. The floor stats are read off the GUI thread, when a commit changed
+Owns NEW_QUEUE and SLA_TARGETS (the policy dialog itself is ``SlaPolicyEditor``'s). The floor stats are read off the GUI thread, when a commit changed
 tickets or queues and on the window's slow tick (ages and SLA clocks move on).
 """
 
@@ -12,11 +12,11 @@ from datetime import datetime
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QInputDialog, QLabel, QTableView
 
-from csconsole.services import people, preferences, queries
+from csconsole.services import people, queries
 from csconsole.services.changes import Kind
 from csconsole.ui.actions import ActionId, Actions
 from csconsole.ui.changes_event import Changes
-from csconsole.ui.dialogs.sla import SlaDialog
+from csconsole.ui.controllers.sla_policies import SlaPolicyEditor
 from csconsole.ui.messages import Dialogs, Messages
 from csconsole.ui.models.queues import QueuesModel
 from csconsole.ui.runner import Runner
@@ -27,12 +27,14 @@ STATS_KINDS = (Kind.TICKETS, Kind.QUEUES, Kind.SLA_TARGETS)
 class QueuesPanel(QObject):
     def __init__(self, runner: Runner, actions: Actions, view: QTableView, model: QueuesModel,
                  counts_label: QLabel, refreshed_label: QLabel, messages: Messages, dialogs: Dialogs,
-                 current_queue_id: Callable[[], int], parent: QObject | None = None) -> None:
+                 current_queue_id: Callable[[], int], sla_policies: SlaPolicyEditor,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner, self._view, self._model = runner, view, model
         self._counts, self._refreshed = counts_label, refreshed_label
         self._messages, self._dialogs = messages, dialogs
         self._current_queue_id = current_queue_id  # the queue the ticket list shows
+        self._sla_policies = sla_policies
         actions.on_trigger(ActionId.NEW_QUEUE, self.add_queue)
         actions.on_trigger(ActionId.SLA_TARGETS, self.edit_sla_targets)
         view.addAction(actions[ActionId.SLA_TARGETS])  # right-click on a queue
@@ -71,17 +73,4 @@ class QueuesPanel(QObject):
         if stats is None or stats.queue_id < 0:
             self._messages.error(self.tr("Pick a queue on the left first."))
             return
-        queue_id, name = stats.queue_id, stats.name
-
-        # A small read on the GUI thread's connection, as the detail pane's: the dialog opens at once.
-        dialog = SlaDialog(name, preferences.queue_targets(self._runner.store, queue_id), self._dialogs.parent_widget)
-
-        def accepted() -> None:
-            minutes = dialog.values()
-            self._runner.commit(
-                lambda s: preferences.set_queue_targets(s, queue_id, minutes),
-                lambda moved: self._messages.show(
-                    self.tr("SLA targets of {0} saved; {1} open tickets re-timed").format(name, moved)),
-                self._messages.error, touches=[Kind.SLA_TARGETS, Kind.TICKETS, Kind.QUEUES])
-
-        self._dialogs.open(dialog, accepted)
+        self._sla_policies.edit(stats.queue_id)

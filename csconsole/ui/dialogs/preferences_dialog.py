@@ -1,5 +1,5 @@
 """Edit → Preferences: this console's own settings (QSettings, declared in csconsole/settings.py) and the
-floor's business settings kept in the store (SLA targets per queue and priority, recovery checklists).
+floor's business settings kept in the store (SLA policies per queue, recovery checklists).
 
 The dialog only collects values; ``Preferences.save`` in the window writes them (the store through
 services, off the GUI thread).
@@ -7,7 +7,7 @@ services, off the GUI thread).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
@@ -19,34 +19,26 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from csconsole.domain.recovery import RecoveryTriggers
 from csconsole.domain.rules import REASSIGN_REASONS
-from csconsole.domain.sla import DEFAULT_TARGETS
-from csconsole.domain.words import Priority
-from csconsole.services.preferences import MAX_TARGET_MINUTES
+from csconsole.domain.sla_spec import describe_schedule
+from csconsole.services.sla import PolicyInForce
 
 THEMES = ("system", "light", "dark")
-
-
-@dataclass(frozen=True)
-class QueueTargets:
-    queue_id: int
-    name: str
-    minutes: Mapping[str, int]  # priority → minutes in force
 
 
 @dataclass(frozen=True)
@@ -57,7 +49,7 @@ class Choices:
     poll_ms: int
     reasons: list[str]
     checklist: str
-    targets: list[QueueTargets]
+    policies: list[PolicyInForce]  # shown; each is edited in its own dialog, saved when that one is
     triggers: RecoveryTriggers = RecoveryTriggers()
     currency: str = ""  # ISO code shown with goodwill amounts; empty: the locale's
 
@@ -66,18 +58,18 @@ class PreferencesDialog(QDialog):
     identity_requested = Signal()
     pin_requested = Signal()
     checklists_requested = Signal()
+    sla_edit_requested = Signal(object)  # a queue id, or None: the store-wide policy
 
     def __init__(self, now: Choices, checklists: Sequence[str], who: str, *, read_only: bool,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("preferences_dialog")
         self.setWindowTitle(self.tr("Preferences"))
-        self._targets = now.targets
         self.tabs = QTabWidget()
         self.tabs.setObjectName("preference_tabs")
         self.tabs.setAccessibleName(self.tr("Preference pages"))
         self.tabs.addTab(self._console_page(now, who), self.tr("This &console"))
-        self.tabs.addTab(self._sla_page(now.targets, read_only), self.tr("&SLA targets"))
+        self.tabs.addTab(self._sla_page(now.policies, read_only), self.tr("&SLA policies"))
         self.tabs.addTab(self._reasons_page(now.reasons), self.tr("&Reassignment"))
         self.tabs.addTab(self._recovery_page(checklists, now.checklist, now.triggers, read_only), self.tr("Reco&very"))
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -137,50 +129,60 @@ class PreferencesDialog(QDialog):
         form.addRow("", row)
         return page
 
-    def _sla_page(self, targets: list[QueueTargets], read_only: bool) -> QWidget:
+    def _sla_page(self, policies: list[PolicyInForce], read_only: bool) -> QWidget:
         page = QWidget()
         outer = QVBoxLayout(page)
-        intro = QLabel(self.tr("Minutes a customer may wait for a response, per queue and priority. Kept in the "
-                               "store for every console; open tickets move to new targets at once."))
+        intro = QLabel(self.tr("Business hours, holidays and targets (first reply, next reply, resolution) per queue; "
+                               "a queue without its own follows the store-wide policy. Kept in the store for every "
+                               "console; open tickets are re-timed when a policy is saved."))
         intro.setWordWrap(True)
         outer.addWidget(intro)
-        grid_widget = QWidget()
-        grid = QGridLayout(grid_widget)
-        self.sla: dict[tuple[int, str], QSpinBox] = {}
-        priorities = list(Priority)
-        for column, priority in enumerate(priorities, 1):
-            head = QLabel(f"<b>{priority.value.capitalize()}</b>")
-            head.setToolTip(self.tr("Default: {0} min").format(DEFAULT_TARGETS[priority]))
-            grid.addWidget(head, 0, column, Qt.AlignmentFlag.AlignCenter)
-        for row, queue in enumerate(targets, 1):
-            grid.addWidget(QLabel(queue.name), row, 0)
-            for column, priority in enumerate(priorities, 1):
-                box = QSpinBox()
-                box.setObjectName(f"sla_{queue.queue_id}_{priority.value}")
-                box.setRange(1, MAX_TARGET_MINUTES)
-                box.setSuffix(self.tr(" min"))
-                box.setValue(queue.minutes.get(priority.value, DEFAULT_TARGETS[priority]))
-                box.setAccessibleName(self.tr("{0}, {1} target in minutes").format(queue.name, priority.value))
-                box.setToolTip(self.tr("Default: {0} min").format(DEFAULT_TARGETS[priority]))
-                box.setEnabled(not read_only)
-                self.sla[(queue.queue_id, priority.value)] = box
-                grid.addWidget(box, row, column)  # added row by row: Tab walks each queue's priorities in turn
-        grid.setRowStretch(len(targets) + 1, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(grid_widget)
-        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        outer.addWidget(scroll, 1)
-        if not targets:
-            outer.addWidget(QLabel(self.tr("No queues yet: add one from the File menu.")))
-        self.sla_defaults = QPushButton(self.tr("&Defaults for every queue"), objectName="sla_defaults")
-        self.sla_defaults.setAccessibleDescription(self.tr("Put every target back to the default minutes"))
-        self.sla_defaults.clicked.connect(self._sla_to_defaults)
-        self.sla_defaults.setEnabled(not read_only and bool(targets))
-        outer.addWidget(self.sla_defaults, 0, Qt.AlignmentFlag.AlignLeft)
+        self.sla_table = QTreeWidget(objectName="sla_policies")
+        self.sla_table.setHeaderLabels([self.tr("Queue"), self.tr("Hours"), self.tr("Targets"), self.tr("Policy")])
+        self.sla_table.setRootIsDecorated(False)
+        self.sla_table.setAlternatingRowColors(True)
+        self.sla_table.setAccessibleName(self.tr("SLA policies in force"))
+        self.sla_table.itemDoubleClicked.connect(lambda _item, _column: self._edit_sla())
+        outer.addWidget(self.sla_table, 1)
+        self.sla_edit = QPushButton(self.tr("&Edit the selected policy…"), objectName="sla_edit")
+        self.sla_edit.setAccessibleName(self.tr("Edit the selected SLA policy"))
+        self.sla_edit.setAccessibleDescription(self.tr("Business hours, time zone, holidays and targets"))
+        self.sla_edit.clicked.connect(self._edit_sla)
+        self.sla_edit.setEnabled(not read_only)
+        outer.addWidget(self.sla_edit, 0, Qt.AlignmentFlag.AlignLeft)
         if read_only:
-            outer.addWidget(QLabel(self.tr("The store is open read-only: targets cannot be changed here.")))
+            outer.addWidget(QLabel(self.tr("The store is open read-only: policies cannot be changed here.")))
+        self.set_policies(policies)
         return page
+
+    def set_policies(self, policies: list[PolicyInForce]) -> None:
+        """Show the policies in force (again, after one was saved), keeping the row that was selected."""
+        self._policies = list(policies)
+        chosen = self.sla_table.currentItem()
+        keep = chosen.data(0, Qt.ItemDataRole.UserRole) if chosen is not None else None
+        self.sla_table.clear()
+        for row in policies:
+            whose = self.tr("own") if row.own else (self.tr("store-wide") if row.queue_id is not None
+                                                    else self.tr("defaults"))
+            targets = row.policy.targets.to_text() or self.tr("defaults")
+            hours = describe_schedule(row.policy.schedule)
+            item = QTreeWidgetItem([row.name, hours, targets, whose])
+            item.setData(0, Qt.ItemDataRole.UserRole, row.queue_id)
+            for column, text in enumerate((row.name, hours, targets, whose)):
+                item.setToolTip(column, text)
+            self.sla_table.addTopLevelItem(item)
+            if row.queue_id == keep:
+                self.sla_table.setCurrentItem(item)
+        first = self.sla_table.topLevelItem(0)
+        if self.sla_table.currentItem() is None and first is not None:
+            self.sla_table.setCurrentItem(first)
+        for column in range(3):
+            self.sla_table.resizeColumnToContents(column)
+
+    def _edit_sla(self) -> None:
+        item = self.sla_table.currentItem()
+        if item is not None and self.sla_edit.isEnabled():
+            self.sla_edit_requested.emit(item.data(0, Qt.ItemDataRole.UserRole))
 
     def _reasons_page(self, reasons: list[str]) -> QWidget:
         page = QWidget()
@@ -282,21 +284,10 @@ class PreferencesDialog(QDialog):
         self.reasons.insertItem(row + by, item)
         self.reasons.setCurrentRow(row + by)
 
-    def _sla_to_defaults(self) -> None:
-        for (_queue, priority), box in self.sla.items():
-            box.setValue(DEFAULT_TARGETS[Priority(priority)])
-
     # --- what was chosen -----------------------------------------------------------------------------
     def choices(self) -> Choices:
         reasons = [t for i in range(self.reasons.count()) if (t := self.reasons.item(i).text().strip())]
-        targets = [QueueTargets(q.queue_id, q.name, {p.value: self.sla[(q.queue_id, p.value)].value()
-                                                     for p in Priority}) for q in self._targets]
         triggers = RecoveryTriggers(self.trigger_bounces.value(), self.trigger_contacts.value(),
                                     self.trigger_loyal.isChecked())
         return Choices(str(self.theme.currentData()), self.poll.value(), reasons or list(REASSIGN_REASONS),
-                       self.checklist.currentText(), targets, triggers, self.currency.text().strip().upper())
-
-    def changed_targets(self) -> list[QueueTargets]:
-        """The queues whose targets were changed in the dialog."""
-        before = {q.queue_id: dict(q.minutes) for q in self._targets}
-        return [q for q in self.choices().targets if dict(q.minutes) != before[q.queue_id]]
+                       self.checklist.currentText(), self._policies, triggers, self.currency.text().strip().upper())

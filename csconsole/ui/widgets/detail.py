@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -11,6 +12,8 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 from csconsole.domain import clock
 from csconsole.domain.read_models import EventView
 from csconsole.domain.recovery import RecoveryCase
+from csconsole.domain.sla_clock import ClockState
+from csconsole.domain.sla_view import ClockView
 from csconsole.domain.words import EventKind, SlaState, Tier
 from csconsole.services.queries import TicketDetail
 from csconsole.ui import colours, durations
@@ -43,6 +46,10 @@ class DetailPane(QScrollArea):
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.clocks = QLabel(objectName="sla_clocks")  # first reply, next reply, resolution: each as it stands
+        self.clocks.setWordWrap(True)
+        self.clocks.setTextFormat(Qt.TextFormat.RichText)
+        self.clocks.setAccessibleName(self.tr("SLA clocks"))
         self.flags = QLabel()
         self.flags.setWordWrap(True)
         self.zendesk = QLabel(objectName="zendesk_line")  # where our counts and Zendesk's differ
@@ -71,7 +78,7 @@ class DetailPane(QScrollArea):
         self.watched = False
         self._story = [_section(self.tr("Holder path")), self.path, _section(self.tr("Customer contacts")),
                        self.contacts, _section(self.tr("History (newest first)")), self.events]
-        for w in (self.title, self.header, self.flags, self.zendesk, self.recovery, *self._story):
+        for w in (self.title, self.header, self.clocks, self.flags, self.zendesk, self.recovery, *self._story):
             layout.addWidget(w)
         layout.addStretch(1)
         self.setWidget(body)
@@ -80,7 +87,7 @@ class DetailPane(QScrollArea):
     def show_nothing(self, message: str = "") -> None:
         self.ticket_id = None
         self.title.setText(f"<i>{escape(message or self.tr('Select a ticket to see its story.'))}</i>")
-        for label in (self.header, self.flags, self.contacts):
+        for label in (self.header, self.clocks, self.flags, self.contacts):
             label.clear()
         self.set_zendesk("")
         self.recovery.clear()
@@ -104,6 +111,27 @@ class DetailPane(QScrollArea):
             if step.fields.get("outcome"):
                 parts.append(self.tr("outcome: {0}").format(escape(str(step.fields["outcome"]))))
         return " · ".join(parts)
+
+    def _clock_text(self, view: ClockView, now: str, ink: Callable[[str], str]) -> str:
+        """``First reply: 2h 10m left (Fri 17:00)``, ``paused, 3h 05m left``, ``met, 12m to spare``,
+        ``breached by 1h 20m``: in business time, as the clock counts."""
+        label = {"first_reply": self.tr("First reply"), "next_reply": self.tr("Next reply"),
+                 "resolution": self.tr("Resolution")}[view.name]
+        left = view.minutes_left
+        spare = durations.span(left) if left is not None else "—"
+        if view.state is ClockState.MET:
+            text = self.tr("met, {0} to spare").format(spare)
+        elif view.state is ClockState.BREACHED or (left is not None and left <= 0):
+            text = self.tr("breached by {0}").format(spare)
+        elif view.state is ClockState.PAUSED:
+            text = self.tr("paused while pending, {0} left").format(spare)
+        else:
+            due = f" ({durations.local_time(view.due_at)[5:]})" if view.due_at else ""
+            text = self.tr("{0} left{1}").format(spare, due)
+        hue = colours.sla_hue(view.sla_state) if view.state in (ClockState.RUNNING, ClockState.PAUSED) else (
+            colours.RED if view.state is ClockState.BREACHED else None)
+        body = f"<span style='color:{ink(hue)}'>{escape(text)}</span>" if hue else escape(text)
+        return f"{escape(label)}: {body}"
 
     def set_zendesk(self, line: str) -> None:
         """A small line under the flags: what Zendesk counts where our events count otherwise."""
@@ -134,7 +162,8 @@ class DetailPane(QScrollArea):
                   if detail.customer_since else "")
         state = row.sla_state(now)
         hue = colours.sla_hue(state)
-        sla = durations.countdown(row.sla_due_at, now) if state is not SlaState.NONE else self.tr("clock stopped")
+        stopped = self.tr("paused while pending") if row.sla_paused else self.tr("clocks stopped")
+        sla = durations.countdown(row.sla_due_at, now) if state is not SlaState.NONE else stopped
         sla_html = f"<span style='color:{ink(hue)}'><b>{escape(sla)}</b></span>" if hue else escape(sla)
         self.header.setText(
             f"<b>{escape(row.customer)}</b>{loyal}{' · ' + escape(tenure) if tenure else ''}<br>"
@@ -143,6 +172,8 @@ class DetailPane(QScrollArea):
             f"{escape(self.tr('With'))}: <b>{escape(row.queue)}/{escape(row.owner or '—')}</b> · "
             f"{escape(self.tr('opened {0} ago').format(durations.age(row.created_at, now)))}"
         )
+        self.clocks.setText(" · ".join(self._clock_text(view, now, ink) for view in detail.clocks
+                                       if view.state is not ClockState.OFF))
         warnings = []
         if row.bounces:
             bounced = plural(row.bounces, self.tr("bounced {0} time"), self.tr("bounced {0} times"))
