@@ -21,7 +21,8 @@ from csconsole.domain.rules import (
     require_text,
 )
 from csconsole.domain.ticket import Event, TicketState
-from csconsole.domain.words import Channel, EventKind, Priority, Status, parse_enum
+from csconsole.domain.tier import tier_of
+from csconsole.domain.words import Channel, EventKind, Priority, Status, Tier, parse_enum
 from csconsole.services.changes import Change, TicketChange
 from csconsole.store import directory, queries, registry, table_dump
 from csconsole.store.ledger import Ledger, load_state
@@ -76,18 +77,19 @@ def create_ticket(
         ledger = Ledger(store)
         if actor_id is not None:
             active_agent(ledger, actor_id)
-        known = directory.customer_by_name(store, name) or registry.add_customer(ledger, name, when)
+        found = directory.customer_by_name(store, name)
+        known = found or registry.add_customer(ledger, name, when)
         if not directory.queue_exists(store, queue_id):
             raise NotFound(f"no queue with id {queue_id}")
         ticket_id = ledger.new_ticket_id()
         reference = (ref or f"CS-{ticket_id:06d}").strip()
         if queries.ref_taken(store, reference):
             raise BadInput(f"a ticket with reference {reference} already exists")
-        created = Event(
-            ticket_id, EventKind.CREATED, when, actor_id,
-            {"customer": known.id, "subject": text, "channel": channel_value,
-             "priority": priority_value, "queue": queue_id},
-        )
+        data: dict[str, object] = {"customer": known.id, "subject": text, "channel": channel_value,
+                                   "priority": priority_value, "queue": queue_id}
+        if found is not None and tier_of(found.since, found.resolved_tickets, when) is Tier.LOYAL:
+            data["tier"] = Tier.LOYAL.value  # fixed at creation: the SLA targets a loyal customer is owed
+        created = Event(ticket_id, EventKind.CREATED, when, actor_id, data)
         state = ledger.open_ticket(ticket_id, reference, created)
         change = TicketChange(ticket_id, (created.seq or 0,), state.holder, state.holder, "new", state.status)
     return Change("create", (change,))

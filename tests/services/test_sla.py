@@ -113,3 +113,19 @@ def test_only_a_supervisor_or_manager_sets_a_policy(floor: Floor) -> None:
         sla.set_policy(floor.store, 99, BERLIN)
     assert audit.head(floor.store) == head
     assert sla.set_policy(floor.store, floor.tech, BERLIN, actor_id=floor.max.id).policy.own
+
+
+def test_a_loyal_customer_gets_the_tighter_loyal_target_fixed_at_creation(floor: Floor) -> None:
+    sla.set_policy(floor.store, floor.tech, DEFAULT_POLICY.amended(targets=["normal@loyal:first=60",
+                                                                            "low@loyal:first=999"]))
+    for n in range(5):  # five resolved tickets make a customer loyal (DESIGN §1)
+        tid = _open(floor, at=f"2026-03-0{n + 1}T08:00:00Z")
+        tickets.take(floor.store, tid, actor_id=floor.raj.id, at=f"2026-03-0{n + 1}T08:05:00Z")
+        tickets.set_status(floor.store, tid, actor_id=floor.raj.id, status="resolved", note="done",
+                           at=f"2026-03-0{n + 1}T08:10:00Z")
+    loyal = _row(floor, _open(floor, at="2026-03-09T10:00:00Z"))
+    assert loyal.customer_tier.value == "loyal"
+    assert loyal.first_reply_due_at == "2026-03-09T11:00:00Z"  # 60 minutes, not the standard 240
+    slower = _row(floor, _open(floor, at="2026-03-09T10:00:00Z", priority="low"))
+    assert slower.first_reply_due_at == "2026-03-09T18:00:00Z"  # never slower than standard: 480, not 999
+    _holds(floor)
