@@ -4,7 +4,7 @@
     Xvfb :99 -screen 0 1280x720x24 -nolisten tcp &
     DISPLAY=:99 QT_QPA_PLATFORM=xcb python docs/screenshots.py /tmp/ux-demo.db --size 1280x720 --theme light
 
-writes main, reassign, recovery and dashboard PNGs named ``<shot>-<size>-<theme>.png`` into ``--out``
+writes main, reassign, recovery, dashboard and sla (a queue's SLA policy being edited) PNGs named ``<shot>-<size>-<theme>.png`` into ``--out``
 (a scratch folder by default: pick the ones the README shows and copy them to docs/). The screen of the X
 server must be the size asked for: the shots are of the whole screen, dialogs included.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-SHOTS = ("main", "reassign", "recovery", "dashboard")
+SHOTS = ("main", "reassign", "recovery", "dashboard", "sla")
 
 
 def main() -> int:
@@ -76,6 +76,17 @@ def main() -> int:
             dialog.agents.selectRow(0)  # type: ignore[attr-defined]  # the likeliest agent
             dialog.detail.setText("one owner until the outage is over")  # type: ignore[attr-defined]
 
+    def sla_policy() -> None:
+        window.queues_view.selectRow(1)  # the first queue: its SLA policy from the context menu's action
+        window.registry[ActionId.SLA_TARGETS].trigger()
+        dialog = window.dialogs.active
+        if dialog is not None:
+            dialog.follow.setChecked(False)  # type: ignore[attr-defined]
+            dialog.hours.setText("mon-fri 08:00-18:00; sat 09:00-13:00")  # type: ignore[attr-defined]
+            dialog.zone.setCurrentText("Europe/Berlin")  # type: ignore[attr-defined]
+            dialog.holidays.setText("DE-BY")  # type: ignore[attr-defined]
+            dialog.closed.setText("2026-12-24,2026-12-31")  # type: ignore[attr-defined]
+
     def close_dialog() -> None:
         dialog: QWidget | None = window.dialogs.active
         if dialog is not None:
@@ -96,6 +107,9 @@ def main() -> int:
         steps += [(300, lambda: window.registry[ActionId.DASHBOARD_PANEL].setChecked(True)),
                   (200, lambda: _fill_screen(window.findChild(QWidget, "window_dashboard_panel"), width, height)),
                   (3000, grab("dashboard"))]
+    if "sla" in wanted:
+        steps += [(300, lambda: window.registry[ActionId.DASHBOARD_PANEL].setChecked(False)),
+                  (300, sla_policy), (1200, grab("sla")), (100, close_dialog)]
     steps.append((300, app.quit))
 
     def run(index: int) -> None:

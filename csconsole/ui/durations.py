@@ -53,6 +53,11 @@ def countdown(due: str | None, now: str) -> str:
     return f"{span(left)} left" if left > 0 else f"{span(left)} late"
 
 
+def local_day(at: str) -> str:
+    """A due time as a person plans by it, in the user's local time: ``Thu 03 Dec 14:54``."""
+    return clock.from_text(at).astimezone().strftime("%a %d %b %H:%M")
+
+
 def local_time(at: str) -> str:
     """The store's UTC text shown in the user's local time, to the minute."""
     return clock.from_text(at).astimezone().strftime("%Y-%m-%d %H:%M")

@@ -126,7 +126,7 @@ class DetailPane(QScrollArea):
         elif view.state is ClockState.PAUSED:
             text = self.tr("paused while pending, {0} left").format(spare)
         else:
-            due = f" ({durations.local_time(view.due_at)[5:]})" if view.due_at else ""
+            due = f" ({durations.local_day(view.due_at)})" if view.due_at else ""
             text = self.tr("{0} left{1}").format(spare, due)
         hue = colours.sla_hue(view.sla_state) if view.state in (ClockState.RUNNING, ClockState.PAUSED) else (
             colours.RED if view.state is ClockState.BREACHED else None)
