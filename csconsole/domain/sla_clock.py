@@ -361,4 +361,8 @@ def _plain(value: float | None) -> float | int | None:
 
 def _earliest(texts: Iterable[str | None]) -> str | None:
     present = [text for text in texts if text is not None]
-    return min(present, key=to_seconds) if present else None
+    if not present:
+        return None
+    if all(len(text) == 20 for text in present):  # whole seconds, one format: text order is time order
+        return min(present)
+    return min(present, key=to_seconds)
