@@ -80,7 +80,7 @@ def load_events(store: Store, ticket_id: int) -> list[Event]:
     ]
 
 
-_POLICY_KINDS = (EventKind.QUEUE_ADDED.value, EventKind.QUEUE_TARGETS_SET.value, EventKind.SLA_POLICY_SET.value)
+POLICY_KINDS = (EventKind.QUEUE_ADDED.value, EventKind.QUEUE_TARGETS_SET.value, EventKind.SLA_POLICY_SET.value)
 _POLICY_EVENTS = "FROM events WHERE ticket_id IS NULL AND kind IN (?, ?, ?)"  # the partial index on their kind
 
 
@@ -88,7 +88,7 @@ def policy_registry(store: Store) -> Registry:
     """The queues and their SLA policies as their events leave them (the book, ``policy_of``)."""
     registry = Registry()
     for seq, kind, at, actor, data in store._conn.execute(
-        f"SELECT seq, kind, at, actor_id, data {_POLICY_EVENTS} ORDER BY seq", _POLICY_KINDS
+        f"SELECT seq, kind, at, actor_id, data {_POLICY_EVENTS} ORDER BY seq", POLICY_KINDS
     ):
         registry.apply(Event(None, kind, at, actor, json.loads(data), seq))
     return registry
@@ -98,7 +98,7 @@ def policy_book(store: Store) -> PolicyBook:
     """Every SLA policy the store has had, in the order made (``sla_policy.PolicyBook``). Kept with the
     store while its last policy event stays the same: a policy is parsed and compiled once."""
     latest = store._conn.execute(f"SELECT seq, hash {_POLICY_EVENTS} ORDER BY seq DESC LIMIT 1",
-                                 _POLICY_KINDS).fetchone()  # its hash: a rolled-back seq may come again
+                                 POLICY_KINDS).fetchone()  # its hash: a rolled-back seq may come again
     latest = None if latest is None else tuple(latest)
     cached = store._kept.get("policy_book")
     if cached is not None and cached[0] == latest:

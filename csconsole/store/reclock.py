@@ -17,25 +17,21 @@ from typing import Any
 
 from csconsole.domain.registry import Registry
 from csconsole.domain.ticket import Event, fold
+from csconsole.store.ledger import POLICY_KINDS, SLA_COLUMNS, sla_values
 
 RANGE = 2_000
-_POLICY_KINDS = ("queue_added", "queue_targets_set", "sla_policy_set")
-_COLUMNS = ("sla_due_at", "sla_risk_at", "sla_breaches", "first_reply_due_at", "next_reply_due_at",
-            "resolution_due_at", "sla_paused", "sla_clocks")
 
 
 def reclock(conn: Any) -> int:
     """Write the SLA columns of every ticket; returns how many tickets."""
-    from csconsole.store.ledger import sla_values  # the one spelling of the columns' values
-
     registry = Registry()
     for seq, kind, at, actor, data in conn.execute(
         "SELECT seq, kind, at, actor_id, data FROM events WHERE ticket_id IS NULL AND kind IN (?, ?, ?) "
-        "ORDER BY seq", _POLICY_KINDS,
+        "ORDER BY seq", POLICY_KINDS,
     ).fetchall():
         registry.apply(Event(None, kind, at, actor, json.loads(data), seq))
     book = registry.book()
-    update = f"UPDATE tickets SET {', '.join(c + ' = ?' for c in _COLUMNS)} WHERE id = ?"
+    update = f"UPDATE tickets SET {', '.join(c + ' = ?' for c in SLA_COLUMNS)} WHERE id = ?"
     done = 0
     low, high = conn.execute("SELECT min(id), max(id) FROM tickets").fetchone()
     if low is None:
