@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from csconsole import __version__, cli_import, cli_recovery, cli_sla, cli_store
+from csconsole import __version__, cli_floor, cli_import, cli_recovery, cli_sla, cli_store
 from csconsole.cli_actor import acting_agent
 from csconsole.cli_output import EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, ProgressBar, UsageError, shown
 from csconsole.cli_store import add_store, named_store, open_named
@@ -23,7 +23,7 @@ from csconsole.domain.errors import DomainError
 from csconsole.domain.read_models import SlaFilter, TicketFilter, TicketRow
 
 COMMANDS = ("gui", "demo", "import", "tickets", "reassign", "stats", "audit", "rebuild", "export",
-            *cli_store.COMMANDS, *cli_recovery.COMMANDS, *cli_sla.COMMANDS)
+            *cli_store.COMMANDS, *cli_recovery.COMMANDS, *cli_sla.COMMANDS, *cli_floor.COMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_store.add_parsers(sub)
     cli_recovery.add_parsers(sub)
     cli_sla.add_parsers(sub)
+    cli_floor.add_parsers(sub)
     return parser
 
 
@@ -312,7 +313,7 @@ def _export(args: argparse.Namespace) -> int:
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "gui": _gui, "demo": _demo, "tickets": _tickets, "reassign": _reassign,
     "stats": _stats, "audit": _audit, "rebuild": _rebuild, "export": _export, **cli_store.HANDLERS,
-    **cli_import.HANDLERS, **cli_recovery.HANDLERS, **cli_sla.HANDLERS,
+    **cli_import.HANDLERS, **cli_recovery.HANDLERS, **cli_sla.HANDLERS, **cli_floor.HANDLERS,
 }
 
 

@@ -2,7 +2,10 @@
 console PIN, only with it — typed at the terminal's prompt, or given in ``CSCONSOLE_PIN`` by a script.
 
 On one workstation this is the console's own guard, as the PIN dialog is in the window (README, "What
-the PIN protects"); on a floor's PostgreSQL server the login says who acts.
+the PIN protects"). On a floor's PostgreSQL server the login says who acts: a person's own login (a member
+of a floor group, ``csconsole floor``) acts as the agent of its name alone, ``--as`` naming anyone else is
+refused, and no PIN is asked (the login's password, or the server's other ways in, proved who it is); the
+server refuses the same whatever client writes (``store/postgres/floor_guard.py``).
 """
 
 from __future__ import annotations
@@ -22,9 +25,18 @@ PIN_VARIABLE = "CSCONSOLE_PIN"
 
 
 def acting_agent(store: Store, name: str) -> Agent:
-    """The agent named ``name`` exactly, once their PIN (if they have one) was given; refuses otherwise."""
+    """The agent named ``name`` exactly, once their PIN (if they have one) was given; refuses otherwise.
+    On a server, with a person's own login: that login's agent, and ``name`` must be theirs."""
     from csconsole.services import pin, queries
 
+    login = store.session_login()
+    if login is not None:
+        if login.role == "auditor":
+            raise RuleViolation(f"{login.name} is an auditor's login: it reads the store and changes nothing")
+        if name.strip() != login.name:
+            raise RuleViolation(f"you are logged in to the server as {login.name}: --as cannot name anyone else "
+                                f"({name.strip()}); each person acts as their own login; nothing was written")
+        return queries.agent_by_name(store, login.name)
     agent = queries.agent_by_name(store, name)
     if agent.name != name.strip():
         raise NotFound(f"no agent named {name!r}: --as takes the name exactly as written ({agent.name!r})")

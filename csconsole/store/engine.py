@@ -68,6 +68,9 @@ class Engine(Protocol):
 
     def session_id(self, conn: Any) -> int | None: ...
 
+    def session_login(self, conn: Any) -> Any:
+        """The floor login of this session (``postgres/logins.SessionLogin``), or None: no login is checked."""
+
     def schema_version(self, conn: Any) -> int: ...
 
     def quick_check(self, conn: Any, where: Location) -> list[str]: ...

@@ -22,6 +22,7 @@ from csconsole.store.postgres.url import Location, PostgresURL, parse_location
 
 if TYPE_CHECKING:
     from csconsole.store.engine import Engine
+    from csconsole.store.postgres.logins import SessionLogin
 
 Where = str | os.PathLike[str] | PostgresURL
 
@@ -196,6 +197,11 @@ class Store:
         """Who this connection is to the server (its backend process), so a console can tell its own
         notifications from another desk's; None on SQLite."""
         return self._engine.session_id(self._conn)
+
+    def session_login(self) -> SessionLogin | None:
+        """The floor login this session is on a server (its name is the agent it acts as, its group the
+        role the server enforces); None on SQLite, and for the administrator or a shared console login."""
+        return self._engine.session_login(self._conn)  # type: ignore[no-any-return]
 
     def schema_version(self) -> int:
         return self._engine.schema_version(self._conn)

@@ -13,7 +13,7 @@ import psycopg
 from csconsole.domain.read_models import Order, TicketFilter
 from csconsole.store import search
 from csconsole.store.errors import Retry, StoreError
-from csconsole.store.postgres import errors, notify
+from csconsole.store.postgres import errors, floor_guard, logins, notify
 from csconsole.store.postgres.appends import BEGIN_WRITE
 from csconsole.store.postgres.connection import SCHEMA, Connection
 from csconsole.store.postgres.ddl import expected_postgres_schema
@@ -82,7 +82,7 @@ class PostgresEngine:
 
     def expected_schema(self) -> dict[tuple[str, str], str]:
         """What ``schema_objects`` gives for a store that csconsole made, read from the migrations."""
-        return expected_postgres_schema()
+        return {**expected_postgres_schema(), **floor_guard.expected_triggers()}
 
     def defer_references(self, conn: Connection) -> None:
         """Inside a write: references are checked at COMMIT (every one is DEFERRABLE; ``ddl.py``)."""
@@ -111,6 +111,9 @@ class PostgresEngine:
 
     def session_id(self, conn: Connection) -> int | None:
         return None if conn.lost else conn.backend_pid
+
+    def session_login(self, conn: Connection) -> logins.SessionLogin | None:
+        return logins.session_login(conn)
 
     def schema_version(self, conn: Connection) -> int:
         return stored_version(conn) or 0

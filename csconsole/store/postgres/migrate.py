@@ -5,7 +5,8 @@ Every table lives in the schema ``csconsole``, owned by the role that applies th
 store's administrator). The console connects as a member of ``csconsole_console``, which may read every
 table, insert events but never change or remove one, and write the derived tables; the events triggers
 refuse UPDATE, DELETE and TRUNCATE even from the owner, so only a superuser who switches them off
-can rewrite the log (and ``audit verify`` sees that).
+can rewrite the log (and ``audit verify`` sees that). The floor's own logins, one a person, are
+members of the groups of ``floor_guard.py``, whose every write the server checks against DESIGN §2.
 
 Migrations run in one transaction (PostgreSQL's DDL is transactional), behind an advisory lock so two
 consoles opening a new database at once do not both migrate it.
@@ -17,6 +18,7 @@ import re
 
 from csconsole.domain import clock
 from csconsole.store.errors import StoreError
+from csconsole.store.postgres import floor_guard
 from csconsole.store.postgres.connection import SCHEMA, Connection
 from csconsole.store.postgres.ddl import postgres_statements
 from csconsole.store.schema import MIGRATION_STEPS, SCHEMA_VERSION, Data, newer_store
@@ -91,6 +93,7 @@ def apply_migrations(conn: Connection, where: str, *, console_role: str = CONSOL
             "ON CONFLICT (one) DO UPDATE SET version = excluded.version", (SCHEMA_VERSION,)
         )
         _grant(conn, console_role)
+        floor_guard.install(conn)  # the floor's groups, their rights and the server's own checks of §2
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -99,15 +102,18 @@ def apply_migrations(conn: Connection, where: str, *, console_role: str = CONSOL
 
 
 def _refuse_console_owner(conn: Connection, where: str, console_role: str) -> None:
-    """The owner of the tables may switch off their triggers: never let that be a console's login."""
+    """The owner of the tables may switch off their triggers: never let that be a console's or a floor
+    login (a member of the console's role or of a floor group)."""
+    groups = [console_role, *floor_guard.FLOOR_GROUPS.values()]
     row = conn.execute(
-        "SELECT r.rolsuper, pg_has_role(current_user, c.oid, 'MEMBER') FROM pg_roles r "
-        "LEFT JOIN pg_roles c ON c.rolname = ? WHERE r.rolname = current_user", (console_role,)
+        "SELECT r.rolsuper, coalesce(bool_or(pg_has_role(current_user, g.oid, 'USAGE')), false) FROM pg_roles r "
+        "LEFT JOIN pg_roles g ON g.rolname = ANY(?) WHERE r.rolname = current_user GROUP BY r.rolsuper",
+        (groups,),
     ).fetchone()
     if row is not None and not row[0] and row[1]:
         raise StoreError(
             f"{where}: the schema must be created by the store's administrator, not by a member of "
-            f"{console_role} (the console's role)"
+            f"{console_role} (the console's role) or of a floor group"
         )
 
 

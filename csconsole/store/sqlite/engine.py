@@ -152,6 +152,9 @@ class SqliteEngine:
     def session_id(self, conn: sqlite3.Connection) -> None:
         return None
 
+    def session_login(self, conn: sqlite3.Connection) -> None:
+        return None  # a file has no logins: the operating system's file permissions are the guard
+
     def scan(self, conn: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Iterator[tuple[Any, ...]]:
         return iter(conn.execute(sql, params))  # sqlite3 steps through the result as it is read
 
