@@ -18,7 +18,8 @@ from csconsole.domain.rules import Agent
 from csconsole.services import Store, open_store, people
 from tests.sites import DESK, DESK_PASSWORD, Site, SiteMaker
 
-pytest_plugins = ["tests.pg_server"]  # the run's own PostgreSQL server: pg_server, pg_url
+# the run's own PostgreSQL server (pg_server, pg_url...), and a floor of people's own logins on it
+pytest_plugins = ["tests.pg_server", "tests.floor_logins"]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -56,7 +56,9 @@ def _role(role: str) -> str:
 @unit_of_work
 def add_person(store: Store, name: str, role: str, *, queue: str | None = None,
                password: str | None = None) -> Added:
-    """The login ``name`` and (unless an auditor) the agent ``name`` with ``role``, in one transaction."""
+    """The login ``name`` and (unless an auditor) the agent ``name`` with ``role``, in one transaction;
+    a home ``queue`` not yet known is added with them. An agent the store has already (a copied store's)
+    gets the login, and the role and queue given, recorded as a change."""
     _on_server(store)
     text = require_text(name, "the person's name")
     level = _role(role)
@@ -65,12 +67,26 @@ def add_person(store: Store, name: str, role: str, *, queue: str | None = None,
     with store.atomic():
         agent_id = None
         if level != AUDITOR:
-            if directory.agent_name_taken(store, text):
-                raise BadInput(f"an agent named {text!r} already exists; csconsole floor set-role changes a role")
-            queue_id = directory.queue_by_name(store, queue).id if queue else None
-            agent_id = registry.add_agent(Ledger(store), text, Role(level), queue_id).id
+            ledger = Ledger(store)
+            queue_id = _queue(store, ledger, queue) if queue else None
+            if directory.agent_name_taken(store, text):  # an agent of a copied store: their login now
+                agent = directory.agent_by_name(store, text)
+                if agent.name != text:
+                    raise BadInput(f"the store's agent is named {agent.name!r}: the login takes that name exactly")
+                agent_id = registry.change_agent(ledger, agent, role=Role(level),
+                                                 queue=queue_id if queue else agent.queue_id).id
+            else:
+                agent_id = registry.add_agent(ledger, text, Role(level), queue_id).id
         logins.create_login(store, text, level, password)
     return Added(text, level, FLOOR_GROUPS[level], agent_id)
+
+
+def _queue(store: Store, ledger: Ledger, name: str) -> int:
+    """The queue of that name; one not yet known is added (its own event), as an import adds it."""
+    try:
+        return directory.queue_by_name(store, name).id
+    except NotFound:
+        return registry.add_queue(ledger, require_text(name, "the queue's name")).id
 
 
 @unit_of_work

@@ -19,6 +19,19 @@ from csconsole.store.store import Store
 _UNCHANGED = object()
 
 
+def login_agent(store: Store) -> Agent | None:
+    """On a server, the agent this session's own login is (the console acts as them alone, and the server
+    refuses anyone else's name); None where nobody's login is checked (SQLite, the administrator, a shared
+    console login) and for an auditor's login, which works no tickets."""
+    login = store.session_login()
+    if login is None or login.role == "auditor":
+        return None
+    try:
+        return directory.agent_by_name(store, login.name)
+    except NotFound:
+        return None
+
+
 @unit_of_work
 def add_agent(store: Store, name: str, role: str, queue_id: int | None = None, *,
               actor_id: int | None = None) -> Agent:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.rules import Agent
-from csconsole.services import Location, Store, StoreError, open_store, parse_location, pin, queries
+from csconsole.services import Location, Store, StoreError, open_store, parse_location, people, pin, queries
 from csconsole.settings import Prefs, Settings
 from csconsole.ui import theme
 from csconsole.ui.dialogs.pin import PinDialog
@@ -99,6 +99,9 @@ class Console(QObject):
     def identify(self, store: Store, runner: Runner) -> Agent | None:
         """The remembered supervisor if this store knows them; otherwise ask (never in read-only mode).
         A supervisor who set a console PIN is asked for it (three tries)."""
+        own = people.login_agent(store)
+        if own is not None:  # a person's own login on a server: they are who acts, no one else
+            return own
         name = self.settings.get(Prefs.IDENTITY)
         agent: Agent | None = None
         if name:

@@ -1,6 +1,7 @@
 """README's "A floor on PostgreSQL", step by step on the run's server: an administrator who is no superuser
-makes the store and lets the desks in; a floor.db moves onto it with the same chain head; a desk works
-through CSCONSOLE_DB; a desk can neither make the schema nor change the log."""
+makes the store, moves a floor.db onto it with the same chain head, and gives three agents and a
+supervisor their own logins; each then sees and does only what their role allows, through csconsole and
+through raw SQL alike; a desk can neither make the schema nor change the log."""
 
 from __future__ import annotations
 
@@ -13,20 +14,18 @@ from csconsole.cli import main
 from tests.cli.test_cli import LOG
 from tests.pg_server import PgServer
 
+PEOPLE = (("Sue", "supervisor", None), ("Ana", "agent", "Billing"), ("Raj", "agent", "Tech"), ("Lee", "agent", "Billing"))
+
 
 def test_the_readme_floor_setup_works_as_written(pg_server: PgServer, tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    roles = ("floor_admin", "desk_ana", "desk_raj")
     pg_server.sql("CREATE ROLE floor_admin LOGIN CREATEROLE PASSWORD 'change-me-admin'")
     pg_server.sql("CREATE DATABASE floor OWNER floor_admin")
     pg_server.sql("REVOKE ALL ON DATABASE floor FROM PUBLIC")
-    for desk in roles[1:]:
-        pg_server.sql(f"CREATE ROLE {desk} LOGIN PASSWORD 'change-me-{desk}'")
-        pg_server.sql(f"GRANT CONNECT ON DATABASE floor TO {desk}")
     try:
         admin = pg_server.url("floor", user="floor_admin", password="change-me-admin")
-        assert main(["init", admin, "--grant", "desk_ana", "--grant", "desk_raj"]) == 0
+        assert main(["init", admin]) == 0
         (tmp_path / "log.csv").write_text(LOG)
         floor_db = str(tmp_path / "floor.db")
         assert main(["import", floor_db, str(tmp_path / "log.csv")]) == 0
@@ -38,16 +37,37 @@ def test_the_readme_floor_setup_works_as_written(pg_server: PgServer, tmp_path: 
             heads.append(capsys.readouterr().out)
         assert heads[0] == heads[1] and heads[0].startswith("16 ")  # 6 of the floor's records, 10 of tickets
 
-        desk = pg_server.url("floor", user="desk_ana", password="change-me-desk_ana")
-        monkeypatch.setenv("CSCONSOLE_DB", desk)
+        for name, role, queue in PEOPLE:  # Ana and Raj come with the copied store; Sue and Lee are new
+            (tmp_path / f"{name}.pw").write_text(f"pw of {name}\n")
+            assert main(["floor", "add-agent", admin, name, "--role", role, *(["--queue", queue] if queue else []),
+                         "--password-file", str(tmp_path / f"{name}.pw")]) == 0
+        assert main(["floor", "list", admin]) == 0
+        listing = capsys.readouterr().out
+        for name, role, _ in PEOPLE:
+            assert f"{name:<20} {role:<12} {role}\n" in listing
+
+        def desk(name: str) -> str:
+            return pg_server.url("floor", user=name, password=f"pw of {name}")
+
+        monkeypatch.setenv("CSCONSOLE_DB", desk("Ana"))
         assert main(["stats", "--json"]) == 0 and '"bounced_over_two": 1' in capsys.readouterr().out
-        assert main(["reassign", desk, "T-1", "--to", "Raj", "--reason", "one owner", "--as", "Ana"]) == 2
-        assert "only a supervisor" in capsys.readouterr().err  # the rules, not the server, refuse this one
-        assert main(["init", desk]) == 2
+        assert main(["reassign", desk("Ana"), "T-1", "--to", "Ana", "--reason", "one owner", "--as", "Sue"]) == 2
+        assert "--as cannot name anyone else" in capsys.readouterr().err
+        assert main(["reassign", desk("Ana"), "T-1", "--to", "Ana", "--reason", "one owner", "--as", "Ana"]) == 2
+        assert "only a supervisor" in capsys.readouterr().err
+        assert main(["reassign", desk("Sue"), "T-1", "--to", "Lee", "--reason", "one owner", "--as", "Sue"]) == 0
+        assert main(["init", desk("Ana")]) == 2
         assert "must be created by the store's administrator" in capsys.readouterr().err
-        with psycopg.connect(desk, autocommit=True) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("UPDATE csconsole.events SET kind = 'note' WHERE seq = 1")
+        with psycopg.connect(desk("Lee"), autocommit=True) as conn:
+            with pytest.raises(psycopg.errors.InsufficientPrivilege):
+                conn.execute("UPDATE csconsole.events SET kind = 'note' WHERE seq = 1")
+            with pytest.raises(psycopg.errors.InsufficientPrivilege, match="only its owner or a supervisor"):
+                conn.execute("INSERT INTO csconsole.events (seq, ticket_id, kind, at, actor_id, data, hash) "
+                             "SELECT max(seq) + 1, 2, 'status', '2026-12-03T08:00:00Z', "
+                             "(SELECT id FROM csconsole.agents WHERE name = 'Lee'), "
+                             "'{\"status\": \"resolved\"}', '' FROM csconsole.events")
+        assert main(["audit", "verify", admin]) == 0
     finally:
         pg_server.sql("DROP DATABASE IF EXISTS floor WITH (FORCE)")
-        for role in reversed(roles):
-            pg_server.sql(f"DROP ROLE IF EXISTS {role}")
+        for role in ("Sue", "Ana", "Raj", "Lee", "floor_admin"):
+            pg_server.sql(f'DROP ROLE IF EXISTS "{role}"')

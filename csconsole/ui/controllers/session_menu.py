@@ -42,6 +42,11 @@ class SessionMenu(QObject):
 
     def choose_identity(self) -> None:
         store = self._runner.store
+        own = people.login_agent(store)
+        if own is not None:
+            self._messages.error(self.tr("On this server you act as your own login, {0}; to act as someone else, "
+                                         "open the store with their login.").format(own.name))
+            return
         dialog = IdentityDialog(queries.agents(store), self._who.agent.name if self._who.agent else "",
                                 self._dialogs.parent_widget, guards=pin.guards(store))
         if self._runner.read_only:
