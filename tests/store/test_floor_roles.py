@@ -42,6 +42,14 @@ def _agent_refusals(f: ServerFloor, me: str) -> dict[str, Callable[[psycopg.Conn
             conn.execute(f"UPDATE csconsole.tickets SET {update}, last_seq = %s WHERE id = %s", (seq, rajs))
         return attempt
 
+    def close_beside_undo(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+        took = raw_event(conn, f.open_ticket, "take", mine, {"queue": 1, "owner": mine})
+        conn.execute("UPDATE csconsole.tickets SET owner_id = %s, status = 'open', last_seq = %s WHERE id = %s",
+                     (mine, took, f.open_ticket))
+        undone = raw_event(conn, f.open_ticket, "revert", mine, {"reverts": [took]})
+        conn.execute("UPDATE csconsole.tickets SET owner_id = NULL, status = 'closed', last_seq = %s WHERE id = %s",
+                     (undone, f.open_ticket))
+
     return {
         "reassign": lambda c: raw_event(c, rajs, "reassign", mine, {"queue": 1, "owner": mine, "reason": "mine"}),
         "close a colleague's ticket": lambda c: raw_event(c, rajs, "status", mine, {"status": "closed", "note": ""}),
@@ -54,6 +62,12 @@ def _agent_refusals(f: ServerFloor, me: str) -> dict[str, Callable[[psycopg.Conn
         "close as nobody": lambda c: raw_event(c, rajs, "status", None, {"status": "closed", "note": ""}),
         "take for someone else": lambda c: raw_event(c, f.open_ticket, "take", mine, {"queue": 1, "owner": raj}),
         "undo a colleague's take": lambda c: raw_event(c, rajs, "revert", mine, {"reverts": [_take_seq(c, rajs)]}),
+        "take into another queue": lambda c: raw_event(c, f.open_ticket, "take", mine, {"queue": 2, "owner": mine}),
+        "undo their own reply": lambda c: raw_event(c, f.open_ticket, "revert", mine,
+                                                    {"reverts": [raw_event(c, f.open_ticket, "reply", mine, {"note": "hi"})]}),
+        "close by the row, beside their own undo": close_beside_undo,
+        "a ticket's event about no ticket": lambda c: raw_event(c, None, "note", mine, {"note": "x"}),
+        "a floor's record on a ticket": lambda c: raw_event(c, f.open_ticket, "policy_added", mine, {"policy": 9}),
         "record a recovery step": lambda c: raw_event(c, rajs, "recovery_step", mine, {"step": "acknowledge"}),
         "evaluate": lambda c: raw_event(c, rajs, "evaluation", mine, {"associate_score": 5}),
         "add a policy (event)": lambda c: raw_event(c, None, "policy_added", mine, {"policy": 9, "name": "x"}),
@@ -241,3 +255,13 @@ def test_set_role_moves_the_record_and_the_server_at_once(server_floor: ServerFl
         assert q.agent_by_name(store, f.names["raj"]).role.value == "supervisor"
     assert main(["floor", "set-role", f.url("raj"), f.names["raj"], "manager"]) == 2  # only the administrator
     assert "csconsole:" in capsys.readouterr().err
+
+
+def test_an_agent_cannot_undo_once_a_colleague_acted_on_the_ticket(server_floor: ServerFloor) -> None:
+    f, ana = server_floor, server_floor.ids["ana"]
+    with f.store("ana") as store:
+        took = tickets.take(store, f.open_ticket, actor_id=ana)
+    with f.store("raj") as store:
+        tickets.add_note(store, f.open_ticket, actor_id=f.ids["raj"], note="seen")
+    said = refused(f, "ana", lambda c: raw_event(c, f.open_ticket, "revert", ana, {"reverts": list(took.seqs)}))
+    assert "changed since, by someone else" in said

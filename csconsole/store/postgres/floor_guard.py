@@ -53,6 +53,8 @@ names the first event that does not match, and its actor is the login that wrote
 
 from __future__ import annotations
 
+from csconsole.domain.rules import REVERTIBLE_KINDS
+from csconsole.domain.words import REGISTRY_KINDS, EventKind
 from csconsole.store.postgres.connection import SCHEMA, Connection
 
 AGENT_GROUP = "csconsole_agent"
@@ -78,6 +80,15 @@ WRITES: dict[str, dict[str, str]] = {
 # Names are schema-qualified and the path fixed (pg_temp last): a login's own temporary table named
 # "tickets" cannot stand in for the store's.
 _PATH = "SET search_path = pg_catalog, pg_temp"
+
+
+def _texts(kinds: object) -> str:
+    return ", ".join(f"'{kind}'" for kind in sorted(str(k) for k in kinds))  # type: ignore[attr-defined]
+
+
+_RECORD_KINDS = _texts(REGISTRY_KINDS)
+_TICKET_KINDS = _texts(set(EventKind) - REGISTRY_KINDS)
+_REVERTIBLE = _texts(REVERTIBLE_KINDS)
 _REFUSE = "USING ERRCODE = 'insufficient_privilege'"
 
 FLOOR_ROLE_FUNCTION = f"""CREATE OR REPLACE FUNCTION {SCHEMA}.floor_role() RETURNS text
@@ -120,6 +131,12 @@ BEGIN
             OR (NEW.kind = 'status' AND d ->> 'status' = 'open'))) THEN
         RAISE EXCEPTION 'the login % acts as % alone: an event cannot name another actor', login, login {_REFUSE};
     END IF;
+    IF NEW.ticket_id IS NULL AND NEW.kind NOT IN ({_RECORD_KINDS}) THEN
+        RAISE EXCEPTION 'an event about no ticket is one of the floor''s records, not a %', NEW.kind {_REFUSE};
+    END IF;
+    IF NEW.ticket_id IS NOT NULL AND NEW.kind NOT IN ({_TICKET_KINDS}) THEN
+        RAISE EXCEPTION 'a % is no event of a ticket', NEW.kind {_REFUSE};
+    END IF;
     IF NEW.ticket_id IS NULL THEN
         IF NEW.kind IN ('customer_added', 'customer_changed') THEN
             RETURN NEW;
@@ -134,7 +151,7 @@ BEGIN
         END IF;
         RETURN NEW;
     END IF;
-    SELECT owner_id, status, last_seq INTO t FROM {SCHEMA}.tickets WHERE id = NEW.ticket_id;
+    SELECT owner_id, queue_id, status, last_seq INTO t FROM {SCHEMA}.tickets WHERE id = NEW.ticket_id;
     IF NOT FOUND THEN
         RETURN NEW;  -- the reference refuses it
     END IF;
@@ -149,10 +166,14 @@ BEGIN
         RAISE EXCEPTION 'ticket % is closed and cannot be taken, transferred or reassigned', NEW.ticket_id
             {_REFUSE};
     END IF;
-    IF NEW.kind = 'take' AND ((t.owner_id IS NOT NULL AND t.owner_id <> me.id)
-            OR (d ->> 'owner')::bigint IS DISTINCT FROM me.id) THEN
-        RAISE EXCEPTION 'ticket % already has an owner: % takes only an unowned ticket, for %', NEW.ticket_id,
-            login, login {_REFUSE};
+    IF NEW.kind = 'take' AND t.owner_id IS NOT NULL AND t.owner_id <> me.id THEN
+        RAISE EXCEPTION 'ticket % already has an owner, the customer''s single point of contact; a supervisor '
+            'reassigns it', NEW.ticket_id {_REFUSE};
+    END IF;
+    IF NEW.kind = 'take' AND ((d ->> 'owner')::bigint IS DISTINCT FROM me.id
+            OR (d ->> 'queue')::bigint IS DISTINCT FROM t.queue_id) THEN
+        RAISE EXCEPTION 'a take makes % the owner of ticket % where it waits; a move is a transfer', login,
+            NEW.ticket_id {_REFUSE};
     END IF;
     IF NEW.kind = 'transfer' AND NOT supervises AND t.owner_id IS NOT NULL AND t.owner_id <> me.id THEN
         RAISE EXCEPTION 'ticket % is a colleague''s: its owner transfers it, or a supervisor reassigns it',
@@ -166,8 +187,16 @@ BEGIN
     IF NEW.kind = 'revert' AND EXISTS (
             SELECT 1 FROM {SCHEMA}.events e
             WHERE e.seq IN (SELECT (s #>> '{{}}')::bigint FROM jsonb_array_elements(d -> 'reverts') AS s)
-              AND (e.ticket_id IS DISTINCT FROM NEW.ticket_id OR (NOT supervises AND e.actor_id IS DISTINCT FROM me.id))) THEN
-        RAISE EXCEPTION '% may undo only their own events of ticket %', login, NEW.ticket_id {_REFUSE};
+              AND (e.ticket_id IS DISTINCT FROM NEW.ticket_id OR e.kind NOT IN ({_REVERTIBLE})
+                   OR (NOT supervises AND e.actor_id IS DISTINCT FROM me.id))) THEN
+        RAISE EXCEPTION '% may undo only their own moves and status changes of ticket %', login, NEW.ticket_id
+            {_REFUSE};
+    END IF;
+    IF NEW.kind = 'revert' AND NOT supervises AND EXISTS (
+            SELECT 1 FROM {SCHEMA}.events e
+            WHERE e.ticket_id = NEW.ticket_id AND e.actor_id IS DISTINCT FROM me.id
+              AND e.seq > (SELECT min((s #>> '{{}}')::bigint) FROM jsonb_array_elements(d -> 'reverts') AS s)) THEN
+        RAISE EXCEPTION 'ticket % changed since, by someone else: % cannot undo it', NEW.ticket_id, login {_REFUSE};
     END IF;
     IF NEW.kind = 'created' AND t.last_seq <> 0 THEN
         RAISE EXCEPTION 'ticket % was created already', NEW.ticket_id {_REFUSE};
@@ -181,11 +210,13 @@ LANGUAGE plpgsql {_PATH} AS $$
 DECLARE
     role text := {SCHEMA}.floor_role();
     e record;
+    me bigint;
     login text := session_user;
 BEGIN
     IF role IS NULL THEN
         RETURN NEW;
     END IF;
+    SELECT id INTO me FROM {SCHEMA}.agents WHERE name = login;
     IF TG_OP = 'INSERT' THEN
         IF NEW.owner_id IS NOT NULL OR NEW.status <> 'new' OR NEW.last_seq <> 0 OR NEW.bounces <> 0
                 OR NEW.pingpongs <> 0 OR NEW.path <> '[]' OR NEW.closed_by IS NOT NULL THEN
@@ -215,7 +246,18 @@ BEGIN
             NEW.last_seq {_REFUSE};
     END IF;
     IF e.kind = 'revert' THEN
-        RETURN NEW;  -- an undo refolds the ticket; who may undo what was checked when it was appended
+        -- An undo refolds the ticket from its events (which ones and whose was checked as it was appended):
+        -- for an agent, the ticket stays theirs, the previous owner's or nobody's, and it ends resolved or
+        -- closed only in the owner's hands.
+        IF role = 'agent' AND (NEW.owner_id IS NOT NULL AND NEW.owner_id IS DISTINCT FROM OLD.owner_id
+                AND NEW.owner_id <> me) THEN
+            RAISE EXCEPTION 'ticket %: an undo by % gives it to nobody else', OLD.id, login {_REFUSE};
+        END IF;
+        IF role = 'agent' AND NEW.status IN ('resolved', 'closed') AND NEW.status IS DISTINCT FROM OLD.status
+                AND NEW.owner_id IS DISTINCT FROM me THEN
+            RAISE EXCEPTION 'ticket %: only its owner or a supervisor may resolve or close it', OLD.id {_REFUSE};
+        END IF;
+        RETURN NEW;
     END IF;
     IF ROW(NEW.queue_id, NEW.owner_id) IS DISTINCT FROM ROW(OLD.queue_id, OLD.owner_id) AND NOT (
             e.kind IN ('take', 'transfer', 'reassign') AND NEW.queue_id = (e.d ->> 'queue')::bigint
