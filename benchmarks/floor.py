@@ -5,6 +5,7 @@
     python benchmarks/floor.py --engine postgres                # a private server, started here
     python benchmarks/floor.py --engine postgres --url postgresql://...   # a database of yours (emptied!)
     python benchmarks/floor.py --chaos                          # faults in the middle of the load
+    python benchmarks/floor.py --engine postgres --logins       # each desk its own login, checked by the server
 
 Desks (``floor_desk.py``, one process each) take, answer, pass on with a note, log a customer's call and
 resolve tickets through the services, at the mix written there, each after a think time (mean
@@ -67,6 +68,7 @@ class FloorRun:
     chaos: bool = False
     outage_s: float = 3.0
     url: str | None = None
+    logins: bool = False  # PostgreSQL: each desk its own agent's login, the consoles a supervisor's
     folder: Path | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -93,20 +95,22 @@ def run(config: FloorRun) -> dict[str, Any]:
             start_head = audit.head(store).seq
         log(f"{config.engine} floor built in {time.perf_counter() - began:.1f} s: {start_head} events; "
             f"{config.desks} desks, {config.consoles} consoles, {config.seconds:.0f} s")
-        figures = _load(config, location, server, folder, agents, start_head)
+        where = floor_logins(config, location, server, agents)
+        figures = _load(config, location, server, folder, agents, start_head, where)
     if config.folder is None:
         shutil.rmtree(folder, ignore_errors=True)
     return figures
 
 
 def _load(config: FloorRun, location: str, server: Any, folder: Path, agents: list[str],
-          start_head: int) -> dict[str, Any]:
+          start_head: int, where: dict[str, str]) -> dict[str, Any]:
     errors_file = (folder / "stderr.txt").open("w", encoding="utf-8")
     desk_logs = [folder / f"desk-{n:02d}.jsonl" for n in range(len(agents))]
     console_logs = [folder / f"console-{n}.json" for n in range(config.consoles)]
-    consoles = [_spawn("benchmarks.floor_console", location, "--log", str(path),
+    consoles = [_spawn("benchmarks.floor_console", where.get(CONSOLE_LOGIN, location), "--log", str(path),
                        "--seconds", str(config.seconds + 600), stderr=errors_file) for path in console_logs]
-    desks = [_spawn("benchmarks.floor_desk", location, agent, "--log", str(path), "--seconds", str(config.seconds),
+    desks = [_spawn("benchmarks.floor_desk", where.get(agent, location), agent, "--log", str(path),
+                    "--seconds", str(config.seconds),
                     "--think", str(config.think), "--seed", str(config.seed * 1000 + n), stderr=errors_file)
              for n, (agent, path) in enumerate(zip(agents, desk_logs, strict=True))]
     harness.start_together([*consoles, *desks])  # each said ready: stores open, first pages in
@@ -155,6 +159,27 @@ def _load(config: FloorRun, location: str, server: Any, folder: Path, agents: li
     return figures
 
 
+CONSOLE_LOGIN = "Sue"  # the cast's supervisor: whose login the consoles watch through (--logins)
+
+
+def floor_logins(config: FloorRun, location: str, server: Any, agents: list[str]) -> dict[str, str]:
+    """With ``logins``: each desk's agent and the consoles' supervisor get their own login (``csconsole
+    floor``), so the server checks every write of the run (store/postgres/floor_guard.py); agent → URL."""
+    if not config.logins:
+        return {}
+    if server is None:
+        raise SystemExit("--logins makes logins on the private server: leave out --url (and it needs --engine postgres)")
+    from csconsole.services import floor, parse_location
+
+    dbname = parse_location(location).dbname  # type: ignore[union-attr]
+    urls = {}
+    with open_store(location) as store:
+        for name, role in [*((agent, "agent") for agent in agents), (CONSOLE_LOGIN, "supervisor")]:
+            floor.add_person(store, name, role, password=f"pw {name}")
+            urls[name] = server.url(dbname, user=name, password=f"pw {name}")
+    return urls
+
+
 def _chaos(config: FloorRun, location: str, server: Any, started: float, out: dict[str, Any]) -> None:
     if config.engine == "sqlite":
         rng, acks, kills, tracebacks = random.Random(config.seed), [], 0, 0
@@ -198,7 +223,7 @@ def report(figures: dict[str, Any]) -> str:
     mark = lambda name: "ok" if ok.get(name, True) else "MISSED"  # noqa: E731
     lines = [
         f"floor on {cfg['engine']}: {cfg['desks']} desks, {cfg['consoles']} consoles, {figures['seconds']:.0f} s"
-        f"{' with chaos' if cfg['chaos'] else ''}",
+        f"{' with chaos' if cfg['chaos'] else ''}{', each desk its own login' if cfg.get('logins') else ''}",
         f"  actions acknowledged       {figures['actions']}  ({figures['actions_per_s']:.1f}/s; "
         f"{figures['refused_by_rules']} refused by the rules; {figures['retries']} units re-run)",
     ]
@@ -236,12 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--history", type=int, default=2000, help="resolved tickets already in the store")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--chaos", action="store_true")
+    parser.add_argument("--logins", action="store_true",
+                        help="PostgreSQL: every desk its own agent's login, checked by the server")
     parser.add_argument("--folder", type=Path, help="keep the store and the logs here")
     parser.add_argument("--json", metavar="FILE", help="write every figure as JSON")
     args = parser.parse_args(argv)
     config = FloorRun(engine=args.engine, desks=args.desks, consoles=args.consoles, seconds=args.seconds,
                       think=args.think, backlog=args.backlog, history=args.history, seed=args.seed,
-                      chaos=args.chaos, url=args.url, folder=args.folder)
+                      chaos=args.chaos, url=args.url, logins=args.logins, folder=args.folder)
     from benchmarks.run import machine
 
     before = machine()  # the load average before our own processes add to it

@@ -37,3 +37,13 @@ def test_a_short_floor_on_sqlite_loses_nothing_and_shows_no_error(tmp_path: Path
                            folder=tmp_path))
     assert_the_floor_held(figures)
     assert len(figures["latency"]) >= 4  # a mix, not one kind of action
+
+
+@pytest.mark.postgresql
+def test_a_short_floor_on_postgres_each_desk_its_own_login_loses_nothing(pg_server: object, tmp_path: Path) -> None:
+    """Every desk an agent's own login and the console a supervisor's: the server checks each write of
+    the run against DESIGN §2 (floor_guard.py) and refuses none of a desk's honest work."""
+    figures = run(FloorRun(engine="postgres", logins=True, desks=3, consoles=1, seconds=5, think=0.1, backlog=40,
+                           history=60, folder=tmp_path))
+    assert_the_floor_held(figures)
+    assert figures["config"]["logins"]

@@ -5,6 +5,7 @@ through csconsole's services; and the floor's everyday work through the services
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import psycopg
@@ -265,3 +266,40 @@ def test_an_agent_cannot_undo_once_a_colleague_acted_on_the_ticket(server_floor:
         tickets.add_note(store, f.open_ticket, actor_id=f.ids["raj"], note="seen")
     said = refused(f, "ana", lambda c: raw_event(c, f.open_ticket, "revert", ana, {"reverts": list(took.seqs)}))
     assert "changed since, by someone else" in said
+
+
+def test_two_raw_takes_racing_past_the_chain_lock_give_the_ticket_to_one(server_floor: ServerFloor) -> None:
+    """Two clients that skip the chain's lock both take the same unowned ticket: the row's lock orders
+    their updates, and the guard, reading the row as the first left it, refuses the second."""
+    import threading
+
+    f, ticket = server_floor, server_floor.open_ticket
+    with f.raw("ana") as first, f.raw("raj") as second:
+        first.execute("BEGIN")
+        seq = raw_event(first, ticket, "take", f.ids["ana"], {"queue": 1, "owner": f.ids["ana"]})
+        first.execute("UPDATE csconsole.tickets SET owner_id = %s, status = 'open', last_seq = %s WHERE id = %s",
+                      (f.ids["ana"], seq, ticket))
+        second.execute("BEGIN")
+        second.execute("INSERT INTO csconsole.events (seq, ticket_id, kind, at, actor_id, data, hash) "
+                       "VALUES (%s, %s, 'take', %s, %s, %s, '')",
+                       (seq + 1, ticket, AT, f.ids["raj"], json.dumps({"queue": 1, "owner": f.ids["raj"]})))
+        outcome: list[BaseException | None] = []
+
+        def update() -> None:
+            try:
+                second.execute("UPDATE csconsole.tickets SET owner_id = %s, status = 'open', last_seq = %s "
+                               "WHERE id = %s", (f.ids["raj"], seq + 1, ticket))
+                outcome.append(None)
+            except psycopg.Error as error:
+                outcome.append(error)
+
+        racing = threading.Thread(target=update)
+        racing.start()
+        racing.join(0.5)
+        assert racing.is_alive()  # waiting for the first's row lock
+        first.execute("COMMIT")
+        racing.join(10)
+        assert isinstance(outcome[0], pg.InsufficientPrivilege) and "someone else's now" in str(outcome[0])
+        second.execute("ROLLBACK")
+    with open_store(f.admin) as store:
+        assert q.ticket_detail(store, ticket).row.owner == f.names["ana"]

@@ -274,6 +274,16 @@ BEGIN
         RAISE EXCEPTION 'ticket %: its status changes only as a status event says (not a %)', OLD.id, e.kind
             {_REFUSE};
     END IF;
+    -- Again on the row as it is now: a writer that skipped the chain's lock may have raced another to it
+    -- (the row's lock orders them; the second sees the first's row here).
+    IF (e.kind = 'take' OR (e.kind = 'transfer' AND role = 'agent')) AND OLD.owner_id IS NOT NULL
+            AND OLD.owner_id IS DISTINCT FROM me THEN
+        RAISE EXCEPTION 'ticket % is someone else''s now: % cannot % it', OLD.id, login, e.kind {_REFUSE};
+    END IF;
+    IF role = 'agent' AND NEW.status IN ('resolved', 'closed') AND NEW.status IS DISTINCT FROM OLD.status
+            AND OLD.owner_id IS DISTINCT FROM me THEN
+        RAISE EXCEPTION 'ticket %: only its owner or a supervisor may resolve or close it', OLD.id {_REFUSE};
+    END IF;
     IF NEW.priority IS DISTINCT FROM OLD.priority AND e.kind <> 'escalate' THEN
         RAISE EXCEPTION 'ticket %: its priority changes only with an escalation (not a %)', OLD.id, e.kind
             {_REFUSE};
