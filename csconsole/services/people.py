@@ -32,6 +32,12 @@ def login_agent(store: Store) -> Agent | None:
         return None
 
 
+def auditor_login(store: Store) -> bool:
+    """This session is an auditor's own login on a server: it reads everything and writes nothing."""
+    login = store.session_login()
+    return login is not None and login.role == "auditor"
+
+
 @unit_of_work
 def add_agent(store: Store, name: str, role: str, queue_id: int | None = None, *,
               actor_id: int | None = None) -> Agent:

@@ -102,6 +102,8 @@ class Console(QObject):
         own = people.login_agent(store)
         if own is not None:  # a person's own login on a server: they are who acts, no one else
             return own
+        if people.auditor_login(store):
+            return None  # an auditor's login reads; nobody to sign in as
         name = self.settings.get(Prefs.IDENTITY)
         agent: Agent | None = None
         if name:

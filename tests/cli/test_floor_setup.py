@@ -71,3 +71,12 @@ def test_the_readme_floor_setup_works_as_written(pg_server: PgServer, tmp_path: 
         pg_server.sql("DROP DATABASE IF EXISTS floor WITH (FORCE)")
         for role in ("Sue", "Ana", "Raj", "Lee", "floor_admin"):
             pg_server.sql(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def test_floor_commands_need_a_server(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "one-desk.db")
+    assert main(["init", db]) == 0
+    for command in (["list", db], ["set-role", db, "Ana", "supervisor"], ["add-agent", db, "Ana", "--role", "agent"]):
+        assert main(["floor", *command]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "operating system's file permissions are the guard" in err

@@ -36,3 +36,17 @@ def test_the_console_acts_as_the_login_and_switches_to_nobody_else(qtbot, server
             assert window.who.agent.name == server_floor.names["ana"]
         finally:
             runner.shutdown()
+
+
+def test_an_auditors_console_asks_nobody_to_sign_in(qtbot, server_floor: ServerFloor,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from csconsole.ui.runner import Runner
+    from csconsole.ui.startup import Console
+
+    monkeypatch.setattr(IdentityDialog, "exec", lambda self: pytest.fail("asked who is at the console"))
+    with open_store(server_floor.url("aud")) as store:
+        runner = Runner(store)
+        try:
+            assert Console(Settings()).identify(store, runner) is None
+        finally:
+            runner.shutdown()
