@@ -225,6 +225,7 @@ def missing_tables(store: Store) -> list[str]:
 
 
 _KIND_WORD = {"table": "table", "index": "index", "trigger": "trigger"}
+FLOOR_GUARD = "floor_guard_"  # PostgreSQL's checks of who may write what (store/postgres/floor_guard.py)
 
 
 def _schema_problem(store: Store) -> str | None:
@@ -233,12 +234,17 @@ def _schema_problem(store: Store) -> str | None:
     present = engine.schema_objects(store._conn)
     for (kind, name), sql in sorted(expected.items()):
         if (kind, name) not in present:
+            if kind == "trigger" and name.startswith(FLOOR_GUARD):
+                return (f"the floor's guard {name} is missing (dropped): the server no longer checks who may "
+                        "write what")
             if kind == "trigger" and search.is_search_table(name):
                 return f"the search index's trigger {name} is missing (dropped): the search box misses new rows"
             if kind == "trigger":
                 return (f"the append-only trigger {name} is missing (dropped): nothing in the file stops an edit "
                         "of the log")
             return f"the {_KIND_WORD[kind]} {name} is missing (dropped)"
+        if kind == "trigger" and present[(kind, name)] == "disabled" and name.startswith(FLOOR_GUARD):
+            return f"the floor's guard {name} is switched off: the server no longer checks who may write what"
         if kind == "trigger" and present[(kind, name)] == "disabled":
             return (f"the append-only trigger {name} is switched off: nothing in the store stops an edit "
                     "of the log")

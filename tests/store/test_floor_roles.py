@@ -303,3 +303,14 @@ def test_two_raw_takes_racing_past_the_chain_lock_give_the_ticket_to_one(server_
         second.execute("ROLLBACK")
     with open_store(f.admin) as store:
         assert q.ticket_detail(store, ticket).row.owner == f.names["ana"]
+
+
+@pytest.mark.parametrize("how", ["DROP TRIGGER floor_guard_tickets ON csconsole.tickets",
+                                 "ALTER TABLE csconsole.tickets DISABLE TRIGGER floor_guard_tickets"])
+def test_audit_verify_names_a_floor_guard_dropped_or_switched_off(server_floor: ServerFloor, how: str,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "verify", server_floor.admin]) == 0
+    server_floor.server.sql(how, dbname=server_floor.dbname)
+    assert main(["audit", "verify", server_floor.admin]) == 1
+    err = capsys.readouterr().err
+    assert "the floor's guard floor_guard_tickets is" in err and "who may write what" in err
