@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     reassign.add_argument("ticket", metavar="TICKET", help="reference or number")
     reassign.add_argument("--to", required=True, metavar="AGENT")
     reassign.add_argument("--reason", required=True, metavar="TEXT")
-    reassign.add_argument("--as", dest="actor", required=True, metavar="SUPERVISOR")
+    reassign.add_argument("--as", dest="actor", metavar="SUPERVISOR",
+                          help="who acts, exactly as the store names them; on a server, your own login (which it may leave out)")
 
     stats = sub.add_parser("stats", help="queue depths, bounced > 2, breached, open recoveries")
     add_store(stats, may_default=True)

@@ -15,7 +15,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from csconsole.domain.errors import NotFound, RuleViolation
+from csconsole.domain.errors import BadInput, NotFound, RuleViolation
 
 if TYPE_CHECKING:
     from csconsole.domain.rules import Agent
@@ -24,19 +24,22 @@ if TYPE_CHECKING:
 PIN_VARIABLE = "CSCONSOLE_PIN"
 
 
-def acting_agent(store: Store, name: str) -> Agent:
+def acting_agent(store: Store, name: str | None) -> Agent:
     """The agent named ``name`` exactly, once their PIN (if they have one) was given; refuses otherwise.
-    On a server, with a person's own login: that login's agent, and ``name`` must be theirs."""
+    On a server, with a person's own login: that login's agent, and ``name`` (which may be None) theirs."""
     from csconsole.services import pin, queries
 
     login = store.session_login()
     if login is not None:
         if login.role == "auditor":
             raise RuleViolation(f"{login.name} is an auditor's login: it reads the store and changes nothing")
-        if name.strip() != login.name:
+        if name is not None and name.strip() != login.name:
             raise RuleViolation(f"you are logged in to the server as {login.name}: --as cannot name anyone else "
                                 f"({name.strip()}); each person acts as their own login; nothing was written")
         return queries.agent_by_name(store, login.name)
+    if name is None:
+        raise BadInput("--as names who acts (exactly as the store names them); only a person's own login on a "
+                       "server may leave it out")
     agent = queries.agent_by_name(store, name)
     if agent.name != name.strip():
         raise NotFound(f"no agent named {name!r}: --as takes the name exactly as written ({agent.name!r})")

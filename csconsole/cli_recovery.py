@@ -26,7 +26,8 @@ def add_parsers(sub: Any) -> None:
                      help="the step to do (acknowledge, widen, agree, resolve, evaluate for AWARE); "
                           "'complete' checks every step is done")
     rec.add_argument("--note", default="", metavar="TEXT")
-    rec.add_argument("--as", dest="actor", required=True, metavar="SUPERVISOR")
+    rec.add_argument("--as", dest="actor", metavar="SUPERVISOR",
+                     help="who acts, exactly as the store names them; on a server, your own login (which it may leave out)")
     rec.add_argument("--checklist", metavar="NAME", help="checklist for a new case (default AWARE; HEARD, LEARN...)")
     rec.add_argument("--promise", metavar="TEXT", help="Agree: what was promised")
     rec.add_argument("--promised-by", metavar="DATE", help="Agree: the promised-by date (YYYY-MM-DD)")
@@ -51,7 +52,8 @@ def add_parsers(sub: Any) -> None:
     ev.add_argument("--policy", metavar="P", help="the policy judged (name or id)")
     ev.add_argument("--policy-score", metavar="N")
     ev.add_argument("--comment", default="", metavar="TEXT")
-    ev.add_argument("--as", dest="actor", required=True, metavar="SUPERVISOR")
+    ev.add_argument("--as", dest="actor", metavar="SUPERVISOR",
+                    help="who acts, exactly as the store names them; on a server, your own login (which it may leave out)")
 
 
 def _recovery(args: argparse.Namespace) -> int:

@@ -80,3 +80,13 @@ def test_floor_commands_need_a_server(tmp_path: Path, capsys: pytest.CaptureFixt
         assert main(["floor", *command]) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "operating system's file permissions are the guard" in err
+
+
+def test_as_is_required_on_a_store_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "log.csv").write_text(LOG)
+    db = str(tmp_path / "floor.db")
+    assert main(["import", db, str(tmp_path / "log.csv")]) == 0
+    capsys.readouterr()
+    assert main(["reassign", db, "T-1", "--to", "Raj", "--reason", "one owner"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--as names who acts" in err

@@ -228,12 +228,13 @@ def test_as_someone_else_is_refused_and_the_login_is_who_acts(server_floor: Serv
     assert main(["reassign", f.url("ana"), ref, "--to", f.names["ana"], "--reason", "mine",
                  "--as", f.names["ana"]]) == 2
     assert "only a supervisor or manager may reassign" in capsys.readouterr().err
-    assert main(["reassign", f.url("sue"), ref, "--to", f.names["ana"], "--reason", "one owner",
+    assert main(["reassign", f.url("sue"), ref, "--to", f.names["ana"], "--reason", "absent",
                  "--as", f.names["sue"]]) == 0
+    assert main(["reassign", f.url("sue"), ref, "--to", f.names["raj"], "--reason", "one owner"]) == 0  # the login acts
     capsys.readouterr()
     with f.store("sue") as store:
         assert store.session_login() == floor.SessionLogin(f.names["sue"], "supervisor")
-        assert q.ticket_detail(store, f.rajs_ticket).row.owner == f.names["ana"]
+        assert q.ticket_detail(store, f.rajs_ticket).row.owner == f.names["raj"]
 
 
 def _ref(f: ServerFloor, ticket_id: int) -> str:
