@@ -315,3 +315,18 @@ def test_audit_verify_names_a_floor_guard_dropped_or_switched_off(server_floor: 
     assert main(["audit", "verify", server_floor.admin]) == 1
     err = capsys.readouterr().err
     assert "the floor's guard floor_guard_tickets is" in err and "who may write what" in err
+
+
+def test_sla_policies_are_a_supervisors_on_the_server(server_floor: ServerFloor) -> None:
+    """A supervisor's login sets a queue's SLA policy (its open tickets re-timed, rows without an event of
+    their own: the clock's columns alone); an agent's login cannot, by the services nor by raw SQL."""
+    from csconsole.domain.sla_policy import DEFAULT_POLICY
+    from csconsole.services import sla
+
+    f = server_floor
+    policy = DEFAULT_POLICY.amended(hours="mon-fri 09:00-17:00", timezone="Europe/Berlin")
+    with f.store("sue") as store:
+        billing = q.queue_by_name(store, "Billing").id
+        assert sla.set_policy(store, billing, policy, actor_id=f.ids["sue"]).retimed >= 1
+    refused(f, "ana", lambda c: raw_event(c, None, "sla_policy_set", f.ids["ana"], {"queue": billing, "policy": None}))
+    assert main(["audit", "verify", f.admin]) == 0
