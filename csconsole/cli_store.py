@@ -67,7 +67,8 @@ def add_parsers(sub: Any) -> None:
     init = sub.add_parser("init", help="create an empty store: an SQLite file, or the schema in a database")
     add_store(init, may_default=False)
     init.add_argument("--grant", metavar="LOGIN", action="append", default=[],
-                      help="PostgreSQL: make this login a member of the console's role (repeat for more)")
+                      help="PostgreSQL: make this login a member of the console's role, a shared login the server "
+                           "trusts as a workstation (a service's, never a person's: see csconsole floor)")
     copy = sub.add_parser("copy", help="copy a whole store into an empty one, between files or engines")
     copy.add_argument("source", metavar="SRC", help=STORE_HELP)
     copy.add_argument("destination", metavar="DST", help=f"{STORE_HELP}; empty, or a new file")
@@ -85,7 +86,10 @@ def _init(args: argparse.Namespace) -> int:
     print(f"{done.location}: {what} (schema {done.schema_version}, owned by {done.owner}); consoles log in "
           f"as members of {done.console_role}, which may read everything and only append events")
     for login in done.granted:
-        print(f"{login} is now a member of {done.console_role}")
+        print(f"{login} is now a member of {done.console_role} (a shared login the server trusts as a workstation: "
+              "for a service, never a person)")
+    print("give each person their own login, whose every write the server checks: "
+          "csconsole floor add-agent STORE NAME --role ROLE")
     return EXIT_OK
 
 
