@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import psycopg
 import pytest
 
+from csconsole.domain import clock
 from csconsole.services import Store, floor, open_store, people, tickets
 from tests.pg_server import PgServer
 
@@ -74,14 +75,14 @@ def _ticket(store: Store, queue_id: int, subject: str) -> int:
 
 
 def raw_event(conn: psycopg.Connection[tuple[object, ...]], ticket_id: int | None, kind: str, actor_id: int | None,
-              data: dict[str, object]) -> int:
+              data: dict[str, object], at: str | None = None) -> int:
     """An event as a client that skips csconsole writes it (the hash is anyone's guess: the server does not
     check it, ``audit verify`` does)."""
     row = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM csconsole.events").fetchone()
     assert row is not None
     seq = int(str(row[0]))
     conn.execute("INSERT INTO csconsole.events (seq, ticket_id, kind, at, actor_id, data, hash) "
-                 "VALUES (%s, %s, %s, %s, %s, %s, %s)", (seq, ticket_id, kind, AT, actor_id, json.dumps(data), "0" * 64))
+                 "VALUES (%s, %s, %s, %s, %s, %s, %s)", (seq, ticket_id, kind, at or clock.now_text(), actor_id, json.dumps(data), "0" * 64))
     return seq
 
 

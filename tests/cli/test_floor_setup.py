@@ -63,7 +63,8 @@ def test_the_readme_floor_setup_works_as_written(pg_server: PgServer, tmp_path: 
                 conn.execute("UPDATE csconsole.events SET kind = 'note' WHERE seq = 1")
             with pytest.raises(psycopg.errors.InsufficientPrivilege, match="only its owner or a supervisor"):
                 conn.execute("INSERT INTO csconsole.events (seq, ticket_id, kind, at, actor_id, data, hash) "
-                             "SELECT max(seq) + 1, 2, 'status', '2026-12-03T08:00:00Z', "
+                             "SELECT max(seq) + 1, 2, 'status', to_char(now() AT TIME ZONE 'UTC', "
+                             "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
                              "(SELECT id FROM csconsole.agents WHERE name = 'Lee'), "
                              "'{\"status\": \"resolved\"}', '' FROM csconsole.events")
         assert main(["audit", "verify", admin]) == 0

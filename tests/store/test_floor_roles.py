@@ -13,6 +13,7 @@ import pytest
 from psycopg import errors as pg
 
 from csconsole.cli import main
+from csconsole.domain import clock
 from csconsole.services import floor, open_store, tickets, undo
 from csconsole.services import queries as q
 from csconsole.store.errors import StoreError
@@ -69,6 +70,9 @@ def _agent_refusals(f: ServerFloor, me: str) -> dict[str, Callable[[psycopg.Conn
         "close by the row, beside their own undo": close_beside_undo,
         "a ticket's event about no ticket": lambda c: raw_event(c, None, "note", mine, {"note": "x"}),
         "a floor's record on a ticket": lambda c: raw_event(c, f.open_ticket, "policy_added", mine, {"policy": 9}),
+        "backdate a reply": lambda c: raw_event(c, f.open_ticket, "reply", mine, {"note": "early"},
+                                                at="2026-01-01T09:00:00Z"),
+        "a time that is no time": lambda c: raw_event(c, f.open_ticket, "reply", mine, {"note": "?"}, at="soon"),
         "record a recovery step": lambda c: raw_event(c, rajs, "recovery_step", mine, {"step": "acknowledge"}),
         "evaluate": lambda c: raw_event(c, rajs, "evaluation", mine, {"associate_score": 5}),
         "add a policy (event)": lambda c: raw_event(c, None, "policy_added", mine, {"policy": 9, "name": "x"}),
@@ -123,7 +127,7 @@ def test_an_agent_login_is_refused_every_write_it_may_not_do(server_floor: Serve
 
 
 # What a supervisor or manager may not do either: write another's name, change the log, the people.
-UNIVERSAL = ("write another actor's name", "close as nobody", "take for someone else", "take a colleague's ticket",
+UNIVERSAL = ("write another actor's name", "backdate a reply", "a time that is no time", "close as nobody", "take for someone else", "take a colleague's ticket",
              "give themself a role (row)", "give themself a role (event)", "give themself a group",
              "change an event", "delete an event", "truncate the log", "delete a ticket", "switch the guard off",
              "drop the guard", "hide the bounces", "take a ticket by its row", "reassign by the row, beside a note",
@@ -211,6 +215,8 @@ def test_an_agents_day_through_the_services_passes_the_guards(server_floor: Serv
         tickets.contact(store, new, note="again")  # reopens it
         tickets.take(store, f.open_ticket, actor_id=ana)
         tickets.transfer(store, f.open_ticket, actor_id=ana, queue_id=tech, note="Tech should see it")
+        with pytest.raises(StoreError, match="recorded at the time it happens"):  # a reply backdated
+            tickets.reply(store, new, actor_id=ana, note="answered an hour ago", at="2026-01-01T09:00:00Z")
         with pytest.raises(StoreError, match="cannot name another actor"):  # a client that skips csconsole's rules
             tickets.set_status(store, f.rajs_ticket, actor_id=f.ids["sue"], status="closed")
     assert main(["audit", "verify", f.admin]) == 0  # the chain, and every derived row as the events make it
@@ -283,7 +289,7 @@ def test_two_raw_takes_racing_past_the_chain_lock_give_the_ticket_to_one(server_
         second.execute("BEGIN")
         second.execute("INSERT INTO csconsole.events (seq, ticket_id, kind, at, actor_id, data, hash) "
                        "VALUES (%s, %s, 'take', %s, %s, %s, '')",
-                       (seq + 1, ticket, AT, f.ids["raj"], json.dumps({"queue": 1, "owner": f.ids["raj"]})))
+                       (seq + 1, ticket, clock.now_text(), f.ids["raj"], json.dumps({"queue": 1, "owner": f.ids["raj"]})))
         outcome: list[BaseException | None] = []
 
         def update() -> None:

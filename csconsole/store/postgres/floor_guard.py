@@ -47,8 +47,9 @@ always checked, whatever else it is a member of. Groups are told by ``pg_has_rol
 member that inherits the group's rights (PostgreSQL 16 gives a role's creator an ADMIN grant that does
 not inherit, so the administrator is never mistaken for a floor login).
 
-What the guards do not check: an event's ``at`` and ``hash`` (``audit verify`` recomputes the chain and
-names the first event that does not match, and its actor is the login that wrote it).
+An event's ``at`` must be now, by the server's clock, within ``CLOCK_SKEW_S`` (a desk cannot backdate a
+reply to meet a target). What the guards do not check is an event's ``hash``: ``audit verify`` recomputes
+the chain and names the first event that does not match, and its actor is the login that wrote it.
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ WRITES: dict[str, dict[str, str]] = {
 # Names are schema-qualified and the path fixed (pg_temp last): a login's own temporary table named
 # "tickets" cannot stand in for the store's.
 _PATH = "SET search_path = pg_catalog, pg_temp"
+CLOCK_SKEW_S = 600  # how far a desk's clock may be from the server's: an event's time is when it happened
 
 
 def _texts(kinds: object) -> str:
@@ -126,6 +128,12 @@ BEGIN
     END IF;
     supervises := role IN ('supervisor', 'manager');
     d := NEW.data::jsonb;
+    IF (CASE WHEN NEW.at ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}Z$'
+            THEN abs(extract(epoch FROM (NEW.at::timestamptz - clock_timestamp()))) > {CLOCK_SKEW_S}
+            ELSE true END) THEN  -- parenthesised: PL/pgSQL's IF reads up to the first THEN
+        RAISE EXCEPTION 'an event of % is recorded at the time it happens (% is not now by the server''s '
+            'clock; set this computer''s clock)', login, NEW.at {_REFUSE};
+    END IF;
     IF NEW.actor_id IS DISTINCT FROM me.id AND NOT (NEW.actor_id IS NULL AND (
             NEW.ticket_id IS NULL OR NEW.kind IN ('contact', 'created')
             OR (NEW.kind = 'status' AND d ->> 'status' = 'open'))) THEN
