@@ -21,16 +21,21 @@ about that change. So the console writes as it always has, and the server checks
   only a supervisor or manager reassigns, records a recovery step or an evaluation, or changes the floor's
   records (queues, policies, checklists, PINs); people and roles are the administrator's
   (``csconsole floor``: an ``agent_added``, or an ``agent_changed`` naming a name or a role, is refused to
-  every floor login); a take is of an unowned ticket (or one's own) for oneself; an agent transfers only a
-  ticket they hold or one nobody owns; only the owner or a supervisor resolves or closes; an agent undoes
-  only their own events; a closed ticket is neither taken, transferred nor reassigned. UPDATE, DELETE and
-  TRUNCATE stay refused to everyone (``schema.py``).
+  every floor login); a take is of an unowned ticket, for oneself, where it waits; an agent transfers
+  only a ticket they hold or one nobody owns; only the owner or a supervisor resolves or closes; an agent
+  undoes only their own moves and status changes, and only while nobody else acted on the ticket since;
+  a closed ticket is neither taken, transferred nor reassigned; an event about no ticket is one of the
+  floor's records, and a ticket's is a ticket's kind. UPDATE, DELETE and TRUNCATE stay refused to everyone
+  (``schema.py``).
 - ``tickets`` (BEFORE INSERT OR UPDATE, each row): the derived row is a floor login's to write only as
   an event of the same ticket, appended before it in the same change (``last_seq`` names it), lets it: the
   holder moves only with a take, transfer or reassign to exactly the holder the event names (or an undo),
   the status only with a status event to exactly that status (or the first take's new → open, or an
-  undo), the priority only with an escalation (or an undo); without a new event only the SLA clock's own
-  columns move (a queue's new targets retime them). Reference, customer, subject, channel and creation
+  undo), the priority only with an escalation (or an undo); an agent's undo gives the ticket to nobody
+  else and leaves it resolved or closed only in their hands; and a take, an agent's transfer or close is
+  checked again on the row as it is now (a writer that skipped the chain's lock may have raced another to
+  it: the row's lock orders them). Without a new event only the columns outside the holder, status,
+  priority, response times and counters move (the SLA clocks: a new policy re-times them). Reference, customer, subject, channel and creation
   time never change; a new ticket starts unowned, new, without history. The counters (bounces,
   contacts...) ride on an event too; their values are checked by ``audit verify`` against the events.
 - ``customers`` (BEFORE UPDATE): ``resolved_tickets`` moves by one at a time at most.
