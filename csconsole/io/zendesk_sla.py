@@ -131,7 +131,7 @@ class SlaChecker:
     def check(self) -> list[SlaPlan]:
         before = len(self.reader.problems)
         schedules = [s for item in self.reader.items["schedules"] if (s := self._schedule(item)) is not None]
-        known = {s.id for s in schedules}
+        known = {_whole(item.data.get("id")) for item in self.reader.items["schedules"]}
         for schedule_id, items in self.reader.holidays.items():
             if schedule_id not in known and items:
                 self.bad(items[0], "-", f"holidays of schedule {schedule_id}, which is not in schedules.json")
@@ -204,10 +204,11 @@ class SlaChecker:
                 continue
             spans.append((start, end, j))
         spans.sort()
-        for (_, end, j), (start, _, k) in pairwise(spans):
-            if start < end:
-                self.bad(item, f"intervals[{k}]", f"overlaps intervals[{j}] (it starts at {start}, before "
-                                                  f"that one ends at {end})")
+        for (first_start, first_end, j), (start, end, k) in pairwise(spans):
+            if start < first_end:  # named at the one listed later
+                later, earlier = (k, j) if k > j else (j, k)
+                self.bad(item, f"intervals[{later}]", f"overlaps intervals[{earlier}] ({first_start}-{first_end} "
+                                                      f"and {start}-{end} minutes from Sunday 00:00)")
         return [(start, end) for start, end, _ in spans]
 
     def _minute(self, item: Item, interval: dict[str, Any], column: str, key: str) -> int | None:
