@@ -26,7 +26,7 @@ from csconsole.domain import clock
 from csconsole.domain.registry import ZendeskRecord
 from csconsole.domain.sla_policy import PolicyBook, SlaPolicy
 from csconsole.domain.ticket import Event, TicketState
-from csconsole.domain.words import IMPORT_MARK, Role, import_batch
+from csconsole.domain.words import IMPORT_MARK, EventKind, Role, import_batch
 from csconsole.store import directory, registry, zendesk_schema
 from csconsole.store.ledger import Ledger, load_events, load_state, policy_book, policy_registry, retime_sla
 from csconsole.store.sqlite.staging import SUFFIX, Staging
@@ -135,14 +135,25 @@ class ImportSession:
     def set_sla_policy(self, queue_id: int | None, policy: SlaPolicy) -> bool:
         """A queue's (None: the store-wide) SLA policy as the import found it, dated and marked as the
         import's other records; nothing (False) when it is that queue's own policy already, so the same
-        export imported again writes nothing. The tickets appended after it are clocked under it."""
+        export imported again writes nothing, nor when this batch set it already (a resumed or repeated
+        import does not undo an edit made since). The tickets appended after it are clocked under it."""
         if (own := policy_registry(self._store).policy_of(queue_id)) is not None \
                 and own.to_dict() == policy.to_dict():
+            return False
+        if queue_id in self._policies_of_batch():
             return False
         registry.set_sla_policy(self.ledger, queue_id, policy, at=self.at, batch=self.batch)
         self.ledger.flush()  # the book is read from the events table: the new version must be in it
         self.ledger.refresh_targets()
         return True
+
+    def _policies_of_batch(self) -> set[int | None]:
+        """The queues (None: store-wide) whose SLA policy an earlier run of this batch set."""
+        rows = self._store._conn.execute(
+            "SELECT data FROM events WHERE ticket_id IS NULL AND kind = ? AND data LIKE ?",
+            (EventKind.SLA_POLICY_SET.value, f'%"{IMPORT_KEY}":"{self.batch}"%'),
+        )
+        return {json.loads(data).get("queue") for (data,) in rows}
 
     def retime_sla(self, queue_ids: Sequence[int] | None) -> int:
         """After ``set_sla_policy``: re-time the open tickets of ``queue_ids`` (None: every queue) in this

@@ -204,3 +204,15 @@ def test_the_command_line_says_how_many_policies_were_set(
 )
 def test_zendesk_intervals_become_our_hours(intervals: list[tuple[int, int]], hours: str) -> None:
     assert hours_text(intervals) == hours
+
+
+def test_the_same_export_again_does_not_undo_a_policy_edited_since(store: Store, export: Path) -> None:
+    import_zendesk(store, export)
+    tech = next(row for row in sla.policies(store) if row.name == "Tech")
+    assert tech.queue_id is not None
+    edited = sla.amend(tech.policy, timezone="America/Chicago")
+    sla.set_policy(store, tech.queue_id, edited)
+    again = import_zendesk(store, export)
+    assert again.sla_policies == 0
+    assert in_force(store)["Tech"][1]["timezone"] == "America/Chicago"
+    assert audit.verify(store, None).ok and audit.rebuild(store).corrected == 0
