@@ -216,3 +216,12 @@ def test_the_same_export_again_does_not_undo_a_policy_edited_since(store: Store,
     assert again.sla_policies == 0
     assert in_force(store)["Tech"][1]["timezone"] == "America/Chicago"
     assert audit.verify(store, None).ok and audit.rebuild(store).corrected == 0
+
+
+def test_a_metric_zendesk_added_since_is_warned_not_refused(store: Store, export: Path) -> None:
+    edit(export / "sla_policies.json", lambda d: d["sla_policies"][3]["policy_metrics"].append(
+        {"priority": "low", "metric": "first_call_time", "target": 30, "business_hours": True}))
+    result = import_zendesk(store, export)
+    assert "SLA policy 'Everyone else': unknown metric 'first_call_time' (csconsole maps first_reply_time, " \
+           "next_reply_time, requester_wait_time); not imported" in "\n".join(result.warnings)
+    assert result.sla_policies == 4
