@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 
 from csconsole.cli import main
 from csconsole.io.csv_import import ImportRejected
-from csconsole.io.zendesk import import_zendesk
+from csconsole.io.zendesk import ImportCancelled, import_zendesk
 from csconsole.io.zendesk_sla import hours_text
 from csconsole.services import Store, audit, open_store, sla
 from tests.io.test_zendesk import FIXTURE, edit, footprint, rows
@@ -225,3 +226,17 @@ def test_a_metric_zendesk_added_since_is_warned_not_refused(store: Store, export
     assert "SLA policy 'Everyone else': unknown metric 'first_call_time' (csconsole maps first_reply_time, " \
            "next_reply_time, requester_wait_time); not imported" in "\n".join(result.warnings)
     assert result.sla_policies == 4
+
+
+def test_a_cancel_in_the_first_transaction_takes_the_policies_back_with_it(store: Store, export: Path) -> None:
+    cancel = threading.Event()
+
+    def progress(done: int, total: int) -> None:
+        if done == 3:
+            cancel.set()
+
+    with pytest.raises(ImportCancelled):
+        import_zendesk(store, export, progress=progress, cancel=cancel)
+    assert footprint(store) == (0, 0, 0, 0)
+    assert policy_events(store) == []
+    assert not any(row.own for row in sla.policies(store))
