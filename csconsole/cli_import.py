@@ -112,6 +112,9 @@ def _zendesk_summary(store: Any, result: Any) -> int:
     print(f"imported {result.events} events on {result.tickets} tickets ({result.new_tickets} new, "
           f"{result.skipped} skipped); {len(result.findings)} rule breaches recorded as findings; "
           f"Zendesk metrics on {check.checked} tickets: {len(check.disagreements)} disagreements")
+    if result.sla_policies:
+        print(f"SLA policies from Zendesk: {result.sla_policies} set; {result.retimed} open tickets re-timed "
+              "(csconsole sla STORE shows them)")
     return EXIT_OK
 
 

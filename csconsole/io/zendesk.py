@@ -16,6 +16,9 @@ combined file (both may be mixed; pages of one resource are read in name order):
 ``groups.json``         ``{"groups": [...]}``: become queues
 ``organizations.json``  ``{"organizations": [...]}``: an organisation is the customer
 ``ticket_metrics.json`` ``{"ticket_metrics": [...]}``: kept for the cross-check
+``schedules.json``      ``{"schedules": [...]}``: business hours, zone, holidays (also as
+                        ``schedules/{id}/holidays.json``); optional
+``sla_policies.json``   ``{"sla_policies": [...]}``: become SLA policies (``zendesk_sla``); optional
 ``export.json``         any of the keys above in one object
 =====================  ===================================================================
 
@@ -27,7 +30,9 @@ noted with the audit's private comment; a public agent comment → ``reply``; an
 (new/open/pending/hold/solved/closed → new/open/pending/pending/resolved/closed); a priority change →
 ``escalate``. Automations (author -1) act as the agent ``Zendesk automation`` (a supervisor: business
 rules are set up by admins). A ticket already imported gets only the audits newer than the last one
-imported. Structural problems reject everything with ``FILE:ROW:FIELD: message`` lines, ROW being the
+imported. SLA policies (``zendesk_sla``) are set first, in the first chunk, as of the export's first
+moment: the imported tickets are clocked under them from their start, and the store's open tickets they
+govern are re-timed in the same transaction. Structural problems reject everything with ``FILE:ROW:FIELD: message`` lines, ROW being the
 JSON path (``tickets[3]``); rule breaches in the history are kept and reported as findings.
 """
 
@@ -59,6 +64,8 @@ AUTOMATION = "Zendesk automation"
 class ZendeskImportResult(ImportResult):
     skipped: int = 0  # deleted tickets, and tickets with no new audits
     metrics: int = 0  # tickets carrying Zendesk's ticket_metrics
+    sla_policies: int = 0  # SLA policies set (one already in force is not set again)
+    retimed: int = 0  # open tickets already in the store whose clocks the policies moved
 
 
 class _Writer:
@@ -190,6 +197,7 @@ def import_zendesk(
     total = len(export.tickets)
     done = committed = 0
     first = True
+    sla = (0, 0)  # SLA policies set, open tickets re-timed
     while first or done < total:
         with session.chunk():
             if first:  # agents and the reference check ride in the first chunk: a cancel there writes nothing
@@ -198,6 +206,7 @@ def import_zendesk(
                 writer = _Writer(session, export)
                 known = session.zendesk_tickets([t.id for t in export.tickets])
                 _check_refs(session, export, known, path)
+                sla = _set_policies(session, writer, export)
                 first = False
             next_id = session.new_ticket_id()
             started = time.perf_counter()
@@ -222,7 +231,8 @@ def import_zendesk(
         findings += rule_breaches(ticket_id, session.events(ticket_id), session.roles, book)
     return ZendeskImportResult(len(touched), counts["new"], writer.events, findings, warnings=export.warnings,
                                batch=export.batch, skipped=counts["skipped"],
-                               metrics=sum(1 for t in export.tickets if t.id in export.metrics and not t.deleted))
+                               metrics=sum(1 for t in export.tickets if t.id in export.metrics and not t.deleted),
+                               sla_policies=sla[0], retimed=sla[1])
 
 
 def _write_ticket(session: ImportSession, writer: _Writer, export: Export, ticket: Ticket,
@@ -258,6 +268,21 @@ def _write_ticket(session: ImportSession, writer: _Writer, export: Export, ticke
             metrics.assignee_stations, metrics.group_stations, metrics.reopens, metrics.replies,
             ticket.updated_at or ticket.created_at))
     return next_id
+
+
+def _set_policies(session: ImportSession, writer: _Writer, export: Export) -> tuple[int, int]:
+    """The export's SLA policies, before any ticket of the import; then the open tickets they govern are
+    re-timed in the same transaction. Returns (policies set, tickets re-timed)."""
+    queues: list[int] = []
+    store_wide = False
+    for plan in export.sla:
+        queue_id = None if plan.group_id is None else writer.queue(plan.group_id)
+        if session.set_sla_policy(queue_id, plan.policy):
+            store_wide = store_wide or queue_id is None
+            queues += [] if queue_id is None else [queue_id]
+    if not store_wide and not queues:
+        return 0, 0
+    return len(queues) + store_wide, session.retime_sla(None if store_wide else queues)
 
 
 def _check_refs(session: ImportSession, export: Export, known: dict[int, ZendeskRecord], path: Path) -> None:

@@ -14,6 +14,7 @@ from csconsole.domain.words import Role, Status
 from csconsole.io.import_outcome import ImportRejected
 from csconsole.io.import_text import name_warning
 from csconsole.io.zendesk_read import ExportFiles, ExportReader, Item
+from csconsole.io.zendesk_sla import SlaChecker, SlaPlan
 
 SYSTEM_AUTHOR = -1
 NO_SUBJECT = "(no subject)"
@@ -96,6 +97,7 @@ class Export:
     groups: dict[int, str] = field(default_factory=dict)
     organizations: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     metrics: dict[int, Metrics] = field(default_factory=dict)
+    sla: list[SlaPlan] = field(default_factory=list)  # schedules and SLA policies, by Zendesk's position
     warnings: list[str] = field(default_factory=list)  # FILE:ROW:FIELD lines of odd but kept data
     batch: str = ""  # sha256 of every byte read, shortened: the import's identity
 
@@ -188,6 +190,9 @@ class Checker:
                 ex.organizations[oid] = (name.strip(), self.time(self._item.data, "created_at", required=False) or None)
         for self._item in items["users"]:
             self._user(self._item.data)
+        sla = SlaChecker(self.reader, ex.groups)
+        ex.sla = sla.check()
+        self.warnings += sla.warnings
         tickets: dict[int, Ticket] = {}
         for self._item in items["tickets"]:
             ticket = self._ticket(self._item.data)

@@ -27,9 +27,13 @@ from csconsole.io.json_stream import JsonProblem, lists
 RESOURCES: dict[str, str] = {  # JSON key → file name stem
     "tickets": "tickets", "audits": "ticket_audits", "users": "users", "groups": "groups",
     "organizations": "organizations", "ticket_metrics": "ticket_metrics",
+    "schedules": "schedules", "sla_policies": "sla_policies",  # business hours and SLA policies, if exported
 }
 COMBINED = "export.json"
 AUDIT_FOLDER = "audits"
+SCHEDULE_FOLDER = "schedules"  # schedules/{id}/holidays.json: /api/v2/business_hours/schedules/{id}/holidays
+HOLIDAYS = "holidays.json"
+_SCHEDULE_ID = re.compile(r"[0-9]{1,19}")
 _PAGE = re.compile(r"^(?P<stem>[a-z_]+)(?:[-_](?P<page>\d+))?\.json$")
 
 # What a zip may inflate to, judged from its directory before reading (Python never inflates a member
@@ -144,13 +148,21 @@ class _Hashing:
 
 
 def _json_files(folder: Path) -> Iterator[Path]:
-    """The .json files of the export folder and its audits/ folder (a walk never follows a link out)."""
+    """The .json files of the export folder, its audits/ folder and each schedules/{id}/ folder's
+    holidays.json (a walk never follows a link out)."""
     for entry in sorted(folder.iterdir()):
         if entry.name.endswith(".json") and not entry.is_dir():
             yield entry
         elif entry.name == AUDIT_FOLDER and entry.is_dir() and not entry.is_symlink():
             check_folder(entry)
             yield from (p for p in sorted(entry.iterdir()) if p.name.endswith(".json") and not p.is_dir())
+        elif entry.name == SCHEDULE_FOLDER and entry.is_dir() and not entry.is_symlink():
+            check_folder(entry)
+            for schedule in sorted(entry.iterdir()):
+                holidays = schedule / HOLIDAYS
+                if _SCHEDULE_ID.fullmatch(schedule.name) and schedule.is_dir() and not schedule.is_symlink() \
+                        and holidays.is_file():
+                    yield holidays
 
 
 def _size(n: int) -> str:
@@ -169,6 +181,7 @@ class ExportReader:
         self.files = files
         self.problems = problems
         self.items: dict[str, list[Item]] = {key: [] for key in RESOURCES}
+        self.holidays: dict[int, list[Item]] = {}  # schedule id → its holidays.json's items
 
     def problem(self, file: str, row: str, column: str, message: str) -> None:
         reporter = Problems(file)
@@ -186,15 +199,18 @@ class ExportReader:
                 pages.append((page_key(name), name, (by_stem[page_key(name)[0]],)))
             elif len(path.parts) == 2 and path.parts[0] == AUDIT_FOLDER:
                 pages.append((("ticket_audits", 0), name, ("audits",)))
+            elif len(path.parts) == 3 and path.parts[0] == SCHEDULE_FOLDER and path.parts[2] == HOLIDAYS \
+                    and _SCHEDULE_ID.fullmatch(path.parts[1]):
+                pages.append(((HOLIDAYS, int(path.parts[1])), name, ("holidays",)))
         if not any("tickets" in keys for _, _, keys in pages):
             self.problem(str(self.files.path), "-", "-",
                          "no tickets.json (or export.json) here; expected a Zendesk export "
                          "(tickets.json, ticket_audits.json, users.json, groups.json, ...)")
             return
-        for _, name, keys in sorted(pages):
-            self._read_file(name, keys, required=name != COMBINED)
+        for (stem, page), name, keys in sorted(pages):
+            self._read_file(name, keys, required=name != COMBINED, schedule=page if stem == HOLIDAYS else None)
 
-    def _read_file(self, name: str, keys: tuple[str, ...], *, required: bool) -> None:
+    def _read_file(self, name: str, keys: tuple[str, ...], *, required: bool, schedule: int | None = None) -> None:
         label = self.files.label(name)
         found: set[str] = set()
         try:
@@ -202,7 +218,8 @@ class ExportReader:
                 for key, index, value in lists(stream, keys, found.add):
                     row = f"{key}[{index}]"
                     if isinstance(value, dict):
-                        self.items[key].append(Item(label, row, value))
+                        into = self.items[key] if schedule is None else self.holidays.setdefault(schedule, [])
+                        into.append(Item(label, row, value))
                     else:
                         self.problem(label, row, "-", "expected an object")
                     if len(self.problems) >= MAX_PROBLEMS:

@@ -17,18 +17,18 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from csconsole.domain import clock
 from csconsole.domain.registry import ZendeskRecord
-from csconsole.domain.sla_policy import PolicyBook
+from csconsole.domain.sla_policy import PolicyBook, SlaPolicy
 from csconsole.domain.ticket import Event, TicketState
-from csconsole.domain.words import IMPORT_MARK, Role, import_batch
+from csconsole.domain.words import IMPORT_MARK, EventKind, Role, import_batch
 from csconsole.store import directory, registry, zendesk_schema
-from csconsole.store.ledger import Ledger, load_events, load_state, policy_book
+from csconsole.store.ledger import Ledger, load_events, load_state, policy_book, policy_registry, retime_sla
 from csconsole.store.sqlite.staging import SUFFIX, Staging
 
 if TYPE_CHECKING:
@@ -131,6 +131,35 @@ class ImportSession:
         registry.change_agent(self.ledger, directory.agent(self._store, agent_id), role=role,
                               queue=self.queue(queue) if queue else None, at=self.at, actor=actor, batch=self.batch)
         self.roles[agent_id] = role
+
+    def set_sla_policy(self, queue_id: int | None, policy: SlaPolicy) -> bool:
+        """A queue's (None: the store-wide) SLA policy as the import found it, dated and marked as the
+        import's other records; nothing (False) when it is that queue's own policy already, so the same
+        export imported again writes nothing, nor when this batch set it already (a resumed or repeated
+        import does not undo an edit made since). The tickets appended after it are clocked under it."""
+        if (own := policy_registry(self._store).policy_of(queue_id)) is not None \
+                and own.to_dict() == policy.to_dict():
+            return False
+        if queue_id in self._policies_of_batch():
+            return False
+        registry.set_sla_policy(self.ledger, queue_id, policy, at=self.at, batch=self.batch)
+        self.ledger.flush()  # the book is read from the events table: the new version must be in it
+        self.ledger.refresh_targets()
+        return True
+
+    def _policies_of_batch(self) -> set[int | None]:
+        """The queues (None: store-wide) whose SLA policy an earlier run of this batch set."""
+        rows = self._store._conn.execute(
+            "SELECT data FROM events WHERE ticket_id IS NULL AND kind = ? AND data LIKE ?",
+            (EventKind.SLA_POLICY_SET.value, f'%"{IMPORT_KEY}":"{self.batch}"%'),
+        )
+        return {json.loads(data).get("queue") for (data,) in rows}
+
+    def retime_sla(self, queue_ids: Sequence[int] | None) -> int:
+        """After ``set_sla_policy``: re-time the open tickets of ``queue_ids`` (None: every queue) in this
+        unit, as ``services.sla.set_policy`` does; how many moved."""
+        self.ledger.flush()
+        return retime_sla(self._store, queue_ids, self.ledger.book)
 
     def customer(self, name: str, at: str) -> int:
         if name not in self._customers:

@@ -207,10 +207,14 @@ def rename_queue(ledger: Ledger, queue_id: int, name: str, *, at: str | None = N
 
 
 def set_sla_policy(ledger: Ledger, queue_id: int | None, policy: SlaPolicy | None, *, at: str | None = None,
-                   actor: int | None = None) -> None:
+                   actor: int | None = None, batch: str | None = None) -> None:
     """A queue's SLA policy (None: back under the store-wide one), or with ``queue_id`` None the store-wide
-    policy; later appends of this unit count under it. Nothing but the event: the book is read from them."""
-    ledger.append(make_sla_policy_set(queue_id, None if policy is None else policy.to_dict(), _now(at), actor))
+    policy; later appends of this unit count under it. Nothing but the event: the book is read from them.
+    ``batch``: an import's mark, as on the other records an import writes."""
+    event = make_sla_policy_set(queue_id, None if policy is None else policy.to_dict(), _now(at), actor)
+    if batch:
+        event.data[IMPORT_MARK] = batch
+    ledger.append(event)
     ledger.refresh_targets()
 
 
