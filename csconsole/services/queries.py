@@ -23,13 +23,22 @@ __all__ = ["Key", "Order"]
 
 def tickets_page(
     store: Store, flt: TicketFilter, *, order: Order = Order(), after: Key | None = None, limit: int = 100,
-    now: str | None = None,
+    now: str | None = None, inclusive: bool = False,
 ) -> list[TicketRow]:
-    return queries.page(store, flt, now or clock.now_text(), order=order, after=after, limit=limit)
+    """Up to ``limit`` rows after the key ``after`` (``inclusive``: from the row of that key on)."""
+    return queries.page(store, flt, now or clock.now_text(), order=order, after=after, limit=limit,
+                        inclusive=inclusive)
 
 
 def tickets_count(store: Store, flt: TicketFilter, now: str | None = None) -> int:
     return queries.count(store, flt, now or clock.now_text())
+
+
+def tickets_count_and_page(
+    store: Store, flt: TicketFilter, *, order: Order = Order(), limit: int = 100, now: str | None = None,
+) -> tuple[int, list[TicketRow]]:
+    """A list's count and first page, as a view shows them when its filter or sort changes."""
+    return queries.count_and_page(store, flt, now or clock.now_text(), order=order, limit=limit)
 
 
 def tickets_by_id(store: Store, ids: list[int], now: str | None = None) -> list[TicketRow]:

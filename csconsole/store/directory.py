@@ -108,9 +108,40 @@ def customer_names(store: Store, prefix: str = "", *, limit: int = 200) -> list[
     return [str(r[0]) for r in rows]
 
 
+# Bumped when any store of this process may hold names another desk has changed since (the server's
+# change feed said "anything may have changed": a registry event, or the feed was away; store/postgres/notify).
+_epoch = 0
+
+
+def forget_names() -> None:
+    """Every store of this process reads the names again at its next page (another desk changed them)."""
+    global _epoch
+    _epoch += 1
+
+
 def names(store: Store) -> tuple[dict[int, str], dict[int, str]]:
-    """(queue names by id, agent names by id): small enough to hold, used to label rows and paths. One
-    statement for both: every page asks, and on a server each statement is a round trip."""
+    """(queue names by id, agent names by id): small enough to hold, used to label rows and paths; the
+    same dicts for every caller, not to be changed.
+
+    Every page asks, and on a server each statement is a round trip that costs more than SQLite's whole
+    page: outside a transaction the store keeps them until they may have changed — its own commit
+    (``Store.atomic``), another connection's commit to the file (SQLite's ``data_version``, microseconds),
+    or another desk's registry event told by the server's change feed (``forget_names``). A snapshot or a
+    write reads them anew, so they agree with the rows it reads."""
+    conn = store._conn
+    if conn.in_transaction:
+        return _read_names(store)
+    stamp = (_epoch, store._engine.data_version(conn))
+    held = store._names
+    if held is not None and held[0] == stamp:
+        return held[1]
+    found = _read_names(store)
+    store._names = (stamp, found)
+    return found
+
+
+def _read_names(store: Store) -> tuple[dict[int, str], dict[int, str]]:
+    """One statement for both: queues and agents."""
     queues: dict[int, str] = {}
     agents: dict[int, str] = {}
     for is_queue, ident, name in store._conn.execute(

@@ -37,6 +37,14 @@ class Engine(Protocol):
 
     def count_source(self, flt: TicketFilter) -> str: ...
 
+    def count_and_page(self, conn: Any, flt: TicketFilter, order: Order, count: tuple[str, list[object]],
+                       page: tuple[str, list[object]]) -> tuple[int, list[Row]]:
+        """A list's count and the rows of its first page (SQLite: the page only when the count is not 0;
+        PostgreSQL: both in one round trip)."""
+
+    def page_rows(self, conn: Any, flt: TicketFilter, order: Order, page: tuple[str, list[object]]) -> list[Row]:
+        """The rows of a page's statement (``queries.page_statement``), planned as the list needs."""
+
     def search_ids(self, text: str) -> list[tuple[str, list[object]]] | None:
         """The ways in to the tickets the search box finds for ``text`` (SELECTs of ids, with their
         parameters), each from one of the engine's indexes; None: too short for them (``store/search.py``)."""

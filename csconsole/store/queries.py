@@ -114,7 +114,7 @@ def _order_sql(order: Order) -> tuple[str, str]:
 
 def page_statement(
     store: Store, flt: TicketFilter, now: str, *, order: Order = Order(), after: Key | None = None,
-    limit: int = 100,
+    limit: int = 100, inclusive: bool = False,
 ) -> Statement:
     """The one statement ``page`` runs (the benchmark runs it bare, to compare)."""
     text = flt.search.strip()
@@ -129,7 +129,7 @@ def page_statement(
     order_by, sort_expr = _order_sql(order)
     params: list[object] = [*loyal_params(now), *where_params]
     if after is not None:
-        op = "<" if order.descending else ">"
+        op = ("<" if order.descending else ">") + ("=" if inclusive else "")
         if order.key is SortKey.ID:
             where += (" AND " if where else " WHERE ") + f"t.id {op} ?"
         else:
@@ -152,10 +152,22 @@ def page(
     order: Order = Order(),
     after: Key | None = None,
     limit: int = 100,
+    inclusive: bool = False,
 ) -> list[TicketRow]:
-    """Up to ``limit`` rows after the key ``after`` (exclusive), in ``order``."""
-    sql, params = page_statement(store, flt, now, order=order, after=after, limit=limit)
-    return _rows(store, store._conn.execute(sql, params).fetchall())
+    """Up to ``limit`` rows after the key ``after`` (exclusive; ``inclusive``: from it), in ``order``."""
+    statement = page_statement(store, flt, now, order=order, after=after, limit=limit, inclusive=inclusive)
+    return _rows(store, store._engine.page_rows(store._conn, flt, order, statement))
+
+
+def count_and_page(
+    store: Store, flt: TicketFilter, now: str, *, order: Order = Order(), limit: int = 100,
+) -> tuple[int, list[TicketRow]]:
+    """How many rows the list holds, and its first ``limit`` rows: what a view shows when its filter
+    changes (on a server one round trip for both)."""
+    found, raw = store._engine.count_and_page(
+        store._conn, flt, order, count_statement(store, flt, now),
+        page_statement(store, flt, now, order=order, limit=limit))
+    return found, _rows(store, raw)
 
 
 def key_of(row: TicketRow, order: Order) -> Key:

@@ -56,6 +56,9 @@ class Store:
         # of the last policy event it read): ``ledger.policy_book``.
         self._kept: dict[str, Any] = {}
         self.retries = 0  # units of work run again after a collision (csconsole.store.retry), since open
+        # The directory's names as last read outside a transaction, with what they were read under
+        # (``directory.names``); dropped at the end of every write of this store.
+        self._names: tuple[object, tuple[dict[int, str], dict[int, str]]] | None = None
 
     @classmethod
     def open(cls, where: Where, *, read_only: bool = False, create: bool = False) -> Store:
@@ -127,6 +130,7 @@ class Store:
             raise
         finally:
             self._depth, self._unit, self._touched = 0, {}, set()
+            self._names = None  # the write may have renamed a queue or added an agent
 
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
@@ -154,6 +158,7 @@ class Store:
         """The transaction changed these tickets (None: it changed what it cannot name, say anything)."""
         if ticket_ids is None or self._touched is None:
             self._touched = None
+            self._names = None  # a registry event (or a bulk change) may rename what pages show
         else:
             self._touched.update(ticket_ids)
 

@@ -7,7 +7,8 @@ shown". Notifications of one transaction with the same payload arrive once.
 
 A ``Listener`` holds its own connection (LISTEN ties up a session). When the server restarts it
 reconnects by itself, and since what was committed meanwhile was told to nobody, its first word
-after coming back is "re-read what is shown".
+after coming back is "re-read what is shown". Hearing "any" (a registry event is one) it also tells every
+store of the process to read the queue and agent names again (``directory.forget_names``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
+from csconsole.store.directory import forget_names
 from csconsole.store.postgres.connection import Connection, connect_raw
 
 CHANNEL = "csconsole_changes"
@@ -77,6 +79,7 @@ class Listener:
         conn = connect_raw(self.conninfo, "csconsole listener")
         conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
         self._conn = conn
+        forget_names()  # what was committed before this LISTEN was told to nobody
 
     def _drop(self) -> None:
         if self._conn is not None:
@@ -103,7 +106,10 @@ class Listener:
             assert self._conn is not None
             try:
                 for note in self._conn.notifies(timeout=left):
-                    yield decode(note.payload, note.pid)
+                    change = decode(note.payload, note.pid)
+                    if change.ticket_ids is None:  # a registry event among them: names may have changed
+                        forget_names()
+                    yield change
             except psycopg.OperationalError:
                 self._drop()
                 if self.on_connection is not None:

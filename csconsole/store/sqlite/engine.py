@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
+from csconsole.domain.read_models import Order, TicketFilter
 from csconsole.store import search
 from csconsole.store.errors import Retry, StoreError
 from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION, newer_store
@@ -60,6 +61,16 @@ class SqliteEngine:
     page_source = staticmethod(plans.page_source)
     count_source = staticmethod(plans.count_source)
     search_ids = staticmethod(search.sqlite_ids)
+
+    def count_and_page(self, conn: sqlite3.Connection, flt: TicketFilter, order: Order,
+                       count: tuple[str, list[object]],
+                       page: tuple[str, list[object]]) -> tuple[int, list[tuple[Any, ...]]]:
+        found = int(conn.execute(*count).fetchone()[0])
+        return found, conn.execute(*page).fetchall() if found else []
+
+    def page_rows(self, conn: sqlite3.Connection, flt: TicketFilter, order: Order,
+                  page: tuple[str, list[object]]) -> list[tuple[Any, ...]]:
+        return conn.execute(*page).fetchall()  # the index to walk is named in the statement (``plans``)
 
     def begin(self, conn: sqlite3.Connection) -> None:
         """Begin a write, waiting for the lock by polling every 2 ms for up to the connection's busy timeout;

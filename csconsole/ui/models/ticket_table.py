@@ -123,9 +123,7 @@ class TicketTableModel(QAbstractTableModel):
         self.loading = True
 
         def job(store: Store) -> tuple[int, list[TicketRow]]:
-            count = queries.tickets_count(store, flt, now=now)
-            first = queries.tickets_page(store, flt, order=order, limit=PAGE, now=now) if count else []
-            return count, first
+            return queries.tickets_count_and_page(store, flt, order=order, limit=PAGE, now=now)
 
         def done(result: tuple[int, list[TicketRow]]) -> None:
             if generation != self._generation:
@@ -268,11 +266,10 @@ class TicketTableModel(QAbstractTableModel):
         if number == 0:
             return self._keep(0, page(None))
         if self._anchors is not None and number < len(self._anchors):
-            anchor = self._anchors[number]
-            first = queries.tickets_by_id(self._store, [anchor[1]], now=self._now)
-            rest = queries.tickets_page(self._store, self._filter, order=self._order, after=anchor,
-                                        limit=PAGE - 1, now=self._now)
-            return self._keep(number, first + rest)
+            # The page from its anchor row on, in one statement (on a server, one round trip).
+            return self._keep(number, queries.tickets_page(self._store, self._filter, order=self._order,
+                                                           after=self._anchors[number], limit=PAGE,
+                                                           now=self._now, inclusive=True))
         # No anchors yet: walk forward by key from the nearest page held, if it is close.
         for back in range(1, WALK_LIMIT + 1):
             start = number - back
