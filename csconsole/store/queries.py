@@ -31,8 +31,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Key", "Order", "Statement"]
 
+# The customer's tier as 0/1 in SQL: PostgreSQL's boolean would be turned into SQLite's integer by a
+# Python loader, once a row.
 _ROW_COLUMNS = (
-    f"t.id, t.ref, t.subject, c.name, {loyal_sql('c')}, "
+    f"t.id, t.ref, t.subject, c.name, CASE WHEN {loyal_sql('c')} THEN 1 ELSE 0 END, "
     "t.queue_id, t.owner_id, t.status, t.priority, t.channel, t.created_at, t.updated_at, "
     "t.sla_due_at, t.sla_risk_at, t.bounces, t.pingpongs, t.contacts, t.path, t.last_seq, "
     "t.first_reply_due_at, t.next_reply_due_at, t.resolution_due_at, t.sla_paused"
