@@ -85,3 +85,23 @@ def test_mine_to_watch_lists_the_tickets_i_watch(qtbot, window) -> None:
     window.registry[ActionId.CHIP_WATCHED].trigger()
     settle(qtbot, window)
     assert [window.table_model.ticket_id(r) for r in range(window.table_model.rowCount())] == [watched]
+
+
+def test_a_chip_toggle_leaves_the_chips_counts_alone_and_a_queue_pick_recounts_them(qtbot, window, monkeypatch) -> None:
+    """The chips count within the queue, the search and open-only: a chip toggled changes none of those,
+    so nothing is counted again (five counts that would compete with the new page)."""
+    _wait_for_counts(qtbot, window)
+    asked: list[str] = []
+    read = window.runner.read
+    monkeypatch.setattr(window.runner, "read", lambda job, *a, key=None, **k: (asked.append(key), read(job, *a, key=key, **k)))
+    window.registry[ActionId.CHIP_BOUNCED].trigger()
+    settle(qtbot, window)
+    window.registry[ActionId.CHIP_BOUNCED].trigger()
+    settle(qtbot, window)
+    assert "chips" not in asked
+    billing = queries.queue_by_name(window.store, "Billing").id
+    window.queues_view.setCurrentIndex(window.queues_model.index(window.queues_model.row_of(billing), 0))
+    settle(qtbot, window)
+    assert "chips" in asked
+    qtbot.waitUntil(lambda: window.registry[ActionId.CHIP_BOUNCED].property("count") == queries.tickets_count(
+        window.store, TicketFilter(queue_id=billing, open_only=True, min_bounces=3)), timeout=5000)

@@ -47,7 +47,8 @@ def test_paging_by_key_matches_sql_order_and_stays_bounded(qtbot, big_store_path
         # A jump to the end before the anchors arrive is a placeholder, never a wrong row or a full load.
         assert model.row_at(259) is None
         assert model.cached_rows() <= PAGE
-        job, done = jobs.pop(0)  # the anchors
+        qtbot.waitUntil(lambda: bool(jobs), timeout=2000)  # the anchors, asked once the rows are painted
+        job, done = jobs.pop(0)
         done(job(store))
         assert len(model.anchors) == 3
         assert model.ticket_id(259) == truth[259]

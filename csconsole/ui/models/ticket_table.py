@@ -11,7 +11,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Container
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 
 from csconsole.domain import clock
 from csconsole.domain.read_models import SortKey, TicketFilter, TicketRow
@@ -24,6 +24,9 @@ __all__ = ["ATTENTION_ROLE", "MAX_PAGES", "PAGE", "SORT_KEYS", "TICKET_ID_ROLE",
 PAGE = 100
 MAX_PAGES = 30  # ~3,000 rows held at most: a few screens either way of what is visible
 WALK_LIMIT = 8  # pages we may fetch in sequence to reach one, before anchors arrive
+# A new row set asks for its anchors once it is painted (a paint takes 10-20 ms): the anchors' read (13 ms
+# at 1M tickets) would otherwise compete with the paint for a busy machine's cores.
+ANCHORS_AFTER_MS = 40
 
 Index = QModelIndex | QPersistentModelIndex
 class BackgroundRead(Protocol):
@@ -139,7 +142,7 @@ class TicketTableModel(QAbstractTableModel):
             self.endResetModel()
             self.loading = False
             self.query_applied.emit()
-            self._ask_anchors()
+            self._ask_anchors_later()
 
         self._submit(job, done, "rows")
 
@@ -187,6 +190,14 @@ class TicketTableModel(QAbstractTableModel):
             self._pages[number] = [plain_row(i) for i in items]  # views are rebuilt as they are painted
         if self._count:
             self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, _COLUMNS - 1))
+
+    def _ask_anchors_later(self) -> None:
+        if self._run is None:
+            self._ask_anchors()
+            return
+        generation = self._generation
+        QTimer.singleShot(ANCHORS_AFTER_MS, self, lambda: self._ask_anchors() if generation == self._generation
+                          else None)
 
     def _ask_anchors(self) -> None:
         if self._run is None or self._count <= PAGE:
