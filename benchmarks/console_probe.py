@@ -55,6 +55,7 @@ def main() -> int:
     parser.add_argument("--queue", default="Billing")
     parser.add_argument("--csv", help="a CSV event log to import from another process while we watch")
     parser.add_argument("--live-reps", type=int, default=3)
+    parser.add_argument("--click-rounds", type=int, default=5, help="rounds of every chip and the queue, for p95")
     args = parser.parse_args()
     out: dict[str, Any] = {"t0": args.t0, "t_main": T_MAIN, "t_process": process_start_epoch()}
 
@@ -184,6 +185,22 @@ def main() -> int:
         repaint_after(lambda: window.registry[ActionId.CHIP_BOUNCED].setChecked(False))
         repaint_after(lambda: window.queues_view.setCurrentIndex(window.queues_model.index(0, 0)))
     out["filters"] = filters
+    # Rounds of the same clicks, each timed (on and off alike): what a supervisor feels click after click.
+    clicks: list[float] = []
+
+    def settled_click(action: Callable[[], None]) -> float:
+        pump_until(lambda: False, 0.25)  # what follows the last click (detail pane, anchors) has landed
+        return repaint_after(action)[0]
+
+    for _ in range(args.click_rounds):
+        for key in chips.values():
+            for on in (True, False):
+                clicks.append(settled_click(lambda key=key, on=on: window.registry[key].setChecked(on)))
+        if queue_row is not None:
+            clicks.append(settled_click(
+                lambda: window.queues_view.setCurrentIndex(window.queues_model.index(queue_row, 0))))
+            clicks.append(settled_click(lambda: window.queues_view.setCurrentIndex(window.queues_model.index(0, 0))))
+    out["clicks_ms"] = clicks
 
     log("filters done")
     # Scroll: to the middle, then the end; a page fetch there needs the anchors (computed off-thread).

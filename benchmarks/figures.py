@@ -55,6 +55,9 @@ SPECS: tuple[Spec, ...] = (
       for name in QUICK_FILTERS),
     *(Spec(f"gui_filter_{name}_ms", f"console: filter {name} to repainted page", "ms", Budget(50, "< 50 ms"))
       for name in QUICK_FILTERS),
+    Spec("gui_click_p50_ms", "console: chip or queue click to repainted page, p50 (every click)", "ms"),
+    Spec("gui_click_p95_ms", "console: chip or queue click to repainted page, p95", "ms", Budget(30, "p95 <= 30 ms")),
+    Spec("gui_click_max_ms", "console: chip or queue click to repainted page, slowest", "ms", Budget(50, "< 50 ms")),
     *(spec for name, limit in SEARCHES for spec in (
         Spec(f"search_{name}_ms", f"search box, {name}: page + count, store (median)", "ms",
              Budget(limit, f"<= {limit} ms"), f"search_{name}_like_ms"),

@@ -12,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.event_log import write_event_log
-from benchmarks.figures import QUICK_FILTERS, SizeResult
+from benchmarks.figures import QUICK_FILTERS, SizeResult, percentile
 from benchmarks.store_figures import QUEUE
 from benchmarks.stores import FOLDERS
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 PROBE_KEYS = ("cold_start_ms", "first_page_after_window_ms", "console_import_ms", "gui_page_fetch_max_ms",
               "gui_scroll_end_ms", "rss_scrolled_mb", "live_commit_ms", "import_stall_ms",
-              *(f"gui_filter_{name}_ms" for name in QUICK_FILTERS))
+              *(f"gui_filter_{name}_ms" for name in QUICK_FILTERS), "gui_click_p50_ms", "gui_click_p95_ms",
+              "gui_click_max_ms")
 
 
 def _finite(value: Any) -> float | None:
@@ -45,7 +46,8 @@ def run_probe(path: Path | str, result: SizeResult, *, quick: bool) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "XDG_CONFIG_HOME": str(config),
            "PYTHONPATH": os.pathsep.join([str(ROOT_DIR), os.environ.get("PYTHONPATH", "")])}
     cmd = [sys.executable, "-m", "benchmarks.console_probe", "--db", str(path), "--identity", identity,
-           "--queue", QUEUE, "--csv", str(csv_file), "--live-reps", "2" if quick else "3"]
+           "--queue", QUEUE, "--csv", str(csv_file), "--live-reps", "2" if quick else "3",
+           "--click-rounds", "2" if quick else "5"]
     t0 = time.time()
     done = subprocess.run([*cmd, "--t0", repr(t0)], capture_output=True, text=True, cwd=ROOT_DIR, env=env,
                           timeout=900, check=False)
@@ -71,6 +73,15 @@ def run_probe(path: Path | str, result: SizeResult, *, quick: bool) -> None:
             result.put(f"gui_filter_{name}_ms", found["ms"], f"toggle to repainted page; count={found['count']:,}", 1)
         else:
             result.skip((f"gui_filter_{name}_ms",), "the console did not repaint (or has no such control)")
+    clicks = [v for v in (_finite(c) for c in out.get("clicks_ms", [])) if v is not None]
+    if clicks and len(clicks) == len(out["clicks_ms"]):
+        note = f"{len(clicks)} clicks (each chip on and off, a queue and back, in rounds), click to repaint"
+        result.put("gui_click_p50_ms", percentile(clicks, 50), note, len(clicks))
+        result.put("gui_click_p95_ms", percentile(clicks, 95), note, len(clicks))
+        result.put("gui_click_max_ms", max(clicks), note, len(clicks))
+    else:
+        result.skip(("gui_click_p50_ms", "gui_click_p95_ms", "gui_click_max_ms"),
+                    "a click was not repainted within 10 s" if clicks else "no clicks measured")
     fetches = out.get("page_fetches_ms") or []
     if fetches:
         result.put("gui_page_fetch_max_ms", max(fetches),

@@ -10,9 +10,8 @@ in the ``agent_pins`` table (migration 0003); the chain records only its commitm
 from __future__ import annotations
 
 import itertools
-
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from functools import cache
+from typing import TYPE_CHECKING
 
 from csconsole.domain.errors import BadInput, RuleViolation
 from csconsole.domain.rules import Agent
@@ -22,9 +21,19 @@ from csconsole.store.ledger import Ledger
 from csconsole.store.retry import unit_of_work
 from csconsole.store.store import Store
 
-# OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1 (about 30 ms a check here).
-HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16,
-                        type=Type.ID)
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+
+@cache
+def hasher() -> PasswordHasher:
+    """OWASP Password Storage Cheat Sheet, Argon2id: m=19 MiB, t=2, p=1 (about 30 ms a check here); argon2
+    is loaded when a PIN is first checked or set, not at every start."""
+    from argon2 import PasswordHasher, Type
+
+    return PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID)
+
+
 MIN_DIGITS, MAX_DIGITS = 4, 12
 
 
@@ -59,8 +68,10 @@ def has_pin(store: Store, agent_id: int) -> bool:
 
 
 def _matches(stored: str, pin: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
     try:
-        return HASHER.verify(stored, pin)
+        return hasher().verify(stored, pin)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -72,8 +83,8 @@ def verify_pin(store: Store, agent_id: int, pin: str) -> bool:
         return True
     if not _matches(stored, pin.strip()):
         return False
-    if HASHER.check_needs_rehash(stored) and not store.read_only:
-        _save(store, agent_id, HASHER.hash(pin.strip()))  # parameters raised since: upgrade quietly
+    if hasher().check_needs_rehash(stored) and not store.read_only:
+        _save(store, agent_id, hasher().hash(pin.strip()))  # parameters raised since: upgrade quietly
     return True
 
 
@@ -84,7 +95,7 @@ def set_pin(store: Store, agent_id: int, pin: str, *, current: str | None = None
     stored = _stored(store, agent_id)
     if stored is not None and not _matches(stored, (current or "").strip()):
         raise RuleViolation(f"the current PIN of {agent.name} is not that; the PIN was not changed")
-    _save(store, agent_id, HASHER.hash(text))
+    _save(store, agent_id, hasher().hash(text))
 
 
 @unit_of_work

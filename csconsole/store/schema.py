@@ -16,14 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
-
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
+from typing import TYPE_CHECKING, Any, Protocol
 
 from csconsole.store import search
 from csconsole.store.errors import StoreError
 from csconsole.store.fragments import OPEN_SQL
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
 
 
 class Executes(Protocol):
@@ -396,10 +397,29 @@ def sqlite_statements(migration: Migration) -> Iterator[str | Data]:
             yield step
 
 
-MIGRATIONS = Migrations("csconsole")
+class SqliteMigrations:
+    """Every migration as sqlite-utils ``Migrations`` (set "csconsole"), made at first use: importing
+    sqlite-utils imports numpy, 0.3-0.4 s of a console's start that opens a store of the current schema
+    without migrating anything."""
+
+    def __init__(self) -> None:
+        self._made: Migrations | None = None
+
+    def _migrations(self) -> Migrations:
+        if self._made is None:
+            from sqlite_utils.migrations import Migrations
+
+            made = Migrations("csconsole")
+            for migration in MIGRATION_STEPS:
+                _register(made, migration)
+            self._made = made
+        return self._made
+
+    def apply(self, db: Database, *, stop_before: list[str] | None = None) -> None:
+        self._migrations().apply(db, stop_before=stop_before)
 
 
-def _register(migration: Migration) -> None:
+def _register(migrations: Migrations, migration: Migration) -> None:
     def apply(db: Database) -> None:
         for statement in sqlite_statements(migration):
             if isinstance(statement, Data):
@@ -408,8 +428,7 @@ def _register(migration: Migration) -> None:
                 db.execute(statement)
 
     apply.__doc__ = f"Migration {migration.name}, rendered for SQLite."
-    MIGRATIONS(name=migration.name)(apply)
+    migrations(name=migration.name)(apply)
 
 
-for _migration in MIGRATION_STEPS:
-    _register(_migration)
+MIGRATIONS = SqliteMigrations()

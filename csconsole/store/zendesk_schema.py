@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlite_utils import Database
-
 from csconsole.domain.registry import ZendeskRecord
 from csconsole.store.schema import ZENDESK_TICKETS, sqlite_table
 
 if TYPE_CHECKING:
+    from sqlite_utils import Database
+
     from csconsole.store.store import Store
 
 TABLE = ZENDESK_TICKETS.name

@@ -7,6 +7,7 @@ Also the application's identity, set once at start-up: names, desktop file name 
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSize, Qt, QTranslator
 from PySide6.QtGui import QGuiApplication, QIcon, QTextCursor
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from csconsole import __version__, resources
-from csconsole.services import audit
+
+if TYPE_CHECKING:
+    from csconsole.services import audit
 
 APP_NAME = "csconsole"
 

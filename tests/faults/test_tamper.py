@@ -202,9 +202,9 @@ def _evaluation_scores(f: Floor, p: Path) -> str:
 
 
 def _pin_replaced(f: Floor, p: Path) -> str:
-    from csconsole.services.pin import HASHER
+    from csconsole.services.pin import hasher
 
-    _edit(p, ("UPDATE agent_pins SET hash = ? WHERE agent_id = ?", (HASHER.hash("1357"), f.sue)))
+    _edit(p, ("UPDATE agent_pins SET hash = ? WHERE agent_id = ?", (hasher().hash("1357"), f.sue)))
     return f"PIN of agent {f.sue}: the stored hash is not the one its events recorded (it was replaced)"
 
 

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from csconsole.domain.sla_policy import EMPTY_BOOK
 from csconsole.domain.ticket import Event, fold
 from csconsole.services import audit, open_store, tickets
-from csconsole.services.pin import HASHER
+from csconsole.services.pin import hasher
 from csconsole.store import chain
 from csconsole.store.ledger import STATE_COLUMNS, state_values
 from csconsole.store.recovery_cases import INSERT_EVALUATION, evaluation_values
@@ -58,7 +58,7 @@ def make_v5_store(path: Path) -> chain.Head:
                  "VALUES (1, 'Refunds', '', 'Finance', 1, ?)", (AT,))
     conn.execute("INSERT INTO checklists (id, name, data, created_at) VALUES (1, 'CALM', ?, ?)",
                  (json.dumps({"name": "CALM", "steps": []}, separators=(",", ":")), AT))
-    conn.execute("INSERT INTO agent_pins (agent_id, hash, set_at) VALUES (2, ?, ?)", (HASHER.hash("2468"), AT))
+    conn.execute("INSERT INTO agent_pins (agent_id, hash, set_at) VALUES (2, ?, ?)", (hasher().hash("2468"), AT))
     head, seq = chain.GENESIS, 0
     for ticket_id, (ref, events) in _stories().items():
         for event in events:

@@ -69,3 +69,15 @@ def test_a_store_made_by_schema_5_opens_unchanged(tmp_path: Path) -> None:
     assert [r[2] for r in rows[len(bookkeeping):]] == later
     if not later:
         assert master(conn) == before == snapshot_master()
+
+
+def test_the_tables_a_store_is_checked_for_are_those_the_migrations_make() -> None:
+    """A store's tables are checked at every open against a list read from the schema's definitions (not
+    by running every migration on a memory database): the two agree."""
+    from csconsole.store.sqlite.recognise import expected_tables
+
+    conn = sqlite3.connect(":memory:")
+    MIGRATIONS.apply(Database(conn))
+    made = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    assert expected_tables() == frozenset(n for n in made if not n.startswith("sqlite_"))

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlite_utils import Database
-
 from csconsole.domain.read_models import Order, TicketFilter
 from csconsole.store import search
 from csconsole.store.errors import Retry, StoreError
@@ -125,6 +123,8 @@ class SqliteEngine:
     def expected_schema(self) -> dict[tuple[str, str], str]:
         """What ``schema_objects`` gives for a store that csconsole made: the migrations, run in memory."""
         if not _EXPECTED:
+            from sqlite_utils import Database
+
             conn = sqlite3.connect(":memory:", isolation_level=None)
             conn.execute("BEGIN")
             MIGRATIONS.apply(Database(conn))
@@ -292,6 +292,8 @@ def _prepare(store: Store, file: Path, conn: sqlite3.Connection, create: bool) -
             )
         if version == 0 and not create:
             raise StoreError(f"{file} is not a csconsole store (it is empty)")
+        from sqlite_utils import Database  # only to migrate: it imports numpy (0.3 s of a start)
+
         with store.atomic():
             MIGRATIONS.apply(Database(conn))
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

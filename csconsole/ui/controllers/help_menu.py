@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from csconsole import resources
-from csconsole.services import audit
 from csconsole.ui.actions import ActionId, Actions
 from csconsole.ui.help import AboutDialog, GuideDialog, ShortcutsDialog
 from csconsole.ui.messages import Dialogs
@@ -38,6 +37,8 @@ class HelpMenu(QObject):
         self._dialogs.open(ShortcutsDialog(self._actions.shortcut_table(), self._dialogs.parent_widget))
 
     def show_about(self) -> None:
+        from csconsole.services import audit  # the audit's modules, not needed before the About box
+
         store = self._runner.store
         try:
             head: audit.Head | None = audit.head(store)  # the chain's last row: one indexed read

@@ -15,8 +15,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
-from csconsole.io.csv_import import ImportCancelled, ImportPaused, ImportRejected, import_csv
-from csconsole.io.zendesk import ZendeskImportResult, import_zendesk
 from csconsole.services import Location, Store, crosscheck, queries
 from csconsole.services.changes import Kind
 from csconsole.settings import Prefs, Settings
@@ -111,11 +109,15 @@ class ImportExport(QObject):
             self.import_zendesk_export(Path(name))
 
     def import_csv_file(self, path: Path, agents: Path | None = None) -> Task | None:
+        from csconsole.io.csv_import import import_csv  # the importers load when one is asked for
+
         by = self._who.agent  # a roles file's roles are given on the authority of who is at the console
         return self.start_import(path, lambda store, progress, cancel: import_csv(
             store, path, agents_file=agents, progress=progress, cancel=cancel, by=by), zendesk=False)
 
     def import_zendesk_export(self, path: Path) -> Task | None:
+        from csconsole.io.zendesk import import_zendesk
+
         return self.start_import(path, lambda store, progress, cancel: import_zendesk(
             store, path, progress=progress, cancel=cancel), zendesk=True)
 
@@ -179,6 +181,9 @@ class ImportExport(QObject):
         dialog.canceled.disconnect()
         dialog.close()
         dialog.deleteLater()
+        from csconsole.io.csv_import import ImportCancelled, ImportPaused, ImportRejected
+        from csconsole.io.zendesk import ZendeskImportResult
+
         error, outcome = task.error, task.result
         if isinstance(error, ImportCancelled):
             self._messages.show(self.tr("Import of {0} cancelled; nothing was written.").format(path.name))
