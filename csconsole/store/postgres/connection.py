@@ -24,12 +24,17 @@ from csconsole.store.postgres.placeholders import PlaceholderError, translate
 SCHEMA = "csconsole"  # every table of a store lives in this schema, apart from anything else in the database
 CONNECT_TIMEOUT_S = 10
 # A statement is prepared on the server from its second use (psycopg counts them by text): a page or a
-# count the console runs again and again is parsed once (0.1 ms a page); a statement run once (a list of
-# ids spelled in its text) costs no extra round trip. Each run is still planned for its own values
-# (``plan_cache_mode``): the one plan the server would otherwise keep after five runs knows neither the
-# page's length nor the searched text, and walks every ticket for a search (100-300 ms at 100k, not 1).
+# count the console runs again and again is parsed once (0.1 ms a page), and after five runs the server
+# may keep one plan for it (no planning either); a statement run once (a list of ids spelled in its text)
+# costs no extra round trip. A statement that matches text (LIKE: the search box, the customer picker)
+# is never prepared, so each run is planned for its own pattern: the one plan kept for a search knows
+# neither the pattern nor the page's length, and walked every ticket (100-300 ms at 100k, not 1).
 PREPARE_THRESHOLD = 1
-PLAN_EACH_RUN = "-c plan_cache_mode=force_custom_plan"
+
+
+def _prepare(sql: str) -> bool | None:
+    """False: never prepare this statement; None: psycopg's threshold decides."""
+    return False if " LIKE " in sql.upper() else None
 Row = tuple[Any, ...]
 _OPEN = (TransactionStatus.INTRANS, TransactionStatus.INERROR, TransactionStatus.ACTIVE)
 Params = Sequence[Any] | Mapping[str, Any]
@@ -160,7 +165,6 @@ class Connection:
         """Connect to ``conninfo`` (a libpq URL), with the store's schema alone on the search path;
         ``read_only``: every transaction of the session is (the server refuses any write)."""
         options = str(libpq.conninfo_to_dict(conninfo).get("options") or "")
-        options = f"{options} {PLAN_EACH_RUN}".strip()
         if schema is not None:
             options = f"{options} -c search_path={schema}".strip()
         if read_only:
@@ -193,7 +197,8 @@ class Connection:
 
     def execute(self, sql: str, params: Params = ()) -> Cursor:
         query, values = _bind(sql, params)
-        return self._run(sql, lambda: self.raw.execute(query.encode(), values))  # bytes: already psycopg's
+        return self._run(sql, lambda: self.raw.execute(query.encode(), values,  # bytes: already psycopg's
+                                                       prepare=_prepare(query)))
 
     def execute_all(self, statements: Sequence[tuple[str, Params]]) -> list[list[Row]]:
         """Several reads sent at once and answered in one round trip (psycopg's pipeline), each statement
@@ -206,7 +211,7 @@ class Connection:
             with self.raw.pipeline():
                 for query, values in bound:
                     cursor = self.raw.cursor()
-                    cursor.execute(query.encode(), values)
+                    cursor.execute(query.encode(), values, prepare=_prepare(query))
                     cursors.append(cursor)
             return [Cursor(c).fetchall() for c in cursors]
 

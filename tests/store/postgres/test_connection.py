@@ -132,3 +132,21 @@ def test_an_autocommit_connection_is_required(pg_url: str) -> None:
     with pytest.raises(ValueError, match="autocommit"):
         Connection(raw)
     raw.close()
+
+
+def test_a_statement_is_prepared_from_its_second_run_but_one_that_matches_text_never(t: Connection) -> None:
+    """A prepared statement's one plan, kept after five runs, knows nothing of a LIKE's pattern (the search
+    box's walked every ticket): such statements are planned for each pattern; others are prepared."""
+    for _ in range(3):
+        t.execute("SELECT name FROM t WHERE id = ?", (1,)).fetchall()
+        t.execute("SELECT id FROM t WHERE lower(name) LIKE lower(?)", ("%li%",)).fetchall()
+        t.execute_all([("SELECT id FROM t WHERE id > ?", [1]), ("SELECT id FROM t WHERE name LIKE ?", ["a%"])])
+    prepared = [sql for (sql,) in t.execute("SELECT statement FROM pg_prepared_statements").fetchall()]
+    assert any("WHERE id = $1" in sql for sql in prepared)
+    assert any("WHERE id > $1" in sql for sql in prepared)
+    assert not any("LIKE" in sql for sql in prepared)
+
+
+def test_reads_sent_together_answer_each_in_order(t: Connection) -> None:
+    assert t.execute_all([("SELECT count(*) FROM t", []), ("SELECT id FROM t WHERE id >= ? ORDER BY id", [2])]) == [
+        [(3,)], [(2,), (3,)]]
