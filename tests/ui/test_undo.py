@@ -41,8 +41,9 @@ def test_reassign_three_then_ctrl_z_leaves_every_count_as_it_was(qtbot, window) 
     qtbot.waitUntil(lambda: _figures(window, ids) == before, timeout=5000)  # no bounce, no ping-pong added
     qtbot.waitUntil(lambda: _shown_figures(window, ids) == before, timeout=5000)  # and the rows say so
 
+    # The detail pane follows the selection once it settles (a timer after the refresh): wait for it.
+    qtbot.waitUntil(lambda: window.detail_view.ticket_id in ids, timeout=5000)
     shown = window.detail_view.ticket_id
-    assert shown in ids
     qtbot.waitUntil(lambda: window.detail.events.text().count("<s>") == 2, timeout=5000)
     history = window.detail.events.text()
     assert "<s>Undone: the reassign (Reassign 3 tickets to Raj Patel)</s>" in history
