@@ -18,8 +18,6 @@ from datetime import date
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from csconsole.domain.errors import BadInput
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -68,6 +66,8 @@ def holiday_region(text: str) -> str:
     """``de-by`` → ``DE-BY``: a country the ``holidays`` package knows, with one of its subdivisions."""
     country, _, subdivision = text.strip().partition("-")
     country = country.upper()
+    import holidays  # on first use: 75 ms of every start-up otherwise, for a store that may have no schedule
+
     known = holidays.list_supported_countries()
     if country not in known:
         raise BadInput(f'unknown holiday country "{country or text}"')
@@ -84,4 +84,6 @@ def holiday_region(text: str) -> str:
 def holiday_dates(region: str, year: int) -> frozenset[date]:
     """The public holidays of ``region`` (as ``holiday_region`` returns it) in ``year``, cached."""
     country, _, subdivision = region.partition("-")
+    import holidays
+
     return frozenset(holidays.country_holidays(country, subdiv=subdivision or None, years=year))

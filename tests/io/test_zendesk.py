@@ -6,7 +6,6 @@ import json
 import shutil
 import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,13 +37,6 @@ EXPECTED = {
     "ZD-1011": ("Billing", "Ana", "resolved", 0, 0, 2, ("Billing/Ana",)),
     "ZD-1012": ("Returns", "Omar", "open", 2, 1, 1, ("Returns/Omar", "Billing/Ana", "Returns/Omar")),
 }
-
-
-@pytest.fixture
-def store(store_location: str) -> Iterator[Store]:
-    opened = open_store(store_location, create=True)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture

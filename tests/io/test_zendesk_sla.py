@@ -7,7 +7,6 @@ import json
 import shutil
 import threading
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from csconsole.cli import main
 from csconsole.io.csv_import import ImportRejected
 from csconsole.io.zendesk import ImportCancelled, import_zendesk
 from csconsole.io.zendesk_sla import hours_text
-from csconsole.services import Store, audit, open_store, sla
+from csconsole.services import Store, audit, sla
 from tests.io.test_zendesk import FIXTURE, edit, footprint, rows
 from tests.sql import connection
 
@@ -26,13 +25,6 @@ TECH_TARGETS = ("urgent:first=30,next=60,resolution=480; high:first=60,next=120,
                 "normal:first=240,next=480,resolution=1920; low:first=480,next=960,resolution=2880")
 DESK_TARGETS = ("urgent:first=20,next=40,resolution=360; high:first=60,next=120,resolution=720; "
                 "normal:first=180,next=360,resolution=1440; low:first=360,next=720,resolution=2880")
-
-
-@pytest.fixture
-def store(store_location: str) -> Iterator[Store]:
-    opened = open_store(store_location, create=True)
-    yield opened
-    opened.close()
 
 
 @pytest.fixture
