@@ -27,6 +27,9 @@ class Engine(Protocol):
     database_error: type[Exception]  # what a statement may raise (an atomic() block turns it into a StoreError)
     error: type[Exception]  # every error of the driver
     pingpong_hops: str  # SQL: (queue, previous queue) of each hop along the paths of tickets bounced > 2
+    # The FROM of a read of floor records by kind (``WHERE ticket_id IS NULL AND kind ...``): on SQLite the
+    # partial index on their kind, named, as its statistics count ``ticket_id IS NULL`` a handful of rows.
+    registry_kind_source: str
 
     def begin(self, conn: Any) -> None:
         """Begin a write transaction holding the store's one write order (``begin_write``), waiting as the

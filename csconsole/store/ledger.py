@@ -81,14 +81,15 @@ def load_events(store: Store, ticket_id: int) -> list[Event]:
 
 
 POLICY_KINDS = (EventKind.QUEUE_ADDED.value, EventKind.QUEUE_TARGETS_SET.value, EventKind.SLA_POLICY_SET.value)
-_POLICY_EVENTS = "FROM events WHERE ticket_id IS NULL AND kind IN (?, ?, ?)"  # the partial index on their kind
+_POLICY_WHERE = "WHERE ticket_id IS NULL AND kind IN (?, ?, ?)"  # the partial index on their kind
 
 
 def policy_registry(store: Store) -> Registry:
     """The queues and their SLA policies as their events leave them (the book, ``policy_of``)."""
     registry = Registry()
     for seq, kind, at, actor, data in store._conn.execute(
-        f"SELECT seq, kind, at, actor_id, data {_POLICY_EVENTS} ORDER BY seq", POLICY_KINDS
+        f"SELECT seq, kind, at, actor_id, data FROM {store._engine.registry_kind_source} {_POLICY_WHERE} "
+        "ORDER BY seq", POLICY_KINDS
     ):
         registry.apply(Event(None, kind, at, actor, json.loads(data), seq))
     return registry
@@ -97,9 +98,12 @@ def policy_registry(store: Store) -> Registry:
 def policy_book(store: Store) -> PolicyBook:
     """Every SLA policy the store has had, in the order made (``sla_policy.PolicyBook``). Kept with the
     store while its last policy event stays the same: a policy is parsed and compiled once."""
-    latest = store._conn.execute(f"SELECT seq, hash {_POLICY_EVENTS} ORDER BY seq DESC LIMIT 1",
-                                 POLICY_KINDS).fetchone()  # its hash: a rolled-back seq may come again
-    latest = None if latest is None else tuple(latest)
+    # The last policy event and its hash (a rolled-back seq may come again, with other data). A few rows,
+    # through the partial index on kind; no ORDER BY ... LIMIT, which a planner may answer by walking the
+    # whole log backwards from its newest event.
+    rows = store._conn.execute(f"SELECT seq, hash FROM {store._engine.registry_kind_source} {_POLICY_WHERE}",
+                               POLICY_KINDS).fetchall()
+    latest = tuple(max(rows)) if rows else None
     cached = store._kept.get("policy_book")
     if cached is not None and cached[0] == latest:
         return cached[1]  # type: ignore[no-any-return]

@@ -54,6 +54,7 @@ class SqliteEngine:
     database_error: type[Exception] = sqlite3.DatabaseError
     error: type[Exception] = sqlite3.Error
     pingpong_hops = PINGPONG_HOPS
+    registry_kind_source = "events INDEXED BY ix_events_registry_kind"  # else 33k customers' events are read
 
     # The FROM clause of a ticket list: the table, with the index SQLite should walk for it.
     page_source = staticmethod(plans.page_source)
