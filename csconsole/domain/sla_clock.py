@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from csconsole.domain import compact_json
 from csconsole.domain.business_time import Calendar
 from csconsole.domain.instants import to_seconds, to_text
 from csconsole.domain.sla import AT_RISK_SHARE
@@ -125,6 +126,15 @@ class SlaClocks:
     @property
     def breaches(self) -> int:
         return self.reply_breaches + self.resolution_breaches
+
+    def figures(self) -> tuple[str | None, str | None, str | None, str | None, str | None, bool]:
+        """``due_at``, ``risk_at``, each clock's ``live_due`` and ``paused`` in one pass: what the ticket
+        row keeps of the clocks, made for every ticket by ``rebuild`` and ``audit verify``."""
+        clocks = (self.first_reply, self.next_reply, self.resolution)
+        dues = [c.due_at if c.state in _LIVE else None for c in clocks]
+        risks = [c.risk_at for c in clocks if c.state in _LIVE]
+        return (_earliest(dues), _earliest(risks), dues[0], dues[1], dues[2],
+                any(c.state == _PAUSED for c in clocks))
 
     def live_due(self, name: str) -> str | None:
         """A clock's due time where one applies (running, or paused past due); else None."""
@@ -327,7 +337,7 @@ class SlaClocks:
 
     def to_json(self) -> str:
         """One compact text for a single column: the same text however the state was reached."""
-        return json.dumps(self.to_row(), separators=(",", ":"))
+        return compact_json.dumps(self.to_row())
 
     @classmethod
     def from_json(cls, text: str) -> SlaClocks:
@@ -361,8 +371,8 @@ def _plain(value: float | None) -> float | int | None:
 
 def _earliest(texts: Iterable[str | None]) -> str | None:
     present = [text for text in texts if text is not None]
-    if not present:
-        return None
+    if len(present) < 2:
+        return present[0] if present else None
     if all(len(text) == 20 for text in present):  # whole seconds, one format: text order is time order
         return min(present)
     return min(present, key=to_seconds)

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
+from csconsole.domain import compact_json
 from csconsole.domain.registry import Registry
 from csconsole.domain.sla_clock import SlaClocks
 from csconsole.domain.sla_policy import PolicyBook
@@ -42,10 +43,8 @@ _INSERT_EVENT = "INSERT INTO events (seq, ticket_id, kind, at, actor_id, data, h
 
 def sla_values(clocks: SlaClocks) -> tuple[object, ...]:
     """The values of ``SLA_COLUMNS`` for a ticket's clocks."""
-    return (
-        clocks.due_at, clocks.risk_at, clocks.breaches, clocks.live_due("first_reply"),
-        clocks.live_due("next_reply"), clocks.live_due("resolution"), int(clocks.paused), clocks.to_json(),
-    )
+    due_at, risk_at, first_reply, next_reply, resolution, paused = clocks.figures()
+    return due_at, risk_at, clocks.breaches, first_reply, next_reply, resolution, int(paused), clocks.to_json()
 
 
 def state_values(state: TicketState) -> tuple[object, ...]:
@@ -54,7 +53,7 @@ def state_values(state: TicketState) -> tuple[object, ...]:
         state.customer_id, state.subject, state.channel, state.priority, state.status, state.queue_id,
         state.owner_id, state.created_at, state.first_response_at, state.resolved_at, state.closed_at,
         state.closed_by, state.bounces, state.pingpongs, state.contacts,
-        json.dumps(state.path, separators=(",", ":")), state.last_seq, state.updated_at, *sla_values(state.sla),
+        compact_json.dumps(state.path), state.last_seq, state.updated_at, *sla_values(state.sla),
     )
 
 

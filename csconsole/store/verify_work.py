@@ -13,8 +13,10 @@ from __future__ import annotations
 import functools
 import gc
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from csconsole.domain.instants import to_seconds
 from csconsole.domain.provenance import TIME_TOLERANCE, TicketWitness, moment
 from csconsole.domain.registry import Registry
 from csconsole.domain.words import BACKFILL_MARK, IMPORT_MARK
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from csconsole.store.postgres.url import Location
     from csconsole.store.store import Store
 
+_EPOCH = datetime(1970, 1, 1)
 CHAIN_PART = 250_000  # events a chain part checks
 _MARKS = (f'"{IMPORT_MARK}":', f'"{BACKFILL_MARK}":')
 Late = tuple[int, str, Any, str]  # seq, at, ticket id, kind: a live ticket event and its time
@@ -64,7 +67,7 @@ class Worker:
     def __init__(self, store: Store, expected_head: str | None, until: int, now: str,
                  registry: Registry | None = None) -> None:
         self.store, self.expected, self.until = store, expected_head, until
-        self.limit = moment(now) + TIME_TOLERANCE
+        self.limit_s = to_seconds(now) + TIME_TOLERANCE.total_seconds()
         self.registry = registry if registry is not None else recompute.fold_registry(store)[0]
         self.registry_head = _registry_head(store)
 
@@ -84,44 +87,49 @@ class Worker:
         return part
 
     def _walk(self, part: ChainPart, cursor: Any, prev: str | None) -> None:
-        link, canonical, expected = chain.link, chain.canonical_event, self.expected
+        """Every link of the part, and its live events' times (the hot loop of verify: locals only)."""
+        link, canonical, expected, seconds = chain.link, chain.canonical_event, self.expected, _seconds
         history_until, imported, backfilled = self.registry.history_until, _MARKS[0], _MARKS[1]
-        top_at: Any = None
-        low_at: Any = None
+        limit, tolerance = self.limit_s, TIME_TOLERANCE.total_seconds()
+        top_at: float | None = None
+        low_at: float | None = None
         next_seq = part.low
-        while batch := cursor.fetchmany(chain.BATCH):
-            for seq, ticket_id, kind, at, actor, data, stored in batch:
+        try:
+            while batch := cursor.fetchmany(chain.BATCH):
                 if part.first_seq is None:
-                    part.first_seq = seq
-                if seq != next_seq:
-                    what = f"events {next_seq}..{seq - 1} are missing" if seq > next_seq else "sequence out of order"
-                    part.problem, part.bad_seq = f"event {seq}: {what} (deleted or reordered)", seq
-                    return
-                if prev is None or link(prev, canonical(seq, ticket_id, kind, at, actor, data)) != stored:
-                    on = f"ticket {ticket_id}" if ticket_id is not None else "the floor's records"
-                    part.problem = (f"event {seq} ({on}, {kind} at {at}) does not match its hash: edited, "
-                                    "inserted or reordered")
-                    part.bad_seq = seq
-                    return
-                prev, next_seq = stored, seq + 1
-                part.checked += 1
-                part.last = chain.Head(seq, stored)
-                if stored == expected:
-                    part.kept_head_seen = True
-                if ticket_id is None or seq <= history_until or imported in data or backfilled in data:
-                    continue  # the registry's clock is the registry pass's; history keeps its own times
-                when = moment(at)
-                if part.late is None:
-                    if when > self.limit:
-                        part.late = ((seq, at, ticket_id, kind),
-                                     "it is dated after this check ran (a clock cannot record the future)")
-                    elif top_at is not None and when < top_at - TIME_TOLERANCE:
-                        part.late = ((seq, at, ticket_id, kind), late_line(part.top))
-                if top_at is None or when > top_at:
-                    top_at, part.top = when, (seq, at, ticket_id, kind)
-                if low_at is None or when < low_at:
-                    low_at = when
-                    part.lows.append((seq, at, ticket_id, kind))
+                    part.first_seq = batch[0][0]
+                for seq, ticket_id, kind, at, actor, data, stored in batch:
+                    if seq != next_seq:
+                        what = f"events {next_seq}..{seq - 1} are missing" if seq > next_seq else "sequence out of order"
+                        part.problem, part.bad_seq = f"event {seq}: {what} (deleted or reordered)", seq
+                        return
+                    if prev is None or link(prev, canonical(seq, ticket_id, kind, at, actor, data)) != stored:
+                        on = f"ticket {ticket_id}" if ticket_id is not None else "the floor's records"
+                        part.problem = (f"event {seq} ({on}, {kind} at {at}) does not match its hash: edited, "
+                                        "inserted or reordered")
+                        part.bad_seq = seq
+                        return
+                    prev, next_seq = stored, seq + 1
+                    if stored == expected:
+                        part.kept_head_seen = True
+                    if ticket_id is None or seq <= history_until or imported in data or backfilled in data:
+                        continue  # the registry's clock is the registry pass's; history keeps its own times
+                    when = seconds(at)
+                    if part.late is None:
+                        if when > limit:
+                            part.late = ((seq, at, ticket_id, kind),
+                                         "it is dated after this check ran (a clock cannot record the future)")
+                        elif top_at is not None and when < top_at - tolerance:
+                            part.late = ((seq, at, ticket_id, kind), late_line(part.top))
+                    if top_at is None or when > top_at:
+                        top_at, part.top = when, (seq, at, ticket_id, kind)
+                    if low_at is None or when < low_at:
+                        low_at = when
+                        part.lows.append((seq, at, ticket_id, kind))
+        finally:
+            part.checked = next_seq - part.low
+            if part.checked:
+                part.last = chain.Head(next_seq - 1, prev or "")
         end = min(part.high, self.until + 1)
         if next_seq < end and not part.problem:
             part.problem, part.bad_seq = f"events {next_seq}..{end - 1} are missing (deleted)", next_seq
@@ -168,6 +176,13 @@ class Worker:
                     if first is not None:
                         part.table_problem = describe(first, Labels(registry, refs))
         return part
+
+
+def _seconds(at: str) -> float:
+    """An event's time as epoch seconds: the store's own format fast, any other as ``moment`` reads it."""
+    if len(at) == 20 and at[19] == "Z":
+        return to_seconds(at)
+    return (moment(at) - _EPOCH).total_seconds()
 
 
 def late_line(top: Late | None) -> str:
