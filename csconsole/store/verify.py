@@ -17,11 +17,12 @@ the customers' counts and the schema are checked here, in this connection's snap
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from csconsole.domain import clock
 from csconsole.domain.provenance import TIME_TOLERANCE, LogClock, is_history, moment, shape_problem
@@ -88,14 +89,21 @@ class _Verify:
 
     def run(self) -> Verdict:
         store = self.store
-        registry_clock = LogClock(self.now)
-        registry, wrong = recompute.fold_registry(store, lambda e, r: _check_record(e, r, registry_clock),
-                                                  read=self.tick)
-        if wrong is not None:
-            event, what = wrong
-            self._forged((event.seq or 0, what, None, event.kind, event.at))
-        tasks = self._tasks(registry, wrong is None)
-        parts = self._run_parts(tasks, registry)
+        with self._pool() as pool:  # its processes start, and fold the floor's records, while this one does
+            registry_clock = LogClock(self.now)
+            registry, wrong = recompute.fold_registry(
+                store, lambda e, r: _check_record(e, r, registry_clock), read=self.tick)
+            if wrong is not None:
+                event, what = wrong
+                self._forged((event.seq or 0, what, None, event.kind, event.at))
+            tasks = self._tasks(registry, wrong is None)
+            if pool is None:
+                parts = self._run_here(tasks, registry)
+                records = _records(store, registry) if wrong is None else None
+            else:
+                pending = pool.imap_unordered(run, tasks)
+                records = _records(store, registry) if wrong is None else None  # while the pool works
+                parts = self._collect(pending)
         chains = sorted((p for p in parts if isinstance(p, ChainPart)), key=lambda p: p.low)
         broken = self._chain_problem(chains)
         if broken is not None:
@@ -106,8 +114,8 @@ class _Verify:
                 self._forged(part.forged)
         table = next((p.table_problem for p in tickets if p.table_problem), None)
         rows = sum(p.rows for p in tickets)
-        if table is None and wrong is None:
-            table, counted = _records(store, registry)
+        if table is None and records is not None:
+            table, counted = records
             rows += counted
         problem = self._forged_line() or table or _schema_problem(store)
         bad = self.forged[0] if self.forged is not None and problem == self._forged_line() else None
@@ -126,23 +134,24 @@ class _Verify:
             tasks.append(part)
         return tasks + chain_parts
 
-    def _run_parts(self, tasks: list[tuple[str, int, int]], registry: Registry) -> list[ChainPart | TicketPart]:
-        done: list[ChainPart | TicketPart] = []
+    def _pool(self) -> contextlib.AbstractContextManager[Any]:
+        """Two processes for a large store (None: the parts run here)."""
+        if self.head.seq < POOL_FROM:
+            return contextlib.nullcontext()
+        context = multiprocessing.get_context("spawn")  # the console calls this from a worker thread
+        return context.Pool(PROCESSES, initializer=start,
+                            initargs=(self.store.location, self.expected, self.head.seq, self.now))
 
-        def heard(part: ChainPart | TicketPart) -> None:
+    def _run_here(self, tasks: list[tuple[str, int, int]], registry: Registry) -> list[ChainPart | TicketPart]:
+        worker = Worker(self.store, self.expected, self.head.seq, self.now, registry)
+        return self._collect(worker.chain_part(low, high) if what == "chain" else worker.ticket_part(low, high)
+                             for what, low, high in tasks)
+
+    def _collect(self, parts: Iterable[ChainPart | TicketPart]) -> list[ChainPart | TicketPart]:
+        done: list[ChainPart | TicketPart] = []
+        for part in parts:
             done.append(part)
             self.tick(part.checked if isinstance(part, ChainPart) else part.events)
-
-        if self.head.seq < POOL_FROM:
-            worker = Worker(self.store, self.expected, self.head.seq, self.now, registry)
-            for what, low, high in tasks:
-                heard(worker.chain_part(low, high) if what == "chain" else worker.ticket_part(low, high))
-            return done
-        context = multiprocessing.get_context("spawn")  # the console calls this from a worker thread
-        with context.Pool(PROCESSES, initializer=start,
-                          initargs=(self.store.location, self.expected, self.head.seq, self.now)) as pool:
-            for part in pool.imap_unordered(run, tasks):
-                heard(part)
         return done
 
     # -- putting the parts together -----------------------------------------------------------------------

@@ -464,3 +464,48 @@ def test_the_cli_names_the_first_bad_event(pristine: tuple[Path, int, str], tmp_
     _tamper(path, ("UPDATE events SET data = '{\"note\":\"x\"}' WHERE seq = ?", (last // 2,)))
     assert main(["audit", "verify", str(path), "--head", kept]) == 1
     assert f"event {last // 2} " in capsys.readouterr().err
+
+
+# --- the same verdicts when the parts run in two processes ----------------------------------------------
+
+IN_PARTS = ("event edited", "log truncated", "ticket owner", "customer resolved tickets", "recovery outcome",
+            "agent promoted", "backdated append", "append dated ahead", "forged live reassign by an agent")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("what", IN_PARTS)
+def test_two_processes_give_the_same_verdict_as_one(what: str, full_floor: Floor, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large store's check runs in a pool of two processes, in many parts, while this one compares the
+    floor's records: the same line, the same counts as the check made here in one part."""
+    from csconsole.store import recompute
+    from csconsole.store import verify as verifying
+
+    path = tmp_path / "copy.db"
+    caught, named, alone = caught_and_named(what, full_floor, path)
+    assert caught and named, (what, alone)
+    with open_store(str(path), read_only=True) as store:
+        here = audit.verify(store)
+    monkeypatch.setattr(verifying, "POOL_FROM", 0)
+    monkeypatch.setattr(verifying, "CHAIN_PART", 5)  # several chain parts and ticket ranges, every link
+    monkeypatch.setattr(recompute, "RANGE", 2)  # between parts checked
+    with open_store(str(path), read_only=True) as store:
+        pooled = audit.verify(store)
+    assert (pooled.ok, pooled.problem, pooled.bad_seq, pooled.checked, pooled.rows, pooled.findings) == \
+        (here.ok, here.problem, here.bad_seq, here.checked, here.rows, here.findings)
+
+
+@pytest.mark.slow
+def test_two_processes_pass_an_untouched_floor(full_floor: Floor, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from csconsole.store import verify as verifying
+
+    with open_store(str(full_floor.path), read_only=True) as store:
+        here = audit.verify(store)
+    monkeypatch.setattr(verifying, "POOL_FROM", 0)
+    monkeypatch.setattr(verifying, "CHAIN_PART", 5)
+    with open_store(str(full_floor.path), read_only=True) as store:
+        pooled = audit.verify(store)
+    assert here.ok and pooled.ok, (here.problem, pooled.problem)
+    assert (pooled.checked, pooled.rows, pooled.findings, pooled.head) == (here.checked, here.rows, here.findings,
+                                                                           here.head)
