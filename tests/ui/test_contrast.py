@@ -124,3 +124,27 @@ def test_readable_keeps_a_hue_until_it_reads() -> None:
         for ground in (white, dark, colours.tint(hue)):
             assert contrast(colours.readable(QColor(hue), [ground]), ground) >= AA
 
+
+
+def test_a_chosen_radio_button_reads_as_chosen_in_both_themes(themed: str, qtbot) -> None:
+    """WCAG 1.4.11: the ring of an option stands out from the window (3:1), and the chosen one's dot
+    from the ring's inside, drawn as the style really draws them."""
+    from PySide6.QtWidgets import QRadioButton, QStyle, QStyleOptionButton
+
+    def indicator(checked: bool) -> tuple[QColor, QColor, QColor]:
+        button = QRadioButton("Option")
+        qtbot.addWidget(button)
+        button.setChecked(checked)
+        image = button.grab().toImage()
+        option = QStyleOptionButton()
+        option.initFrom(button)
+        rect = button.style().subElementRect(QStyle.SubElement.SE_RadioButtonIndicator, option, button)
+        centre, y = rect.center(), rect.center().y()
+        row = [QColor(image.pixel(x, y)) for x in range(rect.left(), centre.x())]
+        return QColor(image.pixel(centre)), max(row, key=lambda c: contrast(c, _role(button, QPalette.ColorRole.Window))), \
+            _role(button, QPalette.ColorRole.Window)
+
+    dot, _, window = indicator(True)
+    empty, ring, _ = indicator(False)  # an option not chosen must still be seen to be one
+    assert contrast(ring, window) >= 3.0, (themed, ring.name(), window.name())
+    assert contrast(dot, empty) >= 3.0, (themed, dot.name(), empty.name())

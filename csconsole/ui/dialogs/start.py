@@ -196,6 +196,7 @@ class IdentityDialog(QDialog):
             self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
         self.list.currentRowChanged.connect(lambda _r: self.pick.setChecked(True))
+        self.list.itemPressed.connect(lambda _item: self.pick.setChecked(True))  # the row it kept, pressed again
         self.name.textEdited.connect(lambda _t: self.add_me.setChecked(True))
         self.add_me.toggled.connect(self._add_me_toggled)
         self.pick.toggled.connect(self._pick_toggled)
@@ -222,11 +223,15 @@ class IdentityDialog(QDialog):
 
     def _add_me_toggled(self, on: bool) -> None:
         self.vouching.setVisible(on and bool(self.guards))
-        if on:
+        if on:  # no name in the list still looks chosen while a new one is typed
+            self.list.clearSelection()
             self.name.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _pick_toggled(self, on: bool) -> None:
         if on:
+            current = self.list.currentItem()
+            if current is not None:
+                current.setSelected(True)
             self.list.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _validate(self) -> None:
