@@ -20,7 +20,6 @@ from csconsole.domain.registry import Entity, FoldError, Registry, ZendeskRecord
 from csconsole.domain.ticket import Event, TicketState, Witness, fold, unreadable
 from csconsole.domain.words import BACKFILL_MARK, IMPORT_MARK, EventKind
 from csconsole.store import registry as rows
-from csconsole.store.fragments import OPEN_SQL
 from csconsole.store.ledger import ROW_COLUMNS, state_values
 from csconsole.store.recovery_cases import CASE_COLUMNS, EVALUATION_COLUMNS, case_values, evaluation_values
 
@@ -200,29 +199,19 @@ def derive(store: Store, low: int, high: int, registry: Registry,
     return derived
 
 
-def registry_rows(registry: Registry, entity: Entity, resolved: dict[int, int] | None = None) -> list[Row]:
-    """A registry table's rows as the events make them, in key order (customers with their resolved
-    tickets when ``resolved`` is given)."""
+def registry_rows(registry: Registry, entity: Entity) -> list[Row]:
+    """A registry table's rows as the events make them, in key order."""
     records = registry.records[entity]
-    made = [rows.derived_row(entity, records[key]) for key in sorted(records)]
-    if entity is Entity.CUSTOMER and resolved is not None:
-        made = [(*row, resolved.get(int(row[0]), 0)) for row in made]  # type: ignore[call-overload]  # an id
-    return made
+    return [rows.derived_row(entity, records[key]) for key in sorted(records)]
 
 
-def stored_registry(store: Store, entity: Entity, with_resolved: bool = False) -> list[Row]:
-    if entity is Entity.CUSTOMER and with_resolved:
-        return [tuple(r) for r in store._conn.execute(
-            "SELECT id, name, since, resolved_tickets FROM customers ORDER BY id")]
+def stored_registry(store: Store, entity: Entity) -> list[Row]:
     return [tuple(r) for r in rows.stored_rows(store, entity)]
 
 
-def resolved_mismatch(store: Store) -> tuple[int, int, int] | None:
-    """The first customer whose resolved tickets are not the count of their tickets that are done:
-    (customer id, as stored, as counted)."""
-    row = store._conn.execute(
-        "SELECT c.id, c.resolved_tickets, count(t.id) FROM customers c "
-        f"LEFT JOIN tickets t ON t.customer_id = c.id AND t.status NOT IN {OPEN_SQL} "
-        "GROUP BY c.id, c.resolved_tickets HAVING c.resolved_tickets <> count(t.id) ORDER BY c.id LIMIT 1"
-    ).fetchone()
-    return None if row is None else (int(row[0]), int(row[1]), int(row[2]))
+def stored_resolved(store: Store) -> Iterator[tuple[int, int]]:
+    """Each customer's resolved tickets as stored, in id order."""
+    cursor = store._conn.execute("SELECT id, resolved_tickets FROM customers ORDER BY id")
+    while batch := cursor.fetchmany(RANGE):
+        for customer_id, resolved in batch:
+            yield int(customer_id), int(resolved)

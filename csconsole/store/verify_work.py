@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from csconsole.domain.instants import to_seconds
 from csconsole.domain.provenance import TIME_TOLERANCE, TicketWitness, moment
 from csconsole.domain.registry import Registry
-from csconsole.domain.words import BACKFILL_MARK, IMPORT_MARK
+from csconsole.domain.words import BACKFILL_MARK, IMPORT_MARK, OPEN_STATUSES
 from csconsole.store import chain, recompute
 from csconsole.store.differences import Labels, describe, differences
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from csconsole.store.store import Store
 
 _EPOCH = datetime(1970, 1, 1)
+_CUSTOMER, _STATUS = (recompute.TICKET_COLUMNS.index(c) for c in ("customer_id", "status"))
+_OPEN = frozenset(status.value for status in OPEN_STATUSES)
 CHAIN_PART = 250_000  # events a chain part checks
 _MARKS = (f'"{IMPORT_MARK}":', f'"{BACKFILL_MARK}":')
 Late = tuple[int, str, Any, str]  # seq, at, ticket id, kind: a live ticket event and its time
@@ -59,6 +61,7 @@ class TicketPart:
     findings: int = 0
     forged: tuple[int, str, Any, str, str] | None = None  # seq, why, ticket id, kind, at
     table_problem: str | None = None
+    done: dict[int, int] = field(default_factory=dict)  # customer id → their tickets here that are done
 
 
 class Worker:
@@ -167,6 +170,10 @@ class Worker:
                                event.at if event else "?"))
             part.forged = min(forged, default=None)
             refs = {tid: state.ref for tid, state in derived.states.items()}
+            done = part.done
+            for row in derived.tables["tickets"]:  # the customers' resolved tickets, by the events
+                if row[_STATUS] not in _OPEN:
+                    done[row[_CUSTOMER]] = done.get(row[_CUSTOMER], 0) + 1
             for table, (columns, _) in recompute.PER_TICKET.items():
                 made = derived.tables[table]
                 part.rows += len(made)
