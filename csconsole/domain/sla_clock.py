@@ -151,7 +151,7 @@ class SlaClocks:
             return
         if self.resolution.state == _OFF:
             return  # no ``created`` yet
-        if book:
+        if book.versions:  # (not bool(book): a call an event)
             self.catch_up(book, event.seq)
         at, moment = self._advance(event.at)
         data = event.data

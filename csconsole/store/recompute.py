@@ -138,10 +138,10 @@ def row_key(table: str, row: Row) -> tuple[int, ...]:
 def stored_in(store: Store, table: str, low: int, high: int) -> list[Row]:
     columns, order = PER_TICKET[table]
     column = _RANGE_COLUMN[table]
-    return [tuple(r) for r in store._conn.execute(
+    return list(store._conn.execute(  # plain tuples on both engines
         f"SELECT {', '.join(columns)} FROM {table} WHERE {column} >= ? AND {column} < ? ORDER BY {order}",
         (low, high),
-    )]
+    ).fetchall())
 
 
 @dataclass
