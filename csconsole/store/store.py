@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from csconsole.store.errors import StoreError
+from csconsole.store.errors import Retry, StoreError
 from csconsole.store.postgres.url import Location, PostgresURL, parse_location
 
 if TYPE_CHECKING:
@@ -177,7 +177,7 @@ class Store:
         try:
             self._conn.execute(engine.begin_read)
         except engine.database_error as error:
-            raise StoreError(engine.describe(error, self.location)) from None
+            raise StoreError(engine.describe(error, self.location), retry=engine.retry(error)) from None
         try:
             yield
         finally:
@@ -231,6 +231,23 @@ class Store:
                 self._conn.execute("ROLLBACK")
             except self._engine.database_error:
                 pass  # the connection is gone, and its transaction with it
+
+
+def failure_retry(error: BaseException) -> Retry | None:
+    """Whether the work that met ``error`` may succeed when run again in a moment: a StoreError says so
+    itself; an engine's error is asked of its engine (a server away, a lock held past the busy timeout)."""
+    if isinstance(error, StoreError):
+        return error.retry
+    from csconsole.store.sqlite.engine import ENGINE
+
+    if isinstance(error, ENGINE.error):
+        return ENGINE.retry(error)
+    if "psycopg" in sys.modules:
+        from csconsole.store.postgres.engine import ENGINE as SERVER
+
+        if isinstance(error, SERVER.error):
+            return SERVER.retry(error)
+    return None
 
 
 def describe_failure(error: BaseException, where: Where) -> str | None:

@@ -204,8 +204,8 @@ def open_postgres(store_class: type[Store], url: PostgresURL, *, read_only: bool
     where = url.shown
     try:
         conn = Connection.connect(url.conninfo, read_only=read_only)
-    except psycopg.Error as error:
-        raise StoreError(errors.describe(error, where)) from None
+    except psycopg.Error as error:  # a server away: the opener may try again (``retry.run_read``)
+        raise StoreError(errors.describe(error, where), retry=errors.retry_reason(error)) from None
     try:
         version = stored_version(conn)
         if version is None and not (create and not read_only):
@@ -221,7 +221,7 @@ def open_postgres(store_class: type[Store], url: PostgresURL, *, read_only: bool
             conn = Connection.connect(url.conninfo, read_only=read_only)
     except psycopg.Error as error:
         conn.close()
-        raise StoreError(errors.describe(error, where)) from None
+        raise StoreError(errors.describe(error, where), retry=errors.retry_reason(error)) from None
     except BaseException:
         conn.close()
         raise
