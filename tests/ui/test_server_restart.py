@@ -33,7 +33,7 @@ def test_a_server_restart_is_told_and_survived(qtbot, own_pg_server: PgServer) -
         refused: list[str] = []
         window.runner.commit(lambda s: tickets.add_note(s, shown, actor_id=me, note="while it is down"),
                              failed=refused.append)
-        qtbot.waitUntil(lambda: bool(refused), timeout=15_000)
+        qtbot.waitUntil(lambda: bool(refused), timeout=45_000)  # after the store's bound (store/retry.py)
         assert "\n" not in refused[0] and ("cannot reach" in refused[0] or "lost" in refused[0])
 
         with qtbot.waitSignal(window.runner.server_connection, timeout=30_000,
