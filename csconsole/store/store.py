@@ -56,6 +56,7 @@ class Store:
         # of the last policy event it read): ``ledger.policy_book``.
         self._kept: dict[str, Any] = {}
         self.retries = 0  # units of work run again after a collision (csconsole.store.retry), since open
+        self.commits_confirmed = 0  # writes whose COMMIT lost its connection, found committed (engine.commit)
         # The directory's names as last read outside a transaction, with what they were read under
         # (``directory.names``); dropped at the end of every write of this store.
         self._names: tuple[object, tuple[dict[int, str], dict[int, str]]] | None = None
@@ -121,7 +122,7 @@ class Store:
         try:
             yield
             engine.before_commit(self)
-            conn.execute("COMMIT")
+            engine.commit(self)
         except engine.database_error as error:
             self._rollback()
             raise self._failure(error) from None

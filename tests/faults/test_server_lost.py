@@ -144,3 +144,47 @@ def test_a_read_the_server_never_answers_gives_one_plain_line_after_the_bound(
     assert "psycopg" not in line
     assert queries.tickets_count(store, TicketFilter()) == 2  # the same store, once it is back
     store.close()
+
+
+@pytest.mark.slow
+def test_a_connection_lost_at_commit_after_the_server_committed_is_the_write_done_not_run_again(
+        own_pg_server: PgServer) -> None:
+    """The one loss a retry must not hide: the server committed, and the connection went before it said so.
+    Held there for certain by a synchronous standby that never comes (the server commits locally, then
+    waits), the session is ended while it waits: the desk is told its note is written, and it is there
+    once, not twice (a unit run again because its COMMIT met a lost connection writes it again)."""
+    url = own_pg_server.url("postgres")
+    open_store(url, create=True).close()
+    make_store(url, n_tickets=1)
+    store = open_store(url)
+    ana = queries.agent_by_name(store, "Ana").id
+    from csconsole.services import tickets
+
+    def waiting_commits() -> list[int]:
+        with own_pg_server.admin() as admin:
+            return [int(pid) for (pid,) in admin.execute(
+                b"SELECT pid FROM pg_stat_activity WHERE wait_event = 'SyncRep'").fetchall()]
+
+    def end_the_session_while_it_waits() -> None:
+        for _ in range(200):
+            if waiting := waiting_commits():
+                own_pg_server.sql("SELECT pg_terminate_backend(%s)", (waiting[0],))
+                break
+            threading.Event().wait(0.05)
+        own_pg_server.sql("ALTER SYSTEM RESET synchronous_standby_names")  # a second commit goes through
+        own_pg_server.sql("SELECT pg_reload_conf()")
+
+    own_pg_server.sql("ALTER SYSTEM SET synchronous_commit = on")
+    own_pg_server.sql("ALTER SYSTEM SET synchronous_standby_names = 'nobody'")
+    own_pg_server.sql("SELECT pg_reload_conf()")
+    cut = threading.Thread(target=end_the_session_while_it_waits)
+    cut.start()
+    try:
+        change = tickets.add_note(store, 1, actor_id=ana, note="written once")
+    finally:
+        cut.join()
+    notes = [e for e in queries.ticket_detail(store, 1).events if e.data.get("note") == "written once"]
+    assert [e.seq for e in notes] == list(change.seqs)
+    with open_store(url, read_only=True) as check:
+        assert audit.verify(check).ok
+    store.close()
