@@ -158,6 +158,7 @@ def _load(config: FloorRun, location: str, server: Any, folder: Path, agents: li
         "latency": floor_check.latency_by_kind(desk.acks),
         "refused_by_rules": len(desk.refusals),
         "retries": desk.retries,
+        "commits_confirmed": desk.confirmed,
         "desks_finished": desk.finished,
         **checks,
         **seen,
@@ -242,7 +243,8 @@ def report(figures: dict[str, Any]) -> str:
         f"floor on {cfg['engine']}: {cfg['desks']} desks, {cfg['consoles']} consoles, {figures['seconds']:.0f} s"
         f"{' with chaos' if cfg['chaos'] else ''}{', each desk its own login' if cfg.get('logins') else ''}",
         f"  actions acknowledged       {figures['actions']}  ({figures['actions_per_s']:.1f}/s; "
-        f"{figures['refused_by_rules']} refused by the rules; {figures['retries']} units re-run)",
+        f"{figures['refused_by_rules']} refused by the rules; {figures['retries']} units re-run; "
+        f"{figures['commits_confirmed']} lost at COMMIT and found committed)",
     ]
     for kind, lat in figures["latency"].items():
         lines.append(f"  {kind:<10} n={lat['n']:<6} p50 {lat['p50_ms']:7.1f} ms   p99 {lat['p99_ms']:7.1f} ms"

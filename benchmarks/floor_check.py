@@ -31,6 +31,7 @@ class DeskLogs:
     refusals: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     retries: int = 0
+    confirmed: int = 0  # writes whose COMMIT lost its connection, found committed by asking the server
     finished: int = 0  # desks that wrote their closing line
 
 
@@ -47,6 +48,7 @@ def read_desk_logs(paths: list[Path]) -> DeskLogs:
                 logs.errors.append(record)
             elif "retries" in record:
                 logs.retries += record["retries"]
+                logs.confirmed += record.get("confirmed", 0)
                 logs.finished += 1
     return logs
 

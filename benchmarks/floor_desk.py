@@ -172,7 +172,7 @@ def main(argv: list[str]) -> int:
             time.sleep(min(left, desk.rng.expovariate(1 / args.think)) if args.think > 0 else 0)
             if time.monotonic() < until:
                 desk.act()
-        desk.write({"retries": store.retries, "actions": desk.done})
+        desk.write({"retries": store.retries, "confirmed": store.commits_confirmed, "actions": desk.done})
     return 0
 
 
