@@ -328,7 +328,11 @@ class Runner(QObject):
             outcome.append((None, message))
             loop.quit()
 
-        (self.commit if write else self.read)(job, done, failed)
+        if write:
+            self.commit(job, done, failed)
+        else:
+            self.read(job, done, failed, away=lambda: failed(self.tr(
+                "The server is not answering; try again in a moment.")))
         if not outcome:
             loop.exec()
         return outcome[0]
