@@ -135,10 +135,11 @@ def through_outage(acks: list[dict[str, Any]], consoles: list[dict[str, Any]], s
                    back: float) -> dict[str, Any]:
     """How the floor came through a server stopped at ``stopped`` and accepting again at ``back`` (epoch s):
     actions in flight across it (begun, their list read included, before it came back and acknowledged
-    after it stopped: they waited it out); desks that acknowledged again after it (by their token's desk); consoles that told the banner up
+    after it stopped: they waited it out); desks that had an action acknowledged after it was back (by their
+    token's desk: the action in flight across it counts, as the run may end soon after); consoles that told the banner up
     and down again and showed a commit acknowledged after it."""
     across = [a for a in acks if a.get("looked", a["t0"]) < back and a["t1"] > stopped]
-    desks_after = {a["token"].rsplit("-", 1)[0] for a in acks if a["t0"] > back}
+    desks_after = {a["token"].rsplit("-", 1)[0] for a in acks if a["t1"] > back}  # committed on the server again
     after = [a for a in acks if a["t1"] > back]
     first_seq_after = min((max(a["seqs"]) for a in after), default=None)
     told_away = told_back = reconnected = 0

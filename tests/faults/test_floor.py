@@ -55,7 +55,7 @@ def test_a_short_floor_through_a_server_crash_loses_nothing_shows_no_error_and_e
     """``pg_ctl stop -m immediate`` at the middle of the load, started again 2 s later (the benchmark's
     private, durable server): nothing acknowledged lost or twice, the chain holds, no error shown to a
     person, and every desk and console carries on by itself."""
-    figures = run(FloorRun(engine="postgres", desks=3, consoles=1, seconds=12, think=0.1, backlog=40, history=60,
+    figures = run(FloorRun(engine="postgres", desks=3, consoles=1, seconds=20, think=0.1, backlog=40, history=60,
                            outage_s=2.0, folder=tmp_path))
     assert_the_floor_held(figures)
     chaos = figures["chaos"]
