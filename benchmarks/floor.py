@@ -6,6 +6,7 @@
     python benchmarks/floor.py --engine postgres --url postgresql://...   # a database of yours (emptied!)
     python benchmarks/floor.py --chaos                          # faults in the middle of the load
     python benchmarks/floor.py --engine postgres --logins       # each desk its own login, checked by the server
+    python benchmarks/floor.py --engine postgres --outage 5     # the server crashes at the middle, back 5 s later
 
 Desks (``floor_desk.py``, one process each) take, answer, pass on with a note, log a customer's call and
 resolve tickets through the services, at the mix written there, each after a think time (mean
@@ -22,6 +23,13 @@ apart: it is the floor working, not failing.
 supervisor's desk in the middle of its writes, again and again, while the floor works; its acknowledged
 reassignments are checked as the suite checks them. On PostgreSQL the server is stopped with ``pg_ctl stop
 -m immediate`` in the middle of the load and started again: desks and consoles must come back by themselves.
+
+``--outage N`` (PostgreSQL, the private server): ``pg_ctl stop -m immediate`` at the middle of the run,
+``pg_ctl start`` N seconds later (``--chaos`` on PostgreSQL is the same with N = 3). Reported beside the
+rest: when it stopped and how long it was down, the actions that were in flight across it (they waited
+it out inside the services), desks that acknowledged actions again after it (all must), and consoles
+that put their banner up and took it down again by themselves, then showed commits made after it (all
+must). Errors shown to a person stay 0: a read the server did not answer is the banner's to tell.
 Exit code 1 when a figure misses what it must be.
 """
 
@@ -66,7 +74,7 @@ class FloorRun:
     history: int = 2000
     seed: int = 12
     chaos: bool = False
-    outage_s: float = 3.0
+    outage_s: float | None = None  # PostgreSQL: the server stopped at the middle for this long (--chaos: 3 s)
     url: str | None = None
     logins: bool = False  # PostgreSQL: each desk its own agent's login, the consoles a supervisor's
     folder: Path | None = None
@@ -117,7 +125,8 @@ def _load(config: FloorRun, location: str, server: Any, folder: Path, agents: li
     started = time.time()
     log("the floor is working")
     chaos: dict[str, Any] = {}
-    fault = threading.Thread(target=_chaos, args=(config, location, server, started, chaos)) if config.chaos else None
+    faulty = config.chaos or (config.outage_s is not None and config.engine == "postgres")
+    fault = threading.Thread(target=_chaos, args=(config, location, server, started, chaos)) if faulty else None
     if fault is not None:
         fault.start()
     for process in desks:
@@ -137,6 +146,8 @@ def _load(config: FloorRun, location: str, server: Any, folder: Path, agents: li
     if chaos.get("crash_acks") is not None:
         chaos["crash_problems"] = harness.check_store(Path(location), chaos.pop("crash_acks"))
     seen = floor_check.seen_by_consoles(watched, desk.acks, SETTLE_S)
+    if "back_at" in chaos:
+        chaos.update(floor_check.through_outage(desk.acks, watched, chaos["stopped_at"], chaos["back_at"]))
     kinds = Counter(ack["kind"] for ack in desk.acks)
     figures: dict[str, Any] = {
         "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items() if k != "url"},
@@ -147,6 +158,7 @@ def _load(config: FloorRun, location: str, server: Any, folder: Path, agents: li
         "latency": floor_check.latency_by_kind(desk.acks),
         "refused_by_rules": len(desk.refusals),
         "retries": desk.retries,
+        "commits_confirmed": desk.confirmed,
         "desks_finished": desk.finished,
         **checks,
         **seen,
@@ -192,13 +204,15 @@ def _chaos(config: FloorRun, location: str, server: Any, started: float, out: di
         out.update(kind="SIGKILL of a supervisor's desk mid-write (tests/faults crash_once)", kills=kills,
                    crash_acknowledged=len(acks), crash_tracebacks=tracebacks, crash_acks=acks)
         return
-    time.sleep(config.seconds * 0.4)
+    outage = config.outage_s if config.outage_s is not None else 3.0
+    time.sleep(config.seconds * 0.5)
     stopped = time.time()
     server.stop("immediate")
-    time.sleep(config.outage_s)
-    server.start()
-    out.update(kind="pg_ctl stop -m immediate, then start", stopped_at_s=stopped - started,
-               down_s=time.time() - stopped)
+    time.sleep(outage)
+    server.start()  # pg_ctl -w: returns once the server accepts connections again (crash recovery done)
+    back = time.time()
+    out.update(kind="pg_ctl stop -m immediate, then pg_ctl start", stopped_at_s=round(stopped - started, 1),
+               down_s=round(back - stopped, 1), stopped_at=stopped, back_at=back)
 
 
 def _verdict(figures: dict[str, Any], config: FloorRun) -> dict[str, bool]:
@@ -215,6 +229,10 @@ def _verdict(figures: dict[str, Any], config: FloorRun) -> dict[str, bool]:
     }
     if config.chaos and config.engine == "sqlite":
         verdict["crash_problems"] = figures["chaos"].get("crash_problems") == []
+    if "back_at" in figures["chaos"]:
+        chaos = figures["chaos"]
+        verdict["desks_reconnected"] = chaos["desks_reconnected"] == config.desks
+        verdict["consoles_reconnected"] = chaos["consoles_reconnected"] == config.consoles
     return verdict
 
 
@@ -225,7 +243,8 @@ def report(figures: dict[str, Any]) -> str:
         f"floor on {cfg['engine']}: {cfg['desks']} desks, {cfg['consoles']} consoles, {figures['seconds']:.0f} s"
         f"{' with chaos' if cfg['chaos'] else ''}{', each desk its own login' if cfg.get('logins') else ''}",
         f"  actions acknowledged       {figures['actions']}  ({figures['actions_per_s']:.1f}/s; "
-        f"{figures['refused_by_rules']} refused by the rules; {figures['retries']} units re-run)",
+        f"{figures['refused_by_rules']} refused by the rules; {figures['retries']} units re-run; "
+        f"{figures['commits_confirmed']} lost at COMMIT and found committed)",
     ]
     for kind, lat in figures["latency"].items():
         lines.append(f"  {kind:<10} n={lat['n']:<6} p50 {lat['p50_ms']:7.1f} ms   p99 {lat['p99_ms']:7.1f} ms"
@@ -242,8 +261,20 @@ def report(figures: dict[str, Any]) -> str:
         f"{mark('commit_seen_p99_ms')}; never seen {figures['commits_never_seen']}",
         f"  errors shown to a person   {figures['errors_shown']}  (must be 0) {mark('errors_shown')}",
     ]
-    if figures["chaos"]:
-        lines.append(f"  chaos: {json.dumps(figures['chaos'])}")
+    chaos = figures["chaos"]
+    if "back_at" in chaos:
+        lines += [
+            f"  server stopped (immediate) {chaos['stopped_at_s']:.0f} s in, down {chaos['down_s']:.1f} s; "
+            f"{chaos['acted_across']} actions in flight waited it out (the longest {chaos['acted_across_max_s']} s)",
+            f"  desks reconnected          {chaos['desks_reconnected']} of {cfg['desks']} "
+            f"{mark('desks_reconnected')}",
+            f"  consoles reconnected       {chaos['consoles_reconnected']} of {cfg['consoles']} (banner up "
+            f"{chaos['consoles_told_away']}, down again {chaos['consoles_told_back']}; reads the server did not "
+            f"answer {chaos['console_reads_away']}) {mark('consoles_reconnected')}",
+            f"  first commit seen after    {chaos['first_seen_after_back_s']} s after the server was back",
+        ]
+    elif chaos:
+        lines.append(f"  chaos: {json.dumps(chaos)}")
     for sample in figures["error_samples"]:
         lines.append(f"    error: {sample}")
     return "\n".join(lines)
@@ -261,6 +292,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--history", type=int, default=2000, help="resolved tickets already in the store")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--chaos", action="store_true")
+    parser.add_argument("--outage", type=float, metavar="SECONDS",
+                        help="PostgreSQL: stop the server (pg_ctl stop -m immediate) at the middle of the run and "
+                             "start it again after SECONDS")
     parser.add_argument("--logins", action="store_true",
                         help="PostgreSQL: every desk its own agent's login, checked by the server")
     parser.add_argument("--folder", type=Path, help="keep the store and the logs here")
@@ -268,7 +302,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = FloorRun(engine=args.engine, desks=args.desks, consoles=args.consoles, seconds=args.seconds,
                       think=args.think, backlog=args.backlog, history=args.history, seed=args.seed,
-                      chaos=args.chaos, url=args.url, logins=args.logins, folder=args.folder)
+                      chaos=args.chaos, outage_s=args.outage, url=args.url, logins=args.logins,
+                      folder=args.folder)
+    if config.outage_s is not None and config.engine != "postgres":
+        parser.error("--outage stops a PostgreSQL server: use it with --engine postgres")
     from benchmarks.run import machine
 
     before = machine()  # the load average before our own processes add to it

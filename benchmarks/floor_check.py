@@ -31,6 +31,7 @@ class DeskLogs:
     refusals: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     retries: int = 0
+    confirmed: int = 0  # writes whose COMMIT lost its connection, found committed by asking the server
     finished: int = 0  # desks that wrote their closing line
 
 
@@ -47,6 +48,7 @@ def read_desk_logs(paths: list[Path]) -> DeskLogs:
                 logs.errors.append(record)
             elif "retries" in record:
                 logs.retries += record["retries"]
+                logs.confirmed += record.get("confirmed", 0)
                 logs.finished += 1
     return logs
 
@@ -127,3 +129,33 @@ def seen_by_consoles(consoles: list[dict[str, Any]], acks: list[dict[str, Any]],
             "commit_seen_max_ms": max(every) if every else None, "commit_seen_p99_ms_per_console": per_console,
             "commits_never_seen": unseen, "console_refreshes": [c["refreshes"] for c in consoles],
             "console_errors": sum(len(c["errors"]) for c in consoles)}
+
+
+def through_outage(acks: list[dict[str, Any]], consoles: list[dict[str, Any]], stopped: float,
+                   back: float) -> dict[str, Any]:
+    """How the floor came through a server stopped at ``stopped`` and accepting again at ``back`` (epoch s):
+    actions in flight across it (begun, their list read included, before it came back and acknowledged
+    after it stopped: they waited it out); desks that had an action acknowledged after it was back (by their
+    token's desk: the action in flight across it counts, as the run may end soon after); consoles that told the banner up
+    and down again and showed a commit acknowledged after it."""
+    across = [a for a in acks if a.get("looked", a["t0"]) < back and a["t1"] > stopped]
+    desks_after = {a["token"].rsplit("-", 1)[0] for a in acks if a["t1"] > back}  # committed on the server again
+    after = [a for a in acks if a["t1"] > back]
+    first_seq_after = min((max(a["seqs"]) for a in after), default=None)
+    told_away = told_back = reconnected = 0
+    first_seen: list[float] = []
+    for console in consoles:
+        states = [up for _, up in console.get("connection", [])]
+        went = False in states
+        told_away += went
+        told_back += went and states[-1] is True
+        shown_after = [t for t, head in console["seen"] if first_seq_after is not None and head >= first_seq_after]
+        if shown_after:
+            first_seen.append(shown_after[0] - back)
+        reconnected += bool(shown_after) and not console.get("away_at_end", False)
+    return {"acted_across": len(across),
+            "acted_across_max_s": round(max((a["t1"] - a.get("looked", a["t0"]) for a in across), default=0.0), 1),
+            "desks_reconnected": len(desks_after), "consoles_told_away": told_away, "consoles_told_back": told_back,
+            "consoles_reconnected": reconnected,
+            "console_reads_away": sum(c.get("reads_away", 0) for c in consoles),
+            "first_seen_after_back_s": round(min(first_seen), 2) if first_seen else None}

@@ -12,6 +12,11 @@ When a refresh lands, the console notes the newest event then in the store (its 
 the page a view paints (``row_at(0)``, as the paint would), and notes the moment: every commit up to
 that head is on screen from then on. A desk's acknowledgement time and that moment give how long a
 commit took to reach this console.
+
+A server away (``--outage``) is the banner's to tell, as in the window: the runner's
+``server_connection`` is logged (``connection``: when it went and came back), and a read the server did
+not answer (the table's ``went_away``) is counted apart, not as an error shown; an error is what the
+window would show as one (the table's ``failed``, the runner's ``failed``).
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ def main(argv: list[str]) -> int:
     from PySide6.QtWidgets import QApplication, QTableView
 
     from csconsole.domain.read_models import TicketFilter
-    from csconsole.services import audit, open_store
+    from csconsole.services import StoreError, audit, open_store, retry_read
     from csconsole.ui.changes_event import Changes
     from csconsole.ui.controllers.ticket_list import TABLE_KINDS
     from csconsole.ui.models.ticket_table import TicketTableModel
@@ -55,16 +60,24 @@ def main(argv: list[str]) -> int:
     view.show()
     seen: list[tuple[float, int]] = []  # (when the refreshed page was read, the head it includes)
     errors: list[str] = []
-    out: dict[str, Any] = {"refreshes": 0}
+    out: dict[str, Any] = {"refreshes": 0, "reads_away": 0}
+    connection: list[tuple[float, bool]] = []  # (when, up) as the runner told it: the window's banner
 
     def on_changes(changes: Changes) -> None:
         if changes.touches(*TABLE_KINDS):
             model.refresh()
 
     def on_refreshed() -> None:
-        try:
-            head = audit.head(runner.store).seq
+        try:  # the GUI thread's connection: never waiting (the window's rule), as the paint's own read
+            head = retry_read(lambda: audit.head(runner.store).seq, runner.store.location, patient=False)
             model.row_at(0)  # the rows a paint would read now
+        except StoreError as error:
+            if not error.server_away:
+                errors.append(str(error))
+                return
+            out["reads_away"] += 1
+            runner.server_lost()
+            return
         except Exception as error:
             errors.append(f"{type(error).__name__}: {error}")
             return
@@ -75,6 +88,9 @@ def main(argv: list[str]) -> int:
     model.refreshed.connect(on_refreshed)
     model.failed.connect(errors.append)
     runner.failed.connect(errors.append)
+    model.went_away.connect(lambda: out.__setitem__("reads_away", out["reads_away"] + 1))
+    model.went_away.connect(runner.server_lost)  # as the window's ticket list does
+    runner.server_connection.connect(lambda up: connection.append((time.time(), up)))
 
     first = QEventLoop()
     model.query_applied.connect(first.quit)
@@ -95,7 +111,7 @@ def main(argv: list[str]) -> int:
     app.exec()
     out["t_end"] = time.time()
     runner.shutdown()
-    out.update(seen=seen, errors=errors, rows=model.rowCount())
+    out.update(seen=seen, errors=errors, rows=model.rowCount(), connection=connection, away_at_end=runner.server_away)
     args.log.write_text(json.dumps(out), encoding="utf-8")
     view.close()
     store.close()

@@ -7,7 +7,7 @@ once), then works for S seconds: a think time (exponential, mean ``--think``), t
 the services, as the console's commit would call them. Each action the service acknowledged is one JSON
 line in the log, written after the call returned (so after its COMMIT): its kind, ticket, the events'
 seqs, a token that the action's note or subject carries (to find an action recorded twice), and when it
-began and was acknowledged. A rule's refusal (another desk took the ticket first) and an error a person
+began (its list read, ``looked``; its write, ``t0``) and was acknowledged (``t1``). A rule's refusal (another desk took the ticket first) and an error a person
 would have seen are logged too, never a traceback.
 
 The mix, per ticket's life on a phone and e-mail floor: created (1), taken (1), answered about twice,
@@ -29,7 +29,7 @@ from typing import IO, Any
 
 from csconsole.domain.errors import DomainError
 from csconsole.domain.read_models import Order, SortKey, TicketFilter, TicketRow
-from csconsole.services import Store, StoreError, database_failure, open_store, queries, tickets
+from csconsole.services import Store, StoreError, database_failure, open_store, queries, retry_read, tickets
 from csconsole.services.changes import Change
 
 MIX = {"reply": 35, "take": 18, "resolve": 17, "create": 17, "contact": 8, "transfer": 5}
@@ -52,22 +52,27 @@ class Desk:
         self.replied: set[int] = set()
         self.resolved: list[int] = []
 
-    # --- what the desk sees --------------------------------------------------------------------
+    # --- what the desk sees (read as the console's runner reads: waiting out a server restart) ---------
     def mine(self) -> list[TicketRow]:
-        return queries.tickets_page(self.store, TicketFilter(owner_id=self.me, open_only=True), limit=50)
+        return retry_read(lambda: queries.tickets_page(self.store, TicketFilter(owner_id=self.me, open_only=True),
+                                                       limit=50), self.where)
 
     def waiting(self) -> list[TicketRow]:
         """The oldest unowned tickets of the desk's queue (of any queue when its own is empty)."""
         oldest = Order(SortKey.ID)
+        def oldest_of(flt: TicketFilter) -> list[TicketRow]:
+            return retry_read(lambda: queries.tickets_page(self.store, flt, order=oldest, limit=10), self.where)
+
         for flt in (TicketFilter(queue_id=self.home, unowned=True, open_only=True),
                     TicketFilter(unowned=True, open_only=True)):
-            rows = queries.tickets_page(self.store, flt, order=oldest, limit=10)
+            rows = oldest_of(flt)
             if rows:
                 return rows
         return []
 
     # --- one action ------------------------------------------------------------------------------
     def act(self) -> None:
+        looked = time.time()  # the action begins with the desk's own list (a read), then its write
         try:
             mine = self.mine()
         except Exception as error:
@@ -102,7 +107,7 @@ class Desk:
         elif kind == "resolve":
             self.resolved = [*self.resolved[-19:], ticket]
         self.write({"kind": kind, "ticket": ticket, "seqs": list(change.seqs), "token": token,
-                     "t0": began, "t1": acked})
+                     "t0": began, "t1": acked, "looked": looked})
 
     def _work(self, kind: str, token: str, mine: list[TicketRow],
               answered: list[TicketRow]) -> tuple[str, int | None, Callable[[], Change]]:
@@ -167,7 +172,7 @@ def main(argv: list[str]) -> int:
             time.sleep(min(left, desk.rng.expovariate(1 / args.think)) if args.think > 0 else 0)
             if time.monotonic() < until:
                 desk.act()
-        desk.write({"retries": store.retries, "actions": desk.done})
+        desk.write({"retries": store.retries, "confirmed": store.commits_confirmed, "actions": desk.done})
     return 0
 
 

@@ -62,8 +62,8 @@ def floor_server(config: FloorRun, folder: Path) -> Iterator[tuple[str, Any]]:
         yield str(path), None
         return
     if config.url:
-        if config.chaos:
-            raise SystemExit("--chaos stops the server: it needs the private one (leave out --url)")
+        if config.chaos or config.outage_s is not None:
+            raise SystemExit("--chaos and --outage stop the server: they need the private one (leave out --url)")
         yield config.url, None
         return
     from tests.pg_server import PgServer, find_bindir

@@ -9,7 +9,12 @@ A store is named by its location: an SQLite file's path, or a ``postgresql://`` 
 ``parse_location`` reads it from text); every opener takes either and gives the same ``Store``.
 """
 
-from csconsole.store import Location, Store, StoreError, Where, describe_failure, parse_location
+from collections.abc import Callable
+from typing import TypeVar
+
+from csconsole.store import Location, Store, StoreError, Where, describe_failure, parse_location, run_read
+
+R = TypeVar("R")
 
 
 def open_store(where: Where, *, read_only: bool = False, create: bool = False) -> Store:
@@ -21,6 +26,14 @@ def database_failure(error: BaseException, where: Where) -> str | None:
     disk, a lost server...), or None when ``error`` is not the engine's: callers above the store need not
     know it."""
     return describe_failure(error, where)
+
+
+def retry_read(work: Callable[[], R], where: Where, *, patient: bool = True) -> R:
+    """Run a read (``work()``: queries of the use cases, its store's opening too) again while the server
+    is away or the store busy, within the store's bound (``store/retry.py``); any failure of the engine
+    leaves as one plain StoreError (``server_away`` when the server did not answer). ``patient=False``:
+    no waiting, for the GUI thread."""
+    return run_read(work, where, patient=patient)
 
 
 def open_for_reading(where: Where) -> Store:
@@ -39,4 +52,4 @@ def open_for_reading(where: Where) -> Store:
 
 
 __all__ = ["Location", "Store", "StoreError", "Where", "database_failure", "open_for_reading", "open_store",
-           "parse_location"]
+           "parse_location", "retry_read"]

@@ -73,6 +73,9 @@ class Engine(Protocol):
     def before_commit(self, store: Store) -> None:
         """Last words of a write transaction (PostgreSQL tells listening consoles what changed)."""
 
+    def commit(self, store: Store) -> None:
+        """COMMIT the write (PostgreSQL: a connection lost at it asks the server what became of it)."""
+
     def data_version(self, conn: Any) -> int: ...
 
     def listener(self, store: Store, on_connection: Any = None) -> Any: ...

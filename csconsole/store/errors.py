@@ -24,3 +24,9 @@ class StoreError(DomainError):
     def __init__(self, message: str, *, retry: Retry | None = None) -> None:
         super().__init__(message)
         self.retry = retry
+
+    @property
+    def server_away(self) -> bool:
+        """The server did not answer (stopped, restarting, out of reach): the same work may succeed once
+        it is back; a console says so in its banner rather than as an error."""
+        return self.retry is Retry.UNAVAILABLE

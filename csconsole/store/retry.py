@@ -10,6 +10,11 @@ unit: only the outermost unit re-runs, so a use case calling another is re-run a
 
 Every service use case is marked ``@unit_of_work``; the console and the command line see either the
 result or, when the bound is spent, one plain line saying nothing was written.
+
+A read is retried by the same rule (``run_read``): a read that met a server restarting (or a lock past
+the busy timeout) is run again whole, opening of its store included, within the same ``BACKOFF``; past
+it, or at once for a read that must not wait (the GUI thread's: a window must not freeze), it fails with
+one plain StoreError whose ``retry`` says why (``server_away``), never the driver's own error.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 from csconsole.store.errors import Retry, StoreError
 
 if TYPE_CHECKING:
-    from csconsole.store.store import Store
+    from csconsole.store.store import Store, Where
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -47,10 +52,12 @@ class Backoff:
 
 
 # A collision clears in milliseconds (another desk's transaction ends): a few quick tries. A server
-# restart takes seconds: wait it out for a while, so a desk rides through it without a message.
+# restart takes seconds (after a crash a durable server replays its WAL first: 5 s on the shared 2-core
+# machine for a stop of 5 s, benchmarks/floor.py --outage): wait it out for up to 30 s, asking about once a
+# second, so a desk rides through it without a message and carries on within a second of its return.
 BACKOFF = {
     Retry.COLLISION: Backoff(attempts=6, first=0.01, longest=0.5, budget=12.0),
-    Retry.UNAVAILABLE: Backoff(attempts=12, first=0.1, longest=2.0, budget=15.0),
+    Retry.UNAVAILABLE: Backoff(attempts=60, first=0.1, longest=1.0, budget=30.0),
 }
 _RNG = random.Random()
 
@@ -93,3 +100,36 @@ def unit_of_work(use_case: Callable[Concatenate[Store, P], R]) -> Callable[Conca
         return run_unit(store, lambda: use_case(store, *args, **kwargs))
 
     return run
+
+
+def run_read(work: Callable[[], R], where: Where, *, patient: bool = True) -> R:
+    """``work()`` (a read, its own ``store.read()`` or bare queries inside; it may open its store too),
+    run again whole while it fails because the server is away or the store is busy, within ``BACKOFF``.
+
+    Every failure of an engine leaves as a StoreError with a plain line (``retry`` set when trying
+    again later may succeed). ``patient=False``: tried once (the connection itself reconnects once
+    before a read), for a read on a thread that must not wait.
+    """
+    from csconsole.store.store import describe_failure, failure_retry
+
+    began = time.monotonic()
+    failures = 0
+    while True:
+        try:
+            return work()
+        except Exception as error:
+            reason = failure_retry(error)
+            if isinstance(error, StoreError) and reason is None:
+                raise
+            line = str(error) if isinstance(error, StoreError) else describe_failure(error, where)
+            if line is None:
+                raise  # not the engine's: a bug, for the caller's traceback
+            if reason is None:
+                raise StoreError(line) from None
+            failures += 1
+            backoff = BACKOFF[reason]
+            spent = time.monotonic() - began
+            if not patient or failures >= backoff.attempts or spent >= backoff.budget:
+                waited = f" (waited {spent:.0f} s for it)" if patient and reason is Retry.UNAVAILABLE else ""
+                raise StoreError(f"{line}{waited}", retry=reason) from None
+            time.sleep(backoff.wait(failures, _RNG))

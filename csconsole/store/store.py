@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from csconsole.store.errors import StoreError
+from csconsole.store.errors import Retry, StoreError
 from csconsole.store.postgres.url import Location, PostgresURL, parse_location
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class Store:
         # of the last policy event it read): ``ledger.policy_book``.
         self._kept: dict[str, Any] = {}
         self.retries = 0  # units of work run again after a collision (csconsole.store.retry), since open
+        self.commits_confirmed = 0  # writes whose COMMIT lost its connection, found committed (engine.commit)
         # The directory's names as last read outside a transaction, with what they were read under
         # (``directory.names``); dropped at the end of every write of this store.
         self._names: tuple[object, tuple[dict[int, str], dict[int, str]]] | None = None
@@ -121,7 +122,7 @@ class Store:
         try:
             yield
             engine.before_commit(self)
-            conn.execute("COMMIT")
+            engine.commit(self)
         except engine.database_error as error:
             self._rollback()
             raise self._failure(error) from None
@@ -177,7 +178,7 @@ class Store:
         try:
             self._conn.execute(engine.begin_read)
         except engine.database_error as error:
-            raise StoreError(engine.describe(error, self.location)) from None
+            raise StoreError(engine.describe(error, self.location), retry=engine.retry(error)) from None
         try:
             yield
         finally:
@@ -231,6 +232,23 @@ class Store:
                 self._conn.execute("ROLLBACK")
             except self._engine.database_error:
                 pass  # the connection is gone, and its transaction with it
+
+
+def failure_retry(error: BaseException) -> Retry | None:
+    """Whether the work that met ``error`` may succeed when run again in a moment: a StoreError says so
+    itself; an engine's error is asked of its engine (a server away, a lock held past the busy timeout)."""
+    if isinstance(error, StoreError):
+        return error.retry
+    from csconsole.store.sqlite.engine import ENGINE
+
+    if isinstance(error, ENGINE.error):
+        return ENGINE.retry(error)
+    if "psycopg" in sys.modules:
+        from csconsole.store.postgres.engine import ENGINE as SERVER
+
+        if isinstance(error, SERVER.error):
+            return SERVER.retry(error)
+    return None
 
 
 def describe_failure(error: BaseException, where: Where) -> str | None:

@@ -171,8 +171,9 @@ class MainWindow(QMainWindow):
             return
         banner = self.window_layout.server_banner
         banner.setText(self.tr(
-            "The server of {0} is not answering; reconnecting by itself. Work you saw confirmed is safe "
-            "on the server; anything you do now is refused until it is back.").format(self.store.title))
+            "The server of {0} is not answering — reconnecting by itself. Work you saw confirmed is safe "
+            "on the server; the screens show what they last read and refresh once it is back.").format(
+            self.store.title))
         banner.setVisible(not up)
         if up:
             self.messages.show(self.tr("Connected to the server again; the screens are up to date."))

@@ -7,6 +7,11 @@ of data, which tickets); a commit by anyone else arrives through the same event 
 notifications. Screens listen to that event and never poll or announce by hand. ``server_connection``
 tells when a server went away (False) and answers again (True).
 
+A read that meets a server away is tried again, whole, within the store's bound (``services.retry_read``);
+one that still finds it away is no error to show: the runner says the server is away (the window's
+banner), asks it every second until it answers (or the live feed hears it back), then every screen
+re-reads. Such a read's ``away`` handler is called, never its ``failed`` one.
+
 Only job ids cross threads in signals; results wait in a locked dict. Python objects (None above all)
 carried by queued signals have tripped PySide's reference counting on 3.11.
 """
@@ -22,7 +27,7 @@ from typing import Any, Literal
 from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from csconsole.domain.errors import DomainError
-from csconsole.services import Store, StoreError, Where, database_failure
+from csconsole.services import Store, StoreError, Where, database_failure, retry_read
 from csconsole.services.changes import Kind
 from csconsole.ui.changes_event import Changes
 from csconsole.ui.live_feed import PollFeed, ServerFeed
@@ -31,6 +36,8 @@ from csconsole.ui.worker_connections import WorkerConnections
 Job = Callable[[Store], Any]
 Done = Callable[[Any], None]
 Failed = Callable[[str], None]
+Away = Callable[[], None]
+PROBE_MS = 1000  # while a server is away and the live feed has not said so: how often to ask it
 Connection = Literal["write", "read", "none"]
 
 
@@ -137,9 +144,14 @@ class Runner(QObject):
         self._pending: dict[int, Callable[[Any, BaseException | None, str | None], None]] = {}
         self._writes = 0
         self._tasks: set[Task] = set()  # long tasks in flight: cancelled when the runner shuts down
+        self._away = False  # the server did not answer (the live feed said so, or a read found it)
+        self._probe = QTimer(self)
+        self._probe.setInterval(PROBE_MS)
+        self._probe.timeout.connect(self._ask_server)
+        self._probing = False
         self._feed = self._live_feed(store)
         self._feed.changed.connect(self.changes.emit)
-        self._feed.connected.connect(self.server_connection.emit)
+        self._feed.connected.connect(self._feed_told)
 
     # --- what it runs on ------------------------------------------------------------------------
     @property
@@ -156,6 +168,47 @@ class Runner(QObject):
     def writing(self) -> bool:
         return self._writes > 0
 
+    @property
+    def server_away(self) -> bool:
+        """The store's server is not answering now (the banner is up); it is asked again by itself."""
+        return self._away
+
+    def server_lost(self) -> None:
+        """A read found the server away (here or on the GUI thread's own connection): say so, and ask it
+        every second until it answers; then every screen re-reads."""
+        if not self._away:
+            self._set_away(True)
+        if not self._probe.isActive():
+            self._probe.start()
+
+    def _feed_told(self, up: bool) -> None:
+        self._set_away(not up)  # back: the feed itself tells every screen to re-read
+
+    def _set_away(self, away: bool) -> None:
+        if away == self._away:
+            return
+        self._away = away
+        if not away:
+            self._probe.stop()
+        self.server_connection.emit(not away)
+
+    def _ask_server(self) -> None:
+        if self._probing or not self._away or self._connections is None:
+            return
+        self._probing = True
+
+        def answered(_version: Any) -> None:
+            self._probing = False
+            if self._away:
+                self._set_away(False)
+                self._announce(Changes.unknown())  # what was committed meanwhile: every screen re-reads
+
+        def still_away() -> None:
+            self._probing = False
+
+        self.read(lambda store: store.schema_version(), answered, lambda _message: still_away(), away=still_away,
+                  patient=False)
+
     def start_polling(self, interval_ms: int) -> None:
         """Start hearing other desks' commits (a file: its poll every ``interval_ms``; a server: its
         notifications, as they come)."""
@@ -169,9 +222,12 @@ class Runner(QObject):
 
     # --- the three kinds of work ----------------------------------------------------------------
     def read(self, job: Job, done: Done | None = None, failed: Failed | None = None, *,
-             urgent: bool = False, key: str | None = None) -> None:
-        """Run ``job(store)`` on a read-only connection. ``urgent``: its own lane, for what the user waits
-        to see. ``key``: a newer read with the same key replaces an older one still waiting (typing fast)."""
+             urgent: bool = False, key: str | None = None, away: Away | None = None, patient: bool = True) -> None:
+        """Run ``job(store)`` on a read-only connection, again while the server is away (within the
+        store's bound; ``patient=False``: once). ``urgent``: its own lane, for what the user waits to see.
+        ``key``: a newer read with the same key replaces an older one still waiting (typing fast).
+        ``away``: called instead of ``failed`` when the server still did not answer (the banner says so
+        and every screen re-reads once it is back); not given, nothing is called."""
         if key is not None and (older := self._keyed.get(key)) is not None:
             work = self._work.get(older)
             if work is not None and not work.started and (self._view_pool if urgent else self._pool).tryTake(work):
@@ -179,12 +235,18 @@ class Runner(QObject):
                 self._pending.pop(older, None)
 
         def report(result: Any, error: BaseException | None, message: str | None) -> None:
-            if message is not None:
+            if isinstance(error, StoreError) and error.server_away:
+                self.server_lost()
+                if away is not None:
+                    away()
+            elif message is not None:
                 (failed or self.failed.emit)(message)
             elif done is not None:
                 done(result)
 
-        job_id = self._submit(lambda: self._on_connection(job, write=False), report, urgent=urgent)
+        where = self._connections.location if self._connections is not None else ""
+        job_id = self._submit(lambda: retry_read(lambda: self._on_connection(job, write=False), where,
+                                                 patient=patient), report, urgent=urgent)
         if key is not None:
             self._keyed[key] = job_id
 
@@ -201,6 +263,8 @@ class Runner(QObject):
         def report(result: Any, error: BaseException | None, message: str | None) -> None:
             self._end_write()
             if message is not None:
+                if isinstance(error, StoreError) and error.server_away:
+                    self.server_lost()  # the banner too; the person is still told their action was not done
                 (failed or self.failed.emit)(message)
                 return
             if done is not None:
@@ -264,7 +328,11 @@ class Runner(QObject):
             outcome.append((None, message))
             loop.quit()
 
-        (self.commit if write else self.read)(job, done, failed)
+        if write:
+            self.commit(job, done, failed)
+        else:
+            self.read(job, done, failed, away=lambda: failed(self.tr(
+                "The server is not answering; try again in a moment.")))
         if not outcome:
             loop.exec()
         return outcome[0]
@@ -325,6 +393,7 @@ class Runner(QObject):
 
     def shutdown(self) -> None:
         """Stop the live feed, cancel long tasks (an import in flight rolls back), let running jobs end."""
+        self._probe.stop()
         self._feed.stop()
         for task in list(self._tasks):
             task.cancel()

@@ -25,6 +25,7 @@ from csconsole.store.postgres.migrate import (
     stored_version,
 )
 from csconsole.store.postgres.url import PostgresURL, redact
+from csconsole.store.retry import run_read
 from csconsole.store.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
@@ -150,7 +151,44 @@ class PostgresEngine:
     def before_commit(self, store: Store) -> None:
         """Other consoles hear at COMMIT which tickets changed (never of a rolled-back write)."""
         touched = store._touched
-        notify.notify(store._conn, touched if touched else ())  # no ticket named: "re-read what is shown"
+        # No ticket named: "re-read what is shown". The transaction's id is kept for ``commit``.
+        store._unit["xid"] = notify.notify(store._conn, touched if touched else ())
+
+    def commit(self, store: Store) -> None:
+        """COMMIT. A connection lost at COMMIT leaves it unknown whether the server committed (it may have
+        written the commit and gone before saying so: a crash, a cut): the server is asked, once it
+        answers again (within the store's bound), what became of the transaction. Committed: the write
+        is done, and is not run again (it would be written twice). Aborted: the caller's error stands, and
+        the unit may run again. Not known: one plain line saying so, never run again."""
+        conn: Connection = store._conn
+        xid = store._unit.get("xid")
+        try:
+            conn.execute("COMMIT")
+        except psycopg.OperationalError:
+            if xid is None or not conn.lost:
+                raise
+            if self._outcome(store, int(xid)) != "committed":
+                raise
+            store.commits_confirmed += 1
+
+    def _outcome(self, store: Store, xid: int) -> str:
+        conn: Connection = store._conn
+
+        def ask() -> str | None:
+            row = conn.execute("SELECT txid_status(?)", (xid,)).fetchone()
+            return None if row is None or row[0] is None else str(row[0])
+
+        try:
+            status = run_read(ask, store.location)
+        except StoreError as error:
+            raise StoreError(f"{store.location}: the connection to the server was lost as this change was "
+                             f"committed, and the server could not say since whether it was written ({error}); "
+                             "look at the ticket before doing it again") from None
+        if status not in ("committed", "aborted"):  # still in progress (the old session lives on): unknown
+            raise StoreError(f"{store.location}: the connection to the server was lost as this change was "
+                             "committed, and the server has not finished it yet; look at the ticket in a moment "
+                             "before doing it again")
+        return status
 
     def data_version(self, conn: Connection) -> int:
         return 0  # never moves: a store on a server tells its changes by notification (``listener``)
@@ -204,8 +242,8 @@ def open_postgres(store_class: type[Store], url: PostgresURL, *, read_only: bool
     where = url.shown
     try:
         conn = Connection.connect(url.conninfo, read_only=read_only)
-    except psycopg.Error as error:
-        raise StoreError(errors.describe(error, where)) from None
+    except psycopg.Error as error:  # a server away: the opener may try again (``retry.run_read``)
+        raise StoreError(errors.describe(error, where), retry=errors.retry_reason(error)) from None
     try:
         version = stored_version(conn)
         if version is None and not (create and not read_only):
@@ -221,7 +259,7 @@ def open_postgres(store_class: type[Store], url: PostgresURL, *, read_only: bool
             conn = Connection.connect(url.conninfo, read_only=read_only)
     except psycopg.Error as error:
         conn.close()
-        raise StoreError(errors.describe(error, where)) from None
+        raise StoreError(errors.describe(error, where), retry=errors.retry_reason(error)) from None
     except BaseException:
         conn.close()
         raise

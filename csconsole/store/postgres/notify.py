@@ -51,11 +51,14 @@ def decode(text: str, sender: int | None = None) -> Change:
         return Change(None, sender)
 
 
-def notify(conn: Connection, ticket_ids: Iterable[int] | None, channel: str = CHANNEL) -> None:
-    """Tell listeners, at this transaction's COMMIT, that these tickets changed (None: any may have)."""
+def notify(conn: Connection, ticket_ids: Iterable[int] | None, channel: str = CHANNEL) -> int:
+    """Tell listeners, at this transaction's COMMIT, that these tickets changed (None: any may have).
+    Returns the transaction's id, asked in the same round trip (``engine.commit`` may need it)."""
     if not conn.in_transaction:
         raise RuntimeError("notify belongs in the append's transaction: outside one it would be sent at once")
-    conn.execute("SELECT pg_notify(?, ?)", (channel, payload(ticket_ids)))
+    row = conn.execute("SELECT pg_notify(?, ?), txid_current()", (channel, payload(ticket_ids))).fetchone()
+    assert row is not None
+    return int(row[1])
 
 
 class Listener:

@@ -145,6 +145,9 @@ class SqliteEngine:
     def before_commit(self, store: Store) -> None:
         pass  # other connections notice the commit by data_version
 
+    def commit(self, store: Store) -> None:
+        store._conn.execute("COMMIT")  # a file has no connection to lose between writing and saying so
+
     def retry(self, error: BaseException) -> Retry | None:
         """Busy or locked: another connection held the write lock past ``busy_timeout``. (Every write takes
         the lock at its BEGIN IMMEDIATE, so the one busy error the busy handler cannot wait out, a read

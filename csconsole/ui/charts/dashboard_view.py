@@ -206,7 +206,7 @@ class DashboardView(QWidget):
         self._loading = True
         self._dirty = False
         self._started = time.monotonic()
-        self.runner.read(lambda store: dashboard.snapshot(store), self._loaded, self._failed)
+        self.runner.read(lambda store: dashboard.snapshot(store), self._loaded, self._failed, away=self._server_away)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -230,6 +230,10 @@ class DashboardView(QWidget):
     def _failed(self, message: str) -> None:
         self._loading = False
         self.status.setText(self.tr("Could not read the figures: {0}").format(message))
+
+    def _server_away(self) -> None:
+        self._loading, self._dirty = False, True  # read again once it is back (every screen re-reads then)
+        self.status.setText(self.tr("The server is not answering; the figures refresh once it is back."))
 
     def _loaded(self, data: dashboard.Dashboard) -> None:
         took = time.monotonic() - self._started

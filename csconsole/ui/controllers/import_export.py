@@ -255,7 +255,9 @@ class ImportExport(QObject):
             dialog.ticket_activated.connect(self.ticket_wanted.emit)
             self._dialogs.open(dialog)
 
-        self._runner.read(crosscheck.check, got, self._messages.error, key="crosscheck")
+        self._runner.read(crosscheck.check, got, self._messages.error, key="crosscheck",
+                          away=lambda: self._messages.show(self.tr(
+                              "The server is not answering; try again once it is back.")))
 
     def zendesk_line(self, ticket_id: int) -> str:
         """'Zendesk counts 3 assignee stations; csconsole counts 2…' for the detail pane, or ''."""

@@ -60,7 +60,9 @@ class SessionMenu(QObject):
                 self._runner.commit(lambda s: pin.join_as_supervisor(s, name, sponsor_id=sponsor, sponsor_pin=typed),
                                     self.set_identity, self._messages.error, touches=[Kind.AGENTS, Kind.PINS])
                 return
-            self._runner.read(lambda s: queries.agent_by_name(s, name), self._unlock, self._messages.error)
+            self._runner.read(lambda s: queries.agent_by_name(s, name), self._unlock, self._messages.error,
+                              away=lambda: self._messages.show(self.tr(
+                                  "The server is not answering; nobody was signed in. Try again once it is back.")))
 
         self._dialogs.open(dialog, accepted)
 

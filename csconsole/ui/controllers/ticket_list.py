@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QTableView
 
 from csconsole.domain.read_models import SlaFilter, TicketFilter
-from csconsole.services import Store, queries
+from csconsole.services import Store, StoreError, queries, retry_read
 from csconsole.services.changes import Kind
 from csconsole.settings import Prefs, Settings
 from csconsole.ui.actions import CHIPS, ActionId, Actions
@@ -62,6 +62,7 @@ class TicketList(QObject):
         self._model.about_to_refresh.connect(self._selection.remember)
         self._model.refreshed.connect(self._selection.restore)
         self._model.failed.connect(self._query_failed)
+        self._model.went_away.connect(self._server_away)
         self._model.refreshed.connect(lambda: filter_bar.set_shown(self._model.rowCount()))
         selection.changed.connect(lambda: filter_bar.set_selected(selection.count()))
         runner.changes.connect(self.on_changes)
@@ -140,6 +141,11 @@ class TicketList(QObject):
         self._messages.note_error(message)
         self.loading_changed.emit(False)
 
+    def _server_away(self) -> None:
+        """The rows could not be read: the server is away. The banner says so, not an error."""
+        self._runner.server_lost()
+        self.loading_changed.emit(False)
+
     def _query_applied(self) -> None:
         self.loading_changed.emit(False)
         self._selection.restore()
@@ -158,7 +164,13 @@ class TicketList(QObject):
         if self._model.rowCount():
             self._selection.select_row(0)
             return
-        empty = queries.tickets_count(self._runner.store, TicketFilter()) == 0
+        try:
+            empty = retry_read(lambda: queries.tickets_count(self._runner.store, TicketFilter()) == 0,
+                               self._runner.store.location, patient=False)
+        except StoreError as error:
+            if error.server_away:
+                self._runner.server_lost()
+            empty = False
         self.nothing_shown.emit(
             self.tr("No tickets yet. Add a queue (File menu), then open a ticket (Ctrl+N).") if empty
             else self.tr("No tickets match these filters."))

@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from csconsole.domain import clock
 from csconsole.domain.read_models import SortKey, TicketFilter, TicketRow
-from csconsole.services import Store, database_failure, queries
+from csconsole.services import Store, StoreError, queries, retry_read
 from csconsole.services.queries import Key, Order
 from csconsole.ui.models.ticket_rows import NUMERIC, SORT_KEYS, Column, RowView, plain_row, tooltip
 
@@ -34,7 +34,7 @@ class BackgroundRead(Protocol):
 
     def __call__(self, job: Callable[[Store], Any], done: Callable[[Any], None],
                  failed: Callable[[str], None] | None = None, *, urgent: bool = False,
-                 key: str | None = None) -> None: ...
+                 key: str | None = None, away: Callable[[], None] | None = None) -> None: ...
 
 TICKET_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ATTENTION_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -68,6 +68,9 @@ class TicketTableModel(QAbstractTableModel):
     refreshed = Signal()  # after a live refresh: the count and the visible rows are current
     anchors_ready = Signal()
     failed = Signal(str)  # a query could not run (a vanished or damaged file): the message
+    # The server did not answer a read: no error to show (the window's banner says it), the rows wait as
+    # placeholders, and the next refresh (the runner's once the server is back) reads them again.
+    went_away = Signal()
 
     def __init__(self, store: Store, run: BackgroundRead | None = None, parent: Any = None,
                  watched: Container[int] = frozenset()) -> None:
@@ -86,6 +89,7 @@ class TicketTableModel(QAbstractTableModel):
         self._generation = 0
         self.loading = False  # a new row set is on its way
         self._unreachable = False  # a page read failed (a server away): placeholders until the next refresh
+        self._asked_lost = False  # the server went away before the rows asked for arrived: ask again
         self._now = clock.now_text()
         self._headers = [
             self.tr("Ref"), self.tr("Subject"), self.tr("Customer"), self.tr("Queue"), self.tr("Owner"),
@@ -110,11 +114,17 @@ class TicketTableModel(QAbstractTableModel):
         if self._run is None:
             done(job(self._store))
         else:
-            self._run(job, done, self._query_failed, urgent=True, key=key)
+            self._run(job, done, self._query_failed, urgent=True, key=key, away=self._server_away)
 
     def _query_failed(self, message: str) -> None:
         self.loading = False  # or no refresh would ever run again
         self.failed.emit(message)
+
+    def _server_away(self) -> None:
+        if self.loading:
+            self._asked_lost = True  # a new row set never came: the refresh once it is back asks for it
+        self.loading = False
+        self.went_away.emit()
 
     def set_query(self, flt: TicketFilter, order: Order | None = None) -> None:
         """A new row set: count and first page, then a reset (different rows, not the same rows moved)."""
@@ -131,6 +141,7 @@ class TicketTableModel(QAbstractTableModel):
         def done(result: tuple[int, list[TicketRow]]) -> None:
             if generation != self._generation:
                 return  # the user has moved on; a newer query is in flight
+            self._asked_lost = False
             count, first = result
             self.beginResetModel()
             self._filter, self._order, self._now, self._count = flt, order, now, count
@@ -150,6 +161,9 @@ class TicketTableModel(QAbstractTableModel):
         """Someone committed: re-read the count and what is visible, keeping scroll position (no reset)."""
         if self.loading:
             return  # the query in flight reads the new state anyway
+        if self._asked_lost:  # the server went away before the row set asked for came: ask it again
+            self.set_query(self._asked_filter, self._asked_order)
+            return
         flt, now = self._filter, clock.now_text()
 
         def done(count: int) -> None:
@@ -224,14 +238,14 @@ class TicketTableModel(QAbstractTableModel):
         if items is None:
             if self._unreachable:
                 return None
-            try:
-                items = self._load(number)
-            except Exception as error:
-                message = database_failure(error, self._store.location)
-                if message is None:
-                    raise
+            try:  # on the GUI thread: never waits for a server away (the runner's refresh comes once it is back)
+                items = retry_read(lambda: self._load(number), self._store.location, patient=False)
+            except StoreError as error:
                 self._unreachable = True
-                self.failed.emit(message)
+                if error.server_away:
+                    self.went_away.emit()
+                else:
+                    self.failed.emit(str(error))
                 return None
             if items is None:
                 return None

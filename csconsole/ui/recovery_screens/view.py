@@ -194,7 +194,7 @@ class RecoveryView(QWidget):
             return Snapshot(recovery.cases(store, flt, now=now, limit=2000), recovery.counts(store, now),
                             recovery.proposals(store, now=now, triggers=triggers, limit=200), recovery.today(now))
 
-        self.runner.read(job, self._loaded, self._failed)
+        self.runner.read(job, self._loaded, self._failed, away=self._server_away)
 
     def _on_changes(self, changes: Changes) -> None:
         if changes.touches(*SHOWN_KINDS):
@@ -208,6 +208,10 @@ class RecoveryView(QWidget):
     def _failed(self, message: str) -> None:
         self._loading = False
         self.counts.setText(self.tr("Could not read the recovery cases: {0}").format(message))
+
+    def _server_away(self) -> None:
+        self._loading, self._dirty = False, True  # read again once it is back (every screen re-reads then)
+        self.counts.setText(self.tr("The server is not answering; the cases refresh once it is back."))
 
     def _loaded(self, snap: Snapshot) -> None:
         self._loading = False
