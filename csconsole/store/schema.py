@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from csconsole.store import search
+from csconsole.store import search, tallies
 from csconsole.store.errors import StoreError
 from csconsole.store.fragments import OPEN_SQL
 
@@ -381,6 +381,15 @@ MIGRATION_STEPS: tuple[Migration, ...] = (
     )),
     # The open view sorted by any column pages by key from an index of open tickets (issue 16).
     Migration("0009_open_sorts", (*OPEN_SORT_INDEXES.values(), "ANALYZE")),
+    # The dashboard's tallies (issue 16, store/tallies.py): per queue and hour, and per pair of queues, kept
+    # by triggers on the tickets in the transaction of each write, filled here from the tickets there.
+    Migration("0010_dashboard_tallies", (
+        Table(tallies.HOURS, tallies.HOURS_TABLE), Table(tallies.PAIRS, tallies.PAIRS_TABLE),
+        *(Native(statement, "") for statement in tallies.SQLITE_TRIGGERS),
+        *(Native("", statement) for statement in tallies.postgres_statements()),
+        tallies.FILL_HOURS,
+        Native(tallies.fill_pairs(tallies.SQLITE_PATH_HOPS), tallies.fill_pairs(tallies.POSTGRES_PATH_HOPS)),
+    )),
 )
 
 # The number of migrations; a store whose version is larger was written by a newer csconsole.

@@ -27,7 +27,7 @@ from csconsole.domain import clock
 from csconsole.domain.provenance import TIME_TOLERANCE, LogClock, is_history, moment, shape_problem
 from csconsole.domain.registry import Entity, Registry
 from csconsole.domain.ticket import Event
-from csconsole.store import chain, recompute, search, table_dump
+from csconsole.store import chain, recompute, search, table_dump, tallies
 from csconsole.store import registry as registry_rows
 from csconsole.store.differences import Labels, describe, differences
 from csconsole.store.verify_work import CHAIN_PART, ChainPart, Late, TicketPart, Worker, late_line, run, start
@@ -215,7 +215,7 @@ def _records(store: Store, registry: Registry) -> tuple[str | None, int]:
         customer, stored, counted = wrong
         return (f"customer {customer}: resolved tickets is {stored} in the store, {counted} by its tickets' "
                 "events"), compared
-    return None, compared
+    return tallies.mismatch(store), compared  # the dashboard's tallies against the same tickets
 
 
 def missing_tables(store: Store) -> list[str]:
@@ -237,6 +237,9 @@ def _schema_problem(store: Store) -> str | None:
             if kind == "trigger" and name.startswith(FLOOR_GUARD):
                 return (f"the floor's guard {name} is missing (dropped): the server no longer checks who may "
                         "write what")
+            if kind == "trigger" and name in tallies.TRIGGER_NAMES:
+                return (f"the dashboard's trigger {name} is missing (dropped): its tallies no longer follow the "
+                        "tickets")
             if kind == "trigger" and search.is_search_table(name):
                 return f"the search index's trigger {name} is missing (dropped): the search box misses new rows"
             if kind == "trigger":
@@ -245,9 +248,13 @@ def _schema_problem(store: Store) -> str | None:
             return f"the {_KIND_WORD[kind]} {name} is missing (dropped)"
         if kind == "trigger" and present[(kind, name)] == "disabled" and name.startswith(FLOOR_GUARD):
             return f"the floor's guard {name} is switched off: the server no longer checks who may write what"
+        if kind == "trigger" and present[(kind, name)] == "disabled" and name in tallies.TRIGGER_NAMES:
+            return f"the dashboard's trigger {name} is switched off: its tallies no longer follow the tickets"
         if kind == "trigger" and present[(kind, name)] == "disabled":
             return (f"the append-only trigger {name} is switched off: nothing in the store stops an edit "
                     "of the log")
+        if kind == "trigger" and present[(kind, name)] != sql and name in tallies.TRIGGER_NAMES:
+            return f"the dashboard's trigger {name} is not the one csconsole made (changed)"
         if kind == "trigger" and present[(kind, name)] != sql:
             return f"the append-only trigger {name} is not the one csconsole made (changed)"
     for (kind, name) in sorted(set(present) - set(expected)):
