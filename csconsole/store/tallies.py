@@ -12,7 +12,8 @@ in as it is (NEW); the rows a part lands in:
   bounced more than twice (a hop either way).
 
 The triggers fire only when a part changes (an update of another column, a third contact, a sixth bounce
-move no tally), so an SLA re-time or a reply costs nothing here. Both tables are derived: ``rebuild``
+move no tally), so an SLA re-time or a reply costs nothing here; a part that stays in its rows and only
+counts otherwise there (a second contact, a first breach) is one UPDATE by the differences. Both tables are derived: ``rebuild``
 makes them again from the tickets (themselves made from the events), ``audit verify`` compares them with
 the tickets its parts have proved (``mismatch``), and a bulk load drops the triggers and fills them once.
 A row of zeros is no row: the trigger removes the rows a part it takes out leaves at zero, and neither
@@ -112,19 +113,33 @@ def _emptied(row: str, prefix: str = "") -> list[str]:
             f"DELETE FROM {prefix}{PAIRS} WHERE hops = 0"]
 
 
-# A ticket's part moves only when one of these changes (the same text on both engines).
+# When a ticket's part moves to other rows (its queue, its creation or resolution hour, being bounced more
+# than twice, or the path of a ticket that is): out of the rows it was in, into the ones it is in now.
 _MOVED = " OR ".join((
     "OLD.queue_id <> NEW.queue_id",
     "substr(OLD.created_at, 1, 13) <> substr(NEW.created_at, 1, 13)",
     "coalesce(substr(OLD.resolved_at, 1, 13), '') <> coalesce(substr(NEW.resolved_at, 1, 13), '')",
-    "(OLD.contacts >= 2) <> (NEW.contacts >= 2)",
-    "(OLD.sla_breaches > 0) <> (NEW.sla_breaches > 0)",
-    f"{_bucket('OLD')} <> {_bucket('NEW')}",
+    "(OLD.bounces >= 3) <> (NEW.bounces >= 3)",
     "(OLD.bounces >= 3 OR NEW.bounces >= 3) AND OLD.path <> NEW.path",
 ))
+# When it stays in its rows and only what it counts there changes (a second contact, a first breach, a
+# bounce under three): one UPDATE of its creation hour's row by the differences, not a move (~5x cheaper).
+_FLAGS = [("repeat_contacts", "{r}.contacts >= 2"), ("breached", "{r}.sla_breaches > 0"),
+          *((f"bounced_{n}", f"{_bucket('{r}')} = {n}") for n in range(1, BUCKETS + 1))]
+_RECOUNTED = f"NOT ({_MOVED}) AND (" + " OR ".join(
+    f"({test.format(r='OLD')}) <> ({test.format(r='NEW')})" for _, test in _FLAGS) + ")"
+
+
+def _recount(prefix: str = "") -> str:
+    sets = ", ".join(f"{column} = {column} + {_flag(test.format(r='NEW'))} - {_flag(test.format(r='OLD'))}"
+                     for column, test in _FLAGS)
+    return (f"UPDATE {prefix}{HOURS} SET {sets} WHERE queue_id = NEW.queue_id "
+            "AND hour = substr(NEW.created_at, 1, 13)")
+
+
 _WATCHED = "queue_id, created_at, resolved_at, contacts, sla_breaches, bounces, path"
 
-# -- SQLite: three triggers ---------------------------------------------------------------------------------
+# -- SQLite: four triggers ---------------------------------------------------------------------------------
 
 
 def _sqlite_hops(row: str) -> str:
@@ -144,9 +159,11 @@ SQLITE_TRIGGERS: tuple[str, ...] = (
     f"CREATE TRIGGER tally_ticket_delete AFTER DELETE ON tickets BEGIN {_sqlite_part('OLD', '-1')} END",
     f"CREATE TRIGGER tally_ticket_update AFTER UPDATE OF {_WATCHED} ON tickets WHEN {_MOVED} "
     f"BEGIN {_sqlite_part('OLD', '-1')} {_sqlite_part('NEW', '1')} END",
+    f"CREATE TRIGGER tally_ticket_recount AFTER UPDATE OF {_WATCHED} ON tickets WHEN {_RECOUNTED} "
+    f"BEGIN {_recount()}; END",
 )
 
-# -- PostgreSQL: one function, three triggers (the tables named with their schema, as the floor guard's) ----
+# -- PostgreSQL: the same four triggers, calling three functions (the tables named with their schema, as the floor guard's) ----
 
 
 def postgres_statements(schema: str = POSTGRES_SCHEMA) -> tuple[str, ...]:
@@ -179,17 +196,26 @@ BEGIN
     RETURN NULL;
 END
 $$"""
+    recount = f"""CREATE OR REPLACE FUNCTION {schema}.tally_recount() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    {_recount(f"{schema}.")};
+    RETURN NULL;
+END
+$$"""
     run = f"FOR EACH ROW EXECUTE FUNCTION {schema}.tally_ticket()"
     return (
-        function, trigger,
+        function, trigger, recount,
         f"CREATE TRIGGER tally_ticket_insert AFTER INSERT ON {schema}.tickets {run}",
         f"CREATE TRIGGER tally_ticket_delete AFTER DELETE ON {schema}.tickets {run}",
         f"CREATE TRIGGER tally_ticket_update AFTER UPDATE OF {_WATCHED} ON {schema}.tickets "
         f"FOR EACH ROW WHEN ({_MOVED}) EXECUTE FUNCTION {schema}.tally_ticket()",
+        f"CREATE TRIGGER tally_ticket_recount AFTER UPDATE OF {_WATCHED} ON {schema}.tickets "
+        f"FOR EACH ROW WHEN ({_RECOUNTED}) EXECUTE FUNCTION {schema}.tally_recount()",
     )
 
 
-TRIGGER_NAMES = ("tally_ticket_insert", "tally_ticket_delete", "tally_ticket_update")
+TRIGGER_NAMES = ("tally_ticket_insert", "tally_ticket_delete", "tally_ticket_update", "tally_ticket_recount")
 
 
 def postgres_switch_triggers(conn: Any, on: bool) -> None:
