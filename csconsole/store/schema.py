@@ -91,13 +91,16 @@ SORT_INDEXES: tuple[str, ...] = (
 # every closed ticket (or sorting every open one): ~100 ms a page at 1M before. Partial, so each holds the
 # open tickets alone (28k at 1M) and a closed ticket's writes never touch it.
 _OPEN = f"WHERE status IN {OPEN_SQL}"
+# The queue last: one queue's open view walks the same index and keeps its own entries without reading
+# any other ticket's row (the smallest queue holds 2% of the open tickets at 1M: 20-40 ms a page without).
 OPEN_SORT_INDEXES: dict[str, str] = {
-    "created_at": f"CREATE INDEX IF NOT EXISTS ix_tickets_open_created ON tickets(created_at, id) {_OPEN}",
-    "bounces": f"CREATE INDEX IF NOT EXISTS ix_tickets_open_bounces ON tickets(bounces, id) {_OPEN}",
-    "contacts": f"CREATE INDEX IF NOT EXISTS ix_tickets_open_contacts ON tickets(contacts, id) {_OPEN}",
+    "created_at": f"CREATE INDEX IF NOT EXISTS ix_tickets_open_created ON tickets(created_at, id, queue_id) {_OPEN}",
+    "bounces": f"CREATE INDEX IF NOT EXISTS ix_tickets_open_bounces ON tickets(bounces, id, queue_id) {_OPEN}",
+    "contacts": f"CREATE INDEX IF NOT EXISTS ix_tickets_open_contacts ON tickets(contacts, id, queue_id) {_OPEN}",
     "sla_due_at": "CREATE INDEX IF NOT EXISTS ix_tickets_open_due "
-                  f"ON tickets(coalesce(sla_due_at, '9999'), id) {_OPEN}",
-    "priority": f"CREATE INDEX IF NOT EXISTS ix_tickets_open_priority ON tickets({PRIORITY_RANK_SQL}, id) {_OPEN}",
+                  f"ON tickets(coalesce(sla_due_at, '9999'), id, queue_id) {_OPEN}",
+    "priority": "CREATE INDEX IF NOT EXISTS ix_tickets_open_priority "
+                f"ON tickets({PRIORITY_RANK_SQL}, id, queue_id) {_OPEN}",
 }
 
 OPEN_CHIPS_INDEX = (
