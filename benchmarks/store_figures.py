@@ -14,10 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.figures import SizeResult, median, percentile
+from benchmarks.figures import OPEN_SORTS, SizeResult, median, percentile
 from csconsole.domain import clock
 from csconsole.domain.read_models import SlaFilter, SortKey, TicketFilter
-from csconsole.services import open_store, queries, sla, tickets
+from csconsole.services import dashboard, open_store, queries, sla, tickets
+from csconsole.store import dashboard as charts
+from csconsole.store import dashboard_scan
 from csconsole.store import queries as store_queries
 from csconsole.store.store import Store
 
@@ -142,6 +144,8 @@ def measure_reads(path: Path | str, result: SizeResult, *, reps: int) -> dict[st
         statements[f"count_{name}"] = captured_count_sql(store, flt, now)
 
     measure_search(store, result, reps=reps, now=now)
+    measure_open_sorts(store, result, reps=reps, now=now)
+    measure_dashboard(store, result, reps=max(3, reps // 5), now=now)
     started = time.perf_counter()
     anchors = queries.page_anchors(store, CONSOLE_FILTER, order=CONSOLE_ORDER, step=PAGE, now=now)
     result.put("anchors_ms", (time.perf_counter() - started) * 1000, f"{len(anchors):,} anchors", 1)
@@ -178,6 +182,65 @@ def measure_reads(path: Path | str, result: SizeResult, *, reps: int) -> dict[st
                "(posix_fadvise DONTNEED); includes the name lookups", 1)
     store.close()
     return statements
+
+
+def _slowest_sorted_page(store: Store, flt: TicketFilter, key: str, *, reps: int, now: str) -> tuple[float, str]:
+    """``flt`` sorted by ``key`` either way: its first page, and the page from the middle anchor on (as the
+    table model fetches it); the slowest median, and each one's."""
+    worst, detail = 0.0, []
+    for descending in (False, True):
+        order = queries.Order(SortKey(key), descending)
+        anchors = queries.page_anchors(store, flt, order=order, step=PAGE, now=now)
+        middle = anchors[len(anchors) // 2] if anchors else None
+        for where, after in (("first", None), ("middle", middle)):
+            def fetch(order: queries.Order = order, after: queries.Key | None = after) -> None:
+                queries.tickets_page(store, flt, order=order, after=after, limit=PAGE, now=now,
+                                     inclusive=after is not None)
+
+            took = median(repeat_ms(fetch, reps))
+            detail.append(f"{'desc' if descending else 'asc'} {where} {took:.2f}")
+            worst = max(worst, took)
+    return worst, ", ".join(detail)
+
+
+def measure_open_sorts(store: Store, result: SizeResult, *, reps: int, now: str) -> None:
+    """The open view (the console's default filter) sorted by each column but the number; then the open
+    view of the queue with the fewest open tickets (its pages are the sparsest in the shared indexes)."""
+    for key in OPEN_SORTS:
+        worst, detail = _slowest_sorted_page(store, CONSOLE_FILTER, key, reps=reps, now=now)
+        result.put(f"open_sort_{key}_ms", worst, f"median of {reps} each: {detail} ms", reps)
+    sizes = {q.id: queries.tickets_count(store, CONSOLE_FILTER.with_(queue_id=q.id), now=now)
+             for q in queries.queues(store)}
+    smallest = min((q for q in sizes if sizes[q]), key=lambda q: sizes[q], default=None)
+    if smallest is None:
+        result.skip(("open_sort_queue_ms",), "no queue holds an open ticket")
+        return
+    slowest = max((*_slowest_sorted_page(store, CONSOLE_FILTER.with_(queue_id=smallest), key, reps=reps, now=now),
+                    key) for key in OPEN_SORTS)
+    result.put("open_sort_queue_ms", slowest[0], f"queue {smallest}, {sizes[smallest]:,} open; slowest by "
+               f"{slowest[2]}: {slowest[1]} ms", reps)
+
+
+def measure_dashboard(store: Store, result: SizeResult, *, reps: int, now: str) -> None:
+    """Each chart the dashboard reads from the tallies, and as its peer the same chart computed from every
+    ticket as it was before them (``store/dashboard_scan.py``), in one snapshot; then the whole dashboard."""
+    week, month = 7 * 24, 30
+    pairs = {
+        "depth": (lambda: charts.depth_series(store, now, week, top=None),
+                  lambda: dashboard_scan.depth_series(store, now, week, top=None)),
+        "bounces": (lambda: charts.bounce_distribution(store), lambda: dashboard_scan.bounce_distribution(store)),
+        "pingpong": (lambda: charts.pingpong_pairs(store), lambda: dashboard_scan.pingpong_pairs(store)),
+        "days": (lambda: charts.day_figures(store, now, month), lambda: dashboard_scan.day_figures(store, now, month)),
+    }
+    with store.read():
+        for name, (tallied, scanned) in pairs.items():
+            same = tallied() == scanned()
+            result.put(f"dashboard_{name}_ms", median(repeat_ms(tallied, reps)),
+                       f"median of {reps}; {'the same figures as' if same else 'DIFFERENT FROM'} the scan", reps)
+            times = repeat_ms(scanned, 1)
+            result.put(f"dashboard_{name}_scan_ms", median(times), "one run after a warm one", 1)
+    times = repeat_ms(lambda: dashboard.snapshot(store, now=now), reps)
+    result.put("dashboard_snapshot_ms", median(times), f"services.dashboard.snapshot, median of {reps}", reps)
 
 
 def search_texts(store: Store) -> dict[str, str]:

@@ -1,6 +1,9 @@
-"""The dashboard's aggregates, each one SQL statement over the derived tables (a few full scans at most).
+"""The dashboard's aggregates, each one SQL statement over the derived tables.
 
-Python only shapes the small results (a running sum over at most 7 × 24 hours per queue).
+Queue depth, bounces, ping-pong pairs and the daily figures read the tallies the tickets' triggers keep
+(``store/tallies.py``: a few thousand rows at 1M tickets, not every ticket); ``store/dashboard_scan.py``
+computes the same from every ticket, the reference they are tested against. Python only shapes the small
+results (a running sum over at most 7 × 24 hours per queue).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from csconsole.domain import clock
+from csconsole.store import tallies
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -82,33 +86,24 @@ def depth_series(store: Store, now: str, hours: int = 7 * 24, top: int | None = 
     """Queue depth at each hour of the window: a ticket counts from created_at until resolved_at.
 
     Both times are folded from the ticket's events; a ticket counts in the queue it sits in now. The ``top``
-    deepest queues now, deepest first (None: every queue).
+    deepest queues now, deepest first (None: every queue). Read from the hourly tallies (``store/tallies.py``):
+    the depth when the window opens is every ticket created before it less every one resolved before it.
     """
     end_hour = clock.from_text(now).replace(minute=0, second=0)
     start = clock.add_minutes(clock.to_text(end_hour), -60 * (hours - 1))
     start_epoch = int(clock.from_text(start).timestamp())
+    start_hour = start[:13]  # the tallies' hours are the times' first 13 characters: 2026-12-03T09
     conn = store._conn
     names = dict(conn.execute("SELECT id, name FROM queues"))
-    base: dict[int, int] = {}
-    delta: dict[int, list[int]] = {}
-    sql = """
-        SELECT queue_id,
-               CASE WHEN created_at >= ? THEN substr(created_at, 1, 13) END,
-               CASE WHEN resolved_at >= ? THEN substr(resolved_at, 1, 13) END,
-               CASE WHEN created_at < ? AND (resolved_at IS NULL OR resolved_at >= ?) THEN 1 ELSE 0 END,
-               count(*)
-        FROM tickets
-        WHERE created_at >= ? OR resolved_at IS NULL OR resolved_at >= ?
-        GROUP BY 1, 2, 3, 4
-    """
-    for qid, created_hour, resolved_hour, before, n in conn.execute(sql, (start,) * 6):
-        steps = delta.setdefault(qid, [0] * (hours + 1))
-        if before:
-            base[qid] = base.get(qid, 0) + n
-        if created_hour is not None:
-            steps[_slot(created_hour, start_epoch, hours)] += n
-        if resolved_hour is not None:
-            steps[_slot(resolved_hour, start_epoch, hours)] -= n
+    base: dict[int, int] = {int(q): int(n) for q, n in conn.execute(
+        f"SELECT queue_id, sum(created) - sum(resolved) FROM {tallies.HOURS} WHERE hour < ? GROUP BY queue_id",
+        (start_hour,))}
+    delta: dict[int, list[int]] = {qid: [0] * (hours + 1) for qid in base}
+    for qid, hour, change in conn.execute(
+        f"SELECT queue_id, hour, created - resolved FROM {tallies.HOURS} WHERE hour >= ? AND created <> resolved",
+        (start_hour,),
+    ):
+        delta.setdefault(qid, [0] * (hours + 1))[_slot(str(hour), start_epoch, hours)] += int(change)
     by_queue: dict[int, list[int]] = {}
     for qid, steps in delta.items():
         level = base.get(qid, 0)
@@ -134,45 +129,42 @@ def _slot(hour_text: str, start_epoch: int, hours: int) -> int:
 
 
 def bounce_distribution(store: Store) -> list[int]:
-    counts = [0] * BOUNCE_BUCKETS
-    top = BOUNCE_BUCKETS - 1
-    for bucket, n in store._conn.execute(
-        f"SELECT CASE WHEN bounces > {top} THEN {top} ELSE bounces END, count(*) FROM tickets GROUP BY 1"
-    ):
-        counts[int(bucket)] = int(n)
-    return counts
+    """Tickets with 0, 1, 2, 3, 4 and 5+ bounces, from the hourly tallies (no bounce: the rest)."""
+    row = store._conn.execute(
+        f"SELECT sum(created), {', '.join(f'sum(bounced_{n})' for n in range(1, BOUNCE_BUCKETS))} "
+        f"FROM {tallies.HOURS}").fetchone()
+    bounced = [int(n or 0) for n in row[1:]]
+    return [int(row[0] or 0) - sum(bounced), *bounced]
 
 
 def pingpong_pairs(store: Store, limit: int = 6) -> list[tuple[str, str, int]]:
-    """Which two queues hand tickets to each other most (either way), read from each path of the tickets
-    bounced more than twice (the partial index ix_tickets_bounced finds them; 0.7 s at 1M, not 1.3 s).
-
-    Each engine reads a JSON path its own way (``engine.pingpong_hops``); the rest is said alike."""
+    """Which two queues hand tickets to each other most (either way), along the paths of the tickets
+    bounced more than twice: the pairs' tally (``store/tallies.py``; 0.8 s at 1M from the paths)."""
     sql = f"""
-        WITH hops AS ({store._engine.pingpong_hops})
-        SELECT qa.name, qb.name, count(*) AS n
-        FROM hops JOIN queues qa ON qa.id = CASE WHEN hops.q < hops.prev THEN hops.q ELSE hops.prev END
-                  JOIN queues qb ON qb.id = CASE WHEN hops.q < hops.prev THEN hops.prev ELSE hops.q END
-        WHERE hops.prev IS NOT NULL AND hops.prev <> hops.q
-        GROUP BY qa.id, qb.id ORDER BY n DESC, qa.name, qb.name LIMIT ?
+        SELECT qa.name, qb.name, p.hops
+        FROM {tallies.PAIRS} p JOIN queues qa ON qa.id = p.low_queue_id JOIN queues qb ON qb.id = p.high_queue_id
+        WHERE p.hops <> 0 ORDER BY p.hops DESC, qa.name, qb.name LIMIT ?
     """
     return [(str(a), str(b), int(n)) for a, b, n in store._conn.execute(sql, (limit,))]
 
 
 def day_figures(store: Store, now: str, days: int = 30) -> list[DayFigures]:
-    """Per day of creation: tickets, repeat contacts (contacts >= 2) and tickets whose SLA was breached."""
+    """Per day of creation: tickets, repeat contacts (contacts >= 2) and tickets whose SLA was breached:
+    a breach recorded (the hourly tallies) or a clock past due now without one (the due-time index)."""
     start = clock.add_minutes(now[:10] + "T00:00:00Z", -1440 * (days - 1))
-    sql = """
-        SELECT substr(created_at, 1, 10), count(*), count(CASE WHEN contacts >= 2 THEN 1 END),
-               count(CASE WHEN sla_breaches > 0 OR sla_due_at <= ? THEN 1 END)
-        FROM tickets WHERE created_at >= ? GROUP BY 1 ORDER BY 1
-    """
-    rows = store._conn.execute(sql, (now, start))
-    found = {d: DayFigures(d, int(n), int(r), int(b)) for d, n, r, b in rows}
+    conn = store._conn
+    counted = {str(d): [int(n), int(r), int(b)] for d, n, r, b in conn.execute(
+        f"SELECT substr(hour, 1, 10), sum(created), sum(repeat_contacts), sum(breached) FROM {tallies.HOURS} "
+        "WHERE hour >= ? GROUP BY 1", (start[:13],))}
+    for day, n in conn.execute(
+        "SELECT substr(created_at, 1, 10), count(*) FROM tickets "
+        "WHERE coalesce(sla_due_at, '9999') <= ? AND sla_breaches <= 0 AND created_at >= ? GROUP BY 1", (now, start)):
+        counted.setdefault(str(day), [0, 0, 0])[2] += int(n)
     out = []
     for i in range(days):
         day = clock.add_minutes(start, 1440 * i)[:10]
-        out.append(found.get(day, DayFigures(day, 0, 0, 0)))
+        n, r, b = counted.get(day, (0, 0, 0))
+        out.append(DayFigures(day, n, r, b))
     return out
 
 

@@ -135,8 +135,11 @@ def page_statement(
         if order.key is SortKey.ID:
             where += (" AND " if where else " WHERE ") + f"t.id {op} ?"
         else:
-            where += (" AND " if where else " WHERE ") + f"({sort_expr}, t.id) {op} (?, ?)"
-            params.append(after[0])
+            # The key's own bound too: SQLite seeks an expression index (SLA due, priority) by it, where
+            # it would scan the index from its start for the pair alone.
+            bound = "<=" if order.descending else ">="
+            where += (" AND " if where else " WHERE ") + f"{sort_expr} {bound} ? AND ({sort_expr}, t.id) {op} (?, ?)"
+            params += [after[0], after[0]]
         params.append(after[1])
     params.append(limit)
     sql = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from csconsole.domain.registry import Entity
-from csconsole.store import recompute, registry
+from csconsole.store import recompute, registry, tallies
 from csconsole.store.differences import Difference, Labels, describe, differences
 from csconsole.store.errors import StoreError
 
@@ -95,6 +95,7 @@ def rebuild(store: Store) -> Rebuilt:
         _write(store, diff, "id")
         done.corrected += 1
     _pins(store, found, done)
+    done.corrected += tallies.refill(store)  # the dashboard's tallies, as the ticket rows now are
     store._engine.refill_search(store._conn)  # the search box's index, as the rows now are
     return done
 

@@ -28,7 +28,7 @@ from csconsole.domain import clock
 from csconsole.domain.provenance import TIME_TOLERANCE, LogClock, is_history, moment, shape_problem
 from csconsole.domain.registry import Entity, Registry
 from csconsole.domain.ticket import Event
-from csconsole.store import chain, recompute, search, table_dump
+from csconsole.store import chain, recompute, search, table_dump, tallies
 from csconsole.store import registry as registry_rows
 from csconsole.store.differences import Labels, describe, differences
 from csconsole.store.verify_work import CHAIN_PART, ChainPart, Late, TicketPart, Worker, late_line, run, start
@@ -115,10 +115,9 @@ class _Verify:
         table = next((p.table_problem for p in tickets if p.table_problem), None)
         rows = sum(p.rows for p in tickets)
         if table is None and records is not None:
-            table, counted = records
+            table, counted, tallied = records
             rows += counted
-        if table is None and wrong is None:
-            table = _resolved_problem(store, tickets)
+            table = table or _resolved_problem(store, tickets) or tallied
         problem = self._forged_line() or table or _schema_problem(store)
         bad = self.forged[0] if self.forged is not None and problem == self._forged_line() else None
         return Verdict(problem is None, self.head.seq, self.head, problem or "", bad, rows,
@@ -209,8 +208,9 @@ def _check_record(event: Event, registry: Registry, log: LogClock) -> str | None
     return what
 
 
-def _records(store: Store, registry: Registry) -> tuple[str | None, int]:
-    """The floor's records against their events: the first difference, and how many rows were compared."""
+def _records(store: Store, registry: Registry) -> tuple[str | None, int, str | None]:
+    """The floor's records against their events: the first difference, and how many rows were compared;
+    and the dashboard's tallies against the ticket rows (which the parts prove, meanwhile, by the events)."""
     labels, compared = Labels(registry), 0
     for entity in REGISTRY_ORDER:
         made = recompute.registry_rows(registry, entity)
@@ -219,8 +219,8 @@ def _records(store: Store, registry: Registry) -> tuple[str | None, int]:
         first = next(iter(differences(table, registry_rows.columns(entity), recompute.stored_registry(store, entity),
                                       made, lambda r: (r[0],))), None)
         if first is not None:
-            return describe(first, labels), compared
-    return None, compared
+            return describe(first, labels), compared, None
+    return None, compared, tallies.mismatch(store)
 
 
 def _resolved_problem(store: Store, parts: Iterable[TicketPart]) -> str | None:
@@ -256,6 +256,9 @@ def _schema_problem(store: Store) -> str | None:
             if kind == "trigger" and name.startswith(FLOOR_GUARD):
                 return (f"the floor's guard {name} is missing (dropped): the server no longer checks who may "
                         "write what")
+            if kind == "trigger" and name in tallies.TRIGGER_NAMES:
+                return (f"the dashboard's trigger {name} is missing (dropped): its tallies no longer follow the "
+                        "tickets")
             if kind == "trigger" and search.is_search_table(name):
                 return f"the search index's trigger {name} is missing (dropped): the search box misses new rows"
             if kind == "trigger":
@@ -264,9 +267,13 @@ def _schema_problem(store: Store) -> str | None:
             return f"the {_KIND_WORD[kind]} {name} is missing (dropped)"
         if kind == "trigger" and present[(kind, name)] == "disabled" and name.startswith(FLOOR_GUARD):
             return f"the floor's guard {name} is switched off: the server no longer checks who may write what"
+        if kind == "trigger" and present[(kind, name)] == "disabled" and name in tallies.TRIGGER_NAMES:
+            return f"the dashboard's trigger {name} is switched off: its tallies no longer follow the tickets"
         if kind == "trigger" and present[(kind, name)] == "disabled":
             return (f"the append-only trigger {name} is switched off: nothing in the store stops an edit "
                     "of the log")
+        if kind == "trigger" and present[(kind, name)] != sql and name in tallies.TRIGGER_NAMES:
+            return f"the dashboard's trigger {name} is not the one csconsole made (changed)"
         if kind == "trigger" and present[(kind, name)] != sql:
             return f"the append-only trigger {name} is not the one csconsole made (changed)"
     for (kind, name) in sorted(set(present) - set(expected)):

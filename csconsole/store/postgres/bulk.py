@@ -4,7 +4,7 @@ identities moved past the ids given. A failure or a cancel rolls all of it back:
 
 from __future__ import annotations
 
-from csconsole.store import search
+from csconsole.store import search, tallies
 from csconsole.store.bulk import BulkLoader
 from csconsole.store.copying import refuse_a_store_in_use
 from csconsole.store.postgres.migrate import resync_identities
@@ -25,6 +25,7 @@ class PostgresBulkLoader(BulkLoader):
                 "AND tablename = 'tickets'").fetchone()[0])
             if self._owner:
                 drop_indexes(conn)
+                tallies.postgres_switch_triggers(conn, on=False)  # filled once, at the end
                 for statement in search.POSTGRES_INDEXES:  # a GIN index is built far faster at once
                     conn.execute(f"DROP INDEX IF EXISTS {search.index_name(statement)}")
         except BaseException:
@@ -40,6 +41,8 @@ class PostgresBulkLoader(BulkLoader):
             conn.execute(search.POSTGRES_EXTENSION_PATH)
             for statement in search.POSTGRES_INDEXES:
                 conn.execute(statement)
+            tallies.postgres_switch_triggers(conn, on=True)
+            tallies.fill(conn, tallies.POSTGRES_PATH_HOPS)
         resync_identities(conn)
         conn.execute("COMMIT")
         self.store._engine.tidy(conn)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from csconsole.domain.read_models import Order, SortKey, TicketFilter
-from csconsole.store import search
+from csconsole.store import search, tallies
 from csconsole.store.errors import Retry, StoreError
 from csconsole.store.postgres import errors, floor_guard, logins, notify
 from csconsole.store.postgres.appends import BEGIN_WRITE
@@ -34,12 +34,7 @@ if TYPE_CHECKING:
 
 PLAIN = "tickets t"
 # The hops of each path (a JSON array of [queue, owner] pairs) as (queue, previous queue), in path order.
-PINGPONG_HOPS = """
-    SELECT (j.value ->> 0)::bigint AS q,
-           lag((j.value ->> 0)::bigint) OVER (PARTITION BY t.id ORDER BY j.key) AS prev
-    FROM tickets t, jsonb_array_elements(t.path::jsonb) WITH ORDINALITY AS j(value, key)
-    WHERE t.bounces >= 3
-"""
+PINGPONG_HOPS = tallies.POSTGRES_PATH_HOPS
 
 
 # The unowned and SLA chips by number are the open tickets' index walked from its newest entry until a

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from csconsole.store import search
+from csconsole.store import search, tallies
 from csconsole.store.bulk import BulkLoader
 from csconsole.store.schema import create_indexes, drop_indexes
 from csconsole.store.store import Store
@@ -29,6 +29,7 @@ class SqliteBulkLoader(BulkLoader):
         conn.execute("PRAGMA threads = 2")  # index builds sort with a helper thread
         drop_indexes(Database(conn))
         search.sqlite_drop_triggers(conn)  # the search index is filled once, at the end
+        tallies.sqlite_drop_triggers(conn)  # and the dashboard's tallies
         super().__init__(store)
         conn.execute("BEGIN")
 
@@ -39,6 +40,7 @@ class SqliteBulkLoader(BulkLoader):
         conn.execute("COMMIT")
         create_indexes(Database(conn))
         search.sqlite_restore(conn)
+        tallies.sqlite_restore(conn, tallies.SQLITE_PATH_HOPS)
         conn.execute("ANALYZE")
         conn.execute("PRAGMA journal_mode = WAL")
         self.store.close()

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from csconsole.domain.read_models import Order, TicketFilter
-from csconsole.store import search
+from csconsole.store import search, tallies
 from csconsole.store.errors import Retry, StoreError
 from csconsole.store.schema import MIGRATIONS, SCHEMA_VERSION, newer_store
 from csconsole.store.sqlite import netfs, plans
@@ -25,12 +25,7 @@ if TYPE_CHECKING:
 
 FILL_BATCH = 20_000  # rows per executemany when filling a table
 # The hops of each path (a JSON array of [queue, owner] pairs) as (queue, previous queue), in path order.
-PINGPONG_HOPS = """
-    SELECT json_extract(j.value, '$[0]') AS q,
-           lag(json_extract(j.value, '$[0]')) OVER (PARTITION BY t.id ORDER BY j.key) AS prev
-    FROM tickets t, json_each(t.path) j
-    WHERE t.bounces >= 3
-"""
+PINGPONG_HOPS = tallies.SQLITE_PATH_HOPS
 
 BUSY_TIMEOUT_MS = 10_000
 BATCH_CACHE_KIB = 64 * 1024

@@ -120,7 +120,8 @@ def postgres_catalog(conn: Connection) -> Catalog:
     for table in PG_BOOKKEEPING:
         checks.pop(table, None)
     triggers = {n for (n,) in conn.execute(
-        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ?::regclass", (f"{SCHEMA}.events",)
+        "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN (?::regclass, ?::regclass)",
+        (f"{SCHEMA}.events", f"{SCHEMA}.tickets"),  # the log's guards; the tickets' for the dashboard's tallies
     )}
     return {"tables": tables, "columns": columns, "uniques": uniques, "indexes": indexes,
             "foreign keys": {tuple(k) for k in keys}, "checks": checks, "triggers": triggers}
@@ -134,7 +135,7 @@ def test_postgres_has_every_table_column_key_index_and_trigger_of_sqlite(store_d
     assert len(lite["indexes"]) > 20 and any(v[2] for v in lite["indexes"].values())  # partial ones among them
     for part in ("tables", "columns", "uniques", "indexes", "foreign keys", "checks"):
         assert post[part] == lite[part], part
-    assert lite["triggers"] <= post["triggers"]  # SQLite's two, and PostgreSQL's TRUNCATE one besides
+    assert lite["triggers"] <= post["triggers"]  # SQLite's, and PostgreSQL's TRUNCATE one and floor guards besides
     assert "events_append_only_truncate" in post["triggers"]
 
 
