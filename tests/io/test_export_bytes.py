@@ -1,0 +1,88 @@
+"""The audit pack's bytes, pinned: a fixed store exports to the very files it exported before the export was
+made to stream (issue 16), on both engines; and every CSV cell is its raw value neutralised, so the
+spreadsheet copy and the program copy of a table say the same thing.
+
+The store is a demo floor at a fixed moment plus an imported log whose texts begin with every character
+that starts a formula (and the guard itself), with quotes, commas, a line break, a tab and text beyond
+ASCII. ``_sqlite_migrations`` (when each migration ran), ``manifest.json`` and ``report.pdf`` (when the pack
+was made) change with the clock and are not pinned; the manifest's hashes are checked by test_export.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from csconsole.cli import main
+from csconsole.io.demo import build_demo
+from csconsole.io.safe_csv import neutralise
+from tests.conftest import site_maker
+from tests.sites import Site, SiteMaker
+
+PINS = Path(__file__).parent.parent / "fixtures" / "export_bytes.json"
+MOMENT = datetime(2026, 3, 1, 12, tzinfo=UTC)
+UNPINNED = {"_sqlite_migrations.csv", "raw/_sqlite_migrations.jsonl", "manifest.json", "report.pdf"}
+HOSTILE = """ticket,at,kind,actor,queue,owner,customer,subject,channel,priority,status,note
+=H-1,2026-03-02T09:00:00Z,created,,Billing,,"=HYPERLINK(""http://x"")",=1+2 charged twice,phone,high,,
+=H-1,2026-03-02T09:05:00Z,take,@Ana,Billing,,,,,,,
+=H-1,2026-03-02T10:00:00Z,transfer,@Ana,+Technical,,,,,,,
+=H-1,2026-03-02T10:30:00Z,note,@Ana,,,,,,,,"-minus, ""quoted"" and
+two lines"
+=H-1,2026-03-02T11:00:00Z,status,'Bob,,,,,,,closed,\tstarts with a tab
+H-2,2026-03-02T12:00:00Z,created,,Billing,,Zoë 😀 Łódź,'already guarded,email,low,,
+H-2,2026-03-02T12:05:00Z,contact,Zoë 😀 Łódź,,,,,,,,@mention
+"""
+
+
+@pytest.fixture(scope="module")
+def pack(engine: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("bytes")
+    maker: SiteMaker = site_maker(engine, folder, request)
+    site: Site = maker.new()
+    build_demo(site.location, tickets=60, seed=3, now=MOMENT)
+    log = folder / "hostile.csv"
+    log.write_text(HOSTILE.replace("\\t", "\t"), encoding="utf-8")
+    assert main(["import", site.location, str(log)]) == 0
+    out = folder / "pack"
+    assert main(["export", site.location, "--out", str(out)]) == 0
+    yield out
+    maker.drop()
+
+
+def _digests(out: Path) -> dict[str, str]:
+    return {path.relative_to(out).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(out.rglob("*")) if path.is_file() and path.relative_to(out).as_posix() not in UNPINNED}
+
+
+def test_the_pack_is_byte_for_byte_what_it_was(pack: Path, engine: str) -> None:
+    pinned = json.loads(PINS.read_text(encoding="utf-8"))
+    made = _digests(pack)
+    assert made == pinned[engine], "files whose bytes changed: " + ", ".join(
+        sorted(name for name in set(made) | set(pinned[engine]) if made.get(name) != pinned[engine].get(name)))
+
+
+def _as_csv(value: Any) -> str:
+    """How csv.writer spells a value of a row (None as nothing, a float by repr)."""
+    return "" if value is None else str(neutralise(value))
+
+
+def test_every_csv_cell_is_its_raw_value_neutralised(pack: Path) -> None:
+    guarded = 0
+    for raw in sorted((pack / "raw").glob("*.jsonl")):
+        with raw.open(encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle]
+        with (pack / f"{raw.stem}.csv").open(encoding="utf-8", newline="") as handle:
+            header, *cells = list(csv.reader(handle))
+        assert len(cells) == len(rows), raw.stem
+        for row, line in zip(rows, cells, strict=True):
+            assert list(row) == header, raw.stem
+            assert line == [_as_csv(value) for value in row.values()], (raw.stem, row)
+            guarded += sum(1 for value in row.values() if neutralise(value) is not value)
+    assert guarded == 7, "the hostile texts that open a cell: a ref, two subjects, a customer, two agents, a queue"
