@@ -31,7 +31,7 @@ from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
 from csconsole.domain.findings import Finding, rule_breaches
 from csconsole.io import pack_raw
-from csconsole.io.safe_csv import FORMULA_STARTS, SafeWriter
+from csconsole.io.safe_csv import FORMULA_STARTS, GUARD, GUARDED_STARTS, SafeWriter
 from csconsole.store import chain, recompute, report_figures, table_dump
 from csconsole.store import verify as verifying
 from csconsole.store.report_figures import CaseLine, QueueLine, RecoverySummary, ScoreLine, TicketLine
@@ -214,14 +214,14 @@ def _prepare_dir(out: Path) -> Path:
 
 
 def _write_table(store: Store, out: Path, table: str, tick: _Ticker) -> ExportedFile:
-    header, batches = table_dump.table_rows(store, table)
+    header, batches = table_dump.guarded_rows(store, table, GUARDED_STARTS, GUARD)  # neutralised as read
     file = out / f"{table}.csv"
     rows = 0
     with file.open("w", encoding="utf-8", newline="") as handle:
         writer = SafeWriter(handle)
         writer.writerow(header)
         for batch in batches:
-            writer.writerows(batch)
+            writer.write_neutralised(batch)
             rows += len(batch)
             tick.advance(len(batch))
     return _described(file, rows)

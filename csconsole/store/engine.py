@@ -55,6 +55,9 @@ class Engine(Protocol):
     def table_names(self, conn: Any) -> list[str]:
         """The store's own tables (the engine's bookkeeping left out)."""
 
+    def text_columns(self, conn: Any, table: str) -> frozenset[str] | None:
+        """The columns of ``table`` that hold text; None: any cell may (SQLite: a cell's type is its own)."""
+
     def describe(self, error: BaseException, where: Location | str) -> str:
         """One plain line for an error of this engine."""
 

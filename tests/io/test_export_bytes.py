@@ -22,8 +22,8 @@ import pytest
 
 from csconsole.cli import main
 from csconsole.io.demo import build_demo
-from csconsole.io.safe_csv import neutralise
-from tests.conftest import site_maker
+from csconsole.io.safe_csv import neutralise, restore
+from tests.conftest import Floor, site_maker
 from tests.sites import Site, SiteMaker
 
 PINS = Path(__file__).parent.parent / "fixtures" / "export_bytes.json"
@@ -86,3 +86,26 @@ def test_every_csv_cell_is_its_raw_value_neutralised(pack: Path) -> None:
             assert line == [_as_csv(value) for value in row.values()], (raw.stem, row)
             guarded += sum(1 for value in row.values() if neutralise(value) is not value)
     assert guarded == 7, "the hostile texts that open a cell: a ref, two subjects, a customer, two agents, a queue"
+
+
+
+SUBJECTS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tTab first", "\rCR first", "'guarded", "''twice", "plain",
+            "a=b", " =space first", "ÉCU", "😀=", "=", ""]
+
+
+def test_the_store_guards_each_text_cell_as_neutralise_does(floor: Floor, tmp_path: Path) -> None:
+    """Every character that opens a formula, the guard itself, and texts that hold them only later. The
+    console strips a subject's blanks, so the subjects are written in by hand (the export then names the
+    tickets that differ from their events, and writes the pack all the same)."""
+    from csconsole.services import tickets
+
+    for number in range(len(SUBJECTS)):
+        tickets.create_ticket(floor.store, actor_id=floor.ana.id, customer=f"Customer {number}", subject="x",
+                              channel="email", priority="normal", queue_id=floor.billing, ref=f"S-{number}")
+    floor.site.tamper(*(f"UPDATE tickets SET subject = '{s.replace(chr(39), chr(39) * 2)}' WHERE ref = 'S-{n}'"
+                        for n, s in enumerate(SUBJECTS)))
+    assert main(["export", floor.location, "--out", str(tmp_path / "pack")]) == 1
+    with (tmp_path / "pack" / "tickets.csv").open(encoding="utf-8", newline="") as handle:
+        cells = {row["ref"]: row["subject"] for row in csv.DictReader(handle)}
+    assert [cells[f"S-{n}"] for n in range(len(SUBJECTS))] == [neutralise(s) for s in SUBJECTS]
+    assert [restore(cells[f"S-{n}"]) for n in range(len(SUBJECTS))] == SUBJECTS

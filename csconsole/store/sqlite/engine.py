@@ -114,6 +114,9 @@ class SqliteEngine:
             "ORDER BY name"
         ) if not search.is_search_table(name)]
 
+    def text_columns(self, conn: sqlite3.Connection, table: str) -> None:
+        return None  # a column's declared type is a hint outside STRICT tables: each cell says its own
+
     def schema_objects(self, conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
         """(type, name) → SQL, blanks folded, of every table, index and trigger of the store."""
         return {(kind, name): " ".join((sql or "").split()) for kind, name, sql in conn.execute(
