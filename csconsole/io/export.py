@@ -19,11 +19,12 @@ imports no Qt.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,10 +162,10 @@ def _export(store: Store, out: Path, render: Render | None, tick: _Ticker) -> Ex
         written = [_write_table(store, out, name, tick) for name in tables]
         written += [_described_raw(out, *pack_raw.write_table(store, out, name, tick.advance)) for name in tables]
         _summary(store, report)
-        written.append(_findings(store, out, report, tick))
         verdict = verifying.verify(store, now=report.generated_at, progress=tick.follow())
         report.chain_head, report.chain_ok = verdict.head, verdict.ok
         report.chain_checked, report.chain_problem = verdict.checked, verdict.problem
+        written.append(_findings(store, out, report, tick, verdict))
     report.files = list(written)
     if render is not None:
         render(report, out / REPORT)
@@ -272,10 +273,11 @@ def _summary(store: Store, report: ReportData) -> None:
 
 # --- findings: rule breaches in the recorded history, walked ticket by ticket ------------------------------
 
-def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker) -> ExportedFile:
-    """Each action judged by the roles in force when it happened (the registry's events), not today's."""
-    roles, _ = recompute.fold_registry(store)
-    book = roles.book()
+def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker, verdict: verifying.Verdict) -> ExportedFile:
+    """Each action judged by the roles in force when it happened (the registry's events), not today's.
+
+    A store that verifies had every ticket folded by ``audit verify``, which judged each event on the way
+    (``provenance.TicketWitness``): its breaches are these. Otherwise the log is walked again for them."""
     kinds: Counter[str] = Counter(table_dump.record_kinds(store))
     rules: Counter[str] = Counter()
     kept: list[Finding] = []
@@ -285,13 +287,17 @@ def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker) -> Exp
         writer = SafeWriter(handle)
         writer.writerow(["ticket_id", "ref", "seq", "at", "rule", "detail"])
         refs: dict[int, str] = {}  # only of the findings the report lists
-        for ticket_id, events in table_dump.events_by_ticket(store, tick.advance):
-            kinds.update(e.kind for e in events)
-            found = rule_breaches(ticket_id, events, roles, book)
-            if not found:
-                continue
+        found: Iterable[tuple[int, list[Finding]]]
+        if verdict.breaches is not None:
+            kinds.update(verdict.ticket_kinds)
+            found = ((ticket_id, list(group)) for ticket_id, group in
+                     itertools.groupby(verdict.breaches, key=lambda f: f.ticket_id))
+            tick.advance(sum(verdict.ticket_kinds.values()))  # the walk's share of the work, done
+        else:
+            found = _walked(store, tick, kinds)
+        for ticket_id, breaches in found:
             ref = table_dump.ticket_ref(store, ticket_id)
-            for finding in found:
+            for finding in breaches:
                 writer.writerow([ticket_id, ref, finding.seq, finding.at, finding.rule, finding.detail])
                 rules[finding.rule] += 1
                 rows += 1
@@ -303,3 +309,14 @@ def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker) -> Exp
     report.findings_by_rule = dict(rules.most_common())
     report.findings = [FindingLine(refs[f.ticket_id], f.seq, f.at, f.rule, f.detail) for f in kept]
     return _described(file, rows)
+
+
+def _walked(store: Store, tick: _Ticker, kinds: Counter[str]) -> Iterator[tuple[int, list[Finding]]]:
+    """Each ticket's rule breaches, walking its events (counted into ``kinds``)."""
+    roles, _ = recompute.fold_registry(store)
+    book = roles.book()
+    for ticket_id, events in table_dump.events_by_ticket(store, tick.advance):
+        kinds.update(e.kind for e in events)
+        found = rule_breaches(ticket_id, events, roles, book)
+        if found:
+            yield ticket_id, found

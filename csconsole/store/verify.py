@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from csconsole.domain import clock
+from csconsole.domain.findings import Finding
 from csconsole.domain.provenance import TIME_TOLERANCE, LogClock, is_history, moment, shape_problem
 from csconsole.domain.registry import Entity, Registry
 from csconsole.domain.ticket import Event
@@ -51,6 +52,11 @@ class Verdict:
     rows: int = 0  # derived rows compared with their events (0: the chain alone)
     findings: int = 0  # imported history out of time order or breaking a rule: listed, not failed
     withheld_pins: int = 0  # PIN hashes a store rebuilt from an audit pack does not have
+    # Of a store that holds, for the audit pack (the same fold found them): the history's rule breaches by
+    # ticket and seq, as ``findings.rule_breaches`` names them (None: too many to carry, or not looked for),
+    # and the tickets' events of each kind.
+    breaches: tuple[Finding, ...] | None = None
+    ticket_kinds: dict[str, int] = field(default_factory=dict)
 
 
 def verify(store: Store, expected_head: str | None = None, *, chain_only: bool = False,
@@ -111,8 +117,15 @@ class _Verify:
             rows += counted
         problem = self._forged_line() or table or _schema_problem(store)
         bad = self.forged[0] if self.forged is not None and problem == self._forged_line() else None
+        carried = [p.breaches for p in tickets]
+        breaches = tuple(f for found in carried for f in found or ()) \
+            if problem is None and None not in carried else None
+        kinds: dict[str, int] = {}
+        for part in tickets:
+            for kind, count in part.kinds.items():
+                kinds[kind] = kinds.get(kind, 0) + count
         return Verdict(problem is None, self.head.seq, self.head, problem or "", bad, rows,
-                       sum(p.findings for p in tickets), registry_rows.withheld_pins(store))
+                       sum(p.findings for p in tickets), registry_rows.withheld_pins(store), breaches, kinds)
 
     def _tasks(self, registry: Registry, with_tickets: bool) -> list[tuple[str, int, int]]:
         chain_parts = [("chain", low, low + CHAIN_PART) for low in range(1, self.head.seq + 1, CHAIN_PART)]

@@ -15,6 +15,7 @@ import gc
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from csconsole.domain.findings import Finding
 from csconsole.domain.provenance import TIME_TOLERANCE, TicketWitness, moment
 from csconsole.domain.registry import Registry
 from csconsole.domain.words import BACKFILL_MARK, IMPORT_MARK
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
     from csconsole.store.store import Store
 
 CHAIN_PART = 250_000  # events a chain part checks
+# The history's rule breaches a ticket part carries back for the audit pack's findings.csv; beyond this (an
+# imported log that breaks a rule at every step) it carries none and the pack walks the log for them.
+CARRIED_BREACHES = 5_000
 _MARKS = (f'"{IMPORT_MARK}":', f'"{BACKFILL_MARK}":')
 Late = tuple[int, str, Any, str]  # seq, at, ticket id, kind: a live ticket event and its time
 
@@ -56,6 +60,8 @@ class TicketPart:
     findings: int = 0
     forged: tuple[int, str, Any, str, str] | None = None  # seq, why, ticket id, kind, at
     table_problem: str | None = None
+    breaches: list[Finding] | None = None  # the history's rule breaches in order; None: too many to carry
+    kinds: dict[str, int] = field(default_factory=dict)  # its tickets' events of each kind
 
 
 class Worker:
@@ -151,6 +157,8 @@ class Worker:
             forged = [(event.seq or 0, what, event.ticket_id, event.kind, event.at)
                       for event, what in derived.unreadable]
             part.findings += witness.findings
+            part.breaches = witness.breaches if len(witness.breaches) <= CARRIED_BREACHES else None
+            part.kinds = derived.kinds
             if witness.problem is not None and witness.problem_ticket is not None:
                 ticket_id, seq = witness.problem_ticket, witness.problem.seq
                 event = next((e for _, es in recompute.events_in(store, ticket_id, ticket_id + 1) for e in es

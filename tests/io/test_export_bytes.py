@@ -42,7 +42,8 @@ H-2,2026-03-02T12:05:00Z,contact,Zoë 😀 Łódź,,,,,,,,@mention
 
 
 @pytest.fixture(scope="module")
-def pack(engine: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Iterator[Path]:
+def pinned(engine: str, tmp_path_factory: pytest.TempPathFactory,
+           request: pytest.FixtureRequest) -> Iterator[tuple[SiteMaker, Site, Path]]:
     folder = tmp_path_factory.mktemp("bytes")
     maker: SiteMaker = site_maker(engine, folder, request)
     site: Site = maker.new()
@@ -52,8 +53,13 @@ def pack(engine: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.
     assert main(["import", site.location, str(log)]) == 0
     out = folder / "pack"
     assert main(["export", site.location, "--out", str(out)]) == 0
-    yield out
+    yield maker, site, out
     maker.drop()
+
+
+@pytest.fixture
+def pack(pinned: tuple[SiteMaker, Site, Path]) -> Path:
+    return pinned[2]
 
 
 def _digests(out: Path) -> dict[str, str]:
@@ -66,6 +72,25 @@ def test_the_pack_is_byte_for_byte_what_it_was(pack: Path, engine: str) -> None:
     made = _digests(pack)
     assert made == pinned[engine], "files whose bytes changed: " + ", ".join(
         sorted(name for name in set(made) | set(pinned[engine]) if made.get(name) != pinned[engine].get(name)))
+
+
+def test_findings_are_the_same_when_the_store_does_not_verify(pinned: tuple[SiteMaker, Site, Path],
+                                                              tmp_path: Path) -> None:
+    """A store that holds hands the pack the breaches its verify found; one that does not is walked again
+    for them: both ways give the same file."""
+    maker, site, pack = pinned
+    broken = maker.clone(site)
+    broken.tamper("UPDATE tickets SET subject = 'edited' WHERE id = 1")
+    assert main(["export", broken.location, "--out", str(tmp_path / "pack")]) == 1
+    assert (tmp_path / "pack" / "findings.csv").read_bytes() == (pack / "findings.csv").read_bytes()
+
+
+def test_findings_are_the_same_when_verify_carries_none_back(pinned: tuple[SiteMaker, Site, Path],
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _, site, pack = pinned
+    monkeypatch.setattr("csconsole.store.verify_work.CARRIED_BREACHES", 0)
+    assert main(["export", site.location, "--out", str(tmp_path / "pack")]) == 0
+    assert (tmp_path / "pack" / "findings.csv").read_bytes() == (pack / "findings.csv").read_bytes()
 
 
 def _as_csv(value: Any) -> str:
