@@ -110,12 +110,14 @@ def test_every_csv_cell_is_its_raw_value_neutralised(pack: Path) -> None:
             assert list(row) == header, raw.stem
             assert line == [_as_csv(value) for value in row.values()], (raw.stem, row)
             guarded += sum(1 for value in row.values() if neutralise(value) is not value)
+    _spelled_as_python_does(pack)
     assert guarded == 7, "the hostile texts that open a cell: a ref, two subjects, a customer, two agents, a queue"
 
 
 
 SUBJECTS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tTab first", "\rCR first", "'guarded", "''twice", "plain",
-            "a=b", " =space first", "ÉCU", "😀=", "=", ""]
+            "a=b", " =space first", "ÉCU", "😀=", "=", "", "\x01\x1f\x7f controls", "line\u2028sep",
+            'back\\slash "quoted"', "tab\tinside\nnewline"]
 
 
 def test_the_store_guards_each_text_cell_as_neutralise_does(floor: Floor, tmp_path: Path) -> None:
@@ -134,3 +136,14 @@ def test_the_store_guards_each_text_cell_as_neutralise_does(floor: Floor, tmp_pa
         cells = {row["ref"]: row["subject"] for row in csv.DictReader(handle)}
     assert [cells[f"S-{n}"] for n in range(len(SUBJECTS))] == [neutralise(s) for s in SUBJECTS]
     assert [restore(cells[f"S-{n}"]) for n in range(len(SUBJECTS))] == SUBJECTS
+    raw = [json.loads(line) for line in (tmp_path / "pack" / "raw" / "tickets.jsonl").open(encoding="utf-8")]
+    assert [row["subject"] for row in raw if row["ref"].startswith("S-")] == SUBJECTS
+    _spelled_as_python_does(tmp_path / "pack")
+
+
+def _spelled_as_python_does(pack: Path) -> None:
+    """Each line of every raw file is its row as Python's json spells it (the store may spell it itself)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for raw in (pack / "raw").glob("*.jsonl"):
+        for line in raw.read_text(encoding="utf-8").split("\n")[:-1]:
+            assert encoder.encode(json.loads(line)) == line, raw.name
