@@ -7,9 +7,13 @@ log included, from which a store can be rebuilt. The manifest says which file is
 of the chain the pack was made at.
 
 Everything is read in one snapshot (a single read transaction), so the CSVs, the report and the chain
-head describe the same moment even while agents keep working. Rows are streamed table by table and
-events ticket by ticket: a 1M-ticket store (6M events) is never held in memory. Nothing is written to
-the store, so a store opened read-only exports as well and keeps every byte.
+head describe the same moment even while agents keep working. Rows are streamed table by table, straight
+from the store's cursor to the file: the store neutralises the CSV cells as it reads them and, on SQLite,
+spells the raw lines itself (``table_dump.guarded_rows``, ``json_lines``), so a CSV row is the driver's
+tuple handed to csv.writer's C loop and a raw line one string, with no Python call per cell. The findings
+are the rule breaches ``audit verify`` met while it folded every ticket; a store that does not verify is
+walked again for them, ticket by ticket. A 1M-ticket store (6M events) is never held in memory. Nothing
+is written to the store, so a store opened read-only exports as well and keeps every byte.
 
 The figures and the rows come from the store (``store.report_figures``, ``store.table_dump``); this module
 writes the pack. The PDF is drawn by the caller's ``render`` (the Qt side, csconsole.ui.report_pdf): this module

@@ -270,7 +270,7 @@ def _rows(store: Store, raw: list[tuple[Any, ...]]) -> list[TicketRow]:
             tid, ref, subject, customer, loyal_tier if loyal else standard_tier, queue_names.get(qid, "?"),
             agent_names.get(oid) if oid is not None else None, status, priority, channel, created, updated,
             due, risk, bounces, pingpongs, contacts, holders, last_seq, first_due, next_due, resolution_due,
-            paused == 1,
+            bool(paused),
         )))
     return rows
 
