@@ -163,10 +163,15 @@ def _export(store: Store, out: Path, render: Render | None, tick: _Ticker) -> Ex
             store=str(store.location), generated_at=clock.now_text(), read_only=store.read_only,
             schema_version=store.schema_version(), tables=counts,
         )
-        written = [_write_table(store, out, name, tick) for name in tables]
-        written += [_described_raw(out, *pack_raw.write_table(store, out, name, tick.advance)) for name in tables]
-        _summary(store, report)
-        verdict = verifying.verify(store, now=report.generated_at, progress=tick.follow())
+        written: list[ExportedFile] = []
+
+        def write_tables() -> None:  # while verify's processes check the store (the second core)
+            written.extend(_write_table(store, out, name, tick) for name in tables)
+            written.extend(_described_raw(out, *pack_raw.write_table(store, out, name, tick.advance))
+                           for name in tables)
+            _summary(store, report)
+
+        verdict = verifying.verify(store, now=report.generated_at, progress=tick.follow(), meanwhile=write_tables)
         report.chain_head, report.chain_ok = verdict.head, verdict.ok
         report.chain_checked, report.chain_problem = verdict.checked, verdict.problem
         written.append(_findings(store, out, report, tick, verdict))

@@ -60,19 +60,34 @@ class Verdict:
 
 
 def verify(store: Store, expected_head: str | None = None, *, chain_only: bool = False,
-           progress: Progress | None = None, now: str | None = None) -> Verdict:
-    """Check the store, in a read snapshot of it; ``chain_only``: the hash chain alone (seconds)."""
+           progress: Progress | None = None, now: str | None = None,
+           meanwhile: Callable[[], None] | None = None) -> Verdict:
+    """Check the store, in a read snapshot of it; ``chain_only``: the hash chain alone (seconds).
+
+    ``meanwhile``: the caller's own work on this connection, in this snapshot, run once while the parts
+    are checked by the pool's processes (the audit pack writes its tables then, on the core the pool
+    leaves); on a store small enough to be checked here, or when there is nothing to check, before."""
+    pending = [meanwhile] if meanwhile is not None else []
+
+    def run_meanwhile() -> None:
+        while pending:
+            pending.pop()()
+
     with store.read():
         head = chain.head(store)
         gone = missing_tables(store)
         if gone and not chain_only:  # nothing to compare them with: the chain, then the table missing
+            run_meanwhile()
             found = chain.verify(store, expected_head)
             problem = found.problem or f"the table {gone[0]} is missing (dropped)"
             return Verdict(False, found.checked, found.head, problem, found.bad_seq)
         if chain_only:
+            run_meanwhile()
             found = chain.verify(store, expected_head, read=_Ticker(progress, head.seq))
             return Verdict(found.ok, found.checked, found.head, found.problem, found.bad_seq)
-        return _Verify(store, head, expected_head, now or clock.now_text(), progress).run()
+        verdict = _Verify(store, head, expected_head, now or clock.now_text(), progress, run_meanwhile).run()
+        run_meanwhile()  # (already run, unless no part was checked)
+        return verdict
 
 
 class _Ticker:
@@ -87,8 +102,9 @@ class _Ticker:
 
 class _Verify:
     def __init__(self, store: Store, head: chain.Head, expected: str | None, now: str,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, meanwhile: Callable[[], None]) -> None:
         self.store, self.head, self.expected, self.now = store, head, expected, now
+        self.meanwhile = meanwhile
         self.tick = _Ticker(progress, 2 * head.seq)
         self.forged: tuple[int, str, int | None, str, str] | None = None  # seq, why, ticket, kind, at
 
@@ -147,6 +163,7 @@ class _Verify:
             self.tick(part.checked if isinstance(part, ChainPart) else part.events)
 
         if self.head.seq < POOL_FROM:
+            self.meanwhile()
             worker = Worker(self.store, self.expected, self.head.seq, self.now, registry)
             for what, low, high in tasks:
                 heard(worker.chain_part(low, high) if what == "chain" else worker.ticket_part(low, high))
@@ -154,7 +171,9 @@ class _Verify:
         context = multiprocessing.get_context("spawn")  # the console calls this from a worker thread
         with context.Pool(PROCESSES, initializer=start,
                           initargs=(self.store.location, self.expected, self.head.seq, self.now)) as pool:
-            for part in pool.imap_unordered(run, tasks):
+            parts = pool.imap_unordered(run, tasks)  # the pool starts on them at once
+            self.meanwhile()
+            for part in parts:
                 heard(part)
         return done
 

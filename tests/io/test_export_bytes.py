@@ -93,6 +93,19 @@ def test_findings_are_the_same_when_verify_carries_none_back(pinned: tuple[SiteM
     assert (tmp_path / "pack" / "findings.csv").read_bytes() == (pack / "findings.csv").read_bytes()
 
 
+def test_the_pack_written_while_verify_runs_in_processes_is_the_same(pinned: tuple[SiteMaker, Site, Path],
+                                                                     tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large store's verify checks its parts in a pool of processes while the pack writes its tables (the
+    pool's way, here for a small store): the same files, the same verdict."""
+    _, site, _ = pinned
+    monkeypatch.setattr("csconsole.store.verify.POOL_FROM", 0)
+    assert main(["export", site.location, "--out", str(tmp_path / "pack")]) == 0
+    assert _digests(tmp_path / "pack") == json.loads(PINS.read_text(encoding="utf-8"))[site.engine]
+    manifest = json.loads((tmp_path / "pack" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["chain"]["verified"] is True
+
+
 def _as_csv(value: Any) -> str:
     """How csv.writer spells a value of a row (None as nothing, a float by repr)."""
     return "" if value is None else str(neutralise(value))
