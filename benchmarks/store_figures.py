@@ -110,6 +110,28 @@ def quick_filters(store: Store) -> dict[str, TicketFilter]:
     }
 
 
+def _page_ratios(path: Path, store: Store, first: Statement, result: SizeResult, now: str, *, reps: int) -> None:
+    """The page as TicketRows, the same SQL on the store's connection, and on a bare sqlite3 connection,
+    call by call in turn: on the shared machine the load moves within seconds, so the ratios are of calls
+    made side by side (the peer's own figures are measured again at the end of the run)."""
+    bare = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    calls = (lambda: queries.tickets_page(store, CONSOLE_FILTER, order=CONSOLE_ORDER, limit=PAGE, now=now),
+             lambda: connection(store).execute(first.sql, first.params).fetchall(),
+             lambda: bare.execute(first.sql, first.params).fetchall())
+    times: list[list[float]] = [[], [], []]
+    for call in calls:
+        call()  # warm
+    for _ in range(reps):
+        for call, taken in zip(calls, times, strict=True):
+            taken.append(timed_ms(call))
+    bare.close()
+    rows, sql, peer = (median(t) for t in times)
+    result.put("first_page_vs_sqlite3_x", rows / peer, f"tickets_page (SQL + 100 TicketRows) / the bare SQL, "
+               f"medians of {reps} calls made in turn ({rows:.3f} / {peer:.3f} ms)", reps)
+    result.put("first_page_sql_vs_sqlite3_x", sql / peer, "the same statement on the store's connection / on a bare "
+               f"connection, medians of {reps} calls made in turn", reps)
+
+
 def measure_reads(path: Path | str, result: SizeResult, *, reps: int) -> dict[str, Statement]:
     """First page cold and warm, every quick filter, and pages by key at the start, middle and end, on a
     store file or a store on a server (``path`` its URL).
@@ -127,6 +149,8 @@ def measure_reads(path: Path | str, result: SizeResult, *, reps: int) -> dict[st
     sql_only = repeat_ms(lambda: connection(store).execute(first.sql, first.params).fetchall(), reps)
     result.put("first_page_sql_ms", median(sql_only), f"median of {reps}: the statement tickets_page runs, "
                "executed on the store's connection and fetched as tuples", reps)
+    if not on_server:
+        _page_ratios(Path(path), store, first, result, now, reps=4 * reps)
 
     for name, flt in quick_filters(store).items():
         def page_and_count(flt: TicketFilter = flt) -> None:
