@@ -31,7 +31,17 @@ from csconsole.domain.ticket import Event
 from csconsole.store import chain, recompute, search, table_dump
 from csconsole.store import registry as registry_rows
 from csconsole.store.differences import Labels, describe, differences
-from csconsole.store.verify_work import CHAIN_PART, ChainPart, Late, TicketPart, Worker, late_line, run, start
+from csconsole.store.verify_work import (
+    CARRIED_IN_ALL,
+    CHAIN_PART,
+    ChainPart,
+    Late,
+    TicketPart,
+    Worker,
+    late_line,
+    run,
+    start,
+)
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -158,9 +168,16 @@ class _Verify:
     def _run_parts(self, tasks: list[tuple[str, int, int]], registry: Registry) -> list[ChainPart | TicketPart]:
         done: list[ChainPart | TicketPart] = []
 
+        carried = 0
+
         def heard(part: ChainPart | TicketPart) -> None:
+            nonlocal carried
             done.append(part)
             self.tick(part.checked if isinstance(part, ChainPart) else part.events)
+            if isinstance(part, TicketPart) and part.breaches is not None:
+                carried += len(part.breaches)
+                if carried > CARRIED_IN_ALL:
+                    part.breaches = None  # too many to hold: the audit pack walks the log for them
 
         if self.head.seq < POOL_FROM:
             self.meanwhile()

@@ -27,9 +27,11 @@ if TYPE_CHECKING:
     from csconsole.store.store import Store
 
 CHAIN_PART = 250_000  # events a chain part checks
-# The history's rule breaches a ticket part carries back for the audit pack's findings.csv; beyond this (an
-# imported log that breaks a rule at every step) it carries none and the pack walks the log for them.
+# The history's rule breaches a ticket part carries back for the audit pack's findings.csv, and all parts
+# together (~200 bytes each); beyond them (an imported log that breaks a rule at every step) the parts carry
+# none and the pack walks the log for them, a ticket at a time, in bounded memory.
 CARRIED_BREACHES = 5_000
+CARRIED_IN_ALL = 100_000
 _MARKS = (f'"{IMPORT_MARK}":', f'"{BACKFILL_MARK}":')
 Late = tuple[int, str, Any, str]  # seq, at, ticket id, kind: a live ticket event and its time
 

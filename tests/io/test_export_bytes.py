@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -89,6 +90,11 @@ def test_findings_are_the_same_when_verify_carries_none_back(pinned: tuple[SiteM
                                                             tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _, site, pack = pinned
     monkeypatch.setattr("csconsole.store.verify_work.CARRIED_BREACHES", 0)
+    assert main(["export", site.location, "--out", str(tmp_path / "pack")]) == 0
+    assert (tmp_path / "pack" / "findings.csv").read_bytes() == (pack / "findings.csv").read_bytes()
+    monkeypatch.undo()
+    monkeypatch.setattr("csconsole.store.verify.CARRIED_IN_ALL", 1)  # the two breaches are one too many
+    shutil.rmtree(tmp_path / "pack")
     assert main(["export", site.location, "--out", str(tmp_path / "pack")]) == 0
     assert (tmp_path / "pack" / "findings.csv").read_bytes() == (pack / "findings.csv").read_bytes()
 
