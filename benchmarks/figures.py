@@ -100,7 +100,11 @@ SPECS: tuple[Spec, ...] = (
     Spec("audit_events_per_s", "audit verify --chain-only throughput", "ev/s"),
     Spec("audit_verify_s", "audit verify (CLI: chain, appends, every derived table, schema)", "s"),
     Spec("audit_verify_s_per_1m_tickets", "audit verify per 1M tickets (~6.6M events)", "s", Budget(60, "< 60 s")),
-    Spec("export_s", "export (CLI)", "s"),
+    Spec("export_s", "export (CLI: every table as CSV and raw JSON lines, findings, audit verify, report.pdf)", "s",
+         None, "export_dump_s"),
+    Spec("export_cpu_s", "export CPU (user + system, its verify processes included)", "s"),
+    Spec("export_dump_s", "peer: bare sqlite3 -csv dump of the same tables (CLI, one process per table)", "s"),
+    Spec("export_vs_dump_x", "export / bare sqlite3 CSV dump of the same tables", "x", Budget(2, "<= 2x")),
 )
 BY_KEY = {s.key: s for s in SPECS}
 

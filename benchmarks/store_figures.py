@@ -112,6 +112,28 @@ def quick_filters(store: Store) -> dict[str, TicketFilter]:
     }
 
 
+def _page_ratios(path: Path, store: Store, first: Statement, result: SizeResult, now: str, *, reps: int) -> None:
+    """The page as TicketRows, the same SQL on the store's connection, and on a bare sqlite3 connection,
+    call by call in turn: on the shared machine the load moves within seconds, so the ratios are of calls
+    made side by side (the peer's own figures are measured again at the end of the run)."""
+    bare = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    calls = (lambda: queries.tickets_page(store, CONSOLE_FILTER, order=CONSOLE_ORDER, limit=PAGE, now=now),
+             lambda: connection(store).execute(first.sql, first.params).fetchall(),
+             lambda: bare.execute(first.sql, first.params).fetchall())
+    times: list[list[float]] = [[], [], []]
+    for call in calls:
+        call()  # warm
+    for _ in range(reps):
+        for call, taken in zip(calls, times, strict=True):
+            taken.append(timed_ms(call))
+    bare.close()
+    rows, sql, peer = (median(t) for t in times)
+    result.put("first_page_vs_sqlite3_x", rows / peer, f"tickets_page (SQL + 100 TicketRows) / the bare SQL, "
+               f"medians of {reps} calls made in turn ({rows:.3f} / {peer:.3f} ms)", reps)
+    result.put("first_page_sql_vs_sqlite3_x", sql / peer, "the same statement on the store's connection / on a bare "
+               f"connection, medians of {reps} calls made in turn", reps)
+
+
 def measure_reads(path: Path | str, result: SizeResult, *, reps: int) -> dict[str, Statement]:
     """First page cold and warm, every quick filter, and pages by key at the start, middle and end, on a
     store file or a store on a server (``path`` its URL).
@@ -129,6 +151,8 @@ def measure_reads(path: Path | str, result: SizeResult, *, reps: int) -> dict[st
     sql_only = repeat_ms(lambda: connection(store).execute(first.sql, first.params).fetchall(), reps)
     result.put("first_page_sql_ms", median(sql_only), f"median of {reps}: the statement tickets_page runs, "
                "executed on the store's connection and fetched as tuples", reps)
+    if not on_server:
+        _page_ratios(Path(path), store, first, result, now, reps=4 * reps)
 
     for name, flt in quick_filters(store).items():
         def page_and_count(flt: TicketFilter = flt) -> None:
@@ -348,22 +372,62 @@ def measure_cli(path: Path | str, result: SizeResult, events: int, out_dir: Path
     else:
         note = f"audit verify exited {done.returncode}: {(done.stderr or done.stdout).strip()[:120]}"
         result.skip(("audit_verify_s", "audit_verify_s_per_1m_tickets"), note)
+    export_keys = ("export_s", "export_cpu_s", "export_dump_s", "export_vs_dump_x")
     if not export:
-        result.skip(("export_s",), "not measured on this engine (not among its budgets)")
+        result.skip(export_keys, "not measured on this engine (not among its budgets)")
         return
     if _cli("export", "--help").returncode != 0:
-        result.skip(("export_s",), "`csconsole export` does not exist yet in this checkout")
+        result.skip(export_keys, "`csconsole export` does not exist yet in this checkout")
         return
     target = out_dir / f"export-{result.tickets}"
     shutil.rmtree(target, ignore_errors=True)
     target.mkdir(parents=True)
+    cpu = _children_cpu()
     started = time.perf_counter()
     done = _cli("export", str(path), "--out", str(target))
     seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu
     size_mb = sum(f.stat().st_size for f in target.rglob("*") if f.is_file()) / 1e6
+    tables = sorted(f.stem for f in target.glob("*.csv") if f.name != "findings.csv")
     shutil.rmtree(target, ignore_errors=True)  # the events CSV alone is ~1 GB at 1M tickets
-    if done.returncode == 0:
-        result.put("export_s", seconds, f"`csconsole export PATH --out DIR`, process start included; "
-                   f"{size_mb:,.0f} MB written", 1)
-    else:
-        result.skip(("export_s",), f"export exited {done.returncode}: {(done.stderr or done.stdout).strip()[:120]}")
+    if done.returncode != 0:
+        result.skip(export_keys, f"export exited {done.returncode}: {(done.stderr or done.stdout).strip()[:120]}")
+        return
+    result.put("export_s", seconds, f"`csconsole export PATH --out DIR`, process start included; "
+               f"{size_mb:,.0f} MB written", 1)
+    result.put("export_cpu_s", cpu, "the export's process and its children, from their rusage", 1)
+    dumped = _bare_dump(Path(path), tables, out_dir / f"dump-{result.tickets}")
+    if dumped is None:
+        result.skip(("export_dump_s", "export_vs_dump_x"), "sqlite3 command-line shell not installed")
+        return
+    dump_seconds, dump_mb = dumped
+    result.put("export_dump_s", dump_seconds, f"`sqlite3 -readonly -csv -header STORE 'SELECT * FROM t' > t.csv` for "
+               f"the {len(tables)} tables the pack holds, one after another; {dump_mb:,.0f} MB written", 1)
+    result.put("export_vs_dump_x", seconds / dump_seconds, "the whole pack (two copies of every table, the "
+               "findings, a full audit verify, the PDF) / one CSV copy of its tables", 1)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _bare_dump(path: Path, tables: list[str], folder: Path) -> tuple[float, float] | None:
+    """The peer of ``export``: the sqlite3 shell writing each of the same tables as CSV (the shell's own
+    quoting; no neutralising, no second copy, no checks). Seconds, and MB written."""
+    cli = shutil.which("sqlite3")
+    if cli is None:
+        return None
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    for table in tables:
+        with (folder / f"{table}.csv").open("wb") as handle:
+            subprocess.run([cli, "-readonly", "-csv", "-header", str(path), f'SELECT * FROM "{table}"'],
+                           stdout=handle, check=True)
+    seconds = time.perf_counter() - started
+    size_mb = sum(f.stat().st_size for f in folder.iterdir()) / 1e6
+    shutil.rmtree(folder, ignore_errors=True)
+    return seconds, size_mb

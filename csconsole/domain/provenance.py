@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from csconsole.domain.findings import breaches
+from csconsole.domain.findings import Finding, breaches
 from csconsole.domain.registry import Entity, Registry
 from csconsole.domain.ticket import Event, TicketState
 from csconsole.domain.words import (
@@ -109,6 +109,7 @@ class TicketWitness:
         self.problem: Problem | None = None
         self.problem_ticket: int | None = None
         self.findings = 0  # rule breaches and time-order slips in the history
+        self.breaches: list[Finding] = []  # the history's rule breaches, in order (``findings.rule_breaches``)
         self._latest = ""
         self._ticket: int | None = None
         self._until = registry.history_until
@@ -139,11 +140,12 @@ class TicketWitness:
             what = _live_authority(event, self.registry)
         if what is None and kind in _BREACHING:
             role = self.registry.role_at(event.actor, seq) if event.actor is not None else None
-            for rule, _ in breaches(event, state, role):
+            for rule, detail in breaches(event, state, role):
                 if not history:
                     what = f"{rule}: recorded live, yet the console refuses it"
                     break
                 self.findings += 1
+                self.breaches.append(Finding(self._ticket or 0, event.seq, event.at, rule, detail))
         if what is not None:
             if self.problem is None or seq < self.problem.seq:
                 self.problem, self.problem_ticket = Problem(seq, what), self._ticket

@@ -7,9 +7,13 @@ log included, from which a store can be rebuilt. The manifest says which file is
 of the chain the pack was made at.
 
 Everything is read in one snapshot (a single read transaction), so the CSVs, the report and the chain
-head describe the same moment even while agents keep working. Rows are streamed table by table and
-events ticket by ticket: a 1M-ticket store (6M events) is never held in memory. Nothing is written to
-the store, so a store opened read-only exports as well and keeps every byte.
+head describe the same moment even while agents keep working. Rows are streamed table by table, straight
+from the store's cursor to the file: the store neutralises the CSV cells as it reads them and, on SQLite,
+spells the raw lines itself (``table_dump.guarded_rows``, ``json_lines``), so a CSV row is the driver's
+tuple handed to csv.writer's C loop and a raw line one string, with no Python call per cell. The findings
+are the rule breaches ``audit verify`` met while it folded every ticket; a store that does not verify is
+walked again for them, ticket by ticket. A 1M-ticket store (6M events) is never held in memory. Nothing
+is written to the store, so a store opened read-only exports as well and keeps every byte.
 
 The figures and the rows come from the store (``store.report_figures``, ``store.table_dump``); this module
 writes the pack. The PDF is drawn by the caller's ``render`` (the Qt side, csconsole.ui.report_pdf): this module
@@ -19,11 +23,12 @@ imports no Qt.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +36,7 @@ from csconsole.domain import clock
 from csconsole.domain.errors import BadInput
 from csconsole.domain.findings import Finding, rule_breaches
 from csconsole.io import pack_raw
-from csconsole.io.safe_csv import FORMULA_STARTS, SafeWriter
+from csconsole.io.safe_csv import FORMULA_STARTS, GUARD, GUARDED_STARTS, SafeWriter
 from csconsole.store import chain, recompute, report_figures, table_dump
 from csconsole.store import verify as verifying
 from csconsole.store.report_figures import CaseLine, QueueLine, RecoverySummary, ScoreLine, TicketLine
@@ -158,13 +163,18 @@ def _export(store: Store, out: Path, render: Render | None, tick: _Ticker) -> Ex
             store=str(store.location), generated_at=clock.now_text(), read_only=store.read_only,
             schema_version=store.schema_version(), tables=counts,
         )
-        written = [_write_table(store, out, name, tick) for name in tables]
-        written += [_described_raw(out, *pack_raw.write_table(store, out, name, tick.advance)) for name in tables]
-        _summary(store, report)
-        written.append(_findings(store, out, report, tick))
-        verdict = verifying.verify(store, now=report.generated_at, progress=tick.follow())
+        written: list[ExportedFile] = []
+
+        def write_tables() -> None:  # while verify's processes check the store (the second core)
+            written.extend(_write_table(store, out, name, tick) for name in tables)
+            written.extend(_described_raw(out, *pack_raw.write_table(store, out, name, tick.advance))
+                           for name in tables)
+            _summary(store, report)
+
+        verdict = verifying.verify(store, now=report.generated_at, progress=tick.follow(), meanwhile=write_tables)
         report.chain_head, report.chain_ok = verdict.head, verdict.ok
         report.chain_checked, report.chain_problem = verdict.checked, verdict.problem
+        written.append(_findings(store, out, report, tick, verdict))
     report.files = list(written)
     if render is not None:
         render(report, out / REPORT)
@@ -214,14 +224,14 @@ def _prepare_dir(out: Path) -> Path:
 
 
 def _write_table(store: Store, out: Path, table: str, tick: _Ticker) -> ExportedFile:
-    header, batches = table_dump.table_rows(store, table)
+    header, batches = table_dump.guarded_rows(store, table, GUARDED_STARTS, GUARD)  # neutralised as read
     file = out / f"{table}.csv"
     rows = 0
     with file.open("w", encoding="utf-8", newline="") as handle:
         writer = SafeWriter(handle)
         writer.writerow(header)
         for batch in batches:
-            writer.writerows(batch)
+            writer.write_neutralised(batch)
             rows += len(batch)
             tick.advance(len(batch))
     return _described(file, rows)
@@ -272,10 +282,11 @@ def _summary(store: Store, report: ReportData) -> None:
 
 # --- findings: rule breaches in the recorded history, walked ticket by ticket ------------------------------
 
-def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker) -> ExportedFile:
-    """Each action judged by the roles in force when it happened (the registry's events), not today's."""
-    roles, _ = recompute.fold_registry(store)
-    book = roles.book()
+def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker, verdict: verifying.Verdict) -> ExportedFile:
+    """Each action judged by the roles in force when it happened (the registry's events), not today's.
+
+    A store that verifies had every ticket folded by ``audit verify``, which judged each event on the way
+    (``provenance.TicketWitness``): its breaches are these. Otherwise the log is walked again for them."""
     kinds: Counter[str] = Counter(table_dump.record_kinds(store))
     rules: Counter[str] = Counter()
     kept: list[Finding] = []
@@ -285,13 +296,17 @@ def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker) -> Exp
         writer = SafeWriter(handle)
         writer.writerow(["ticket_id", "ref", "seq", "at", "rule", "detail"])
         refs: dict[int, str] = {}  # only of the findings the report lists
-        for ticket_id, events in table_dump.events_by_ticket(store, tick.advance):
-            kinds.update(e.kind for e in events)
-            found = rule_breaches(ticket_id, events, roles, book)
-            if not found:
-                continue
+        found: Iterable[tuple[int, list[Finding]]]
+        if verdict.breaches is not None:
+            kinds.update(verdict.ticket_kinds)
+            found = ((ticket_id, list(group)) for ticket_id, group in
+                     itertools.groupby(verdict.breaches, key=lambda f: f.ticket_id))
+            tick.advance(sum(verdict.ticket_kinds.values()))  # the walk's share of the work, done
+        else:
+            found = _walked(store, tick, kinds)
+        for ticket_id, breaches in found:
             ref = table_dump.ticket_ref(store, ticket_id)
-            for finding in found:
+            for finding in breaches:
                 writer.writerow([ticket_id, ref, finding.seq, finding.at, finding.rule, finding.detail])
                 rules[finding.rule] += 1
                 rows += 1
@@ -303,3 +318,14 @@ def _findings(store: Store, out: Path, report: ReportData, tick: _Ticker) -> Exp
     report.findings_by_rule = dict(rules.most_common())
     report.findings = [FindingLine(refs[f.ticket_id], f.seq, f.at, f.rule, f.detail) for f in kept]
     return _described(file, rows)
+
+
+def _walked(store: Store, tick: _Ticker, kinds: Counter[str]) -> Iterator[tuple[int, list[Finding]]]:
+    """Each ticket's rule breaches, walking its events (counted into ``kinds``)."""
+    roles, _ = recompute.fold_registry(store)
+    book = roles.book()
+    for ticket_id, events in table_dump.events_by_ticket(store, tick.advance):
+        kinds.update(e.kind for e in events)
+        found = rule_breaches(ticket_id, events, roles, book)
+        if found:
+            yield ticket_id, found

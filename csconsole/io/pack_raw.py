@@ -27,16 +27,27 @@ def write_table(store: Store, out: Path, table: str, advance: Callable[[int], No
     """``out/raw/<table>.jsonl``; returns the file and its rows."""
     folder = out / RAW
     folder.mkdir(exist_ok=True)
-    header, batches = table_dump.table_rows(store, table)
     file = folder / f"{table}.jsonl"
     rows = 0
-    encode = _ENCODER.encode
     with file.open("w", encoding="utf-8", newline="\n") as handle:
-        for batch in batches:
-            handle.writelines(encode(dict(zip(header, row, strict=True))) + "\n" for row in batch)
-            rows += len(batch)
-            advance(len(batch))
+        for lines in _lines(store, table):
+            handle.writelines(lines)
+            rows += len(lines)
+            advance(len(lines))
     return file, rows
+
+
+def _lines(store: Store, table: str) -> Iterator[list[str]]:
+    """The file's lines in batches: spelled by the store where its engine spells them as ``_ENCODER`` does
+    (SQLite's json_object: the same bytes, without a dict and a Python call a row), else encoded here."""
+    spelled = table_dump.json_lines(store, table)
+    if spelled is not None:
+        yield from spelled
+        return
+    header, batches = table_dump.table_rows(store, table)
+    encode = _ENCODER.encode
+    for batch in batches:
+        yield [encode(dict(zip(header, row, strict=True))) + "\n" for row in batch]
 
 
 def read_rows(file: Path) -> Iterator[dict[str, Any]]:

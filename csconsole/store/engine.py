@@ -55,6 +55,14 @@ class Engine(Protocol):
     def table_names(self, conn: Any) -> list[str]:
         """The store's own tables (the engine's bookkeeping left out)."""
 
+    def text_columns(self, conn: Any, table: str) -> frozenset[str] | None:
+        """The columns of ``table`` that hold text; None: any cell may (SQLite: a cell's type is its own)."""
+
+    def row_json(self, conn: Any, table: str) -> str | None:
+        """A SELECT expression that gives a row of ``table`` as the very text of ``json.dumps(row,
+        ensure_ascii=False, separators=(",", ":"))``, keys in column order; None when the engine cannot
+        spell every row of it so (the caller encodes the rows)."""
+
     def describe(self, error: BaseException, where: Location | str) -> str:
         """One plain line for an error of this engine."""
 

@@ -243,12 +243,22 @@ def ref_and_bounces(store: Store, ticket_id: int) -> tuple[str, int]:
     return str(ref), int(bounces)
 
 
+_parse = json.JSONDecoder().raw_decode  # no blanks to skip around a path: it is our own JSON
+_new_row = tuple.__new__  # a TicketRow from its values in one C call (its __new__ is a Python function)
+LABELS_KEPT = 20_000  # distinct paths kept labelled between pages, for one set of names
+
+
 def _rows(store: Store, raw: list[tuple[Any, ...]]) -> list[TicketRow]:
-    """TicketRows from raw tuples: the Python half of every page, kept lean (a path seen once in the
-    page is labelled once; TicketRow is a named tuple, built in one call)."""
-    queue_names, agent_names = directory.names(store)
-    labels: dict[object, tuple[str, ...]] = {}
-    loyal_tier, standard_tier = Tier.LOYAL, Tier.STANDARD
+    """TicketRows from raw tuples: the Python half of every page, kept lean. A path is parsed and labelled
+    once while the names hold (``directory.names``; the labels are kept with them, so a page read again on
+    every commit, or scrolled back to, labels nothing again); each row is one tuple built in C."""
+    names = directory.names(store)
+    queue_names, agent_names = names
+    kept = store._kept.get("path_labels")
+    if kept is None or kept[0] is not names or len(kept[1]) > LABELS_KEPT:
+        kept = store._kept["path_labels"] = (names, {})
+    labels: dict[object, tuple[str, ...]] = kept[1]
+    loyal_tier, standard_tier, row_type, new = Tier.LOYAL, Tier.STANDARD, TicketRow, _new_row
     rows = []
     for (tid, ref, subject, customer, loyal, qid, oid, status, priority, channel, created, updated,
          due, risk, bounces, pingpongs, contacts, path, last_seq, first_due, next_due, resolution_due,
@@ -257,14 +267,14 @@ def _rows(store: Store, raw: list[tuple[Any, ...]]) -> list[TicketRow]:
         if holders is None:
             holders = labels[path] = tuple(
                 f"{queue_names.get(q, '?')}/{agent_names.get(o, '?') if o is not None else NO_OWNER}"
-                for q, o in json.loads(str(path))
+                for q, o in _parse(str(path))[0]
             )
-        rows.append(TicketRow(
+        rows.append(new(row_type, (
             tid, ref, subject, customer, loyal_tier if loyal else standard_tier, queue_names.get(qid, "?"),
             agent_names.get(oid) if oid is not None else None, status, priority, channel, created, updated,
             due, risk, bounces, pingpongs, contacts, holders, last_seq, first_due, next_due, resolution_due,
             bool(paused),
-        ))
+        )))
     return rows
 
 

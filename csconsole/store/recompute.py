@@ -151,6 +151,7 @@ class Derived:
     tables: dict[str, list[Row]] = field(default_factory=lambda: {t: [] for t in PER_TICKET})
     states: dict[int, TicketState] = field(default_factory=dict)
     unreadable: list[tuple[Event, str]] = field(default_factory=list)  # events no fold can take, and why
+    kinds: dict[str, int] = field(default_factory=dict)  # the range's events of each kind, in order first seen
 
 
 def derive(store: Store, low: int, high: int, registry: Registry,
@@ -160,10 +161,12 @@ def derive(store: Store, low: int, high: int, registry: Registry,
     give each ticket's fold a witness (verify's checks)."""
     history = registry.book()
     derived = Derived()
-    tables = derived.tables
+    tables, kinds = derived.tables, derived.kinds
     events_read = 0
     for ticket_id, events in events_in(store, low, high):
         events_read += len(events)
+        for event in events:
+            kinds[event.kind] = kinds.get(event.kind, 0) + 1
         try:
             state = fold(ticket_id, events, history, witness(ticket_id) if witness else None)
             book: CaseBook | None = None

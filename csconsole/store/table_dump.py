@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, cast
 
 from csconsole.domain.ticket import Event
 from csconsole.store.schema import TABLES
@@ -37,16 +37,55 @@ def row_count(store: Store, table: str) -> int:
     return int(store._conn.execute(f"SELECT count(*) FROM {_quoted(table)}").fetchone()[0])
 
 
+def column_names(store: Store, table: str) -> list[str]:
+    return [d[0] for d in store._conn.execute(f"SELECT * FROM {_quoted(table)} LIMIT 0").description]
+
+
 def table_rows(store: Store, table: str) -> tuple[list[str], Iterator[list[tuple[object, ...]]]]:
     """The table's column names, and its rows in batches of ``BATCH`` (inside ``store.read()``)."""
-    header = [d[0] for d in store._conn.execute(f"SELECT * FROM {_quoted(table)} LIMIT 0").description]
-    rows = store._engine.scan(store._conn, f"SELECT * FROM {_quoted(table)}")
+    return column_names(store, table), _batches(store._engine.scan(store._conn, f"SELECT * FROM {_quoted(table)}"))
 
-    def batches() -> Iterator[list[tuple[object, ...]]]:
-        while batch := list(itertools.islice(rows, BATCH)):
-            yield batch
 
-    return header, batches()
+def guarded_rows(store: Store, table: str, starts: Sequence[str], guard: str,
+                 ) -> tuple[list[str], Iterator[list[tuple[object, ...]]]]:
+    """``table_rows``, with every text cell that begins with one of ``starts`` (single characters) read with
+    ``guard`` before it, by the database as it reads the row: io/safe_csv's rule for spreadsheets, without
+    a Python call per cell. Numbers and NULLs come as they lie."""
+    header = column_names(store, table)
+    text = store._engine.text_columns(store._conn, table)
+    opening = ", ".join(_literal(start) for start in starts)
+
+    def cell(column: str) -> str:
+        name = _quoted(column)
+        if text is not None and column not in text:
+            return name
+        is_text = f"typeof({name}) = 'text' AND " if text is None else ""
+        return f"CASE WHEN {is_text}substr({name}, 1, 1) IN ({opening}) THEN {_literal(guard)} || {name} ELSE {name} END"
+
+    rows = store._engine.scan(store._conn, f"SELECT {', '.join(map(cell, header))} FROM {_quoted(table)}")
+    return header, _batches(rows)
+
+
+def json_lines(store: Store, table: str) -> Iterator[list[str]] | None:
+    """The table's rows as the lines of ``raw/<table>.jsonl`` (each its JSON object and a newline), spelled
+    by the database in batches of ``BATCH``, where the engine spells them as Python's json does
+    (``Engine.row_json``); None where it does not."""
+    spelled = store._engine.row_json(store._conn, table)
+    return None if spelled is None else _lines(store, f"{spelled} || char(10)", table)
+
+
+def _lines(store: Store, line: str, table: str) -> Iterator[list[str]]:
+    rows = store._engine.scan(store._conn, f"SELECT {line} FROM {_quoted(table)}")
+    return ([text for (text,) in cast("list[tuple[str]]", batch)] for batch in _batches(rows))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _batches(rows: Iterator[tuple[object, ...]]) -> Iterator[list[tuple[object, ...]]]:
+    while batch := list(itertools.islice(rows, BATCH)):
+        yield batch
 
 
 def events_by_ticket(store: Store, read: Callable[[int], None] | None = None) -> Iterator[tuple[int, list[Event]]]:

@@ -20,18 +20,29 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from csconsole.domain import clock
+from csconsole.domain.findings import Finding
 from csconsole.domain.provenance import TIME_TOLERANCE, LogClock, is_history, moment, shape_problem
 from csconsole.domain.registry import Entity, Registry
 from csconsole.domain.ticket import Event
 from csconsole.store import chain, recompute, search, table_dump, tallies
 from csconsole.store import registry as registry_rows
 from csconsole.store.differences import Labels, describe, differences
-from csconsole.store.verify_work import CHAIN_PART, ChainPart, Late, TicketPart, Worker, late_line, run, start
+from csconsole.store.verify_work import (
+    CARRIED_IN_ALL,
+    CHAIN_PART,
+    ChainPart,
+    Late,
+    TicketPart,
+    Worker,
+    late_line,
+    run,
+    start,
+)
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -52,22 +63,42 @@ class Verdict:
     rows: int = 0  # derived rows compared with their events (0: the chain alone)
     findings: int = 0  # imported history out of time order or breaking a rule: listed, not failed
     withheld_pins: int = 0  # PIN hashes a store rebuilt from an audit pack does not have
+    # Of a store that holds, for the audit pack (the same fold found them): the history's rule breaches by
+    # ticket and seq, as ``findings.rule_breaches`` names them (None: too many to carry, or not looked for),
+    # and the tickets' events of each kind.
+    breaches: tuple[Finding, ...] | None = None
+    ticket_kinds: dict[str, int] = field(default_factory=dict)
 
 
 def verify(store: Store, expected_head: str | None = None, *, chain_only: bool = False,
-           progress: Progress | None = None, now: str | None = None) -> Verdict:
-    """Check the store, in a read snapshot of it; ``chain_only``: the hash chain alone (seconds)."""
+           progress: Progress | None = None, now: str | None = None,
+           meanwhile: Callable[[], None] | None = None) -> Verdict:
+    """Check the store, in a read snapshot of it; ``chain_only``: the hash chain alone (seconds).
+
+    ``meanwhile``: the caller's own work on this connection, in this snapshot, run once while the parts
+    are checked by the pool's processes (the audit pack writes its tables then, on the core the pool
+    leaves); on a store small enough to be checked here, or when there is nothing to check, before."""
+    pending = [meanwhile] if meanwhile is not None else []
+
+    def run_meanwhile() -> None:
+        while pending:
+            pending.pop()()
+
     with store.read():
         head = chain.head(store)
         gone = missing_tables(store)
         if gone and not chain_only:  # nothing to compare them with: the chain, then the table missing
+            run_meanwhile()
             found = chain.verify(store, expected_head)
             problem = found.problem or f"the table {gone[0]} is missing (dropped)"
             return Verdict(False, found.checked, found.head, problem, found.bad_seq)
         if chain_only:
+            run_meanwhile()
             found = chain.verify(store, expected_head, read=_Ticker(progress, head.seq))
             return Verdict(found.ok, found.checked, found.head, found.problem, found.bad_seq)
-        return _Verify(store, head, expected_head, now or clock.now_text(), progress).run()
+        verdict = _Verify(store, head, expected_head, now or clock.now_text(), progress, run_meanwhile).run()
+        run_meanwhile()  # (already run, unless no part was checked)
+        return verdict
 
 
 class _Ticker:
@@ -82,8 +113,9 @@ class _Ticker:
 
 class _Verify:
     def __init__(self, store: Store, head: chain.Head, expected: str | None, now: str,
-                 progress: Progress | None) -> None:
+                 progress: Progress | None, meanwhile: Callable[[], None]) -> None:
         self.store, self.head, self.expected, self.now = store, head, expected, now
+        self.meanwhile = meanwhile
         self.tick = _Ticker(progress, 2 * head.seq)
         self.forged: tuple[int, str, int | None, str, str] | None = None  # seq, why, ticket, kind, at
 
@@ -101,8 +133,9 @@ class _Verify:
                 parts = self._run_here(tasks, registry)
                 records = _records(store, registry) if wrong is None else None
             else:
-                pending = pool.imap_unordered(run, tasks)
-                records = _records(store, registry) if wrong is None else None  # while the pool works
+                pending = pool.imap_unordered(run, tasks)  # the pool starts on them at once; meanwhile here:
+                records = _records(store, registry) if wrong is None else None
+                self.meanwhile()  # the caller's own work (the audit pack writes its tables)
                 parts = self._collect(pending)
         chains = sorted((p for p in parts if isinstance(p, ChainPart)), key=lambda p: p.low)
         broken = self._chain_problem(chains)
@@ -120,8 +153,15 @@ class _Verify:
             table = table or _resolved_problem(store, tickets) or tallied
         problem = self._forged_line() or table or _schema_problem(store)
         bad = self.forged[0] if self.forged is not None and problem == self._forged_line() else None
+        carried = [p.breaches for p in tickets]
+        breaches = tuple(f for found in carried for f in found or ()) \
+            if problem is None and None not in carried else None
+        kinds: dict[str, int] = {}
+        for part in tickets:
+            for kind, count in part.kinds.items():
+                kinds[kind] = kinds.get(kind, 0) + count
         return Verdict(problem is None, self.head.seq, self.head, problem or "", bad, rows,
-                       sum(p.findings for p in tickets), registry_rows.withheld_pins(store))
+                       sum(p.findings for p in tickets), registry_rows.withheld_pins(store), breaches, kinds)
 
     def _tasks(self, registry: Registry, with_tickets: bool) -> list[tuple[str, int, int]]:
         chain_parts = [("chain", low, low + CHAIN_PART) for low in range(1, self.head.seq + 1, CHAIN_PART)]
@@ -144,15 +184,21 @@ class _Verify:
                             initargs=(self.store.location, self.expected, self.head.seq, self.now))
 
     def _run_here(self, tasks: list[tuple[str, int, int]], registry: Registry) -> list[ChainPart | TicketPart]:
+        self.meanwhile()
         worker = Worker(self.store, self.expected, self.head.seq, self.now, registry)
         return self._collect(worker.chain_part(low, high) if what == "chain" else worker.ticket_part(low, high)
                              for what, low, high in tasks)
 
     def _collect(self, parts: Iterable[ChainPart | TicketPart]) -> list[ChainPart | TicketPart]:
         done: list[ChainPart | TicketPart] = []
+        carried = 0
         for part in parts:
             done.append(part)
             self.tick(part.checked if isinstance(part, ChainPart) else part.events)
+            if isinstance(part, TicketPart) and part.breaches is not None:
+                carried += len(part.breaches)
+                if carried > CARRIED_IN_ALL:
+                    part.breaches = None  # too many to hold: the audit pack walks the log for them
         return done
 
     # -- putting the parts together -----------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from csconsole.domain.findings import Finding
 from csconsole.domain.instants import to_seconds
 from csconsole.domain.provenance import TIME_TOLERANCE, TicketWitness, moment
 from csconsole.domain.registry import Registry
@@ -31,6 +32,11 @@ _EPOCH = datetime(1970, 1, 1)
 _CUSTOMER, _STATUS = (recompute.TICKET_COLUMNS.index(c) for c in ("customer_id", "status"))
 _OPEN = frozenset(status.value for status in OPEN_STATUSES)
 CHAIN_PART = 250_000  # events a chain part checks
+# The history's rule breaches a ticket part carries back for the audit pack's findings.csv, and all parts
+# together (~200 bytes each); beyond them (an imported log that breaks a rule at every step) the parts carry
+# none and the pack walks the log for them, a ticket at a time, in bounded memory.
+CARRIED_BREACHES = 5_000
+CARRIED_IN_ALL = 100_000
 _MARKS = (f'"{IMPORT_MARK}":', f'"{BACKFILL_MARK}":')
 Late = tuple[int, str, Any, str]  # seq, at, ticket id, kind: a live ticket event and its time
 
@@ -62,6 +68,8 @@ class TicketPart:
     forged: tuple[int, str, Any, str, str] | None = None  # seq, why, ticket id, kind, at
     table_problem: str | None = None
     done: dict[int, int] = field(default_factory=dict)  # customer id → their tickets here that are done
+    breaches: list[Finding] | None = None  # the history's rule breaches in order; None: too many to carry
+    kinds: dict[str, int] = field(default_factory=dict)  # its tickets' events of each kind
 
 
 class Worker:
@@ -162,6 +170,8 @@ class Worker:
             forged = [(event.seq or 0, what, event.ticket_id, event.kind, event.at)
                       for event, what in derived.unreadable]
             part.findings += witness.findings
+            part.breaches = witness.breaches if len(witness.breaches) <= CARRIED_BREACHES else None
+            part.kinds = derived.kinds
             if witness.problem is not None and witness.problem_ticket is not None:
                 ticket_id, seq = witness.problem_ticket, witness.problem.seq
                 event = next((e for _, es in recompute.events_in(store, ticket_id, ticket_id + 1) for e in es

@@ -70,7 +70,8 @@ def test_names_follow_another_desks_renames(floor: Floor) -> None:
     s = floor.store
     listener = s.listener()
     try:
-        assert queries.tickets_by_id(s, [ids[0]])[0].queue == "Billing"
+        first = queries.tickets_by_id(s, [ids[0]])[0]
+        assert (first.queue, first.path) == ("Billing", ("Billing/Ana",))  # its path labelled and kept
         with open_store(floor.location) as desk:
             people.rename_queue(desk, floor.billing, "Accounts")
         if listener is not None:
@@ -79,7 +80,8 @@ def test_names_follow_another_desks_renames(floor: Floor) -> None:
             while not heard and time.monotonic() < deadline:
                 heard = [c for c in listener.changes(0.5) if c.ticket_ids is None]
             assert heard, "the rename was never told"
-        assert queries.tickets_by_id(s, [ids[0]])[0].queue == "Accounts"
+        again = queries.tickets_by_id(s, [ids[0]])[0]
+        assert (again.queue, again.path) == ("Accounts", ("Accounts/Ana",))
     finally:
         if listener is not None:
             listener.close()

@@ -111,6 +111,14 @@ class PostgresEngine:
             "SELECT tablename FROM pg_tables WHERE schemaname = ? ORDER BY tablename", (SCHEMA,)
         ) if name not in BOOKKEEPING]
 
+    def row_json(self, conn: Connection, table: str) -> None:
+        return None  # json_build_object spaces its keys and values: Python's json spells the rows
+
+    def text_columns(self, conn: Connection, table: str) -> frozenset[str]:
+        return frozenset(name for (name,) in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = ? AND table_name = ? "
+            "AND data_type IN ('text', 'character varying', 'character')", (SCHEMA, table)))
+
     def schema_objects(self, conn: Connection) -> dict[tuple[str, str], str]:
         """(type, name) of every table, index and trigger of the store's schema. A table or an index is
         there or not; a trigger is "enabled" or "disabled" (ALTER TABLE … DISABLE TRIGGER keeps it, off)."""

@@ -38,6 +38,9 @@ _CHECKED_FILES: set[tuple[int, int, int, int]] = set()  # files quick_check foun
 _EXPECTED: dict[tuple[str, str], str] = {}
 
 
+_JSON_PAIRS = 63  # json_object takes at most 127 arguments (SQLITE_MAX_FUNCTION_ARG)
+
+
 class SqliteEngine:
     """What ``Store`` asks of its engine (``store/engine.py``): how a write begins, which errors are the
     engine's, and how to say them; how to notice other connections' commits; the schema number; a damage
@@ -108,6 +111,23 @@ class SqliteEngine:
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
             "ORDER BY name"
         ) if not search.is_search_table(name)]
+
+    def text_columns(self, conn: sqlite3.Connection, table: str) -> None:
+        return None  # a column's declared type is a hint outside STRICT tables: each cell says its own
+
+    def row_json(self, conn: sqlite3.Connection, table: str) -> str | None:
+        """SQLite's json_object writes text and integers as Python's json does, but a REAL with 15 digits
+        where Python writes the shortest that reads back (0.30000000000000004; 1e+20 as 1.0e+20): only a
+        STRICT table of INTEGER and TEXT columns, which hold nothing else, is spelled by SQLite."""
+        strict = conn.execute("SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = ?",
+                              (table,)).fetchone()
+        columns = [(str(name), str(kind)) for name, kind in conn.execute(
+            "SELECT name, type FROM pragma_table_info(?) ORDER BY cid", (table,))]
+        if not strict or not strict[0] or not columns or len(columns) > _JSON_PAIRS:
+            return None
+        if not all(kind in ("INTEGER", "TEXT") and name.isidentifier() for name, kind in columns):
+            return None
+        return "json_object(" + ", ".join(f"'{name}', \"{name}\"" for name, _ in columns) + ")"
 
     def schema_objects(self, conn: sqlite3.Connection) -> dict[tuple[str, str], str]:
         """(type, name) → SQL, blanks folded, of every table, index and trigger of the store."""
