@@ -7,12 +7,13 @@ Four checks, each naming the first thing wrong in one plain line, in this order 
    owner, queue, customer or policy no earlier event added, a live action the console refuses;
 3. **every derived table**, recomputed from the events alone (``recompute``) and compared row by row:
    tickets, recovery cases, evaluations, Zendesk links, queues, agents, customers (and their resolved
-   tickets), policies, checklists, PIN commitments;
+   tickets), policies, checklists, PIN commitments, the dashboard's tallies;
 4. **the schema**: every table, index and append-only trigger csconsole makes, as it makes them.
 
 The work is cut into parts (``verify_work``): ranges of the chain and ranges of tickets. A large store's
-parts run in two processes (the machine's two cores), each with its own snapshot; the floor's records,
-the customers' counts and the schema are checked here, in this connection's snapshot.
+parts run in two processes (the machine's two cores), each with its own snapshot, while this one compares
+the floor's records and the tallies in its own (and runs the caller's ``meanwhile``); the customers'
+resolved tickets are counted by the parts as they fold the tickets, and the schema is checked last.
 """
 
 from __future__ import annotations
