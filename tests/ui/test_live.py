@@ -127,3 +127,19 @@ def test_another_process_commit_rereads_what_is_shown(qtbot, window, writer) -> 
     with qtbot.waitSignal(window.detail_view.read, timeout=3000) as read:
         tickets.add_note(writer, shown, actor_id=raj.id, note="on the ticket you look at")
     assert read.args == [shown]
+
+
+def test_a_burst_of_commits_from_other_desks_is_a_few_rereads_the_last_one_included(qtbot, window, writer) -> None:
+    """A busy floor commits many times a second: a console hears them a poll interval at a time (a server's
+    notifications too, the first after a quiet spell at once), and what it shows ends with the last."""
+    qtbot.waitUntil(lambda: window.detail.ticket_id is not None, timeout=3000)
+    shown = window.detail.ticket_id
+    raj = queries.agent_by_name(writer, "Raj Patel")
+    heard: list[object] = []
+    window.runner.changes.connect(heard.append)
+    for n in range(20):  # ~25 ms apart, the event loop running between them, as another desk's commits come
+        tickets.add_note(writer, shown, actor_id=raj.id, note=f"burst {n}")
+        qtbot.wait(25)
+    events = len(queries.ticket_detail(writer, shown).events)
+    qtbot.waitUntil(lambda: window.detail.event_count == events, timeout=3000)
+    assert 1 <= len(heard) <= 8, len(heard)  # 20 commits over >= 0.5 s, a delivery each 250 ms at most
