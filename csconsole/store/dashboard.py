@@ -104,6 +104,13 @@ def depth_series(store: Store, now: str, hours: int = 7 * 24, top: int | None = 
         (start_hour,),
     ):
         delta.setdefault(qid, [0] * (hours + 1))[_slot(str(hour), start_epoch, hours)] += int(change)
+    return series_of(base, delta, names, start_epoch, hours, top)
+
+
+def series_of(base: dict[int, int], delta: dict[int, list[int]], names: dict[int, str], start_epoch: int,
+              hours: int, top: int | None) -> DepthSeries:
+    """Each queue's depth hour by hour from its depth when the window opens (``base``) and its changes in
+    each hour (``delta``); the ``top`` deepest queues now, deepest first, and the floor's total."""
     by_queue: dict[int, list[int]] = {}
     for qid, steps in delta.items():
         level = base.get(qid, 0)

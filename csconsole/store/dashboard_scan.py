@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from csconsole.domain import clock
-from csconsole.store.dashboard import BOUNCE_BUCKETS, DayFigures, DepthSeries, _slot
+from csconsole.store.dashboard import BOUNCE_BUCKETS, DayFigures, DepthSeries, _slot, series_of
 
 if TYPE_CHECKING:
     from csconsole.store.store import Store
@@ -44,23 +44,7 @@ def depth_series(store: Store, now: str, hours: int = 7 * 24, top: int | None = 
             steps[_slot(created_hour, start_epoch, hours)] += n
         if resolved_hour is not None:
             steps[_slot(resolved_hour, start_epoch, hours)] -= n
-    by_queue: dict[int, list[int]] = {}
-    for qid, steps in delta.items():
-        level = base.get(qid, 0)
-        series = []
-        for change in steps[:hours]:
-            level += change
-            series.append(level)
-        by_queue[qid] = series
-    for qid in names:
-        by_queue.setdefault(qid, [0] * hours)  # a queue with nothing open in the window is still a queue
-    ranked = sorted(by_queue, key=lambda q: (-by_queue[q][-1] if by_queue[q] else 0, names.get(q, "")))
-    total = [sum(s[i] for s in by_queue.values()) for i in range(hours)]
-    return DepthSeries(
-        [start_epoch + 3600 * i for i in range(hours)],
-        {names.get(q, "?"): by_queue[q] for q in ranked[:top]},
-        total,
-    )
+    return series_of(base, delta, names, start_epoch, hours, top)
 
 
 def bounce_distribution(store: Store) -> list[int]:
