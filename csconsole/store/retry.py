@@ -67,21 +67,37 @@ def run_unit(store: Store, work: Callable[[], R]) -> R:
     StoreError that says it may (``retry``), within ``BACKOFF``; inside another unit, just ``work()``."""
     if store.in_unit:
         return work()  # the outermost unit re-runs the whole, from its own fresh read
-    began = time.monotonic()
-    failures = 0
+    tries = _Tries()
     while True:
         try:
             return work()
         except StoreError as error:
             if error.retry is None:
                 raise
-            failures += 1
-            backoff = BACKOFF[error.retry]
-            spent = time.monotonic() - began
-            if failures >= backoff.attempts or spent >= backoff.budget:
-                raise StoreError(_gave_up(store, error, failures, spent)) from None
+            if not tries.failed(error.retry):
+                raise StoreError(_gave_up(store, error, tries.failures, tries.spent)) from None
             store.retries += 1
-            time.sleep(backoff.wait(failures, _RNG))
+            tries.wait(error.retry)
+
+
+class _Tries:
+    """One unit's or read's failures so far, against the back-off of their kind (one home for the bound)."""
+
+    def __init__(self) -> None:
+        self.began, self.failures = time.monotonic(), 0
+
+    @property
+    def spent(self) -> float:
+        return time.monotonic() - self.began
+
+    def failed(self, reason: Retry) -> bool:
+        """Count one more failure; whether ``BACKOFF`` allows another try."""
+        self.failures += 1
+        backoff = BACKOFF[reason]
+        return self.failures < backoff.attempts and self.spent < backoff.budget
+
+    def wait(self, reason: Retry) -> None:
+        time.sleep(BACKOFF[reason].wait(self.failures, _RNG))
 
 
 def _gave_up(store: Store, error: StoreError, tries: int, spent: float) -> str:
@@ -112,8 +128,7 @@ def run_read(work: Callable[[], R], where: Where, *, patient: bool = True) -> R:
     """
     from csconsole.store.store import describe_failure, failure_retry
 
-    began = time.monotonic()
-    failures = 0
+    tries = _Tries()
     while True:
         try:
             return work()
@@ -126,10 +141,7 @@ def run_read(work: Callable[[], R], where: Where, *, patient: bool = True) -> R:
                 raise  # not the engine's: a bug, for the caller's traceback
             if reason is None:
                 raise StoreError(line) from None
-            failures += 1
-            backoff = BACKOFF[reason]
-            spent = time.monotonic() - began
-            if not patient or failures >= backoff.attempts or spent >= backoff.budget:
-                waited = f" (waited {spent:.0f} s for it)" if patient and reason is Retry.UNAVAILABLE else ""
+            if not tries.failed(reason) or not patient:
+                waited = f" (waited {tries.spent:.0f} s for it)" if patient and reason is Retry.UNAVAILABLE else ""
                 raise StoreError(f"{line}{waited}", retry=reason) from None
-            time.sleep(backoff.wait(failures, _RNG))
+            tries.wait(reason)
